@@ -1,0 +1,8 @@
+import { loadSettings, type Settings } from "../settings/settings";
+
+/**
+ * The app's settings, parsed once when the first function module loads. A bad setting throws here, so the
+ * Functions host refuses to start the app and shows the message naming the setting (fail fast at start-up,
+ * not on the first request that happens to read it).
+ */
+export const settings: Settings = loadSettings(process.env);

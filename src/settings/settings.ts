@@ -1,0 +1,142 @@
+import { z } from "zod";
+
+/**
+ * Every setting the app reads, parsed once at start-up. App settings (and `local.settings.json` Values) are
+ * strings, so each entry coerces from a string and says in words what it expects: a missing or invalid setting
+ * stops the app with a message naming the setting, which is what an administrator needs to fix it.
+ *
+ * @example
+ * const settings = loadSettings(process.env);
+ * settings.placesPerKeyStage.KS3 // 9 unless PLACES_KS3 says otherwise
+ */
+
+const text = (what: string) => z.string({ error: `expected ${what}` }).trim().min(1, `expected ${what}`);
+const email = (what: string) =>
+  z.string({ error: `expected ${what}` }).trim().toLowerCase().pipe(z.email(`expected ${what}, e.g. name@school.org.uk`));
+const url = (what: string) =>
+  z.string({ error: `expected ${what}` }).trim().pipe(z.url(`expected ${what} (an absolute http or https URL)`));
+const wholeNumber = (what: string, min: number, max: number) =>
+  z
+    .string({ error: `expected ${what}` })
+    .trim()
+    .regex(/^\d+$/, `expected ${what}: a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `expected ${what}: at least ${min}`).max(max, `expected ${what}: at most ${max}`));
+const localTime = (what: string) =>
+  z
+    .string({ error: `expected ${what}` })
+    .trim()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, `expected ${what} as HH:mm in UK time, e.g. 16:30`);
+
+export const settingsSchema = z.object({
+  /** Storage account of the function app (Azurite locally): queues and the app's tables. */
+  AzureWebJobsStorage: text("a storage connection string (UseDevelopmentStorage=true locally)"),
+
+  /** Microsoft Graph v1.0 base URL: the sandbox locally, https://graph.microsoft.com/v1.0 in a tenant. */
+  GRAPH_BASE_URL: url("the Microsoft Graph v1.0 base URL").default("https://graph.microsoft.com/v1.0"),
+  /** Entra ID authority host used by the client-secret credential (the sandbox's TLS port locally). */
+  AZURE_AUTHORITY_HOST: url("the Entra ID authority host").default("https://login.microsoftonline.com"),
+  AZURE_TENANT_ID: text("the Entra ID tenant id (a GUID)"),
+  /** App registration (client secret) or the user-assigned managed identity's client id. */
+  AZURE_CLIENT_ID: text("the app registration's or managed identity's client id"),
+  /** Only for a client-secret credential (local development); absent in Azure, where the managed identity is used. */
+  AZURE_CLIENT_SECRET: z.string().trim().min(1).optional(),
+
+  /** Short code used in case references, e.g. LNCIP → LNCIP-2026-0042. */
+  PARTNERSHIP_CODE: z
+    .string({ error: "expected the partnership's short code, e.g. LNCIP" })
+    .trim()
+    .regex(/^[A-Z]{2,10}$/, "expected the partnership's short code: 2 to 10 capital letters, e.g. LNCIP"),
+  PARTNERSHIP_NAME: text("the partnership's name as schools know it"),
+  /** The partnership's SharePoint site as Graph addresses it: {hostname}:/sites/{path}. */
+  SHAREPOINT_SITE: z
+    .string({ error: "expected the SharePoint site as host:/sites/path" })
+    .trim()
+    .regex(
+      /^[a-z0-9.-]+\.[a-z]{2,}:\/(sites|teams)\/[A-Za-z0-9_.-]+$/i,
+      "expected the SharePoint site as host:/sites/path, e.g. contoso.sharepoint.com:/sites/lncip",
+    ),
+  /** Shared mailbox that sends every email and organises every review and meeting. */
+  PARTNERSHIP_MAILBOX: email("the partnership's shared mailbox address"),
+  PARTNERSHIP_SENCO_EMAIL: email("the partnership SENCO's email address"),
+  DIRECTOR_EMAIL: email("the partnership Director's email address"),
+  COORDINATOR_EMAIL: email("the partnership Coordinator's email address"),
+
+  /** Places per key stage (DOMAIN.md: aim 9 at KS3, 26 at KS4). */
+  PLACES_KS3: wholeNumber("the number of KS3 places", 0, 500).default(9),
+  PLACES_KS4: wholeNumber("the number of KS4 places", 0, 500).default(26),
+  /** Full-year cost of one full-time place, in pence, charged pro rata for the school days used. */
+  PLACE_RATE_KS3_PENCE_PER_YEAR: wholeNumber("the yearly KS3 place cost in pence", 0, 100_000_000).default(1_800_000),
+  PLACE_RATE_KS4_PENCE_PER_YEAR: wholeNumber("the yearly KS4 place cost in pence", 0, 100_000_000).default(1_800_000),
+  /** Which shipped term-date calendar the partnership follows (a file under src/domain/calendar/data). */
+  PARTNERSHIP_CALENDAR: text("the partnership's calendar id, e.g. leicestershire").default("leicestershire"),
+
+  /** Public URL of POST /api/notifications that Graph calls (https in a tenant). */
+  NOTIFICATION_URL: url("the public URL of the app's /api/notifications endpoint"),
+  /** Secret Graph echoes in every notification; compared in constant time. */
+  NOTIFICATION_CLIENT_STATE: z
+    .string({ error: "expected a secret of 16 to 128 characters for change notifications" })
+    .min(16, "expected a secret of 16 to 128 characters for change notifications")
+    .max(128, "expected a secret of 16 to 128 characters for change notifications (Graph allows at most 128)"),
+
+  /** Views from how many different schools a Core Group decision needs before the chair may record it. */
+  CORE_GROUP_QUORUM: wholeNumber("the Core Group quorum (schools' views)", 1, 60).default(3),
+  /** Cases one Core Group meeting can hear. */
+  CORE_GROUP_AGENDA_SIZE: wholeNumber("the number of cases a Core Group meeting can hear", 1, 50).default(6),
+  /** Reviews at least this often (DfE: at least every half term). */
+  REVIEW_CADENCE_SCHOOL_WEEKS: wholeNumber("the review cadence in school weeks", 1, 7).default(6),
+  REVIEW_LOCAL_TIME: localTime("the local time reviews start").default("15:30"),
+  ATTENDANCE_ALERT_TIME: localTime("the time of the morning absence alert").default("10:00"),
+  ATTENDANCE_DIGEST_TIME: localTime("the time of the end-of-day attendance digest").default("16:30"),
+});
+
+export type SettingsInput = z.input<typeof settingsSchema>;
+type RawSettings = z.output<typeof settingsSchema>;
+
+/** What the app uses: the raw settings plus a few shapes the domain asks for. */
+export interface Settings extends RawSettings {
+  placesPerKeyStage: { KS3: number; KS4: number };
+  placeRatePencePerYear: { KS3: number; KS4: number };
+}
+
+/** A setting is missing or invalid: the message lists each one, with what it expects. */
+export class SettingsError extends Error {
+  constructor(readonly problems: readonly { setting: string; expected: string }[]) {
+    super(
+      `The app cannot start: ${problems.length === 1 ? "one setting is" : `${problems.length} settings are`} missing or invalid.\n` +
+        problems.map((p) => `  - ${p.setting}: ${p.expected}`).join("\n"),
+    );
+    this.name = "SettingsError";
+  }
+}
+
+/**
+ * Parses the environment into settings, or throws a SettingsError naming every bad setting.
+ * Empty strings count as missing (an app setting left blank in the portal is not a value).
+ *
+ * @example
+ * loadSettings({ ...env, PLACES_KS3: "nine" })
+ * // SettingsError: PLACES_KS3: expected the number of KS3 places: a whole number from 0 to 500
+ */
+export function loadSettings(env: Record<string, string | undefined>): Settings {
+  const present: Record<string, string> = {};
+  for (const key of Object.keys(settingsSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== "") present[key] = value;
+  }
+  const parsed = settingsSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const setting = String(issue.path[0] ?? "(settings)");
+      const missing = present[setting] === undefined;
+      return { setting, expected: missing ? `missing: ${issue.message}` : issue.message };
+    });
+    throw new SettingsError(problems);
+  }
+  const s = parsed.data;
+  return {
+    ...s,
+    placesPerKeyStage: { KS3: s.PLACES_KS3, KS4: s.PLACES_KS4 },
+    placeRatePencePerYear: { KS3: s.PLACE_RATE_KS3_PENCE_PER_YEAR, KS4: s.PLACE_RATE_KS4_PENCE_PER_YEAR },
+  };
+}
