@@ -1,0 +1,5 @@
+export * from "./graphErrors";
+export * from "./site";
+export * from "./list";
+export * from "./items";
+export * from "./delta";

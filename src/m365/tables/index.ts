@@ -1,0 +1,5 @@
+export * from "./tableStore";
+export * from "./caseNumbers";
+export * from "./effectLedger";
+export * from "./auditTrail";
+export * from "./appState";

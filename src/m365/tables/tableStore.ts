@@ -1,0 +1,56 @@
+import { TableClient, RestError, type TableEntityResult } from "@azure/data-tables";
+
+/**
+ * One Azure Table, created on first use. The app keeps its own small state here (delta links, idempotency
+ * keys, case-number counters, conversation references, the audit trail): app-private and transactional per
+ * partition, which SharePoint lists are not.
+ *
+ * @example
+ * const table = tableStore(settings.AzureWebJobsStorage, "AppState");
+ * await table.ready();
+ */
+export interface TableStore {
+  readonly client: TableClient;
+  /** Creates the table if it does not exist yet (idempotent, cached per process). */
+  ready(): Promise<void>;
+}
+
+export function tableStore(connectionString: string, tableName: string): TableStore {
+  // Azurite speaks plain http on loopback; the SDK refuses that unless told.
+  const client = TableClient.fromConnectionString(connectionString, tableName, {
+    allowInsecureConnection: /UseDevelopmentStorage=true|http:\/\//i.test(connectionString),
+  });
+  let creating: Promise<void> | undefined;
+  return {
+    client,
+    ready() {
+      creating ??= client.createTable().catch((e: unknown) => {
+        creating = undefined;
+        throw e;
+      });
+      return creating;
+    },
+  };
+}
+
+/** Row and partition keys may not contain / \ # ? or control characters; encode anything outside a safe set. */
+export function tableKey(value: string): string {
+  return value.replace(/[^A-Za-z0-9 _.:@+=,;()-]/g, (c) => `~${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+export function isStatus(e: unknown, ...statuses: number[]): boolean {
+  return e instanceof RestError && e.statusCode !== undefined && statuses.includes(e.statusCode);
+}
+
+export async function getEntityOrUndefined<T extends object>(
+  client: TableClient,
+  partitionKey: string,
+  rowKey: string,
+): Promise<TableEntityResult<T> | undefined> {
+  try {
+    return await client.getEntity<T>(partitionKey, rowKey);
+  } catch (e) {
+    if (isStatus(e, 404)) return undefined;
+    throw e;
+  }
+}
