@@ -3,3 +3,5 @@ export * from "./caseNumbers";
 export * from "./effectLedger";
 export * from "./auditTrail";
 export * from "./appState";
+export * from "./submissions";
+export * from "./openCases";

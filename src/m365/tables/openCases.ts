@@ -1,0 +1,58 @@
+import { createHmac } from "node:crypto";
+import type { TableStore } from "./tableStore";
+import { getEntityOrUndefined, isStatus } from "./tableStore";
+
+/**
+ * At most one open case per named pupil, enforced atomically: claiming a pupil for a case is a conditional
+ * insert, so two submissions for the same pupil arriving together cannot both open a case. The pupil is keyed
+ * by a keyed hash (HMAC) of the UPN, so this table holds no UPN in clear.
+ *
+ * @example
+ * await openCases.claim(upn, "LNCIP-2026-0042") // { caseRef: "LNCIP-2026-0042", claimed: true }
+ * await openCases.claim(upn, "LNCIP-2026-0050") // { caseRef: "LNCIP-2026-0042", claimed: false }: link to it
+ * await openCases.release(upn, "LNCIP-2026-0042") // when that case closes
+ */
+export interface OpenCaseIndex {
+  claim(upn: string, caseRef: string): Promise<{ caseRef: string; claimed: boolean }>;
+  release(upn: string, caseRef: string): Promise<void>;
+  find(upn: string): Promise<string | undefined>;
+}
+
+const PARTITION = "pupil";
+
+export function openCaseIndex(store: TableStore, hashKey: string): OpenCaseIndex {
+  const keyOf = (upn: string) => createHmac("sha256", hashKey).update(upn.trim().toUpperCase()).digest("hex");
+  return {
+    async claim(upn, caseRef) {
+      await store.ready();
+      const rowKey = keyOf(upn);
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+          await store.client.createEntity({ partitionKey: PARTITION, rowKey, caseRef });
+          return { caseRef, claimed: true };
+        } catch (e) {
+          if (!isStatus(e, 409)) throw e;
+          const existing = await getEntityOrUndefined<{ caseRef: string }>(store.client, PARTITION, rowKey);
+          if (existing) return { caseRef: existing.caseRef, claimed: existing.caseRef === caseRef };
+          // Released between our insert and read: try again.
+        }
+      }
+      throw new Error(`Could not record the open case ${caseRef}; it will be retried.`);
+    },
+    async release(upn, caseRef) {
+      await store.ready();
+      const rowKey = keyOf(upn);
+      const existing = await getEntityOrUndefined<{ caseRef: string }>(store.client, PARTITION, rowKey);
+      if (!existing || existing.caseRef !== caseRef) return;
+      try {
+        await store.client.deleteEntity(PARTITION, rowKey, { etag: existing.etag });
+      } catch (e) {
+        if (!isStatus(e, 404, 412)) throw e;
+      }
+    },
+    async find(upn) {
+      await store.ready();
+      return (await getEntityOrUndefined<{ caseRef: string }>(store.client, PARTITION, keyOf(upn)))?.caseRef;
+    },
+  };
+}
