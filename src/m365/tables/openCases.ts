@@ -13,7 +13,10 @@ import { getEntityOrUndefined, isStatus } from "./tableStore";
  * await openCases.release(upn, "LNCIP-2026-0042") // when that case closes
  */
 export interface OpenCaseIndex {
-  claim(upn: string, caseRef: string): Promise<{ caseRef: string; claimed: boolean }>;
+  /** Claims the pupil for `holder` (a case reference, or a pending marker), or returns who holds them. */
+  claim(upn: string, holder: string): Promise<{ caseRef: string; claimed: boolean }>;
+  /** Replaces a pending holder by the case reference it became (only if `from` still holds the pupil). */
+  confirm(upn: string, from: string, caseRef: string): Promise<void>;
   release(upn: string, caseRef: string): Promise<void>;
   find(upn: string): Promise<string | undefined>;
 }
@@ -38,6 +41,13 @@ export function openCaseIndex(store: TableStore, hashKey: string): OpenCaseIndex
         }
       }
       throw new Error(`Could not record the open case ${caseRef}; it will be retried.`);
+    },
+    async confirm(upn, from, caseRef) {
+      await store.ready();
+      const rowKey = keyOf(upn);
+      const existing = await getEntityOrUndefined<{ caseRef: string }>(store.client, PARTITION, rowKey);
+      if (!existing || existing.caseRef !== from) return;
+      await store.client.updateEntity({ partitionKey: PARTITION, rowKey, caseRef }, "Replace", { etag: existing.etag });
     },
     async release(upn, caseRef) {
       await store.ready();
