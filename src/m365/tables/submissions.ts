@@ -33,13 +33,14 @@ export interface SubmissionStore {
 }
 
 const PARTITION = "submission";
-// Table string properties hold up to 32K UTF-16 characters; a form with two 4,000-character answers fits
-// easily, but chunk anyway so no valid form can ever be refused by storage.
-const CHUNK = 30_000;
+// A Table property holds at most 64 KiB. The form is stored as UTF-8 bytes in binary properties of up to
+// 60,000 bytes: binary travels as base64 (plain ASCII), which also sidesteps Azurite mangling a multi-byte
+// character split across network chunks, and chunking means no valid form can be refused by storage.
+const CHUNK_BYTES = 60_000;
 
 export function submissionStore(store: TableStore): SubmissionStore {
   const read = async (responseId: string) => {
-    const row = await getEntityOrUndefined<Record<string, string>>(store.client, PARTITION, tableKey(responseId));
+    const row = await getEntityOrUndefined<Record<string, unknown>>(store.client, PARTITION, tableKey(responseId));
     return row ? fromRow(row) : undefined;
   };
   return {
@@ -67,7 +68,7 @@ export function submissionStore(store: TableStore): SubmissionStore {
     async pending() {
       await store.ready();
       const out: StoredSubmission[] = [];
-      for await (const row of store.client.listEntities<Record<string, string>>({
+      for await (const row of store.client.listEntities<Record<string, unknown>>({
         queryOptions: { filter: `PartitionKey eq '${PARTITION}' and state eq 'accepted'` },
       })) {
         out.push(fromRow(row));
@@ -77,30 +78,36 @@ export function submissionStore(store: TableStore): SubmissionStore {
   };
 }
 
-function toRow(s: StoredSubmission): Record<string, string> {
-  const row: Record<string, string> = {
+function toRow(s: StoredSubmission): Record<string, string | Uint8Array> {
+  const row: Record<string, string | Uint8Array> = {
     responseId: s.responseId,
     caseRef: s.caseRef,
     receivedAt: s.receivedAt,
     linkedTo: s.linkedTo ?? "",
     state: s.state,
   };
-  const chunks = Math.max(1, Math.ceil(s.formJson.length / CHUNK));
+  const bytes = Buffer.from(s.formJson, "utf8");
+  const chunks = Math.max(1, Math.ceil(bytes.length / CHUNK_BYTES));
   row.formChunks = String(chunks);
-  for (let i = 0; i < chunks; i++) row[`form${i}`] = s.formJson.slice(i * CHUNK, (i + 1) * CHUNK);
+  for (let i = 0; i < chunks; i++) row[`form${i}`] = new Uint8Array(bytes.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES));
   return row;
 }
 
-function fromRow(row: Record<string, string>): StoredSubmission {
+function fromRow(row: Record<string, unknown>): StoredSubmission {
   const chunks = Number(row.formChunks ?? "1");
-  let formJson = "";
-  for (let i = 0; i < chunks; i++) formJson += row[`form${i}`] ?? "";
+  const parts: Buffer[] = [];
+  for (let i = 0; i < chunks; i++) {
+    const part = row[`form${i}`];
+    if (part instanceof Uint8Array) parts.push(Buffer.from(part));
+  }
+  const text = (key: string) => (typeof row[key] === "string" ? (row[key] as string) : "");
+  const formJson = Buffer.concat(parts).toString("utf8");
   return {
-    responseId: row.responseId ?? "",
-    caseRef: row.caseRef ?? "",
-    receivedAt: row.receivedAt ?? "",
+    responseId: text("responseId"),
+    caseRef: text("caseRef"),
+    receivedAt: text("receivedAt"),
     formJson,
-    linkedTo: row.linkedTo || undefined,
-    state: row.state === "written" ? "written" : "accepted",
+    linkedTo: text("linkedTo") || undefined,
+    state: text("state") === "written" ? "written" : "accepted",
   };
 }
