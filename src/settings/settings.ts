@@ -79,6 +79,14 @@ export const settingsSchema = z.object({
     .min(16, "expected a secret of 16 to 128 characters for change notifications")
     .max(128, "expected a secret of 16 to 128 characters for change notifications (Graph allows at most 128)"),
 
+  /**
+   * Secret key for the keyed hash that finds a pupil's open case without storing their UPN in clear.
+   * Changing it forgets which pupils have open cases (a Key Vault secret in Azure; never rotate casually).
+   */
+  PUPIL_INDEX_KEY: z
+    .string({ error: "expected a secret of at least 16 characters for the open-case index" })
+    .min(16, "expected a secret of at least 16 characters for the open-case index"),
+
   /** Views from how many different schools a Core Group decision needs before the chair may record it. */
   CORE_GROUP_QUORUM: wholeNumber("the Core Group quorum (schools' views)", 1, 60).default(3),
   /** Cases one Core Group meeting can hear. */
