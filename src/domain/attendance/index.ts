@@ -1,0 +1,5 @@
+export * from "./session";
+export * from "./codes";
+export * from "./statistics";
+export * from "./flags";
+export * from "./suggestedCode";
