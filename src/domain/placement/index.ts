@@ -1,0 +1,2 @@
+export * from "./attendanceBasis";
+export * from "./weeklyPattern";
