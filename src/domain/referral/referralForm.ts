@@ -13,7 +13,12 @@ import { ukPhoneSchema } from "./ukPhone";
 const required = "Please answer this question.";
 const text = (max: number) => z.string({ error: required }).trim().min(1, required).max(max, `Please keep this to ${max} characters or fewer.`);
 const email = () =>
-  z.string({ error: required }).trim().toLowerCase().pipe(z.email("Please give an email address, e.g. name@school.org.uk."));
+  z
+    .string({ error: required })
+    .trim()
+    .toLowerCase()
+    .max(254, "An email address has at most 254 characters.")
+    .pipe(z.email("Please give an email address, e.g. name@school.org.uk."));
 const yesNo = () => z.boolean({ error: "Please answer Yes or No." });
 
 export const requestTypeLabels = { inclusionForum: "Inclusion Forum discussion", partnershipReferral: "Partnership referral" } as const;

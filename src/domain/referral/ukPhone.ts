@@ -16,7 +16,7 @@ export function normaliseUkPhone(input: string): string | undefined {
   return /^0[1-9]\d{8,9}$/.test(digits) ? digits : undefined;
 }
 
-export const ukPhoneSchema = z.string().transform((value, ctx) => {
+export const ukPhoneSchema = z.string().max(30, "Please give a UK phone number, e.g. 0116 496 0123 or 07700 900123.").transform((value, ctx) => {
   const phone = normaliseUkPhone(value);
   if (!phone) {
     ctx.addIssue({ code: "custom", message: "Please give a UK phone number, e.g. 0116 496 0123 or 07700 900123." });

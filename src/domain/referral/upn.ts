@@ -53,8 +53,12 @@ const upnMessages: Record<UpnProblem, string> = {
   checkLetter: "This UPN's check letter does not match its digits. Please copy it again from your MIS.",
 };
 
+function upnMessagesTooLong(): string {
+  return "A UPN has 13 characters: a letter followed by 12 digits (a temporary UPN ends in a letter).";
+}
+
 /** A UPN as a zod schema: normalised, with a message a school can act on (never echoing the UPN itself). */
-export const upnSchema = z.string().transform((value, ctx) => {
+export const upnSchema = z.string().max(20, upnMessagesTooLong()).transform((value, ctx) => {
   const parsed = parseUpn(value);
   if (!parsed.ok) {
     ctx.addIssue({ code: "custom", message: upnMessages[parsed.problem] });

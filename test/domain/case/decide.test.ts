@@ -30,9 +30,9 @@ const referral = (over: Partial<CaseState> = {}): CaseState => ({
   version: 3,
   ...over,
 });
-const cmd = <K extends CaseCommand["kind"]>(c: Extract<CaseCommand, { kind: K }> extends infer X ? Omit<X, "by" | "at"> : never) =>
-  ({ by, at, ...c }) as CaseCommand;
-const pm = cmd<"recordDecision">({ kind: "recordDecision", outcome: "programmeManagementPartTime", source: "teams" });
+type Body = CaseCommand extends infer C ? (C extends unknown ? Omit<C, "by" | "at"> : never) : never;
+const cmd = (c: Body): CaseCommand => ({ by, at, ...c }) as CaseCommand;
+const pm = cmd({ kind: "recordDecision", outcome: "programmeManagementPartTime", source: "teams" });
 
 function ok(d: ReturnType<typeof decide>) {
   if (!d.ok) throw new Error(d.error.message);

@@ -1,0 +1,129 @@
+import { z } from "zod";
+import { caseStatusLabels, caseStatuses } from "../case/caseStatus";
+import { coreGroupOutcomeLabels, coreGroupOutcomes, inclusionForumOutcomeLabels, inclusionForumOutcomes } from "../case/outcomes";
+import { sessionHappenedLabels, sessionHappenedValues } from "../attendance/session";
+import { attendanceBasisSchema } from "../placement/attendanceBasis";
+import { field } from "../fields/fieldMeta";
+import { fieldLeaves } from "../fields/fieldLeaves";
+import { referralFormSchema } from "../referral/referralForm";
+import { keyStageSchema } from "../referral/keyStage";
+import type { ListDefinition } from "./columns";
+
+const caseRef = (title = "Case") => field(z.string().regex(/^[A-Z]{2,10}-\d{4}-\d{4,}$/).max(30), { column: "CaseRef", columnTitle: title, indexed: true });
+const text = (max: number) => z.string().max(max);
+const when = () => z.iso.datetime({ offset: true });
+const day = () => z.iso.date();
+const optional = <T extends z.ZodType>(s: T) => s.optional();
+
+/**
+ * The Referral Form's fields as Cases columns: every form field with a column, optional (an anonymous case has
+ * no identity, an Inclusion Forum case no referral evidence). Declared on the form schema, not here.
+ */
+const referralColumns = Object.fromEntries(
+  fieldLeaves(referralFormSchema).map((leaf) => [leaf.meta.column ?? leaf.path, field(leaf.schema.optional(), { ...leaf.meta })]),
+) as Record<string, z.ZodType>;
+
+export const casesRow = z.object({
+  CaseRef: caseRef("Case reference"),
+  Status: field(z.enum(caseStatuses), { column: "Status", columnTitle: "Status", labels: caseStatusLabels, indexed: true }),
+  Named: field(z.boolean(), { column: "Named", columnTitle: "Named (consent given)" }),
+  KeyStage: field(keyStageSchema, { column: "KeyStage", columnTitle: "Key stage", indexed: true }),
+  ResponseId: field(optional(text(200)), { column: "ResponseId", columnTitle: "Forms response", indexed: true }),
+  ReceivedAt: field(when(), { column: "ReceivedAt", columnTitle: "Received" }),
+  LinkedSubmissions: field(optional(text(4000)), { column: "LinkedSubmissions", columnTitle: "Later submissions" }),
+  IfOverrideReason: field(optional(text(255)), { column: "IfOverrideReason", columnTitle: "Inclusion Forum override reason", personal: "freeText" }),
+  IfOverrideBy: field(optional(text(255)), { column: "IfOverrideBy", columnTitle: "Override recorded by" }),
+  ReopenReason: field(optional(text(255)), { column: "ReopenReason", columnTitle: "Reason for reopening", personal: "freeText" }),
+  CoreGroupOutcome: field(optional(z.enum(coreGroupOutcomes)), { column: "CoreGroupOutcome", columnTitle: "Core Group outcome", labels: coreGroupOutcomeLabels }),
+  DecidedBy: field(optional(text(255)), { column: "DecidedBy", columnTitle: "Decided by" }),
+  DecidedAt: field(optional(when()), { column: "DecidedAt", columnTitle: "Decided at" }),
+  InclusionForumOutcome: field(optional(z.enum(inclusionForumOutcomes)), { column: "InclusionForumOutcome", columnTitle: "Inclusion Forum outcome", labels: inclusionForumOutcomeLabels }),
+  MeetingId: field(optional(text(50)), { column: "MeetingId", columnTitle: "Meeting" }),
+  WaitingSince: field(optional(when()), { column: "WaitingSince", columnTitle: "On waiting list since" }),
+  WorkflowVersion: field(z.number().int().min(0), { column: "WorkflowVersion", columnTitle: "Workflow version" }),
+  ...referralColumns,
+});
+
+export const schoolsRow = z.object({
+  Urn: field(z.string().regex(/^\d{6}$/), { column: "Urn", columnTitle: "URN", indexed: true }),
+  SchoolName: field(text(120), { column: "SchoolName", columnTitle: "School" }),
+  AttendanceLeadEmail: field(z.email(), { column: "AttendanceLeadEmail", columnTitle: "Attendance lead email" }),
+  SencoEmail: field(z.email(), { column: "SencoEmail", columnTitle: "SENCO email" }),
+  DslEmail: field(z.email(), { column: "DslEmail", columnTitle: "DSL email" }),
+  FinanceEmail: field(z.email(), { column: "FinanceEmail", columnTitle: "Finance email" }),
+  CalendarOverride: field(optional(text(50)), { column: "CalendarOverride", columnTitle: "Calendar override" }),
+});
+
+export const decisionsRow = z.object({
+  DecisionKey: field(text(100), { column: "DecisionKey", columnTitle: "Decision", indexed: true }),
+  CaseRef: caseRef(),
+  Outcome: field(z.enum(coreGroupOutcomes), { column: "Outcome", columnTitle: "Outcome", labels: coreGroupOutcomeLabels }),
+  DecidedBy: field(text(255), { column: "DecidedBy", columnTitle: "Decided by" }),
+  DecidedAt: field(when(), { column: "DecidedAt", columnTitle: "Decided at" }),
+  Source: field(z.enum(["teams", "sharepoint"]), { column: "Source", columnTitle: "Recorded in", labels: { teams: "Teams", sharepoint: "SharePoint" } }),
+  Comment: field(optional(text(2000)), { column: "Comment", columnTitle: "Comment", personal: "freeText" }),
+  MeetingId: field(optional(text(50)), { column: "MeetingId", columnTitle: "Meeting" }),
+  Votes: field(optional(text(1000)), { column: "Votes", columnTitle: "Views given" }),
+});
+
+export const placementsRow = z.object({
+  CaseRef: caseRef(),
+  KeyStage: field(keyStageSchema, { column: "KeyStage", columnTitle: "Key stage", indexed: true }),
+  Pattern: field(text(4000), { column: "Pattern", columnTitle: "Weekly pattern (JSON)" }),
+  StartDate: field(day(), { column: "StartDate", columnTitle: "Start date" }),
+  EndDate: field(optional(day()), { column: "EndDate", columnTitle: "End date" }),
+  AttendanceBasis: field(attendanceBasisSchema, { column: "AttendanceBasis", columnTitle: "Attendance basis", labels: { B: "B", K: "K", D: "D" } }),
+  PurchaseOrderNumber: field(text(50), { column: "PurchaseOrderNumber", columnTitle: "PO number" }),
+  PlacementStatus: field(z.enum(["settingUp", "active", "ended"]), { column: "PlacementStatus", columnTitle: "Status", labels: { settingUp: "Setting up", active: "Active", ended: "Ended" }, indexed: true }),
+  UnregisteredProviderWarning: field(optional(text(1000)), { column: "UnregisteredProviderWarning", columnTitle: "Unregistered provider warning" }),
+});
+
+export const reviewsRow = z.object({
+  ReviewKey: field(text(100), { column: "ReviewKey", columnTitle: "Review", indexed: true }),
+  CaseRef: caseRef(),
+  Number: field(z.number().int().min(1), { column: "Number", columnTitle: "Review number" }),
+  DueDate: field(day(), { column: "DueDate", columnTitle: "Due" }),
+  EventId: field(optional(text(255)), { column: "EventId", columnTitle: "Calendar event" }),
+  AttendeesConfirmed: field(z.boolean(), { column: "AttendeesConfirmed", columnTitle: "Attendees confirmed" }),
+  ReturnToMainstream: field(optional(z.enum(["yes", "partly", "notYet"])), {
+    column: "ReturnToMainstream",
+    columnTitle: "Able to return to mainstream?",
+    labels: { yes: "Yes", partly: "Partly", notYet: "Not yet" },
+  }),
+  NextSteps: field(optional(text(4000)), { column: "NextSteps", columnTitle: "Next steps", personal: "freeText" }),
+});
+
+export const attendanceRow = z.object({
+  MarkKey: field(text(100), { column: "MarkKey", columnTitle: "Mark", indexed: true }),
+  CaseRef: caseRef(),
+  Date: field(day(), { column: "Date", columnTitle: "Date", indexed: true }),
+  Session: field(z.enum(["AM", "PM"]), { column: "Session", columnTitle: "Session", labels: { AM: "AM", PM: "PM" } }),
+  Happened: field(z.enum(sessionHappenedValues), { column: "Happened", columnTitle: "What happened", labels: sessionHappenedLabels }),
+  LateMinutes: field(optional(z.number().int().min(0).max(300)), { column: "LateMinutes", columnTitle: "Minutes late" }),
+  AbsenceReason: field(optional(text(255)), { column: "AbsenceReason", columnTitle: "Reason given", personal: "freeText" }),
+  RecordedBy: field(text(255), { column: "RecordedBy", columnTitle: "Recorded by" }),
+  RecordedAt: field(when(), { column: "RecordedAt", columnTitle: "Recorded at" }),
+  CorrectionOf: field(optional(text(50)), { column: "CorrectionOf", columnTitle: "Corrects item" }),
+});
+
+export const meetingsRow = z.object({
+  MeetingKey: field(text(50), { column: "MeetingKey", columnTitle: "Meeting", indexed: true }),
+  Kind: field(z.enum(["coreGroup", "inclusionForum"]), { column: "Kind", columnTitle: "Kind", labels: { coreGroup: "Core Group", inclusionForum: "Inclusion Forum" } }),
+  Date: field(day(), { column: "Date", columnTitle: "Date", indexed: true }),
+  StartTime: field(z.string().regex(/^\d{2}:\d{2}$/).max(5), { column: "StartTime", columnTitle: "Start time (UK)" }),
+  AgendaSize: field(z.number().int().min(1).max(50), { column: "AgendaSize", columnTitle: "Agenda size" }),
+  EventId: field(optional(text(255)), { column: "EventId", columnTitle: "Calendar event" }),
+  Chair: field(optional(text(255)), { column: "Chair", columnTitle: "Chair" }),
+});
+
+export const casesList: ListDefinition<typeof casesRow> = { name: "Cases", displayName: "Cases", description: "Every Inclusion Forum case and Partnership referral, one item per case.", row: casesRow, titleColumn: "CaseRef" };
+export const schoolsList: ListDefinition<typeof schoolsRow> = { name: "Schools", displayName: "Schools", description: "Partner schools and their role mailboxes.", row: schoolsRow, titleColumn: "SchoolName" };
+export const decisionsList: ListDefinition<typeof decisionsRow> = { name: "Decisions", displayName: "Decisions", description: "Every Core Group decision: who, what, when.", row: decisionsRow, titleColumn: "DecisionKey" };
+export const placementsList: ListDefinition<typeof placementsRow> = { name: "Placements", displayName: "Placements", description: "Programme Management placements and their weekly patterns.", row: placementsRow, titleColumn: "CaseRef" };
+export const reviewsList: ListDefinition<typeof reviewsRow> = { name: "Reviews", displayName: "Reviews", description: "Placement reviews, linked to their Outlook events.", row: reviewsRow, titleColumn: "ReviewKey" };
+export const attendanceList: ListDefinition<typeof attendanceRow> = { name: "Attendance", displayName: "Attendance", description: "AM and PM session marks from the centre and providers.", row: attendanceRow, titleColumn: "MarkKey" };
+export const meetingsList: ListDefinition<typeof meetingsRow> = { name: "Meetings", displayName: "Meetings", description: "Core Group meetings and Inclusion Forums.", row: meetingsRow, titleColumn: "MeetingKey" };
+
+export const listDefinitions = [casesList, schoolsList, decisionsList, placementsList, reviewsList, attendanceList, meetingsList] as const;
+export type CasesRow = z.output<typeof casesRow>;
+export type SchoolsRow = z.output<typeof schoolsRow>;
