@@ -1,0 +1,61 @@
+import { listDefinitions, toColumnDefinitions, toListFields, schoolsList } from "../../src/domain/lists";
+import { fieldLeaves } from "../../src/domain/fields/fieldLeaves";
+import type { GraphArea, SandboxContext } from "../graph/routing";
+import type { MailArea } from "../graph/areas/mail";
+import type { SitesArea } from "../graph/areas/sites";
+
+/** The demo partnership: Lakeside North Community Inclusion Partnership (LNCIP), a dozen partner schools. */
+export const demoSite = { hostname: "contoso.sharepoint.com", path: "lncip", displayName: "Lakeside North Inclusion Partnership" };
+
+export const demoStaff = {
+  partnership: "partnership@lncip.example",
+  senco: "senco@lncip.example",
+  director: "director@lncip.example",
+  coordinator: "coordinator@lncip.example",
+};
+
+const names = [
+  "Oakfield Academy", "Brookside School", "Hillcrest High", "Riverside Community College", "St Anne's Catholic School",
+  "Meadowbank Academy", "Castle Hill School", "Westfield Park School", "Northgate High", "Elmwood Academy",
+  "Kingsmead School", "Beacon Hill College",
+];
+
+/** The partner schools with their role mailboxes (URNs 120345 onwards). */
+export const demoSchools = names.map((name, i) => {
+  const slug = name.toLowerCase().replace(/[^a-z]+/g, "").slice(0, 12);
+  return {
+    Urn: String(120345 + i),
+    SchoolName: name,
+    AttendanceLeadEmail: `attendance@${slug}.example`,
+    SencoEmail: `senco@${slug}.example`,
+    DslEmail: `dsl@${slug}.example`,
+    FinanceEmail: `finance@${slug}.example`,
+  };
+});
+
+/** Core Group members: a head or senior leader from each of the first six schools, and the Director. */
+export const demoCoreGroup = demoSchools.slice(0, 6).map((s) => ({ email: `head@${s.SencoEmail.split("@")[1]}`, schoolUrn: s.Urn }));
+
+/**
+ * Seeds the sandbox with the demo tenant: the partnership site with every list from the domain's list
+ * definitions (so the sandbox and the app can never disagree about columns), the schools, and mailboxes.
+ */
+export function seedDemoTenant(ctx: SandboxContext, areas: readonly GraphArea[]): void {
+  const sites = areas.find((a) => a.name === "sites") as SitesArea;
+  const mail = areas.find((a) => a.name === "mail") as MailArea | undefined;
+  const siteId = sites.createSite(demoSite.hostname, demoSite.path, demoSite.displayName);
+  for (const list of listDefinitions) {
+    const titleLeaf = fieldLeaves(list.row).find((l) => l.path === list.titleColumn);
+    sites.createList(siteId, { displayName: list.displayName, name: list.name, description: list.description, columns: toColumnDefinitions(list), indexTitle: titleLeaf?.meta.indexed ?? false }, ctx.now());
+  }
+  for (const school of demoSchools) sites.addItem(siteId, "Schools", toListFields(schoolsList, school), "seed", ctx.now());
+  if (!mail) return;
+  mail.addMailbox(demoStaff.partnership, "Lakeside North Inclusion Partnership");
+  mail.addMailbox(demoStaff.senco, "Partnership SENCO");
+  mail.addMailbox(demoStaff.director, "Partnership Director");
+  mail.addMailbox(demoStaff.coordinator, "Partnership Coordinator");
+  for (const s of demoSchools) {
+    for (const role of ["AttendanceLeadEmail", "SencoEmail", "DslEmail", "FinanceEmail"] as const) mail.addMailbox(s[role], `${s.SchoolName} (${role.replace("Email", "")})`);
+  }
+  for (const m of demoCoreGroup) mail.addMailbox(m.email, `Core Group member (${m.schoolUrn})`);
+}

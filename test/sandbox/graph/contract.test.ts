@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { Client, GraphError, RetryHandlerOptions } from "@microsoft/microsoft-graph-client";
+import { startGraphSandbox, type GraphSandbox } from "../../../sandbox/graph/server";
+import { defaultAreas, type MailArea } from "../../../sandbox/graph/areas";
+import { defaultApp } from "../../../sandbox/graph/auth";
+import { seedDemoTenant, demoSite, demoStaff } from "../../../sandbox/demo/demoTenant";
+import { graphClient } from "../../../src/m365/graph/graphClient";
+import { sharePointSite, sharePointList, listItems, changesSince, ItemChangedError, DeltaExpiredError } from "../../../src/m365/sharepoint";
+import { graphMailer } from "../../../src/m365/outlook/mail";
+import { undefinedProperties } from "../../support/csdl";
+
+let sandbox: GraphSandbox;
+let graph: Client;
+const settingsFor = (s: GraphSandbox, secret = defaultApp.clientSecret) => ({
+  GRAPH_BASE_URL: s.graphUrl,
+  AZURE_AUTHORITY_HOST: s.authorityHost,
+  AZURE_TENANT_ID: defaultApp.tenantId,
+  AZURE_CLIENT_ID: defaultApp.clientId,
+  AZURE_CLIENT_SECRET: secret,
+});
+const siteAddress = `${demoSite.hostname}:/sites/${demoSite.path}`;
+
+beforeAll(async () => {
+  sandbox = await startGraphSandbox({ port: 0, areas: defaultAreas(), seed: seedDemoTenant });
+  graph = graphClient(settingsFor(sandbox));
+});
+afterAll(async () => sandbox?.close());
+beforeEach(async () => {
+  sandbox.faults.clear();
+});
+
+describe("tokens", () => {
+  it("lets the real ClientSecretCredential get a token and the real client use it", async () => {
+    const site = (await graph.api(`/sites/${siteAddress}`).get()) as { id: string };
+    expect(site.id).toMatch(/^contoso\.sharepoint\.com,[0-9a-f-]{36},[0-9a-f-]{36}$/);
+  });
+  it("refuses a wrong client secret at the token endpoint", async () => {
+    const bad = graphClient(settingsFor(sandbox, "wrong-secret"));
+    await expect(bad.api(`/sites/${siteAddress}`).get()).rejects.toThrow(/AADSTS7000215|Invalid client secret/);
+  });
+  it("answers 401 InvalidAuthenticationToken without a bearer token", async () => {
+    const res = await fetch(`${sandbox.graphUrl}/sites/${siteAddress}`);
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("InvalidAuthenticationToken");
+  });
+});
+
+describe("lists and items", () => {
+  const cases = () => listItems(sharePointList(sharePointSite(graph, siteAddress), "Cases"));
+  const fields = (ref: string) => ({ Title: ref, Status: "Received", Named: false, KeyStage: "KS3", ReceivedAt: "2026-11-23T09:00:00Z", WorkflowVersion: 1, SchoolUrn: "120345" });
+
+  it("creates (201), reads, updates with an ETag and refuses a stale ETag with 412", async () => {
+    const created = await cases().create(fields("LNCIP-2026-0001"));
+    expect(created.fields.Status).toBe("Received");
+    const updated = await cases().update(created.id, { Status: "In triage" }, created.etag);
+    expect(updated.fields.Status).toBe("In triage");
+    await expect(cases().update(created.id, { Status: "Ready for Core Group" }, created.etag)).rejects.toBeInstanceOf(ItemChangedError);
+    expect((await cases().get(created.id))?.fields.Status).toBe("In triage");
+  });
+
+  it("refuses an unknown column and a choice outside the list", async () => {
+    await expect(cases().create({ ...fields("LNCIP-2026-0002"), ShoeSize: 5 })).rejects.toMatchObject({ statusCode: 400 });
+    await expect(cases().create({ ...fields("LNCIP-2026-0003"), Status: "Lost" })).rejects.toMatchObject({ statusCode: 400 });
+  });
+
+  it("filters on indexed columns, refuses a non-indexed one without the Prefer header, and pages", async () => {
+    for (let i = 10; i < 16; i++) await cases().create(fields(`LNCIP-2026-00${i}`));
+    const found = await cases().all({ filter: "fields/Title eq 'LNCIP-2026-0012'" });
+    expect(found.map((i) => i.fields.Title)).toEqual(["LNCIP-2026-0012"]);
+    await expect(cases().all({ filter: "fields/Concerns eq 'x'" })).rejects.toMatchObject({ statusCode: 400, code: "invalidRequest" });
+    const paged = await cases().all({ top: 2 });
+    expect(paged.length).toBeGreaterThanOrEqual(7);
+    const pages = sandbox.requests.filter((r) => r.path.includes("skiptoken"));
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("returns list items and columns with only the properties Microsoft's CSDL defines", async () => {
+    const site = (await graph.api(`/sites/${siteAddress}`).get()) as { id: string };
+    const list = (await graph.api(`/sites/${site.id}/lists/Cases`).expand("columns").get()) as Record<string, unknown> & { columns: Record<string, unknown>[] };
+    const { columns, ...rest } = list;
+    expect(undefinedProperties("list", rest)).toEqual([]);
+    for (const c of columns) expect(undefinedProperties("columnDefinition", c)).toEqual([]);
+    const items = (await graph.api(`/sites/${site.id}/lists/Cases/items`).expand("fields").top(1).get()) as { value: Record<string, unknown>[] };
+    const { fields: _fields, ...item } = items.value[0]!;
+    expect(undefinedProperties("listItem", item)).toEqual([]);
+  });
+});
+
+describe("delta", () => {
+  it("gives each changed item once with its latest state, deleted items as deleted, and 410 for an expired token", async () => {
+    const site = sharePointSite(graph, siteAddress);
+    const meetings = sharePointList(site, "Meetings");
+    const items = listItems(meetings);
+    const first = await changesSince(meetings);
+    const a = await items.create({ Title: "M1", Kind: "Core Group", Date: "2026-12-03", StartTime: "15:30", AgendaSize: 6 });
+    const b = await items.create({ Title: "M2", Kind: "Inclusion Forum", Date: "2026-12-10", StartTime: "09:30", AgendaSize: 8 });
+    await items.update(a.id, { AgendaSize: 7 });
+    await items.delete(b.id);
+    const second = await changesSince(meetings, first.deltaLink);
+    expect(second.changes).toEqual([
+      { kind: "changed", item: expect.objectContaining({ id: a.id, fields: expect.objectContaining({ AgendaSize: 7 }) }) },
+      { kind: "deleted", id: b.id },
+    ]);
+    expect((await changesSince(meetings, second.deltaLink)).changes).toEqual([]);
+    sandbox.faults.add({ kind: "expiredDelta", count: 1 });
+    await expect(changesSince(meetings, second.deltaLink)).rejects.toBeInstanceOf(DeltaExpiredError);
+  });
+});
+
+describe("throttling and faults", () => {
+  it("rides out a 429 storm with the client's retry middleware honouring Retry-After", async () => {
+    sandbox.faults.add({ route: "GET /sites/", kind: "429", count: 2, retryAfterSeconds: 0 });
+    const site = (await graph.api(`/sites/${siteAddress}`).get()) as { id: string };
+    expect(site.id).toContain("contoso");
+    expect(sandbox.requests.slice(-3).map((r) => r.status)).toEqual([429, 429, 200]);
+  });
+  it("answers 503 with Retry-After and resets connections on demand", async () => {
+    sandbox.faults.add({ route: "GET /sites/", kind: "503", count: 4, retryAfterSeconds: 0 });
+    await expect(graph.api(`/sites/${siteAddress}`).get()).rejects.toMatchObject({ statusCode: 503 });
+    sandbox.faults.add({ route: "GET /sites/", kind: "reset", count: 1 });
+    await expect(graph.api(`/sites/${siteAddress}`).get()).rejects.toThrow();
+  });
+});
+
+describe("$batch", () => {
+  it("runs requests with dependsOn, fails dependents of a failure with 424, and puts a throttled item inside a 200", async () => {
+    const site = (await graph.api(`/sites/${siteAddress}`).get()) as { id: string };
+    sandbox.faults.add({ route: "GET /sites/", kind: "429", count: 1, retryAfterSeconds: 7 });
+    const res = (await graph.api("/$batch").post({
+      requests: [
+        { id: "1", method: "GET", url: `/sites/${site.id}/lists/Schools` },
+        { id: "2", method: "GET", url: `/sites/${site.id}/lists/NoSuchList`, dependsOn: ["1"] },
+        { id: "3", method: "GET", url: `/sites/${site.id}/lists/Cases`, dependsOn: ["2"] },
+      ],
+    })) as { responses: { id: string; status: number; headers: Record<string, string> }[] };
+    const byId = Object.fromEntries(res.responses.map((r) => [r.id, r]));
+    expect(byId["1"]).toMatchObject({ status: 429, headers: { "retry-after": "7" } });
+    expect(byId["2"]?.status).toBe(424);
+    expect(byId["3"]?.status).toBe(424);
+  });
+  it("refuses more than 20 requests", async () => {
+    const requests = Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: "GET", url: "/sites/x" }));
+    await expect(graph.api("/$batch").post({ requests })).rejects.toMatchObject({ statusCode: 400 });
+  });
+});
+
+describe("mail", () => {
+  it("delivers sendMail (202) to every recipient's mailbox and the sender's Sent Items", async () => {
+    const mail = sandbox.area<MailArea>("mail");
+    await graphMailer(graph, demoStaff.partnership).send({ to: ["senco@oakfieldacade.example"], cc: ["someone@elsewhere.example"], subject: "Referral received: LNCIP-2026-0042", html: "<p>Thank you</p>", attachments: [{ name: "a.csv", contentType: "text/csv", contentBytes: Buffer.from("a,b\n1,2") }] });
+    const got = mail.inbox("senco@oakfieldacade.example");
+    expect(got.at(-1)).toMatchObject({ subject: "Referral received: LNCIP-2026-0042", hasAttachments: true });
+    expect(mail.inbox("someone@elsewhere.example")).toHaveLength(1);
+    expect(mail.sentItems(demoStaff.partnership).at(-1)?.subject).toBe("Referral received: LNCIP-2026-0042");
+    const listed = (await graph.api(`/users/${demoStaff.partnership}/mailFolders/sentitems/messages`).get()) as { value: Record<string, unknown>[] };
+    expect(undefinedProperties("message", listed.value[0]!)).toEqual([]);
+  });
+  it("answers 429 with Retry-After past 30 messages a minute from one mailbox", async () => {
+    const mail = sandbox.area<MailArea>("mail");
+    mail.limitPerMinute = 3;
+    const send = () => graph.api(`/users/${demoStaff.coordinator}/sendMail`).middlewareOptions([new RetryHandlerOptions(0, 0)]).post({ message: { subject: "x", body: { contentType: "Text", content: "x" }, toRecipients: [{ emailAddress: { address: "a@b.example" } }] } });
+    await send(); await send(); await send();
+    const err = (await send().catch((e: unknown) => e)) as GraphError;
+    expect(err.statusCode).toBe(429);
+    expect(Number(err.headers?.get("retry-after"))).toBeGreaterThan(0);
+    mail.limitPerMinute = 30;
+  });
+  it("refuses a sender that is not a mailbox of the tenant", async () => {
+    await expect(graphMailer(graph, "nobody@lncip.example").send({ to: ["a@b.example"], subject: "x", html: "x" })).rejects.toMatchObject({ statusCode: 404 });
+  });
+});
