@@ -20,6 +20,10 @@ import {
   type SubmissionStore,
 } from "../m365/tables";
 import type { Settings } from "../settings/settings";
+import { listItems, type ListItems } from "../m365/sharepoint/items";
+import { schoolDirectory, type SchoolDirectory } from "../workflows/schools/schoolDirectory";
+import { workQueue, type WorkQueue } from "../m365/queues/workQueue";
+import { CASE_INTAKE_QUEUE, intakeMessageSchema, type IntakeMessage } from "../workflows/intake/intakeMessage";
 
 /**
  * Everything the workflows need, built once per process from the settings: the Graph client and credential,
@@ -38,6 +42,9 @@ export interface AppPorts {
   caseNumbers: CaseNumberAllocator;
   submissions: SubmissionStore;
   openCases: OpenCaseIndex;
+  cases: ListItems;
+  schools: SchoolDirectory;
+  intakeQueue: WorkQueue<IntakeMessage>;
   now: () => Date;
 }
 
@@ -53,6 +60,7 @@ function compose(settings: Settings): AppPorts {
   const site = sharePointSite(graph, settings.SHAREPOINT_SITE);
   const lists = new Map<string, SharePointList>();
   const table = (name: string) => tableStore(settings.AzureWebJobsStorage, name);
+  const now = () => new Date();
   return {
     settings,
     graph,
@@ -70,6 +78,9 @@ function compose(settings: Settings): AppPorts {
     caseNumbers: caseNumberAllocator(table("CaseNumbers")),
     submissions: submissionStore(table("Submissions")),
     openCases: openCaseIndex(table("OpenCases"), settings.PUPIL_INDEX_KEY),
-    now: () => new Date(),
+    cases: listItems(sharePointList(site, "Cases")),
+    schools: schoolDirectory(listItems(sharePointList(site, "Schools")), now),
+    intakeQueue: workQueue(settings.AzureWebJobsStorage, CASE_INTAKE_QUEUE, intakeMessageSchema),
+    now,
   };
 }

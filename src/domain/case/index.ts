@@ -5,3 +5,4 @@ export * from "./caseState";
 export * from "./effects";
 export * from "./decide";
 export * from "./statusChange";
+export * from "./caseRecord";

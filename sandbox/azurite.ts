@@ -1,0 +1,51 @@
+import { spawn } from "node:child_process";
+import { waitForPort } from "./processes";
+
+export interface AzuriteProcess {
+  connectionString: string;
+  pid: number;
+  ports: { blob: number; queue: number; table: number };
+  stop(): Promise<void>;
+}
+
+const ACCOUNT_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+/**
+ * Starts Azurite (Microsoft's storage emulator, npm `azurite`) in memory on loopback, as a child process stopped
+ * by its own PID. The package's CLI script is run directly: killing an npx wrapper leaves Azurite running.
+ *
+ * @example
+ * const azurite = await startAzurite({ blob: 10000, queue: 10001, table: 10002 });
+ * azurite.connectionString // "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;..."
+ */
+export async function startAzurite(ports: { blob: number; queue: number; table: number }): Promise<AzuriteProcess> {
+  const script = require.resolve("azurite/dist/src/azurite.js");
+  const child = spawn(
+    process.execPath,
+    [
+      script, "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--silent",
+      "--blobHost", "127.0.0.1", "--blobPort", String(ports.blob),
+      "--queueHost", "127.0.0.1", "--queuePort", String(ports.queue),
+      "--tableHost", "127.0.0.1", "--tablePort", String(ports.table),
+    ],
+    { stdio: "ignore" },
+  );
+  const stopOnExit = () => child.kill("SIGKILL");
+  process.once("exit", stopOnExit);
+  await Promise.all([ports.blob, ports.queue, ports.table].map((p) => waitForPort(p)));
+  return {
+    pid: child.pid ?? 0,
+    ports,
+    connectionString:
+      `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${ACCOUNT_KEY};` +
+      `BlobEndpoint=http://127.0.0.1:${ports.blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:${ports.queue}/devstoreaccount1;` +
+      `TableEndpoint=http://127.0.0.1:${ports.table}/devstoreaccount1;`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        process.removeListener("exit", stopOnExit);
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}

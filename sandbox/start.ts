@@ -1,0 +1,96 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { startAzurite } from "./azurite";
+import { startGraphSandbox } from "./graph/server";
+import { defaultAreas } from "./graph/areas";
+import { defaultApp } from "./graph/auth";
+import { seedDemoTenant } from "./demo/demoTenant";
+import { startFunctionsHost } from "./host/startFunctionsHost";
+import { defaultKeys } from "./host/host";
+
+/**
+ * `npm start`: the whole system on loopback with demo data — Azurite, the Graph sandbox (seeded with the demo
+ * partnership) and the app in the local Functions host — then what to try. Ctrl-C stops everything it started.
+ * Each port can be moved with an environment variable.
+ */
+interface Service {
+  name: string;
+  where: string;
+  stop(): Promise<void>;
+}
+
+const root = resolve(__dirname, "..", "..");
+const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const ports = {
+  app: port("FUNCTIONS_HTTP_PORT", 7071),
+  graph: port("GRAPH_SANDBOX_PORT", 7080),
+  blob: port("AZURITE_BLOB_PORT", 10000),
+  queue: port("AZURITE_QUEUE_PORT", 10001),
+  table: port("AZURITE_TABLE_PORT", 10002),
+};
+
+async function main(): Promise<void> {
+  const services: Service[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const s of services.reverse()) await s.stop().catch(() => undefined);
+    process.exit(code);
+  };
+  process.once("SIGINT", () => void stopAll(0));
+  process.once("SIGTERM", () => void stopAll(0));
+
+  try {
+    const azurite = await startAzurite({ blob: ports.blob, queue: ports.queue, table: ports.table });
+    services.push({ name: "Azurite", where: `blob ${ports.blob}, queue ${ports.queue}, table ${ports.table} (in memory)`, stop: azurite.stop });
+
+    const graph = await startGraphSandbox({ port: ports.graph, areas: defaultAreas(), seed: seedDemoTenant });
+    services.push({ name: "Graph sandbox", where: `${graph.graphUrl}  (state: ${graph.url}/ , admin: ${graph.url}/_sandbox/)`, stop: graph.close });
+
+    const host = await startFunctionsHost({ appRoot: root, port: ports.app, env: appEnvironment(azurite.connectionString, graph.graphUrl, graph.authorityHost) });
+    services.push({ name: "App (local Functions host)", where: `${host.url}/api  (health: ${host.url}/api/health)`, stop: host.stop });
+  } catch (e) {
+    process.stderr.write(`\nnpm start could not bring everything up: ${e instanceof Error ? e.message : String(e)}\n`);
+    return stopAll(1);
+  }
+
+  const width = Math.max(...services.map((s) => s.name.length));
+  process.stdout.write(
+    [
+      "",
+      "Inclusion Flow is running on this machine against the sandbox (Ctrl-C stops everything):",
+      ...services.map((s) => `  ${s.name.padEnd(width)}  ${s.where}`),
+      "",
+      "Try it:",
+      `  Submit the demo referral:  curl -s -X POST -H 'x-functions-key: ${defaultKeys.functionKey}' -H 'content-type: application/json' \\`,
+      `    --data @sandbox/demo/referral.json http://127.0.0.1:${ports.app}/api/forms/referral`,
+      `  Then open https://127.0.0.1:${ports.graph}/ to see the case in the Cases list and the emails in the mailboxes`,
+      "  (the sandbox's certificate is a local, self-signed one: accept it in the browser).",
+      "",
+    ].join("\n"),
+  );
+}
+
+/** Settings for the app: the environment wins, then local.settings.json (the host applies it), then the example. */
+function appEnvironment(storage: string, graphUrl: string, authorityHost: string): Record<string, string> {
+  const read = (file: string) => (existsSync(file) ? ((JSON.parse(readFileSync(file, "utf8")) as { Values?: Record<string, string> }).Values ?? {}) : {});
+  const example = read(join(root, "local.settings.example.json"));
+  const local = read(join(root, "local.settings.json"));
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(example)) if (process.env[k] === undefined && local[k] === undefined) env[k] = v;
+  const fromSandbox: Record<string, string> = {
+    AzureWebJobsStorage: storage,
+    GRAPH_BASE_URL: graphUrl,
+    AZURE_AUTHORITY_HOST: authorityHost,
+    AZURE_TENANT_ID: defaultApp.tenantId,
+    AZURE_CLIENT_ID: defaultApp.clientId,
+    AZURE_CLIENT_SECRET: defaultApp.clientSecret,
+    NOTIFICATION_URL: `http://127.0.0.1:${ports.app}/api/notifications`,
+    NODE_EXTRA_CA_CERTS: join(root, "sandbox", "tls", "cert.pem"),
+  };
+  for (const [k, v] of Object.entries(fromSandbox)) if (process.env[k] === undefined || k === "NODE_EXTRA_CA_CERTS") env[k] = v;
+  return env;
+}
+
+void main();

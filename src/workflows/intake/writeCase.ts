@@ -1,0 +1,120 @@
+import type { ReferralForm } from "../../domain/referral/referralForm";
+import { requestTypeLabels } from "../../domain/referral/referralForm";
+import { newCaseRow } from "../../domain/case/caseRecord";
+import { casesList, toListFields } from "../../domain/lists";
+import type { AuditTrail } from "../../m365/tables/auditTrail";
+import type { EffectLedger } from "../../m365/tables/effectLedger";
+import type { SubmissionStore } from "../../m365/tables/submissions";
+import type { ListItems, ListItem } from "../../m365/sharepoint/items";
+import { ItemChangedError } from "../../m365/sharepoint/graphErrors";
+import { escapeHtml, type Mailer } from "../../m365/outlook/mail";
+import type { SchoolDirectory } from "../schools/schoolDirectory";
+
+export interface WriteCasePorts {
+  submissions: SubmissionStore;
+  cases: ListItems;
+  ledger: EffectLedger;
+  audit: AuditTrail;
+  mailer: Mailer;
+  schools: SchoolDirectory;
+  partnershipName: string;
+  sencoEmail: string;
+  now: () => Date;
+  /** Called with each item the app writes, so its own change notification is not taken for a person's edit. */
+  rememberWrite?: (item: ListItem) => Promise<void>;
+}
+
+/**
+ * Writes an accepted submission to SharePoint and tells the people who need to know — once, however often the
+ * queue message is retried: the case item (found again by its case reference if a crash came between writing
+ * it and recording that), the referrer's acknowledgement (case reference only), the partnership SENCO's notice,
+ * and the audit entry. A submission for a pupil with an open case is added to that case instead.
+ *
+ * @example
+ * await writeCase(ports, "17") // the Cases list has LNCIP-2026-0042; the referrer and the SENCO have an email
+ */
+export async function writeCase(ports: WriteCasePorts, responseId: string): Promise<"written" | "linked" | "alreadyDone" | "unknown"> {
+  const submission = await ports.submissions.get(responseId);
+  if (!submission) return "unknown";
+  if (submission.state === "written") return "alreadyDone";
+  const form = JSON.parse(submission.formJson) as ReferralForm;
+  const school = await ports.schools.byUrn(form.schoolUrn);
+  const schoolName = school?.SchoolName ?? `school ${form.schoolUrn}`;
+  const caseRef = submission.caseRef;
+
+  if (submission.linkedTo) {
+    await ports.ledger.once(`link:${responseId}`, async () => {
+      await appendLinkedSubmission(ports, caseRef, responseId, submission.receivedAt);
+      return true;
+    });
+    await ports.ledger.once(`mail:senco-linked:${responseId}`, async () => {
+      await ports.mailer.send({
+        to: [ports.sencoEmail],
+        subject: `Another submission for ${caseRef} (${schoolName})`,
+        html: `<p>${escapeHtml(schoolName)} has sent another Referral Form for the pupil of open case <b>${escapeHtml(caseRef)}</b>. It has been added to that case rather than opening a new one.</p>`,
+      });
+      return true;
+    });
+    await ports.audit.append({ caseRef, key: `${caseRef}:linked:${responseId}`, at: ports.now(), by: "forms", source: "forms", action: "linkSubmission", detail: `response ${responseId}` });
+    await ports.submissions.markWritten(responseId);
+    return "linked";
+  }
+
+  const row = newCaseRow(form, { caseRef, receivedAt: submission.receivedAt, responseId });
+  await ports.ledger.once(
+    `case-item:${caseRef}`,
+    async () => {
+      const item = await ports.cases.create(toListFields(casesList, row));
+      await ports.rememberWrite?.(item);
+      return item.id;
+    },
+    { alreadyDone: async () => (await findCase(ports.cases, caseRef))?.id },
+  );
+  const what = requestTypeLabels[form.requestType];
+
+  await ports.ledger.once(`mail:ack:${caseRef}`, async () => {
+    await ports.mailer.send({
+      to: [form.referrer.email],
+      subject: `${what} received: ${caseRef}`,
+      html:
+        `<p>Thank you. ${escapeHtml(ports.partnershipName)} has received your ${escapeHtml(what.toLowerCase())}.</p>` +
+        `<p>Its case reference is <b>${escapeHtml(caseRef)}</b>. Please quote it whenever you contact us about this pupil; ` +
+        `we never put pupils' names in emails.</p>`,
+    });
+    return true;
+  });
+  await ports.ledger.once(`mail:senco-new:${caseRef}`, async () => {
+    await ports.mailer.send({
+      to: [ports.sencoEmail],
+      subject: `New ${what.toLowerCase()}: ${caseRef} (${schoolName}, Year ${form.yearGroup})`,
+      html: `<p>${escapeHtml(schoolName)} has sent a ${escapeHtml(what.toLowerCase())} for a Year ${form.yearGroup} pupil: <b>${escapeHtml(caseRef)}</b>. Open it in the Cases list to triage it.</p>`,
+    });
+    return true;
+  });
+  await ports.audit.append({ caseRef, key: `${caseRef}:received`, at: ports.now(), by: form.referrer.email, source: "forms", action: "receiveReferral", to: "received" });
+  await ports.submissions.markWritten(responseId);
+  return "written";
+}
+
+async function findCase(cases: ListItems, caseRef: string): Promise<ListItem | undefined> {
+  return (await cases.all({ filter: `fields/Title eq '${caseRef.replace(/'/g, "''")}'` }))[0];
+}
+
+/** Adds a later submission to the case's record, re-reading and retrying if a coordinator edits it meanwhile. */
+async function appendLinkedSubmission(ports: WriteCasePorts, caseRef: string, responseId: string, at: string): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const item = await findCase(ports.cases, caseRef);
+    if (!item) throw new Error(`Case ${caseRef} is not in the Cases list yet; the submission will be retried.`);
+    const existing = typeof item.fields.LinkedSubmissions === "string" ? item.fields.LinkedSubmissions : "";
+    if (existing.includes(`response ${responseId} `)) return;
+    const line = `response ${responseId} received ${at}`;
+    try {
+      const updated = await ports.cases.update(item.id, { LinkedSubmissions: existing ? `${existing}\n${line}` : line }, item.etag);
+      await ports.rememberWrite?.(updated);
+      return;
+    } catch (e) {
+      if (!(e instanceof ItemChangedError)) throw e;
+    }
+  }
+  throw new Error(`Case ${caseRef} kept changing while a later submission was being added; it will be retried.`);
+}

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestSystem, type TestSystem } from "../support/system";
+import { anonymousInclusionForum, badSubmissions, namedReferral, validUpn } from "../fixtures/referralAnswers";
+
+let system: TestSystem;
+let n = 0;
+const envelope = (answers: Record<string, string>, responseId = `resp-${++n}`) => ({ responseId, submittedAt: "2026-11-23T09:12:00Z", responder: "s.oconnor@oakfield.example", answers });
+const casesNamed = (ref: string) => system.items("Cases").filter((i) => i.fields.Title === ref);
+
+beforeAll(async () => {
+  system = await startTestSystem();
+}, 90_000);
+afterAll(async () => system?.stop());
+
+describe("POST /api/forms/referral", () => {
+  it("turns a named referral into one case, acknowledges the referrer and tells the SENCO", async () => {
+    const res = await system.post("/api/forms/referral", envelope(namedReferral, "named-1"));
+    expect(res.status).toBe(202);
+    const { caseRef } = (await res.json()) as { caseRef: string };
+    expect(caseRef).toMatch(/^LNCIP-2026-\d{4}$/);
+    const [item] = await system.until(() => casesNamed(caseRef).length > 0 && casesNamed(caseRef));
+    expect(item!.fields).toMatchObject({ Status: "Received", RequestType: "Partnership referral", SchoolUrn: "120345", Upn: validUpn, PupilFirstName: "Zoë", KeyStage: "KS3", YearGroup: 9, FundingSources: ["AWPU", "Pupil premium"] });
+    expect(item!.fields.Concerns).toBe(namedReferral.concerns);
+    const ack = await system.until(() => system.mail.inbox("s.oconnor@oakfield.example").find((m) => m.subject.includes(caseRef)));
+    expect(ack.subject).toBe(`Partnership referral received: ${caseRef}`);
+    const senco = await system.until(() => system.mail.inbox("senco@lncip.example").find((m) => m.subject.includes(caseRef)));
+    expect(senco.subject).toBe(`New partnership referral: ${caseRef} (Oakfield Academy, Year 9)`);
+    for (const m of [ack, senco]) for (const secret of ["Zoë", "D'Arcy", "2012-03-14", validUpn]) expect(JSON.stringify(m)).not.toContain(secret);
+  });
+
+  it("gives the same responseId the same case reference (200) and never a second case", async () => {
+    const first = (await (await system.post("/api/forms/referral", envelope(anonymousInclusionForum, "repeat-1"))).json()) as { caseRef: string };
+    const again = await system.post("/api/forms/referral", envelope(anonymousInclusionForum, "repeat-1"));
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ caseRef: first.caseRef });
+    await system.until(() => casesNamed(first.caseRef).length > 0);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(casesNamed(first.caseRef)).toHaveLength(1);
+    expect(system.mail.inbox("t.hughes@brookside.example").filter((m) => m.subject.includes(first.caseRef))).toHaveLength(1);
+  });
+
+  it("stores an anonymous Inclusion Forum case with no identity at all", async () => {
+    const { caseRef } = (await (await system.post("/api/forms/referral", envelope(anonymousInclusionForum))).json()) as { caseRef: string };
+    const [item] = await system.until(() => casesNamed(caseRef).length > 0 && casesNamed(caseRef));
+    expect(item!.fields).toMatchObject({ Named: false, RequestType: "Inclusion Forum discussion" });
+    for (const column of ["PupilFirstName", "PupilLastName", "PupilDateOfBirth", "Upn"]) expect(item!.fields[column]).toBeUndefined();
+  });
+
+  it("links a second submission for a pupil with an open case instead of opening another", async () => {
+    // The first test already opened a case for this pupil (same UPN).
+    const second = await system.post("/api/forms/referral", envelope({ ...namedReferral, concerns: "Further incidents this week." }, "pupil-2"));
+    const body = (await second.json()) as { caseRef: string; linkedTo?: string };
+    expect(body.linkedTo).toBeDefined();
+    expect(body.caseRef).toBe(body.linkedTo);
+    const linked = await system.until(() => system.items("Cases").find((i) => i.fields.Title === body.caseRef && String(i.fields.LinkedSubmissions ?? "").includes("pupil-2")));
+    expect(linked).toBeDefined();
+    const named = system.items("Cases").filter((i) => i.fields.Upn === validUpn && i.fields.Status !== "Closed");
+    expect(named).toHaveLength(1);
+  });
+
+  it.each(badSubmissions)("answers 422 for a %s, naming the question, and writes nothing", async (_what, answers, question) => {
+    const before = system.items("Cases").length;
+    const res = await system.post("/api/forms/referral", envelope(answers));
+    expect(res.status).toBe(422);
+    const { problems } = (await res.json()) as { problems: { question: string; message: string }[] };
+    expect(problems.map((p) => p.question)).toContain(question);
+    expect(system.items("Cases").length).toBe(before);
+  });
+
+  it.each([
+    ["not JSON", "{not json"],
+    ["the wrong shape", JSON.stringify({ responseId: "x", answers: [] })],
+    ["too large", JSON.stringify(envelope({ ...namedReferral, concerns: "x".repeat(300 * 1024) }))],
+  ])("answers 400 for a body that is %s", async (_what, body) => {
+    expect((await system.post("/api/forms/referral", body)).status).toBe(400);
+  });
+
+  it("refuses a request without the function key", async () => {
+    expect((await system.post("/api/forms/referral", envelope(namedReferral), { "x-functions-key": "" })).status).toBe(401);
+  });
+
+  it("keeps pupils' details out of the host's logs and the queue messages", async () => {
+    const log = system.host.output();
+    for (const secret of ["Zoë", "D'Arcy", "2012-03-14", validUpn]) expect(log).not.toContain(secret);
+    const { QueueServiceClient } = await import("@azure/storage-queue");
+    const svc = QueueServiceClient.fromConnectionString(system.azurite.connectionString);
+    for await (const q of svc.listQueues()) {
+      const peek = await svc.getQueueClient(q.name).peekMessages({ numberOfMessages: 32 });
+      for (const m of peek.peekedMessageItems) for (const secret of ["Zoë", validUpn]) expect(m.messageText).not.toContain(secret);
+    }
+  });
+});
