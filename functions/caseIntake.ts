@@ -3,6 +3,7 @@ import { settings } from "../src/app/settings";
 import { appPorts } from "../src/app/composition";
 import { CASE_INTAKE_QUEUE, intakeMessageSchema } from "../src/workflows/intake/intakeMessage";
 import { writeCase } from "../src/workflows/intake/writeCase";
+import { rememberCaseWrite } from "../src/app/listChangeWiring";
 
 /** Writes each accepted submission to SharePoint (queue-triggered: retried, then parked in case-intake-poison). */
 app.storageQueue("caseIntake", {
@@ -26,6 +27,7 @@ app.storageQueue("caseIntake", {
         partnershipName: settings.PARTNERSHIP_NAME,
         sencoEmail: settings.PARTNERSHIP_SENCO_EMAIL,
         now: ports.now,
+        rememberWrite: rememberCaseWrite(ports),
       },
       parsed.data.responseId,
     );

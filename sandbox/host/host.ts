@@ -55,7 +55,7 @@ export async function runHost(appRoot: string, port: number): Promise<RunningHos
       const fnMatch = /^\/admin\/functions\/([^/]+)$/.exec(url.pathname);
       if (fnMatch && req.method === "POST") return void runOnDemand(decodeURIComponent(fnMatch[1] as string), req, res);
     }
-    void serveHttp(core, routes, keys, routePrefix, req, res, port);
+    void serveHttp(core, routes, keys, routePrefix, queue, req, res, port);
   });
 
   /** POST /admin/functions/{name} with {"input": "..."}: runs a non-HTTP function now (202, as the real host). */

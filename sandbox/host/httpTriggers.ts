@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CoreState, RegisteredFunction } from "./coreModule";
 import { invoke } from "./invoke";
+import { writeQueueOutputs, type QueueOptions } from "./queueTriggers";
 
 interface HttpRoute {
   fn: RegisteredFunction;
@@ -57,7 +58,7 @@ export function httpRoutes(core: CoreState): HttpRoute[] {
  * Serves one request under the route prefix: finds the function, checks its auth level (`x-functions-key` header
  * or `?code=`; the master key satisfies every level), invokes it and writes the library's RPC response back.
  */
-export async function serveHttp(core: CoreState, routes: HttpRoute[], keys: Keys, routePrefix: string, req: IncomingMessage, res: ServerResponse, port: number): Promise<void> {
+export async function serveHttp(core: CoreState, routes: HttpRoute[], keys: Keys, routePrefix: string, queue: QueueOptions, req: IncomingMessage, res: ServerResponse, port: number): Promise<void> {
   const url = new URL(req.url ?? "/", `http://127.0.0.1:${port}`);
   const prefix = routePrefix ? `/${routePrefix.replace(/^\/+|\/+$/g, "")}` : "";
   if (!url.pathname.toLowerCase().startsWith(prefix.toLowerCase())) return text(res, 404, "Not found");
@@ -88,6 +89,8 @@ export async function serveHttp(core: CoreState, routes: HttpRoute[], keys: Keys
     const outcome = await invoke(core, route.fn, [
       { name: route.triggerName, data: { http: { method, url: url.toString(), headers, query, params, body: { bytes: body }, identities: [] } } },
     ]);
+    // Output bindings are written before the response goes back, as the host does.
+    await writeQueueOutputs(route.fn, outcome, queue);
     const http = outcome.returnValue?.http;
     if (!http) return text(res, 204, "");
     res.statusCode = Number(http.statusCode ?? 200);

@@ -29,6 +29,8 @@ export function newCaseRow(form: ReferralForm, c: { caseRef: string; receivedAt:
   return row as CasesRow;
 }
 
+const DECIDED: readonly string[] = ["decided", "awaitingPo", "waitingList", "placed", "closed"];
+
 /**
  * The state machine's view of a case, from its Cases row.
  *
@@ -50,8 +52,9 @@ export function caseStateFromRow(row: CasesRow): CaseState {
     inclusionForumOverride: row.IfOverrideReason ? { by: row.IfOverrideBy ?? "", reason: row.IfOverrideReason, at: "" } : undefined,
     purchaseOrder: po && funding.length ? { number: po, fundingSources: funding } : undefined,
     inclusionForumOutcome: row.InclusionForumOutcome,
+    // A decision typed into the item counts as recorded only once the workflow has moved the case past Core Group.
     decision:
-      row.CoreGroupOutcome && row.DecidedBy && row.DecidedAt
+      row.CoreGroupOutcome && row.DecidedBy && row.DecidedAt && DECIDED.includes(row.Status)
         ? { outcome: row.CoreGroupOutcome, decidedBy: row.DecidedBy, decidedAt: row.DecidedAt, source: "sharepoint" }
         : undefined,
     waitingSince: row.WaitingSince,

@@ -18,7 +18,7 @@ export const changeNotificationSchema = z.object({
   resource: z.string().max(2000).optional(),
   tenantId: z.string().max(100).optional(),
   lifecycleEvent: z.enum(["reauthorizationRequired", "subscriptionRemoved", "missed"]).optional(),
-  resourceData: z.record(z.string(), z.unknown()).optional(),
+  resourceData: z.record(z.string(), z.unknown()).nullish(),
 });
 export type ChangeNotification = z.infer<typeof changeNotificationSchema>;
 

@@ -7,6 +7,8 @@ export interface ListItem<F = Record<string, unknown>> {
   etag: string;
   fields: F;
   lastModified?: string | undefined;
+  /** Who last changed the item: a person's email, or an application's name. */
+  lastModifiedBy?: string | undefined;
 }
 
 export interface ItemQuery {
@@ -23,6 +25,7 @@ interface GraphListItem {
   "@odata.etag"?: string;
   eTag?: string;
   lastModifiedDateTime?: string;
+  lastModifiedBy?: { user?: { email?: string; displayName?: string }; application?: { displayName?: string; id?: string } };
   fields?: Record<string, unknown>;
 }
 
@@ -128,6 +131,7 @@ export function toListItem(item: GraphListItem): ListItem {
     etag: item["@odata.etag"] ?? item.eTag ?? "",
     fields: stripOData(item.fields ?? {}),
     lastModified: item.lastModifiedDateTime,
+    lastModifiedBy: item.lastModifiedBy?.user?.email ?? item.lastModifiedBy?.user?.displayName ?? item.lastModifiedBy?.application?.displayName,
   };
 }
 

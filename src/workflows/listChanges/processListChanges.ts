@@ -96,11 +96,17 @@ export async function processListChanges(
       handled++;
       continue;
     }
-    const before = (await ports.state.get<Snapshot>(seenScope(handler.list), change.item.id))?.value;
+    const seen = await ports.state.get<Snapshot>(seenScope(handler.list), change.item.id);
+    const before = seen?.value;
     const after = handler.snapshot(change.item);
     if (before && sameSnapshot(before, after)) continue;
     await handler.changed(before, change.item);
-    await ports.state.put(seenScope(handler.list), change.item.id, after);
+    try {
+      // Only if nothing newer was remembered meanwhile (the handler's own write, or another round's).
+      await ports.state.put(seenScope(handler.list), change.item.id, after, seen?.version);
+    } catch (e) {
+      if (!(e instanceof StaleStateError)) throw e;
+    }
     handled++;
   }
 

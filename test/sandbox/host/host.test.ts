@@ -66,6 +66,12 @@ describe("the local Functions host", () => {
     expect((await fetch(`${host.url}/api/nowhere`)).status).toBe(404);
   });
 
+  it("writes an HTTP function's queue output before answering", async () => {
+    expect((await fetch(`${host.url}/api/open?note=hello`)).status).toBe(200);
+    const seen = await readQueue("seen", 1);
+    expect(seen.map((m) => JSON.parse(m))).toEqual([{ from: "open", note: "hello" }]);
+  });
+
   it("runs a timer on demand through the admin route (202) and writes its queue output", async () => {
     expect((await fetch(`${host.url}/admin/functions/tick`, { method: "POST", headers: master, body: JSON.stringify({ input: "" }) })).status).toBe(202);
     expect((await fetch(`${host.url}/admin/functions/tick`, { method: "POST", body: "{}" })).status).toBe(401);

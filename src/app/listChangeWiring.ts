@@ -1,0 +1,64 @@
+import type { AppPorts } from "./composition";
+import { casesList } from "../domain/lists";
+import { casesHandler, casesSnapshot } from "../workflows/cases/casesHandler";
+import { carryOutCaseEffects, tellCoordinatorRefused, type CaseEffectPorts } from "../workflows/cases/caseEffects";
+import { rememberWrite, seenScope, type ListChangeHandler } from "../workflows/listChanges/processListChanges";
+import type { WatchedList } from "../workflows/listChanges/ensureSubscriptions";
+import { listItems } from "../m365/sharepoint/items";
+import type { ListItem } from "../m365/sharepoint/items";
+
+/** The lists the app watches for changes (each needs a subscription). */
+export const WATCHED_LISTS = ["Cases", "Placements", "Reviews", "Attendance"] as const;
+
+export function watchedLists(ports: AppPorts): WatchedList[] {
+  return WATCHED_LISTS.map((name) => ({ name, resource: async () => (await ports.list(name).path()).replace(/^\//, "") }));
+}
+
+/** Remembers what the app wrote to a case item, so its own write is not taken for a coordinator's edit. */
+export function rememberCaseWrite(ports: AppPorts): (item: ListItem) => Promise<void> {
+  return async (item) => {
+    await ports.state.put(seenScope(casesList.name), item.id, casesSnapshot(item));
+  };
+}
+
+/**
+ * The handler for each watched list. Cases drive the state machine now; Placements, Reviews and Attendance are
+ * watched (their subscriptions and delta links are kept) and get handlers with the placement and attendance work.
+ */
+export function listChangeHandlers(ports: AppPorts, log: (m: string) => void): Map<string, ListChangeHandler> {
+  const effectPorts: CaseEffectPorts = {
+    ledger: ports.ledger,
+    audit: ports.audit,
+    mailer: ports.mailer,
+    schools: ports.schools,
+    decisions: listItems(ports.list("Decisions")),
+    state: ports.state,
+    sencoEmail: ports.settings.PARTNERSHIP_SENCO_EMAIL,
+    coordinatorEmail: ports.settings.COORDINATOR_EMAIL,
+    log,
+  };
+  const placements = listItems(ports.list("Placements"));
+  const cases = casesHandler({
+    cases: ports.cases,
+    capacity: async () => {
+      const active = { KS3: 0, KS4: 0 };
+      for (const p of await placements.all({ filter: "fields/PlacementStatus ne 'Ended'" })) {
+        if (p.fields.KeyStage === "KS3" || p.fields.KeyStage === "KS4") active[p.fields.KeyStage]++;
+      }
+      return { places: ports.settings.placesPerKeyStage, activePlacements: active };
+    },
+    carryOut: (effects, row) => carryOutCaseEffects(effectPorts, effects, row),
+    refused: (row, message, editKey) => tellCoordinatorRefused(effectPorts, row, message, `mail:refused:${row.CaseRef}:${editKey}`),
+    rememberWrite: rememberCaseWrite(ports),
+    log,
+  });
+  const watchOnly = (list: string): ListChangeHandler => ({ list, snapshot: (item) => ({ modified: item.lastModified ?? null }), changed: async () => undefined });
+  return new Map<string, ListChangeHandler>([
+    ["Cases", cases],
+    ["Placements", watchOnly("Placements")],
+    ["Reviews", watchOnly("Reviews")],
+    ["Attendance", watchOnly("Attendance")],
+  ]);
+}
+
+export { rememberWrite };

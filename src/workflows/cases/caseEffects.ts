@@ -1,0 +1,91 @@
+import type { CaseEffect } from "../../domain/case/effects";
+import { coreGroupOutcomeLabels } from "../../domain/case/outcomes";
+import { decisionsList, toListFields, type CasesRow } from "../../domain/lists";
+import type { AppState } from "../../m365/tables/appState";
+import type { AuditTrail } from "../../m365/tables/auditTrail";
+import type { EffectLedger } from "../../m365/tables/effectLedger";
+import type { ListItems } from "../../m365/sharepoint/items";
+import { escapeHtml, type Mailer } from "../../m365/outlook/mail";
+import type { SchoolDirectory } from "../schools/schoolDirectory";
+
+export interface CaseEffectPorts {
+  ledger: EffectLedger;
+  audit: AuditTrail;
+  mailer: Mailer;
+  schools: SchoolDirectory;
+  decisions: ListItems;
+  state: AppState;
+  sencoEmail: string;
+  coordinatorEmail: string;
+  log(message: string): void;
+}
+
+/** Effects another part of the app carries out (the Teams bot, placements and reviews), kept until it does. */
+export const PENDING_EFFECTS_SCOPE = "pendingEffects";
+
+const schoolNews: Record<Extract<CaseEffect, { kind: "emailSchool" }>["about"], string> = {
+  decision: "the Core Group has decided",
+  placementStarting: "the placement is starting",
+  placementEnded: "the placement has ended",
+  inclusionForumOutcome: "the Inclusion Forum's outcome",
+  withdrawn: "the case has been withdrawn",
+};
+
+/**
+ * Carries out a transition's effects, each once (by its idempotency key), in order. Emails carry the case
+ * reference and school only and link to the record; what belongs to the Teams bot or to placements is recorded
+ * as pending for that work to pick up — never dropped.
+ *
+ * @example
+ * await carryOutCaseEffects(ports, decision.effects, row)
+ */
+export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: readonly CaseEffect[], row: CasesRow): Promise<void> {
+  const r = row as CasesRow & Record<string, unknown>;
+  const school = await ports.schools.byUrn(String(r.SchoolUrn ?? ""));
+  const schoolName = school?.SchoolName ?? `school ${String(r.SchoolUrn ?? "")}`;
+  const referrer = typeof r.ReferrerEmail === "string" ? r.ReferrerEmail : undefined;
+  const mail = (key: string, to: (string | undefined)[], subject: string, html: string) =>
+    ports.ledger.once(key, async () => {
+      const recipients = [...new Set(to.filter((x): x is string => !!x))];
+      if (recipients.length) await ports.mailer.send({ to: recipients, subject, html });
+      return true;
+    });
+
+  for (const effect of effects) {
+    switch (effect.kind) {
+      case "audit":
+        await ports.audit.append({ caseRef: row.CaseRef, key: effect.key, at: new Date(effect.at), by: effect.by, source: "sharepoint", action: effect.action, from: effect.from, to: effect.to });
+        break;
+      case "notifyPartnershipSenco":
+        await mail(effect.key, [ports.sencoEmail], `${row.CaseRef}: ${effect.about === "overrideRecorded" ? "Inclusion Forum override recorded" : "ready for triage"} (${schoolName})`, `<p>${escapeHtml(row.CaseRef)} from ${escapeHtml(schoolName)} needs your attention in the Cases list.</p>`);
+        break;
+      case "emailSchool":
+        await mail(effect.key, [referrer, school?.SencoEmail], `${row.CaseRef}: ${schoolNews[effect.about]}`, `<p>There is news about case <b>${escapeHtml(row.CaseRef)}</b>: ${escapeHtml(schoolNews[effect.about])}${effect.about === "decision" && row.CoreGroupOutcome ? ` — ${escapeHtml(coreGroupOutcomeLabels[row.CoreGroupOutcome])}` : ""}. The partnership Coordinator will be in touch.</p>`);
+        break;
+      case "requestPurchaseOrder":
+        await mail(effect.key, [school?.FinanceEmail, referrer], `${row.CaseRef}: purchase order needed`, `<p>The Core Group has decided on Programme Management for case <b>${escapeHtml(row.CaseRef)}</b>. A placement can start only once the partnership has a purchase order number and the funding it covers. Please add them to the case or reply to this email.</p>`);
+        break;
+      case "tellCoordinatorWaitingPosition":
+        await mail(effect.key, [ports.coordinatorEmail], `${row.CaseRef}: on the ${effect.keyStage} waiting list`, `<p>Every ${escapeHtml(effect.keyStage)} place is taken: <b>${escapeHtml(row.CaseRef)}</b> has joined the waiting list.</p>`);
+        break;
+      case "writeDecision":
+        await ports.ledger.once(
+          effect.key,
+          async () => (await ports.decisions.create(toListFields(decisionsList, { DecisionKey: effect.key, CaseRef: row.CaseRef, Outcome: effect.outcome, DecidedBy: effect.decidedBy, DecidedAt: effect.decidedAt, Source: effect.source }))).id,
+          { alreadyDone: async () => (await ports.decisions.all({ filter: `fields/Title eq '${effect.key.replace(/'/g, "''")}'` }))[0]?.id },
+        );
+        break;
+      default:
+        await ports.state.put(PENDING_EFFECTS_SCOPE, effect.key, { caseRef: row.CaseRef, effect });
+        ports.log(`${row.CaseRef}: ${effect.kind} recorded for the part of the app that carries it out`);
+    }
+  }
+}
+
+/** Tells the Coordinator why an edit in the Cases list was put back. */
+export async function tellCoordinatorRefused(ports: CaseEffectPorts, row: CasesRow, message: string, key: string): Promise<void> {
+  await ports.ledger.once(key, async () => {
+    await ports.mailer.send({ to: [ports.coordinatorEmail], subject: `${row.CaseRef}: your change was not applied`, html: `<p>${escapeHtml(message)}</p><p>The case has been put back as it was.</p>` });
+    return true;
+  });
+}
