@@ -1,7 +1,7 @@
 import { app, type InvocationContext } from "@azure/functions";
 import { settings } from "../src/app/settings";
 import { appPorts } from "../src/app/composition";
-import { listChangeHandlers, watchedLists } from "../src/app/listChangeWiring";
+import { carryOutLeftoverCaseEffects, listChangeHandlers, watchedLists } from "../src/app/listChangeWiring";
 import { LIST_CHANGES_QUEUE, listChangeMessageSchema } from "../src/workflows/listChanges/listChangeMessage";
 import { processListChanges } from "../src/workflows/listChanges/processListChanges";
 import { ensureSubscriptions, listForSubscription, reauthorizeSubscription, type SubscriptionPorts } from "../src/workflows/listChanges/ensureSubscriptions";
@@ -49,6 +49,8 @@ app.timer("subscriptionUpkeep", {
     const lists = watchedLists(ports);
     const results = await ensureSubscriptions(subscriptionPorts(), lists);
     context.log(`Subscriptions: ${results.map((r) => `${r.list} ${r.action}`).join(", ")}`);
+    const leftovers = await carryOutLeftoverCaseEffects(ports, (m) => context.log(m));
+    if (leftovers) context.log(`Carried out ${leftovers} transition(s)' effects left over from failed rounds`);
     const handlers = listChangeHandlers(ports, (m) => context.log(m));
     for (const list of lists) {
       const handler = handlers.get(list.name);

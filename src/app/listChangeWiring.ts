@@ -1,6 +1,6 @@
 import type { AppPorts } from "./composition";
 import { casesList } from "../domain/lists";
-import { casesHandler, casesSnapshot } from "../workflows/cases/casesHandler";
+import { carryOutStashed, casesHandler, casesSnapshot } from "../workflows/cases/casesHandler";
 import { carryOutCaseEffects, tellCoordinatorRefused, type CaseEffectPorts } from "../workflows/cases/caseEffects";
 import { rememberWrite, seenScope, type ListChangeHandler } from "../workflows/listChanges/processListChanges";
 import type { WatchedList } from "../workflows/listChanges/ensureSubscriptions";
@@ -40,6 +40,7 @@ export function listChangeHandlers(ports: AppPorts, log: (m: string) => void): M
   const placements = listItems(ports.list("Placements"));
   const cases = casesHandler({
     cases: ports.cases,
+    state: ports.state,
     capacity: async () => {
       const active = { KS3: 0, KS4: 0 };
       for (const p of await placements.all({ filter: "fields/PlacementStatus ne 'Ended'" })) {
@@ -62,3 +63,19 @@ export function listChangeHandlers(ports: AppPorts, log: (m: string) => void): M
 }
 
 export { rememberWrite };
+
+/** The backstop: carries out case effects a failed round left stashed (run by the upkeep timer). */
+export async function carryOutLeftoverCaseEffects(ports: AppPorts, log: (m: string) => void): Promise<number> {
+  const effectPorts = {
+    ledger: ports.ledger,
+    audit: ports.audit,
+    mailer: ports.mailer,
+    schools: ports.schools,
+    decisions: listItems(ports.list("Decisions")),
+    state: ports.state,
+    sencoEmail: ports.settings.PARTNERSHIP_SENCO_EMAIL,
+    coordinatorEmail: ports.settings.COORDINATOR_EMAIL,
+    log,
+  };
+  return carryOutStashed({ state: ports.state, carryOut: (effects, row) => carryOutCaseEffects(effectPorts, effects, row) });
+}

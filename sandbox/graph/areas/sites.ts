@@ -132,6 +132,17 @@ export class SitesArea implements GraphArea {
     return this.insert(siteId, list, fields, by, now).id;
   }
 
+  /** A person's edit through the SharePoint UI (not through Graph, so never throttled): it notifies like any change. */
+  patchAsPerson(siteId: string, listIdOrName: string, itemId: string, fields: Record<string, unknown>, by = "coordinator@lncip.example", now = new Date()): void {
+    const list = this.findList(this.site(siteId), listIdOrName);
+    const item = list.items.get(itemId);
+    if (!item) throw new GraphError(404, "itemNotFound", "The requested item was not found.");
+    const patch = checkFields(list, fields, false);
+    Object.assign(item.fields, patch);
+    for (const [k, v] of Object.entries(patch)) if (v === null) delete item.fields[k];
+    this.touch(siteId, list, item, by, now);
+  }
+
   items(siteId: string, listIdOrName: string): { id: string; fields: Record<string, unknown> }[] {
     const list = this.findList(this.site(siteId), listIdOrName);
     return [...list.items.values()].map((i) => ({ id: i.id, fields: { ...i.fields } }));

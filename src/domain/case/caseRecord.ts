@@ -16,6 +16,7 @@ export function newCaseRow(form: ReferralForm, c: { caseRef: string; receivedAt:
   const row: Record<string, unknown> = {
     CaseRef: c.caseRef,
     Status: "received",
+    WorkflowStatus: "received",
     Named: form.parentalConsent && form.pupil?.upn !== undefined,
     KeyStage: keyStageOf(form.yearGroup),
     ResponseId: c.responseId,
@@ -44,7 +45,7 @@ export function caseStateFromRow(row: CasesRow): CaseState {
   return {
     caseRef: row.CaseRef,
     kind: r.RequestType === "inclusionForum" ? "inclusionForum" : "partnershipReferral",
-    status: row.Status,
+    status: row.WorkflowStatus,
     named: row.Named,
     parentalConsent: r.ParentalConsent === true,
     keyStage: row.KeyStage,
@@ -54,7 +55,7 @@ export function caseStateFromRow(row: CasesRow): CaseState {
     inclusionForumOutcome: row.InclusionForumOutcome,
     // A decision typed into the item counts as recorded only once the workflow has moved the case past Core Group.
     decision:
-      row.CoreGroupOutcome && row.DecidedBy && row.DecidedAt && DECIDED.includes(row.Status)
+      row.CoreGroupOutcome && row.DecidedBy && row.DecidedAt && DECIDED.includes(row.WorkflowStatus)
         ? { outcome: row.CoreGroupOutcome, decidedBy: row.DecidedBy, decidedAt: row.DecidedAt, source: "sharepoint" }
         : undefined,
     waitingSince: row.WaitingSince,
@@ -66,6 +67,7 @@ export function caseStateFromRow(row: CasesRow): CaseState {
 export function caseStateColumns(state: CaseState): Partial<CasesRow> {
   return {
     Status: state.status,
+    WorkflowStatus: state.status,
     WorkflowVersion: state.version,
     CoreGroupOutcome: state.decision?.outcome,
     DecidedBy: state.decision?.decidedBy,

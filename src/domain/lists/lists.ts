@@ -26,6 +26,8 @@ const referralColumns = Object.fromEntries(
 export const casesRow = z.object({
   CaseRef: caseRef("Case reference"),
   Status: field(z.enum(caseStatuses), { column: "Status", columnTitle: "Status", labels: caseStatusLabels, indexed: true }),
+  /** The status the workflow last recorded: a coordinator's edit to Status is told apart from the app's by it. */
+  WorkflowStatus: field(z.enum(caseStatuses), { column: "WorkflowStatus", columnTitle: "Status recorded by the workflow", labels: caseStatusLabels }),
   Named: field(z.boolean(), { column: "Named", columnTitle: "Named (consent given)" }),
   KeyStage: field(keyStageSchema, { column: "KeyStage", columnTitle: "Key stage", indexed: true }),
   ResponseId: field(optional(text(200)), { column: "ResponseId", columnTitle: "Forms response", indexed: true }),

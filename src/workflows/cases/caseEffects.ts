@@ -1,6 +1,7 @@
 import type { CaseEffect } from "../../domain/case/effects";
 import { coreGroupOutcomeLabels } from "../../domain/case/outcomes";
-import { decisionsList, toListFields, type CasesRow } from "../../domain/lists";
+import { decisionsList, toListFields } from "../../domain/lists";
+import type { EffectRow } from "./casesHandler";
 import type { AppState } from "../../m365/tables/appState";
 import type { AuditTrail } from "../../m365/tables/auditTrail";
 import type { EffectLedger } from "../../m365/tables/effectLedger";
@@ -39,11 +40,10 @@ const schoolNews: Record<Extract<CaseEffect, { kind: "emailSchool" }>["about"], 
  * @example
  * await carryOutCaseEffects(ports, decision.effects, row)
  */
-export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: readonly CaseEffect[], row: CasesRow): Promise<void> {
-  const r = row as CasesRow & Record<string, unknown>;
-  const school = await ports.schools.byUrn(String(r.SchoolUrn ?? ""));
-  const schoolName = school?.SchoolName ?? `school ${String(r.SchoolUrn ?? "")}`;
-  const referrer = typeof r.ReferrerEmail === "string" ? r.ReferrerEmail : undefined;
+export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: readonly CaseEffect[], row: EffectRow): Promise<void> {
+  const school = await ports.schools.byUrn(row.SchoolUrn ?? "");
+  const schoolName = school?.SchoolName ?? `school ${row.SchoolUrn ?? ""}`;
+  const referrer = row.ReferrerEmail;
   const mail = (key: string, to: (string | undefined)[], subject: string, html: string) =>
     ports.ledger.once(key, async () => {
       const recipients = [...new Set(to.filter((x): x is string => !!x))];
@@ -83,7 +83,7 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
 }
 
 /** Tells the Coordinator why an edit in the Cases list was put back. */
-export async function tellCoordinatorRefused(ports: CaseEffectPorts, row: CasesRow, message: string, key: string): Promise<void> {
+export async function tellCoordinatorRefused(ports: CaseEffectPorts, row: EffectRow, message: string, key: string): Promise<void> {
   await ports.ledger.once(key, async () => {
     await ports.mailer.send({ to: [ports.coordinatorEmail], subject: `${row.CaseRef}: your change was not applied`, html: `<p>${escapeHtml(message)}</p><p>The case has been put back as it was.</p>` });
     return true;

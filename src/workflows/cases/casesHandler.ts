@@ -1,28 +1,37 @@
 import { caseStateColumns, caseStateFromRow, commandForStatusChange, decide, type CaseCommand, type CaseContext, type CaseEffect } from "../../domain/case";
-import { caseStatusFromLabel, caseStatusLabel, type CaseStatus } from "../../domain/case/caseStatus";
-import { coreGroupOutcomeLabels, type CoreGroupOutcome } from "../../domain/case/outcomes";
+import { caseStatusLabel } from "../../domain/case/caseStatus";
 import { casesList, fromListFields, toListFields, type CasesRow } from "../../domain/lists";
 import type { ListItem, ListItems } from "../../m365/sharepoint/items";
 import { ItemChangedError } from "../../m365/sharepoint/graphErrors";
+import type { AppState } from "../../m365/tables/appState";
 import type { ListChangeHandler, Snapshot } from "../listChanges/processListChanges";
+import { randomUUID } from "node:crypto";
+
+/** The few columns effects need (emails, the Decisions list): never identity or free text. */
+export type EffectRow = Pick<CasesRow, "CaseRef" | "CoreGroupOutcome"> & { SchoolUrn?: string; ReferrerEmail?: string };
 
 /** What the Cases handler needs: the list, the capacity the rules check, and who carries out effects. */
 export interface CasesHandlerPorts {
   cases: ListItems;
+  state: AppState;
   capacity(): Promise<CaseContext>;
-  carryOut(effects: readonly CaseEffect[], row: CasesRow): Promise<void>;
+  carryOut(effects: readonly CaseEffect[], row: EffectRow): Promise<void>;
   /** A coordinator's edit the rules refuse: it is undone and the coordinator told why. */
-  refused(row: CasesRow, message: string, editKey: string): Promise<void>;
+  refused(row: EffectRow, message: string, editKey: string): Promise<void>;
   rememberWrite(item: ListItem): Promise<void>;
   log(message: string): void;
 }
 
-/** The Cases columns whose change means something to the workflow (never free text or identity). */
+/** Effects decided and written but perhaps not yet carried out (a crash between the two): carried out next time. */
+export const STASHED_EFFECTS_SCOPE = "caseEffectsInFlight";
+
+/** The Cases columns whose change may mean something to the workflow (never free text or identity). */
 export function casesSnapshot(item: ListItem): Snapshot {
   const f = item.fields;
   const text = (k: string) => (typeof f[k] === "string" ? (f[k] as string) : null);
   return {
     Status: text("Status"),
+    WorkflowStatus: text("WorkflowStatus"),
     CoreGroupOutcome: text("CoreGroupOutcome"),
     PurchaseOrderNumber: text("PurchaseOrderNumber"),
     FundingSources: Array.isArray(f.FundingSources) ? (f.FundingSources as string[]).join("|") : null,
@@ -32,10 +41,12 @@ export function casesSnapshot(item: ListItem): Snapshot {
 }
 
 /**
- * Turns what a coordinator changed in a case's item into commands for the state machine: a new Status, a Core
- * Group outcome recorded in SharePoint, a PO number arriving, the Director's override reason. The resulting
- * state is written back (with the item's ETag: a concurrent edit makes it re-read and decide again) and the
- * effects carried out. An edit the rules refuse is put back and the coordinator is told why.
+ * Turns what a coordinator changed in a case's item into commands for the state machine. The item carries its
+ * own truth — the status the workflow last recorded (WorkflowStatus) beside the Status a person may have
+ * edited — so each round re-reads the item and decides from it: a stale or repeated notification finds nothing
+ * left to do. The next state is written under the item's ETag (a concurrent edit makes it read and decide
+ * again); effects are stashed before the write and carried out after it, so a failure in between loses none.
+ * An edit the rules refuse is put back and the Coordinator told why.
  *
  * @example
  * await processListChanges(ports, casesHandler(casesPorts))
@@ -44,112 +55,105 @@ export function casesHandler(ports: CasesHandlerPorts): ListChangeHandler {
   return {
     list: "Cases",
     snapshot: casesSnapshot,
-    async changed(before, after) {
-      if (!before) return; // first sight of an item the app did not write: remember it, nothing happened yet
-      const parsed = fromListFields(casesList, after.fields);
-      if (!parsed.ok) {
-        ports.log(`Case item ${after.id} cannot be read (${parsed.problems.length} problem(s)); a coordinator must correct it`);
-        return;
-      }
-      const row = parsed.row;
-      const by = lastEditor(after);
-      const at = after.lastModified ?? new Date().toISOString();
-      // A status edit is decided from the status the app last recorded (the snapshot), not the one just typed in.
-      let current: CaseStatus | undefined = typeof before.Status === "string" ? caseStatusFromLabel(before.Status) : undefined;
-      // The workflow version the app last wrote: if the item has moved past it, another round already applied
-      // this edit (two notifications processed at once) and this round must not apply it again.
-      let version = typeof before.WorkflowVersion === "number" ? before.WorkflowVersion : row.WorkflowVersion;
-      for (const command of commandsFor(before, row, { by, at })) {
-        if ("refuse" in command) {
-          await revert(ports, after, row, before, command.refuse);
+    async changed(_before, changed) {
+      await carryOutStashed(ports, changed.id);
+      for (let step = 0; step < 10; step++) {
+        const item = await ports.cases.get(changed.id);
+        if (!item) return;
+        const parsed = fromListFields(casesList, item.fields);
+        if (!parsed.ok) {
+          ports.log(`Case item ${item.id} cannot be read (${parsed.problems.length} problem(s)); a coordinator must correct it`);
           return;
         }
-        const outcome = await apply(ports, after.id, command, current, version);
-        if (outcome === "handledElsewhere") return;
-        if (typeof outcome === "string") {
-          await revert(ports, after, row, before, outcome);
-          return;
+        const row = parsed.row;
+        const command = nextCommand(row, { by: item.lastModifiedBy ?? "a coordinator", at: item.lastModified ?? new Date().toISOString() });
+        if (!command) return;
+        if ("refuse" in command) return revert(ports, item, row, command.refuse);
+        const decision = decide(caseStateFromRow(row), command, await ports.capacity());
+        if (!decision.ok) return revert(ports, item, row, decision.error.message);
+        const next = { ...row, ...caseStateColumns(decision.next) } as CasesRow;
+        const effectRow = effectRowOf(next);
+        // Each attempt stashes under its own name and commits the stash only once its write succeeded, so a round
+        // that loses an ETag race never removes, or carries out, another round's effects.
+        const stash = `${item.id}:${String(decision.next.version).padStart(6, "0")}:${randomUUID()}`;
+        const stashed = { effects: decision.effects, row: effectRow, committed: false };
+        await ports.state.put(STASHED_EFFECTS_SCOPE, stash, stashed);
+        try {
+          const written = await ports.cases.update(item.id, toListFields(casesList, next), item.etag);
+          await ports.state.put(STASHED_EFFECTS_SCOPE, stash, { ...stashed, committed: true });
+          await ports.rememberWrite({ ...item, ...written, fields: { ...item.fields, ...written.fields } });
+        } catch (e) {
+          if (e instanceof ItemChangedError) {
+            await ports.state.remove(STASHED_EFFECTS_SCOPE, stash);
+            continue; // edited meanwhile: read it again and decide again
+          }
+          throw e;
         }
-        current = outcome.status;
-        version = outcome.version;
+        await carryOutStashed(ports, item.id);
       }
     },
   };
 }
 
-type Planned = CaseCommand | { refuse: string };
-
-/** The commands a change means, in order (several columns may change in one edit). */
-export function commandsFor(before: Snapshot, row: CasesRow, who: { by: string; at: string }): Planned[] {
-  const commands: Planned[] = [];
+/**
+ * The command a case item's columns ask for, read from the item alone: a Status that differs from the one the
+ * workflow recorded, a Core Group outcome typed in for a case awaiting its decision, a PO for a case awaiting
+ * one, an override reason not yet recorded. Undefined when there is nothing to do.
+ */
+export function nextCommand(row: CasesRow, who: { by: string; at: string }): CaseCommand | { refuse: string } | undefined {
   const r = row as CasesRow & Record<string, unknown>;
-  const beforeStatus = typeof before.Status === "string" ? caseStatusFromLabel(before.Status) : undefined;
-  if (typeof before.IfOverrideReason !== "string" && row.IfOverrideReason) {
-    commands.push({ ...who, kind: "recordInclusionForumOverride", byRole: "director", reason: row.IfOverrideReason });
+  const recorded = row.WorkflowStatus;
+  if (row.IfOverrideReason && !row.IfOverrideBy) {
+    return { ...who, kind: "recordInclusionForumOverride", byRole: "director", reason: row.IfOverrideReason };
   }
-  const po = typeof r.PurchaseOrderNumber === "string" ? r.PurchaseOrderNumber : undefined;
-  if (po && before.PurchaseOrderNumber !== po && Array.isArray(r.FundingSources)) {
-    commands.push({ ...who, kind: "receivePurchaseOrder", number: po, fundingSources: r.FundingSources as string[] });
+  if (recorded === "readyForCoreGroup" && row.CoreGroupOutcome) {
+    return { by: row.DecidedBy ?? who.by, at: row.DecidedAt ?? who.at, kind: "recordDecision", outcome: row.CoreGroupOutcome, source: "sharepoint" };
   }
-  const outcomeLabel = row.CoreGroupOutcome ? coreGroupOutcomeLabels[row.CoreGroupOutcome] : null;
-  if (row.CoreGroupOutcome && before.CoreGroupOutcome !== outcomeLabel) {
-    commands.push({ by: row.DecidedBy ?? who.by, at: row.DecidedAt ?? who.at, kind: "recordDecision", outcome: row.CoreGroupOutcome as CoreGroupOutcome, source: "sharepoint" });
-  } else if (beforeStatus && beforeStatus !== row.Status) {
-    const mapped = commandForStatusChange(beforeStatus, row.Status, { ...who, reason: row.ReopenReason });
-    commands.push(mapped.ok ? mapped.command : { refuse: mapped.error.message });
+  if (recorded === "awaitingPo" && typeof r.PurchaseOrderNumber === "string" && Array.isArray(r.FundingSources) && r.FundingSources.length > 0) {
+    return { ...who, kind: "receivePurchaseOrder", number: r.PurchaseOrderNumber, fundingSources: r.FundingSources as string[] };
   }
-  return commands;
+  if (row.Status !== recorded) {
+    const mapped = commandForStatusChange(recorded, row.Status, { ...who, reason: row.ReopenReason });
+    return mapped.ok ? mapped.command : { refuse: mapped.error.message };
+  }
+  return undefined;
 }
 
 /**
- * Decides one command against the item as it is now (with `status` standing for the status the app last
- * recorded) and writes the result; re-reads and decides again on a concurrent edit.
+ * Carries out stashed effects — one stash per transition, named item:version, so two rounds never overwrite or
+ * remove each other's — for one item, or for every item (the upkeep timer's backstop after a failed round).
  */
-async function apply(
-  ports: CasesHandlerPorts,
-  itemId: string,
-  command: CaseCommand,
-  status: CaseStatus | undefined,
-  expectedVersion: number,
-): Promise<{ status: CaseStatus; version: number } | "handledElsewhere" | string> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const item = await ports.cases.get(itemId);
-    if (!item) return "handledElsewhere";
-    const parsed = fromListFields(casesList, item.fields);
-    if (!parsed.ok) return `The case item cannot be read: ${parsed.problems.join("; ")}`;
-    if (parsed.row.WorkflowVersion !== expectedVersion) return "handledElsewhere";
-    const state = { ...caseStateFromRow(parsed.row), status: status ?? parsed.row.Status };
-    const decision = decide(state, command, await ports.capacity());
-    if (!decision.ok) return decision.error.message;
-    if (decision.effects.length === 0) return { status: decision.next.status, version: decision.next.version };
-    const row = { ...parsed.row, ...caseStateColumns(decision.next) } as CasesRow;
-    try {
-      const written = await ports.cases.update(item.id, toListFields(casesList, row), item.etag);
-      await ports.rememberWrite({ ...item, ...written, fields: { ...item.fields, ...written.fields } });
-    } catch (e) {
-      if (e instanceof ItemChangedError) continue;
-      throw e;
-    }
-    await ports.carryOut(decision.effects, row);
-    return { status: decision.next.status, version: decision.next.version };
+export async function carryOutStashed(ports: Pick<CasesHandlerPorts, "state" | "carryOut">, itemId?: string): Promise<number> {
+  const stashed = (await ports.state.list<{ effects: CaseEffect[]; row: EffectRow; committed: boolean }>(STASHED_EFFECTS_SCOPE)).filter(
+    (s) => s.value.committed && (!itemId || s.name.startsWith(`${itemId}:`)),
+  );
+  for (const s of stashed.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }))) {
+    await ports.carryOut(s.value.effects, s.value.row); // each effect is done once, by its key, however often asked
+    await ports.state.remove(STASHED_EFFECTS_SCOPE, s.name);
   }
-  return "The case kept changing while the workflow was applying an edit; please make the change again.";
+  return stashed.length;
 }
 
-async function revert(ports: CasesHandlerPorts, item: ListItem, row: CasesRow, before: Snapshot, message: string): Promise<void> {
+function effectRowOf(row: CasesRow): EffectRow {
+  const r = row as CasesRow & Record<string, unknown>;
+  return {
+    CaseRef: row.CaseRef,
+    CoreGroupOutcome: row.CoreGroupOutcome,
+    ...(typeof r.SchoolUrn === "string" ? { SchoolUrn: r.SchoolUrn } : {}),
+    ...(typeof r.ReferrerEmail === "string" ? { ReferrerEmail: r.ReferrerEmail } : {}),
+  };
+}
+
+async function revert(ports: CasesHandlerPorts, item: ListItem, row: CasesRow, message: string): Promise<void> {
   ports.log(`Refused an edit to ${row.CaseRef}: ${message}`);
-  const status = typeof before.Status === "string" ? before.Status : caseStatusLabel(row.Status as CaseStatus);
-  const fields: Record<string, unknown> = { Status: status };
-  if (typeof before.CoreGroupOutcome !== "string" && row.CoreGroupOutcome) fields.CoreGroupOutcome = null;
+  const fields: Record<string, unknown> = { Status: caseStatusLabel(row.WorkflowStatus) };
+  if (row.CoreGroupOutcome && row.WorkflowStatus === "readyForCoreGroup") fields.CoreGroupOutcome = null;
   try {
     const written = await ports.cases.update(item.id, fields, item.etag);
     await ports.rememberWrite({ ...item, ...written, fields: { ...item.fields, ...written.fields } });
   } catch (e) {
     if (!(e instanceof ItemChangedError)) throw e;
+    return; // edited again meanwhile: the next round decides on the newer edit
   }
-  await ports.refused(row, message, `${item.id}:${item.etag}`);
-}
-
-function lastEditor(item: ListItem): string {
-  return item.lastModifiedBy ?? "a coordinator";
+  await ports.refused(effectRowOf(row), message, `${item.id}:${item.etag}`);
 }

@@ -99,7 +99,10 @@ export async function processListChanges(
     const seen = await ports.state.get<Snapshot>(seenScope(handler.list), change.item.id);
     const before = seen?.value;
     const after = handler.snapshot(change.item);
-    if (before && sameSnapshot(before, after)) continue;
+    if (before && sameSnapshot(before, after)) {
+      ports.log?.(`${handler.list} item ${change.item.id}: no change the workflow watches`);
+      continue;
+    }
     await handler.changed(before, change.item);
     try {
       // Only if nothing newer was remembered meanwhile (the handler's own write, or another round's).

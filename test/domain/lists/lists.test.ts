@@ -49,7 +49,7 @@ describe("list definitions", () => {
     if (!parsed.ok) throw new Error("fixture must parse");
     const form = parsed.form;
     const row = {
-      CaseRef: "LNCIP-2026-0042", Status: "received" as const, Named: true, KeyStage: "KS3" as const, ReceivedAt: "2026-11-23T09:12:00Z", WorkflowVersion: 1,
+      CaseRef: "LNCIP-2026-0042", Status: "received" as const, WorkflowStatus: "received" as const, Named: true, KeyStage: "KS3" as const, ReceivedAt: "2026-11-23T09:12:00Z", WorkflowVersion: 1,
       RequestType: form.requestType, SchoolUrn: form.schoolUrn, Upn: form.pupil?.upn, PupilDateOfBirth: form.pupil?.dateOfBirth,
       FundingSources: form.fundingSources, YearGroup: form.yearGroup, Concerns: form.concerns,
     };

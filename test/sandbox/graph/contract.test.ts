@@ -47,7 +47,7 @@ describe("tokens", () => {
 
 describe("lists and items", () => {
   const cases = () => listItems(sharePointList(sharePointSite(graph, siteAddress), "Cases"));
-  const fields = (ref: string) => ({ Title: ref, Status: "Received", Named: false, KeyStage: "KS3", ReceivedAt: "2026-11-23T09:00:00Z", WorkflowVersion: 1, SchoolUrn: "120345" });
+  const fields = (ref: string) => ({ Title: ref, Status: "Received", WorkflowStatus: "Received", Named: false, KeyStage: "KS3", ReceivedAt: "2026-11-23T09:00:00Z", WorkflowVersion: 1, SchoolUrn: "120345" });
 
   it("creates (201), reads, updates with an ETag and refuses a stale ETag with 412", async () => {
     const created = await cases().create(fields("LNCIP-2026-0001"));
