@@ -79,6 +79,18 @@ describe("POST /api/forms/referral", () => {
     expect((await system.post("/api/forms/referral", envelope(namedReferral), { "x-functions-key": "" })).status).toBe(401);
   });
 
+  it("keeps pupils' details out of every email subject, and free text out of every email", async () => {
+    const all = system.mail.mailboxes().flatMap((b) => [...system.mail.inbox(b.address), ...system.mail.sentItems(b.address)]);
+    expect(all.length).toBeGreaterThan(5);
+    for (const m of all) {
+      for (const secret of ["Zoë", "D'Arcy", "Ångström", "2012-03-14", validUpn]) expect(m.subject).not.toContain(secret);
+      // What a school wrote is never copied into an email, so it can never be rendered there as markup or template.
+      expect(m.body.content).not.toContain("<b>hates</b>");
+      expect(m.body.content).not.toContain("${process.env");
+      expect(m.body.content).not.toContain("Refuses lessons");
+    }
+  });
+
   it("keeps pupils' details out of the host's logs and the queue messages", async () => {
     const log = system.host.output();
     for (const secret of ["Zoë", "D'Arcy", "2012-03-14", validUpn]) expect(log).not.toContain(secret);
