@@ -1,11 +1,12 @@
 import type { GraphArea } from "../routing";
+import { CalendarArea } from "./calendar";
 import { MailArea } from "./mail";
 import { SitesArea } from "./sites";
 import { SubscriptionsArea, type SubscriptionTimings } from "./subscriptions";
 
-export { MailArea, SitesArea, SubscriptionsArea };
+export { CalendarArea, MailArea, SitesArea, SubscriptionsArea };
 
-/** The sandbox's areas, built in one place (calendar to come with the placements work). */
+/** The sandbox's areas, built in one place. */
 export function defaultAreas(options: { subscriptionTimings?: SubscriptionTimings } = {}): GraphArea[] {
-  return [new SitesArea(), new MailArea(), new SubscriptionsArea(options.subscriptionTimings)];
+  return [new SitesArea(), new MailArea(), new CalendarArea(), new SubscriptionsArea(options.subscriptionTimings)];
 }

@@ -169,3 +169,64 @@ describe("mail", () => {
     await expect(graphMailer(graph, "nobody@lncip.example").send({ to: ["a@b.example"], subject: "x", html: "x" })).rejects.toMatchObject({ statusCode: 404 });
   });
 });
+
+describe("calendar", () => {
+  const review = (transactionId: string, day: string) => ({
+    subject: "Placement review: LNCIP-2026-0042",
+    body: { contentType: "HTML", content: "<p>Review of LNCIP-2026-0042</p>" },
+    start: { dateTime: `${day}T15:30:00`, timeZone: "Europe/London" },
+    end: { dateTime: `${day}T16:30:00`, timeZone: "Europe/London" },
+    attendees: [
+      { type: "required", emailAddress: { address: "senco@oakfieldacad.example" } },
+      { type: "optional", emailAddress: { address: demoStaff.coordinator } },
+    ],
+    isOnlineMeeting: true,
+    onlineMeetingProvider: "teamsForBusiness",
+    transactionId,
+  });
+
+  it("creates a Teams meeting (201) once per transactionId, at the right instant either side of BST", async () => {
+    const first = (await graph.api(`/users/${demoStaff.partnership}/events`).post(review("LNCIP-2026-0042:review:1", "2026-10-23"))) as Record<string, unknown> & { id: string; start: { dateTime: string; timeZone: string }; onlineMeeting: { joinUrl: string } };
+    const again = (await graph.api(`/users/${demoStaff.partnership}/events`).post(review("LNCIP-2026-0042:review:1", "2026-10-23"))) as { id: string };
+    expect(again.id).toBe(first.id);
+    expect(first.start).toEqual({ dateTime: "2026-10-23T14:30:00.0000000", timeZone: "UTC" }); // 15:30 BST
+    expect(first.onlineMeeting.joinUrl).toMatch(/^https:\/\/teams\.microsoft\.com\//);
+    expect(undefinedProperties("event", first)).toEqual([]);
+    const winter = (await graph.api(`/users/${demoStaff.partnership}/events`).post(review("LNCIP-2026-0042:review:2", "2026-11-30"))) as { id: string; start: { dateTime: string } };
+    expect(winter.start.dateTime).toBe("2026-11-30T15:30:00.0000000"); // 15:30 GMT
+    const london = (await graph.api(`/users/${demoStaff.partnership}/events/${first.id}`).header("Prefer", 'outlook.timezone="Europe/London"').get()) as { start: { dateTime: string; timeZone: string } };
+    expect(london.start).toEqual({ dateTime: "2026-10-23T15:30:00.0000000", timeZone: "Europe/London" });
+    const view = (await graph.api(`/users/${demoStaff.partnership}/calendarView?startDateTime=2026-10-01T00:00:00Z&endDateTime=2026-12-31T00:00:00Z`).get()) as { value: { id: string }[] };
+    expect(view.value.map((e) => e.id)).toEqual([first.id, winter.id]);
+    const mail = sandbox.area<MailArea>("mail");
+    expect(mail.inbox("senco@oakfieldacad.example").filter((m) => m.subject === "Placement review: LNCIP-2026-0042")).toHaveLength(2);
+  });
+
+  it("lets only the organizer cancel (202), tells the attendees, and drops the event from the calendar", async () => {
+    const event = (await graph.api(`/users/${demoStaff.partnership}/events`).post(review("LNCIP-2026-0042:review:3", "2027-01-11"))) as { id: string };
+    await graph.api(`/users/${demoStaff.partnership}/events/${event.id}/cancel`).post({ comment: "Placement ended" });
+    await expect(graph.api(`/users/${demoStaff.partnership}/events/${event.id}`).get()).rejects.toMatchObject({ statusCode: 404 });
+    expect(sandbox.area<MailArea>("mail").inbox("senco@oakfieldacad.example").some((m) => m.subject === "Canceled: Placement review: LNCIP-2026-0042")).toBe(true);
+  });
+
+  it("refuses an unknown time zone and an unknown mailbox", async () => {
+    await expect(graph.api(`/users/${demoStaff.partnership}/events`).post({ ...review("x", "2027-01-12"), start: { dateTime: "2027-01-12T15:30:00", timeZone: "Mars/Olympus" } })).rejects.toMatchObject({ statusCode: 400 });
+    await expect(graph.api(`/users/nobody@lncip.example/events`).post(review("y", "2027-01-12"))).rejects.toMatchObject({ statusCode: 404 });
+  });
+});
+
+describe("subscriptions", () => {
+  it("carry only the properties Microsoft's CSDL defines, and lists accept only 'updated'", async () => {
+    const subs = (await graph.api("/subscriptions").get()) as { value: Record<string, unknown>[] };
+    for (const s of subs.value) {
+      const { "@odata.context": _c, ...rest } = s;
+      expect(undefinedProperties("subscription", rest)).toEqual([]);
+    }
+    const site = (await graph.api(`/sites/${siteAddress}`).get()) as { id: string };
+    const list = (await graph.api(`/sites/${site.id}/lists/Cases`).get()) as { id: string };
+    await expect(graph.api("/subscriptions").post({ changeType: "created", resource: `sites/${site.id}/lists/${list.id}`, notificationUrl: "https://127.0.0.1:1/x", expirationDateTime: new Date(Date.now() + 3600_000).toISOString() })).rejects.toMatchObject({ statusCode: 400 });
+    await expect(graph.api("/subscriptions").post({ changeType: "updated", resource: `sites/${site.id}/lists/${list.id}`, notificationUrl: "https://127.0.0.1:1/x", expirationDateTime: new Date(Date.now() + 43_000 * 60_000).toISOString() })).rejects.toMatchObject({ statusCode: 400 });
+    // No receiver answers the validation handshake at that URL: refused.
+    await expect(graph.api("/subscriptions").post({ changeType: "updated", resource: `sites/${site.id}/lists/${list.id}`, notificationUrl: "http://127.0.0.1:1/x", expirationDateTime: new Date(Date.now() + 3600_000).toISOString() })).rejects.toMatchObject({ statusCode: 400 });
+  });
+});
