@@ -5,7 +5,7 @@ import { loadFormDefinition, referralRules } from "../src/app/referralRules";
 import { readFormsSubmission } from "../src/workflows/intake/formsSubmission";
 import { receiveReferral } from "../src/workflows/intake/receiveReferral";
 
-const definition = loadFormDefinition(process.env.REFERRAL_FORM_DEFINITION);
+const definition = loadFormDefinition(settings.REFERRAL_FORM_DEFINITION);
 
 /**
  * POST /api/forms/referral — each Referral Form response, forwarded by the Power Automate flow with the function

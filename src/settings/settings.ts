@@ -71,6 +71,9 @@ export const settingsSchema = z.object({
   /** Which shipped term-date calendar the partnership follows (a file under src/domain/calendar/data). */
   PARTNERSHIP_CALENDAR: text("the partnership's calendar id, e.g. leicestershire").default("leicestershire"),
 
+  /** The tenant's own Referral Form definition (question ids as Forms gave them); the shipped demo one if unset. */
+  REFERRAL_FORM_DEFINITION: z.string().trim().min(1).optional(),
+
   /** Public URL of POST /api/notifications that Graph calls (https in a tenant). */
   NOTIFICATION_URL: url("the public URL of the app's /api/notifications endpoint"),
   /** Secret Graph echoes in every notification; compared in constant time. */
