@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { defaultApp, openIdConfiguration, TokenAuthority, type AppRegistration } from "./auth";
 import { FaultBook, faultRuleSchema } from "./faults";
 import { renderStatePage } from "./statePage";
+import { readBody } from "../httpBody";
 import {
   GraphError,
   type GraphArea,
@@ -183,7 +184,8 @@ export async function startGraphSandbox(options: GraphSandboxOptions): Promise<G
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", origin);
     const method = (req.method ?? "GET").toUpperCase();
-    const raw = await readBody(req);
+    const bytes = await readBody(req, MAX_BODY);
+    const raw = bytes?.toString("utf8");
     if (raw === undefined) return send(res, 413, graphErrorBody("RequestEntityTooLarge", "The request is too large.", now()));
     const headers = lowerKeys(req.headers as Record<string, string>);
     const requestId = randomUUID();
@@ -331,19 +333,6 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
     res.writeHead(status, { "content-type": "application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8" });
     res.end(JSON.stringify(body));
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on("end", () => resolve(size > MAX_BODY ? undefined : Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }
 
 function lowerKeys(h: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CoreState, RegisteredFunction } from "./coreModule";
 import { invoke } from "./invoke";
+import { readBody } from "../httpBody";
 import { writeQueueOutputs, type QueueOptions } from "./queueTriggers";
 
 interface HttpRoute {
@@ -72,7 +73,7 @@ export async function serveHttp(core: CoreState, routes: HttpRoute[], keys: Keys
   const allowed = route.authLevel === "anonymous" || key === keys.masterKey || (route.authLevel === "function" && key === keys.functionKey);
   if (!allowed) return text(res, 401, "");
 
-  const body = await readBody(req);
+  const body = await readBody(req, MAX_BODY);
   if (body === undefined) return text(res, 413, "Request body too large");
   const match = route.regex.exec(path) as RegExpExecArray;
   const params: Record<string, string> = {};
@@ -106,17 +107,4 @@ export async function serveHttp(core: CoreState, routes: HttpRoute[], keys: Keys
 function text(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { "content-type": "text/plain; charset=utf-8" });
   res.end(body);
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on("end", () => resolve(size > MAX_BODY ? undefined : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }

@@ -25,8 +25,9 @@ export function rememberCaseWrite(ports: AppPorts): (item: ListItem) => Promise<
  * The handler for each watched list. Cases drive the state machine now; Placements, Reviews and Attendance are
  * watched (their subscriptions and delta links are kept) and get handlers with the placement and attendance work.
  */
-export function listChangeHandlers(ports: AppPorts, log: (m: string) => void): Map<string, ListChangeHandler> {
-  const effectPorts: CaseEffectPorts = {
+/** What carrying out a case's effects needs, from the app's ports. */
+function caseEffectPorts(ports: AppPorts, log: (m: string) => void): CaseEffectPorts {
+  return {
     ledger: ports.ledger,
     audit: ports.audit,
     mailer: ports.mailer,
@@ -37,6 +38,10 @@ export function listChangeHandlers(ports: AppPorts, log: (m: string) => void): M
     coordinatorEmail: ports.settings.COORDINATOR_EMAIL,
     log,
   };
+}
+
+export function listChangeHandlers(ports: AppPorts, log: (m: string) => void): Map<string, ListChangeHandler> {
+  const effectPorts = caseEffectPorts(ports, log);
   const placements = listItems(ports.list("Placements"));
   const cases = casesHandler({
     cases: ports.cases,
@@ -66,16 +71,6 @@ export { rememberWrite };
 
 /** The backstop: carries out case effects a failed round left stashed (run by the upkeep timer). */
 export async function carryOutLeftoverCaseEffects(ports: AppPorts, log: (m: string) => void): Promise<number> {
-  const effectPorts = {
-    ledger: ports.ledger,
-    audit: ports.audit,
-    mailer: ports.mailer,
-    schools: ports.schools,
-    decisions: listItems(ports.list("Decisions")),
-    state: ports.state,
-    sencoEmail: ports.settings.PARTNERSHIP_SENCO_EMAIL,
-    coordinatorEmail: ports.settings.COORDINATOR_EMAIL,
-    log,
-  };
+  const effectPorts = caseEffectPorts(ports, log);
   return carryOutStashed({ state: ports.state, carryOut: (effects, row) => carryOutCaseEffects(effectPorts, effects, row) });
 }
