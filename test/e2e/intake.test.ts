@@ -26,6 +26,11 @@ describe("POST /api/forms/referral", () => {
     const senco = await system.until(() => system.mail.inbox("senco@lncip.example").find((m) => m.subject.includes(caseRef)));
     expect(senco.subject).toBe(`New partnership referral: ${caseRef} (Oakfield Academy, Year 9)`);
     for (const m of [ack, senco]) for (const secret of ["Zoë", "D'Arcy", "2012-03-14", validUpn]) expect(JSON.stringify(m)).not.toContain(secret);
+    // Graph calls for one referral, from the sandbox's request log: one item created, two emails sent.
+    const calls = system.graph.requests.filter((r) => r.method === "POST");
+    expect(calls.filter((r) => /\/lists\/[^/]+\/items$/.test(r.path))).toHaveLength(1);
+    expect(calls.filter((r) => r.path.endsWith("/sendMail"))).toHaveLength(2);
+
   });
 
   it("gives the same responseId the same case reference (200) and never a second case", async () => {
@@ -59,12 +64,21 @@ describe("POST /api/forms/referral", () => {
   });
 
   it.each(badSubmissions)("answers 422 for a %s, naming the question, and writes nothing", async (_what, answers, question) => {
+    // Let earlier tests' background work (emails, linked submissions) finish before taking the baseline.
+    for (let last = -1; last !== system.graph.requests.length; ) {
+      last = system.graph.requests.length;
+      await new Promise((r) => setTimeout(r, 300));
+    }
     const before = system.items("Cases").length;
+    const writesBefore = system.graph.requests.filter((r) => r.method !== "GET").length;
     const res = await system.post("/api/forms/referral", envelope(answers));
     expect(res.status).toBe(422);
     const { problems } = (await res.json()) as { problems: { question: string; message: string }[] };
     expect(problems.map((p) => p.question)).toContain(question);
+    await new Promise((r) => setTimeout(r, 150));
     expect(system.items("Cases").length).toBe(before);
+    // The request log shows no write to SharePoint and no email for a refused submission.
+    expect(system.graph.requests.filter((r) => r.method !== "GET").length).toBe(writesBefore);
   });
 
   it.each([
