@@ -6,7 +6,7 @@ import type { AuditTrail } from "../../m365/tables/auditTrail";
 import type { EffectLedger } from "../../m365/tables/effectLedger";
 import type { SubmissionStore } from "../../m365/tables/submissions";
 import type { ListItems, ListItem } from "../../m365/sharepoint/items";
-import { ItemChangedError } from "../../m365/sharepoint/graphErrors";
+import { graphStatus, ItemChangedError } from "../../m365/sharepoint/graphErrors";
 import { escapeHtml, type Mailer } from "../../m365/outlook/mail";
 import type { SchoolDirectory } from "../schools/schoolDirectory";
 
@@ -33,7 +33,19 @@ export interface WriteCasePorts {
  * @example
  * await writeCase(ports, "17") // the Cases list has LNCIP-2026-0042; the referrer and the SENCO have an email
  */
-export async function writeCase(ports: WriteCasePorts, responseId: string): Promise<"written" | "linked" | "alreadyDone" | "unknown"> {
+export async function writeCase(ports: WriteCasePorts, responseId: string): Promise<"written" | "linked" | "alreadyDone" | "unknown" | "mailDeferred"> {
+  try {
+    return await writeCaseOnce(ports, responseId);
+  } catch (e) {
+    // The partnership mailbox is over Exchange's sending limit: the case is safe in SharePoint (or will be written
+    // next time); leave the submission pending and let the sweep try the emails again, rather than spend the
+    // message's tries and park it in the poison queue.
+    if (graphStatus(e) === 429) return "mailDeferred";
+    throw e;
+  }
+}
+
+async function writeCaseOnce(ports: WriteCasePorts, responseId: string): Promise<"written" | "linked" | "alreadyDone" | "unknown"> {
   const submission = await ports.submissions.get(responseId);
   if (!submission) return "unknown";
   if (submission.state === "written") return "alreadyDone";
