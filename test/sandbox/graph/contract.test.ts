@@ -7,6 +7,7 @@ import { seedDemoTenant, demoSite, demoStaff } from "../../../sandbox/demo/demoT
 import { graphClient } from "../../../src/m365/graph/graphClient";
 import { sharePointSite, sharePointList, listItems, changesSince, ItemChangedError, DeltaExpiredError } from "../../../src/m365/sharepoint";
 import { graphMailer } from "../../../src/m365/outlook/mail";
+import { outlookCalendar } from "../../../src/m365/outlook/calendar";
 import { undefinedProperties } from "../../support/csdl";
 
 let sandbox: GraphSandbox;
@@ -228,5 +229,34 @@ describe("subscriptions", () => {
     await expect(graph.api("/subscriptions").post({ changeType: "updated", resource: `sites/${site.id}/lists/${list.id}`, notificationUrl: "https://127.0.0.1:1/x", expirationDateTime: new Date(Date.now() + 43_000 * 60_000).toISOString() })).rejects.toMatchObject({ statusCode: 400 });
     // No receiver answers the validation handshake at that URL: refused.
     await expect(graph.api("/subscriptions").post({ changeType: "updated", resource: `sites/${site.id}/lists/${list.id}`, notificationUrl: "http://127.0.0.1:1/x", expirationDateTime: new Date(Date.now() + 3600_000).toISOString() })).rejects.toMatchObject({ statusCode: 400 });
+  });
+});
+
+describe("the app's Outlook calendar adapter", () => {
+  it("creates a review once per transactionId, moves it, and cancels it (twice is fine)", async () => {
+    const calendar = outlookCalendar(graph, demoStaff.partnership);
+    const meeting = {
+      subject: "Placement review: LNCIP-2026-0077",
+      html: "<p>Review of LNCIP-2026-0077</p>",
+      start: new Date("2027-02-08T15:30:00Z"),
+      end: new Date("2027-02-08T16:30:00Z"),
+      required: ["senco@brooksidescho.example"],
+      optional: [demoStaff.coordinator],
+      transactionId: "LNCIP-2026-0077-review-1",
+    };
+    const first = await calendar.create(meeting);
+    const again = await calendar.create(meeting);
+    expect(again.id).toBe(first.id);
+    expect(first.joinUrl).toMatch(/^https:\/\/teams\.microsoft\.com\//);
+    await calendar.move(first.id, new Date("2027-02-09T15:30:00Z"), new Date("2027-02-09T16:30:00Z"));
+    const moved = (await graph.api(`/users/${demoStaff.partnership}/events/${first.id}`).get()) as { start: { dateTime: string } };
+    expect(moved.start.dateTime).toBe("2027-02-09T15:30:00.0000000");
+    await calendar.cancel(first.id, "Placement ended");
+    await calendar.cancel(first.id, "Placement ended");
+    expect(sandbox.area<MailArea>("mail").inbox("senco@brooksidescho.example").map((m) => m.subject)).toEqual([
+      "Placement review: LNCIP-2026-0077",
+      "Updated: Placement review: LNCIP-2026-0077",
+      "Canceled: Placement review: LNCIP-2026-0077",
+    ]);
   });
 });

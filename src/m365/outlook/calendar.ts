@@ -1,0 +1,67 @@
+import type { Client } from "@microsoft/microsoft-graph-client";
+import { graphStatus } from "../sharepoint/graphErrors";
+
+export interface MeetingRequest {
+  subject: string;
+  /** HTML; callers escape every value they put into it. */
+  html: string;
+  start: Date;
+  end: Date;
+  required: readonly string[];
+  optional: readonly string[];
+  /** Derived from the case and the review's number, so a retried create never makes a second event. */
+  transactionId: string;
+}
+
+export interface CreatedEvent {
+  id: string;
+  joinUrl?: string | undefined;
+  webLink?: string | undefined;
+}
+
+/**
+ * Reviews and meetings on the partnership mailbox's calendar, as Teams meetings. Times are sent in UTC (the
+ * instant is what the domain computed in UK time), attendees as required or optional.
+ *
+ * @example
+ * await calendar.create({ subject: "Placement review: LNCIP-2026-0042", ..., transactionId: "LNCIP-2026-0042-review-1" })
+ */
+export interface OutlookCalendar {
+  create(meeting: MeetingRequest): Promise<CreatedEvent>;
+  move(eventId: string, start: Date, end: Date): Promise<void>;
+  /** Cancels with a message to the attendees; an event already gone is not an error. */
+  cancel(eventId: string, comment: string): Promise<void>;
+}
+
+export function outlookCalendar(graph: Client, mailbox: string): OutlookCalendar {
+  const base = `/users/${encodeURIComponent(mailbox)}`;
+  const when = (d: Date) => ({ dateTime: d.toISOString().replace("Z", ""), timeZone: "UTC" });
+  return {
+    async create(m) {
+      const event = (await graph.api(`${base}/events`).post({
+        subject: m.subject,
+        body: { contentType: "HTML", content: m.html },
+        start: when(m.start),
+        end: when(m.end),
+        attendees: [
+          ...m.required.map((address) => ({ type: "required", emailAddress: { address } })),
+          ...m.optional.map((address) => ({ type: "optional", emailAddress: { address } })),
+        ],
+        isOnlineMeeting: true,
+        onlineMeetingProvider: "teamsForBusiness",
+        transactionId: m.transactionId,
+      })) as { id: string; webLink?: string; onlineMeeting?: { joinUrl?: string } | null };
+      return { id: event.id, joinUrl: event.onlineMeeting?.joinUrl, webLink: event.webLink };
+    },
+    async move(eventId, start, end) {
+      await graph.api(`${base}/events/${encodeURIComponent(eventId)}`).patch({ start: when(start), end: when(end) });
+    },
+    async cancel(eventId, comment) {
+      try {
+        await graph.api(`${base}/events/${encodeURIComponent(eventId)}/cancel`).post({ comment });
+      } catch (e) {
+        if (graphStatus(e) !== 404) throw e;
+      }
+    },
+  };
+}
