@@ -1,6 +1,7 @@
 import type { AppPorts } from "./composition";
 import { casesList } from "../domain/lists";
-import { carryOutStashed, casesHandler, casesSnapshot } from "../workflows/cases/casesHandler";
+import { applyCaseCommand, carryOutStashed, casesHandler, casesSnapshot, type CaseCommandResult, type CasesHandlerPorts } from "../workflows/cases/casesHandler";
+import type { CaseCommand } from "../domain/case";
 import { carryOutCaseEffects, tellCoordinatorRefused, type CaseEffectPorts } from "../workflows/cases/caseEffects";
 import { rememberWrite, seenScope, type ListChangeHandler } from "../workflows/listChanges/processListChanges";
 import type { WatchedList } from "../workflows/listChanges/ensureSubscriptions";
@@ -21,10 +22,6 @@ export function rememberCaseWrite(ports: AppPorts): (item: ListItem) => Promise<
   };
 }
 
-/**
- * The handler for each watched list. Cases drive the state machine now; Placements, Reviews and Attendance are
- * watched (their subscriptions and delta links are kept) and get handlers with the placement and attendance work.
- */
 /** What carrying out a case's effects needs, from the app's ports. */
 function caseEffectPorts(ports: AppPorts, log: (m: string) => void): CaseEffectPorts {
   return {
@@ -40,10 +37,11 @@ function caseEffectPorts(ports: AppPorts, log: (m: string) => void): CaseEffectP
   };
 }
 
-export function listChangeHandlers(ports: AppPorts, log: (m: string) => void): Map<string, ListChangeHandler> {
+/** The Cases list's ports: capacity from the Placements list, effects carried out once, edits remembered. */
+function casesHandlerPorts(ports: AppPorts, log: (m: string) => void): CasesHandlerPorts {
   const effectPorts = caseEffectPorts(ports, log);
   const placements = listItems(ports.list("Placements"));
-  const cases = casesHandler({
+  return {
     cases: ports.cases,
     state: ports.state,
     capacity: async () => {
@@ -57,7 +55,31 @@ export function listChangeHandlers(ports: AppPorts, log: (m: string) => void): M
     refused: (row, message, editKey) => tellCoordinatorRefused(effectPorts, row, message, `mail:refused:${row.CaseRef}:${editKey}`),
     rememberWrite: rememberCaseWrite(ports),
     log,
-  });
+  };
+}
+
+/**
+ * Applies a command from outside the Cases list (a Teams decision, a placement starting, a review outcome) to the
+ * case with this reference, as a coordinator's edit would be: see `applyCaseCommand`.
+ *
+ * @example
+ * await caseCommands(ports, log)("LNCIP-2026-0042", { kind: "startPlacement", by: "system", at: now.toISOString() })
+ */
+export function caseCommands(ports: AppPorts, log: (m: string) => void): (caseRef: string, command: CaseCommand) => Promise<CaseCommandResult> {
+  const handlerPorts = casesHandlerPorts(ports, log);
+  return async (caseRef, command) => {
+    const [item] = await ports.cases.all({ filter: `fields/CaseRef eq '${caseRef.replace(/'/g, "''")}'`, select: ["CaseRef"] });
+    if (!item) return { ok: false, code: "notFound", message: `There is no case ${caseRef} in the Cases list.` };
+    return applyCaseCommand(handlerPorts, item.id, command);
+  };
+}
+
+/**
+ * The handler for each watched list. Cases drive the state machine now; Placements, Reviews and Attendance are
+ * watched (their subscriptions and delta links are kept) and get handlers with the placement and attendance work.
+ */
+export function listChangeHandlers(ports: AppPorts, log: (m: string) => void): Map<string, ListChangeHandler> {
+  const cases = casesHandler(casesHandlerPorts(ports, log));
   const watchOnly = (list: string): ListChangeHandler => ({ list, snapshot: (item) => ({ modified: item.lastModified ?? null }), changed: async () => undefined });
   return new Map<string, ListChangeHandler>([
     ["Cases", cases],

@@ -1,4 +1,4 @@
-import { caseStateColumns, caseStateFromRow, commandForStatusChange, decide, type CaseCommand, type CaseContext, type CaseEffect } from "../../domain/case";
+import { caseStateColumns, caseStateFromRow, commandForStatusChange, decide, type CaseCommand, type CaseContext, type CaseEffect, type CaseRuleViolation, type CaseState } from "../../domain/case";
 import { caseStatusLabel } from "../../domain/case/caseStatus";
 import { casesList, fromListFields, toListFields, type CasesRow } from "../../domain/lists";
 import type { ListItem, ListItems } from "../../m365/sharepoint/items";
@@ -57,42 +57,96 @@ export function casesHandler(ports: CasesHandlerPorts): ListChangeHandler {
     snapshot: casesSnapshot,
     async changed(_before, changed) {
       await carryOutStashed(ports, changed.id);
-      for (let step = 0; step < 10; step++) {
-        const item = await ports.cases.get(changed.id);
-        if (!item) return;
-        const parsed = fromListFields(casesList, item.fields);
-        if (!parsed.ok) {
-          ports.log(`Case item ${item.id} cannot be read (${parsed.problems.length} problem(s)); a coordinator must correct it`);
-          return;
-        }
-        const row = parsed.row;
-        const command = nextCommand(row, { by: item.lastModifiedBy ?? "a coordinator", at: item.lastModified ?? new Date().toISOString() });
-        if (!command) return;
-        if ("refuse" in command) return revert(ports, item, row, command.refuse);
-        const decision = decide(caseStateFromRow(row), command, await ports.capacity());
-        if (!decision.ok) return revert(ports, item, row, decision.error.message);
-        const next = { ...row, ...caseStateColumns(decision.next) } as CasesRow;
-        const effectRow = effectRowOf(next);
-        // Each attempt stashes under its own name and commits the stash only once its write succeeded, so a round
-        // that loses an ETag race never removes, or carries out, another round's effects.
-        const stash = `${item.id}:${String(decision.next.version).padStart(6, "0")}:${randomUUID()}`;
-        const stashed = { effects: decision.effects, row: effectRow, committed: false };
-        await ports.state.put(STASHED_EFFECTS_SCOPE, stash, stashed);
-        try {
-          const written = await ports.cases.update(item.id, toListFields(casesList, next), item.etag);
-          await ports.state.put(STASHED_EFFECTS_SCOPE, stash, { ...stashed, committed: true });
-          await ports.rememberWrite({ ...item, ...written, fields: { ...item.fields, ...written.fields } });
-        } catch (e) {
-          if (e instanceof ItemChangedError) {
-            await ports.state.remove(STASHED_EFFECTS_SCOPE, stash);
-            continue; // edited meanwhile: read it again and decide again
-          }
-          throw e;
-        }
-        await carryOutStashed(ports, item.id);
-      }
+      await settleItem(ports, changed.id);
     },
   };
+}
+
+/** What applying a command to a case came to: the state it is now in, or the rule that refused it. */
+export type CaseCommandResult =
+  | { ok: true; state: CaseState; changed: boolean }
+  | { ok: false; code: CaseRuleViolation["code"] | "notFound" | "unreadable"; message: string };
+
+/**
+ * Applies one command that comes from outside the Cases list — a decision recorded in Teams, a placement
+ * starting, a review's "able to return" — to a case item, by the same path a coordinator's edit takes: decide
+ * from the item as it is now, write under its ETag (re-reading and deciding again on a conflict), stash the
+ * effects before the write and carry them out after it. A coordinator's pending edit on the item is settled
+ * first, so it is never overwritten. Repeating a command that was already applied changes nothing.
+ *
+ * @example
+ * await applyCaseCommand(ports, "17", { kind: "recordDecision", outcome: "inSchoolSupport", source: "teams",
+ *   by: "chair@oakfield.example", at: "2026-11-26T16:05:00Z" })
+ * // { ok: true, state: { ...status: "decided" }, changed: true }; again → { ok: true, changed: false }
+ */
+export async function applyCaseCommand(ports: CasesHandlerPorts, itemId: string, command: CaseCommand): Promise<CaseCommandResult> {
+  await carryOutStashed(ports, itemId);
+  for (let step = 0; step < 10; step++) {
+    await settleItem(ports, itemId);
+    const item = await ports.cases.get(itemId);
+    if (!item) return { ok: false, code: "notFound", message: `The case item ${itemId} is no longer in the Cases list.` };
+    const parsed = fromListFields(casesList, item.fields);
+    if (!parsed.ok) return { ok: false, code: "unreadable", message: `The case item ${itemId} cannot be read; a coordinator must correct it first.` };
+    if (nextCommand(parsed.row, { by: "", at: "" })) continue; // a coordinator edited it meanwhile: settle that first
+    const state = caseStateFromRow(parsed.row);
+    const decision = decide(state, command, await ports.capacity());
+    if (!decision.ok) return { ok: false, code: decision.error.code, message: decision.error.message };
+    if (decision.effects.length === 0 && decision.next === state) return { ok: true, state, changed: false };
+    if ((await commitTransition(ports, item, parsed.row, decision)) === "conflict") continue;
+    await carryOutStashed(ports, item.id);
+    return { ok: true, state: decision.next, changed: true };
+  }
+  return { ok: false, code: "notAllowedNow", message: "The case kept changing while this was being recorded; it will be tried again." };
+}
+
+/** Runs the commands an item's own columns ask for until nothing is left (a coordinator's edits). */
+async function settleItem(ports: CasesHandlerPorts, itemId: string): Promise<void> {
+  for (let step = 0; step < 10; step++) {
+    const item = await ports.cases.get(itemId);
+    if (!item) return;
+    const parsed = fromListFields(casesList, item.fields);
+    if (!parsed.ok) {
+      ports.log(`Case item ${item.id} cannot be read (${parsed.problems.length} problem(s)); a coordinator must correct it`);
+      return;
+    }
+    const row = parsed.row;
+    const command = nextCommand(row, { by: item.lastModifiedBy ?? "a coordinator", at: item.lastModified ?? new Date().toISOString() });
+    if (!command) return;
+    if ("refuse" in command) return revert(ports, item, row, command.refuse);
+    const decision = decide(caseStateFromRow(row), command, await ports.capacity());
+    if (!decision.ok) return revert(ports, item, row, decision.error.message);
+    if ((await commitTransition(ports, item, row, decision)) === "conflict") continue; // edited meanwhile: read it again
+    await carryOutStashed(ports, item.id);
+  }
+}
+
+/**
+ * Writes a transition's next state under the item's ETag. Each attempt stashes its effects under its own name and
+ * commits the stash only once its write succeeded, so a round that loses an ETag race never removes, or carries
+ * out, another round's effects.
+ */
+async function commitTransition(
+  ports: CasesHandlerPorts,
+  item: ListItem,
+  row: CasesRow,
+  decision: { next: CaseState; effects: CaseEffect[] },
+): Promise<"written" | "conflict"> {
+  const next = { ...row, ...caseStateColumns(decision.next) } as CasesRow;
+  const stash = `${item.id}:${String(decision.next.version).padStart(6, "0")}:${randomUUID()}`;
+  const stashed = { effects: decision.effects, row: effectRowOf(next), committed: false };
+  await ports.state.put(STASHED_EFFECTS_SCOPE, stash, stashed);
+  try {
+    const written = await ports.cases.update(item.id, toListFields(casesList, next), item.etag);
+    await ports.state.put(STASHED_EFFECTS_SCOPE, stash, { ...stashed, committed: true });
+    await ports.rememberWrite({ ...item, ...written, fields: { ...item.fields, ...written.fields } });
+    return "written";
+  } catch (e) {
+    if (e instanceof ItemChangedError) {
+      await ports.state.remove(STASHED_EFFECTS_SCOPE, stash);
+      return "conflict";
+    }
+    throw e;
+  }
 }
 
 /**
