@@ -2,6 +2,7 @@ import type { AppPorts } from "./composition";
 import { casesList } from "../domain/lists";
 import { applyCaseCommand, carryOutStashed, casesHandler, casesSnapshot, type CaseCommandResult, type CasesHandlerPorts } from "../workflows/cases/casesHandler";
 import type { CaseCommand } from "../domain/case";
+import { findCaseItem } from "../workflows/cases/findCase";
 import { carryOutCaseEffects, tellCoordinatorRefused, type CaseEffectPorts } from "../workflows/cases/caseEffects";
 import { rememberWrite, seenScope, type ListChangeHandler } from "../workflows/listChanges/processListChanges";
 import type { WatchedList } from "../workflows/listChanges/ensureSubscriptions";
@@ -68,7 +69,7 @@ function casesHandlerPorts(ports: AppPorts, log: (m: string) => void): CasesHand
 export function caseCommands(ports: AppPorts, log: (m: string) => void): (caseRef: string, command: CaseCommand) => Promise<CaseCommandResult> {
   const handlerPorts = casesHandlerPorts(ports, log);
   return async (caseRef, command) => {
-    const [item] = await ports.cases.all({ filter: `fields/CaseRef eq '${caseRef.replace(/'/g, "''")}'`, select: ["CaseRef"] });
+    const item = await findCaseItem(ports.cases, caseRef);
     if (!item) return { ok: false, code: "notFound", message: `There is no case ${caseRef} in the Cases list.` };
     return applyCaseCommand(handlerPorts, item.id, command);
   };

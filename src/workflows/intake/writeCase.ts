@@ -1,4 +1,5 @@
 import type { ReferralForm } from "../../domain/referral/referralForm";
+import { findCaseItem } from "../cases/findCase";
 import { requestTypeLabels } from "../../domain/referral/referralForm";
 import { newCaseRow } from "../../domain/case/caseRecord";
 import { casesList, toListFields } from "../../domain/lists";
@@ -80,7 +81,7 @@ async function writeCaseOnce(ports: WriteCasePorts, responseId: string): Promise
       await ports.rememberWrite?.(item);
       return item.id;
     },
-    { alreadyDone: async () => (await findCase(ports.cases, caseRef))?.id },
+    { alreadyDone: async () => (await findCaseItem(ports.cases, caseRef))?.id },
   );
   const what = requestTypeLabels[form.requestType];
 
@@ -108,14 +109,10 @@ async function writeCaseOnce(ports: WriteCasePorts, responseId: string): Promise
   return "written";
 }
 
-async function findCase(cases: ListItems, caseRef: string): Promise<ListItem | undefined> {
-  return (await cases.all({ filter: `fields/Title eq '${caseRef.replace(/'/g, "''")}'` }))[0];
-}
-
 /** Adds a later submission to the case's record, re-reading and retrying if a coordinator edits it meanwhile. */
 async function appendLinkedSubmission(ports: WriteCasePorts, caseRef: string, responseId: string, at: string): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const item = await findCase(ports.cases, caseRef);
+    const item = await findCaseItem(ports.cases, caseRef);
     if (!item) throw new Error(`Case ${caseRef} is not in the Cases list yet; the submission will be retried.`);
     const existing = typeof item.fields.LinkedSubmissions === "string" ? item.fields.LinkedSubmissions : "";
     if (existing.includes(`response ${responseId} `)) return;

@@ -1,0 +1,109 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestSystem, type TestSystem } from "../support/system";
+import { namedReferral } from "../fixtures/referralAnswers";
+import { upnCheckLetter } from "../../src/domain/referral/upn";
+import { loadSettings } from "../../src/settings/settings";
+import { appPorts, type AppPorts } from "../../src/app/composition";
+import { caseCommands } from "../../src/app/listChangeWiring";
+import { defaultApp } from "../../sandbox/graph/auth";
+import type { CaseCommand } from "../../src/domain/case";
+
+/**
+ * Commands from outside the Cases list (a Teams decision, a placement starting) go through the same path as a
+ * coordinator's edit: these tests apply them from a second process (this one) while the app runs in the host.
+ */
+let system: TestSystem;
+let ports: AppPorts;
+let apply: ReturnType<typeof caseCommands>;
+let n = 0;
+const upn = (i: number) => { const d = `8013001${String(i).padStart(5, "0")}`; return upnCheckLetter(d) + d; };
+const item = (ref: string) => system.items("Cases").find((i) => i.fields.Title === ref);
+const decisionsFor = (ref: string) => system.items("Decisions").filter((d) => d.fields.CaseRef === ref);
+const at = "2026-11-26T16:05:00.000Z";
+const decision = (outcome: "inSchoolSupport" | "schoolContinuesWithAdvice", by = "chair@oakfield.example"): CaseCommand => ({ kind: "recordDecision", outcome, source: "teams", by, at });
+
+async function newCase(i: number): Promise<string> {
+  const res = await system.post("/api/forms/referral", { responseId: `cc-${++n}`, submittedAt: "2026-11-23T09:12:00Z", responder: "s.oconnor@oakfield.example", answers: { ...namedReferral, "pupil.upn": upn(i) } });
+  const { caseRef } = (await res.json()) as { caseRef: string };
+  await system.until(() => item(caseRef));
+  return caseRef;
+}
+
+/** A case the Director has let skip the Inclusion Forum, ready for Core Group, driven by commands alone. */
+async function readyCase(i: number): Promise<string> {
+  const ref = await newCase(i);
+  for (const command of [
+    { kind: "triage" },
+    { kind: "recordInclusionForumOverride", byRole: "director", reason: "urgent: at risk of permanent exclusion" },
+    { kind: "markReadyForCoreGroup" },
+  ] as const) {
+    const result = await apply(ref, { ...command, by: "director@lncip.example", at } as CaseCommand);
+    expect(result.ok).toBe(true);
+  }
+  return ref;
+}
+
+beforeAll(async () => {
+  system = await startTestSystem();
+  const example = (JSON.parse(readFileSync(join(__dirname, "..", "..", "local.settings.example.json"), "utf8")) as { Values: Record<string, string> }).Values;
+  ports = appPorts(
+    loadSettings({
+      ...example,
+      AzureWebJobsStorage: system.azurite.connectionString,
+      GRAPH_BASE_URL: system.graph.graphUrl,
+      AZURE_AUTHORITY_HOST: system.graph.authorityHost,
+      AZURE_TENANT_ID: defaultApp.tenantId,
+      AZURE_CLIENT_ID: defaultApp.clientId,
+      AZURE_CLIENT_SECRET: defaultApp.clientSecret,
+      NOTIFICATION_URL: `${system.appUrl}/api/notifications`,
+    }),
+  );
+  apply = caseCommands(ports, () => undefined);
+}, 90_000);
+afterAll(async () => system?.stop());
+
+describe("applying a command to a case from outside the Cases list", () => {
+  it("records a Teams decision once: the case moves on and the Decisions list has one row, however often it is repeated", async () => {
+    const ref = await readyCase(1);
+    const first = await apply(ref, decision("inSchoolSupport"));
+    expect(first).toMatchObject({ ok: true, changed: true, state: { status: "decided" } });
+    const again = await apply(ref, decision("inSchoolSupport"));
+    expect(again).toMatchObject({ ok: true, changed: false });
+    expect(item(ref)?.fields).toMatchObject({ Status: "Decided", WorkflowStatus: "Decided", CoreGroupOutcome: "Partnership in-school support", DecidedBy: "chair@oakfield.example" });
+    expect(decisionsFor(ref)).toHaveLength(1);
+    expect(decisionsFor(ref)[0]?.fields).toMatchObject({ Source: "Teams", Outcome: "Partnership in-school support" });
+  });
+
+  it("lets only one of two different decisions pressed at the same moment through; the other is told who decided", async () => {
+    const ref = await readyCase(2);
+    const results = await Promise.all([apply(ref, decision("inSchoolSupport", "chair@oakfield.example")), apply(ref, decision("schoolContinuesWithAdvice", "deputy@birchwood.example"))]);
+    expect(results.filter((r) => r.ok && r.changed)).toHaveLength(1);
+    const refused = results.find((r) => !r.ok);
+    expect(refused).toMatchObject({ ok: false, code: "alreadyDecided" });
+    expect(decisionsFor(ref)).toHaveLength(1);
+  });
+
+  it("settles a coordinator's edit the app has not yet seen before applying the command, so the edit is not overwritten", async () => {
+    const ref = await newCase(3);
+    // The app never hears of the edit (the notification is lost), so only the command's own settling can apply it.
+    await fetch(`${system.graph.url}/_sandbox/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kind: "lostNotification", count: 1 }) });
+    await ports.cases.update(item(ref)!.id, { Status: "In triage" });
+    const result = await apply(ref, { kind: "withdraw", reason: "family moved out of area", by: "coordinator@lncip.example", at });
+    expect(result).toMatchObject({ ok: true, changed: true, state: { status: "withdrawn" } });
+    const trail = await ports.audit.forCase(ref);
+    const transitions = trail.filter((e) => e.from).map((e) => `${e.from}→${e.to}`);
+    expect(transitions.sort()).toEqual(["received→triage", "triage→withdrawn"]);
+  });
+
+  it("refuses a command the rules do not allow, with a message a coordinator can act on, and changes nothing", async () => {
+    const ref = await newCase(4);
+    const before = item(ref)!;
+    const result = await apply(ref, { kind: "startPlacement", by: "system", at });
+    expect(result).toMatchObject({ ok: false, code: "notAllowedNow" });
+    expect(!result.ok && result.message).toMatch(new RegExp(`${ref} is "Received"`));
+    expect(item(ref)?.fields.WorkflowVersion).toBe(before.fields.WorkflowVersion);
+    expect(await apply("LNCIP-2099-9999", { kind: "triage", by: "system", at })).toMatchObject({ ok: false, code: "notFound" });
+  });
+});
