@@ -74,6 +74,8 @@ describe("applying a command to a case from outside the Cases list", () => {
     expect(item(ref)?.fields).toMatchObject({ Status: "Decided", WorkflowStatus: "Decided", CoreGroupOutcome: "Partnership in-school support", DecidedBy: "chair@oakfield.example" });
     expect(decisionsFor(ref)).toHaveLength(1);
     expect(decisionsFor(ref)[0]?.fields).toMatchObject({ Source: "Teams", Outcome: "Partnership in-school support" });
+    const decided = (await ports.audit.forCase(ref)).filter((e) => e.action === "recordDecision");
+    expect(decided.map((e) => [e.source, e.by, e.to])).toEqual([["teams", "chair@oakfield.example", "decided"]]);
   });
 
   it("lets only one of two different decisions pressed at the same moment through; the other is told who decided", async () => {

@@ -248,6 +248,7 @@ class Transition {
       by: this.command.by,
       at: this.command.at,
       action: this.command.kind,
+      ...(this.command.kind === "recordDecision" ? { source: this.command.source } : {}),
     });
     return { ok: true, next, effects: [...effects, audit] };
   }

@@ -20,7 +20,7 @@ export type CaseEffect = { key: string } & (
   | { kind: "cancelReviews"; reason: string }
   | { kind: "offerPlaceToNextWaitingCase"; keyStage: KeyStage }
   | { kind: "emailSchool"; about: "decision" | "placementStarting" | "placementEnded" | "inclusionForumOutcome" | "withdrawn" }
-  | { kind: "audit"; from: CaseStatus; to: CaseStatus; by: string; at: string; action: string }
+  | { kind: "audit"; from: CaseStatus; to: CaseStatus; by: string; at: string; action: string; source?: "teams" | "sharepoint" }
 );
 
 export type CaseEffectKind = CaseEffect["kind"];

@@ -54,7 +54,7 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
   for (const effect of effects) {
     switch (effect.kind) {
       case "audit":
-        await ports.audit.append({ caseRef: row.CaseRef, key: effect.key, at: new Date(effect.at), by: effect.by, source: "sharepoint", action: effect.action, from: effect.from, to: effect.to });
+        await ports.audit.append({ caseRef: row.CaseRef, key: effect.key, at: new Date(effect.at), by: effect.by, source: effect.source ?? "sharepoint", action: effect.action, from: effect.from, to: effect.to });
         break;
       case "notifyPartnershipSenco":
         await mail(effect.key, [ports.sencoEmail], `${row.CaseRef}: ${effect.about === "overrideRecorded" ? "Inclusion Forum override recorded" : "ready for triage"} (${schoolName})`, `<p>${escapeHtml(row.CaseRef)} from ${escapeHtml(schoolName)} needs your attention in the Cases list.</p>`);
