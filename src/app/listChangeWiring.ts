@@ -1,6 +1,6 @@
 import type { AppPorts } from "./composition";
 import { casesList } from "../domain/lists";
-import { applyCaseCommand, carryOutStashed, casesHandler, casesSnapshot, type CaseCommandResult, type CasesHandlerPorts } from "../workflows/cases/casesHandler";
+import { adoptWrittenStashes, applyCaseCommand, carryOutStashed, casesHandler, casesSnapshot, type CaseCommandResult, type CasesHandlerPorts } from "../workflows/cases/casesHandler";
 import type { CaseCommand } from "../domain/case";
 import { findCaseItem } from "../workflows/cases/findCase";
 import { carryOutCaseEffects, tellCoordinatorRefused, type CaseEffectPorts } from "../workflows/cases/caseEffects";
@@ -95,5 +95,6 @@ export { rememberWrite };
 /** The backstop: carries out case effects a failed round left stashed (run by the upkeep timer). */
 export async function carryOutLeftoverCaseEffects(ports: AppPorts, log: (m: string) => void): Promise<number> {
   const effectPorts = caseEffectPorts(ports, log);
+  await adoptWrittenStashes({ state: ports.state, cases: ports.cases });
   return carryOutStashed({ state: ports.state, carryOut: (effects, row) => carryOutCaseEffects(effectPorts, effects, row) });
 }

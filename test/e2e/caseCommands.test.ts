@@ -8,7 +8,9 @@ import { loadSettings } from "../../src/settings/settings";
 import { appPorts, type AppPorts } from "../../src/app/composition";
 import { caseCommands } from "../../src/app/listChangeWiring";
 import { defaultApp } from "../../sandbox/graph/auth";
-import type { CaseCommand } from "../../src/domain/case";
+import type { CaseCommand, CaseEffect } from "../../src/domain/case";
+import { applyCaseCommand, type CasesHandlerPorts } from "../../src/workflows/cases/casesHandler";
+import { findCaseItem } from "../../src/workflows/cases/findCase";
 
 /**
  * Commands from outside the Cases list (a Teams decision, a placement starting) go through the same path as a
@@ -107,5 +109,36 @@ describe("applying a command to a case from outside the Cases list", () => {
     expect(!result.ok && result.message).toMatch(new RegExp(`${ref} is "Received"`));
     expect(item(ref)?.fields.WorkflowVersion).toBe(before.fields.WorkflowVersion);
     expect(await apply("LNCIP-2099-9999", { kind: "triage", by: "system", at })).toMatchObject({ ok: false, code: "notFound" });
+  });
+
+  it("carries out a transition's effects once when the process died after writing the case but before saying so", async () => {
+    const ref = await readyCase(5);
+    // Only this test's rounds may touch the case: the app in the host hears of none of its changes.
+    system.graph.faults.add({ kind: "lostNotification", rate: 1 });
+    const itemId = (await findCaseItem(ports.cases, ref))!.id;
+    const carried: CaseEffect["kind"][] = [];
+    const handlerPorts = (dieAfterWrite: boolean): CasesHandlerPorts => ({
+      cases: ports.cases,
+      state: {
+        ...ports.state,
+        put: async (scope, name, value, expected) => {
+          if (dieAfterWrite && (value as { committed?: boolean }).committed) throw new Error("the worker died");
+          return ports.state.put(scope, name, value, expected);
+        },
+      },
+      capacity: async () => ({ places: { KS3: 9, KS4: 26 }, activePlacements: { KS3: 0, KS4: 0 } }),
+      carryOut: async (effects) => void carried.push(...effects.map((e) => e.kind)),
+      refused: async () => undefined,
+      rememberWrite: async () => undefined,
+      log: () => undefined,
+    });
+    await expect(applyCaseCommand(handlerPorts(true), itemId, decision("inSchoolSupport"))).rejects.toThrow("the worker died");
+    expect(item(ref)?.fields.WorkflowStatus).toBe("Decided"); // the write landed
+    expect(carried).toEqual([]); // …and nothing was carried out yet
+    expect(await applyCaseCommand(handlerPorts(false), itemId, decision("inSchoolSupport"))).toMatchObject({ ok: true, changed: false });
+    expect(carried.filter((k) => k === "writeDecision")).toHaveLength(1);
+    expect(await applyCaseCommand(handlerPorts(false), itemId, decision("inSchoolSupport"))).toMatchObject({ ok: true, changed: false });
+    expect(carried.filter((k) => k === "writeDecision")).toHaveLength(1);
+    system.graph.faults.clear();
   });
 });

@@ -43,6 +43,8 @@ export const casesRow = z.object({
   MeetingId: field(optional(text(50)), { column: "MeetingId", columnTitle: "Meeting" }),
   WaitingSince: field(optional(when()), { column: "WaitingSince", columnTitle: "On waiting list since" }),
   WorkflowVersion: field(z.number().int().min(0), { column: "WorkflowVersion", columnTitle: "Workflow version" }),
+  /** Which attempt's transition was written last: its stashed effects are the ones to carry out (see casesHandler). */
+  WorkflowTransition: field(optional(text(100)), { column: "WorkflowTransition", columnTitle: "Workflow transition" }),
   ...referralColumns,
 });
 

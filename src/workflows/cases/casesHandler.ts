@@ -85,6 +85,7 @@ export async function applyCaseCommand(ports: CasesHandlerPorts, itemId: string,
     await settleItem(ports, itemId);
     const item = await ports.cases.get(itemId);
     if (!item) return { ok: false, code: "notFound", message: `The case item ${itemId} is no longer in the Cases list.` };
+    if (await adoptWrittenStash(ports, item)) await carryOutStashed(ports, item.id);
     const parsed = fromListFields(casesList, item.fields);
     if (!parsed.ok) return { ok: false, code: "unreadable", message: `The case item ${itemId} cannot be read; a coordinator must correct it first.` };
     if (nextCommand(parsed.row, { by: "", at: "" })) continue; // a coordinator edited it meanwhile: settle that first
@@ -104,6 +105,7 @@ async function settleItem(ports: CasesHandlerPorts, itemId: string): Promise<voi
   for (let step = 0; step < 10; step++) {
     const item = await ports.cases.get(itemId);
     if (!item) return;
+    if (await adoptWrittenStash(ports, item)) await carryOutStashed(ports, item.id);
     const parsed = fromListFields(casesList, item.fields);
     if (!parsed.ok) {
       ports.log(`Case item ${item.id} cannot be read (${parsed.problems.length} problem(s)); a coordinator must correct it`);
@@ -131,8 +133,10 @@ async function commitTransition(
   row: CasesRow,
   decision: { next: CaseState; effects: CaseEffect[] },
 ): Promise<"written" | "conflict"> {
-  const next = { ...row, ...caseStateColumns(decision.next) } as CasesRow;
   const stash = `${item.id}:${String(decision.next.version).padStart(6, "0")}:${randomUUID()}`;
+  // The stash's name goes into the item with the new state: if the process dies before the stash is marked
+  // committed, whoever reads the item next knows this attempt's write is the one that landed (adoptWrittenStash).
+  const next = { ...row, ...caseStateColumns(decision.next), WorkflowTransition: stash } as CasesRow;
   const stashed = { effects: decision.effects, row: effectRowOf(next), committed: false };
   await ports.state.put(STASHED_EFFECTS_SCOPE, stash, stashed);
   try {
@@ -173,12 +177,41 @@ export function nextCommand(row: CasesRow, who: { by: string; at: string }): Cas
   return undefined;
 }
 
+type Stashed = { effects: CaseEffect[]; row: EffectRow; committed: boolean };
+
+/**
+ * Marks committed the stash whose write landed in the item but whose attempt died before saying so. Only the stash
+ * the item names can be adopted: an attempt that lost the ETag race never wrote its name there.
+ */
+async function adoptWrittenStash(ports: Pick<CasesHandlerPorts, "state">, item: ListItem): Promise<boolean> {
+  const written = item.fields.WorkflowTransition;
+  if (typeof written !== "string" || !written.startsWith(`${item.id}:`)) return false;
+  const stashed = await ports.state.get<Stashed>(STASHED_EFFECTS_SCOPE, written);
+  if (!stashed || stashed.value.committed) return false;
+  await ports.state.put(STASHED_EFFECTS_SCOPE, written, { ...stashed.value, committed: true });
+  return true;
+}
+
+/**
+ * Adopts, for the upkeep timer's backstop, every stash left uncommitted by an attempt that died after its write:
+ * for each item with such a stash, the item says which one (if any) was written.
+ */
+export async function adoptWrittenStashes(ports: Pick<CasesHandlerPorts, "state" | "cases">): Promise<number> {
+  const uncommitted = (await ports.state.list<Stashed>(STASHED_EFFECTS_SCOPE)).filter((s) => !s.value.committed);
+  let adopted = 0;
+  for (const itemId of new Set(uncommitted.map((s) => s.name.split(":", 1)[0] as string))) {
+    const item = await ports.cases.get(itemId);
+    if (item && (await adoptWrittenStash(ports, item))) adopted++;
+  }
+  return adopted;
+}
+
 /**
  * Carries out stashed effects — one stash per transition, named item:version, so two rounds never overwrite or
  * remove each other's — for one item, or for every item (the upkeep timer's backstop after a failed round).
  */
 export async function carryOutStashed(ports: Pick<CasesHandlerPorts, "state" | "carryOut">, itemId?: string): Promise<number> {
-  const stashed = (await ports.state.list<{ effects: CaseEffect[]; row: EffectRow; committed: boolean }>(STASHED_EFFECTS_SCOPE)).filter(
+  const stashed = (await ports.state.list<Stashed>(STASHED_EFFECTS_SCOPE)).filter(
     (s) => s.value.committed && (!itemId || s.name.startsWith(`${itemId}:`)),
   );
   for (const s of stashed.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }))) {
