@@ -4,6 +4,7 @@ import { appPorts } from "../src/app/composition";
 import { CASE_INTAKE_QUEUE, intakeMessageSchema } from "../src/workflows/intake/intakeMessage";
 import { writeCase } from "../src/workflows/intake/writeCase";
 import { rememberCaseWrite } from "../src/app/listChangeWiring";
+import { structuredLog } from "../src/app/log/structuredLog";
 
 /** Writes each accepted submission to SharePoint (queue-triggered: retried, then parked in case-intake-poison). */
 app.storageQueue("caseIntake", {
@@ -12,7 +13,7 @@ app.storageQueue("caseIntake", {
   handler: async (message: unknown, context: InvocationContext) => {
     const parsed = intakeMessageSchema.safeParse(message);
     if (!parsed.success) {
-      context.error("Dropped a case-intake message that is not {responseId}");
+      structuredLog(context).error("Dropped a case-intake message that is not {responseId}", { queue: CASE_INTAKE_QUEUE });
       return;
     }
     const ports = appPorts(settings);
@@ -31,7 +32,7 @@ app.storageQueue("caseIntake", {
       },
       parsed.data.responseId,
     );
-    context.log(`Response ${parsed.data.responseId}: ${outcome}`);
+    structuredLog(context).info(`Response ${parsed.data.responseId}: ${outcome}`, { responseId: parsed.data.responseId, outcome });
   },
 });
 
@@ -42,6 +43,6 @@ app.timer("caseIntakeSweep", {
     const ports = appPorts(settings);
     const pending = await ports.submissions.pending();
     for (const s of pending) await ports.intakeQueue.send({ responseId: s.responseId });
-    if (pending.length) context.log(`Queued ${pending.length} submission(s) again`);
+    if (pending.length) structuredLog(context).info(`Queued ${pending.length} submission(s) again`, { count: pending.length, queue: CASE_INTAKE_QUEUE });
   },
 });

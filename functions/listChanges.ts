@@ -4,6 +4,7 @@ import { appPorts } from "../src/app/composition";
 import { carryOutLeftoverCaseEffects, listChangeHandlers, watchedLists } from "../src/app/listChangeWiring";
 import { LIST_CHANGES_QUEUE, listChangeMessageSchema } from "../src/workflows/listChanges/listChangeMessage";
 import { processListChanges } from "../src/workflows/listChanges/processListChanges";
+import { structuredLog } from "../src/app/log/structuredLog";
 import { ensureSubscriptions, listForSubscription, reauthorizeSubscription, type SubscriptionPorts } from "../src/workflows/listChanges/ensureSubscriptions";
 
 const subscriptionPorts = (): SubscriptionPorts => {
@@ -29,10 +30,11 @@ app.storageQueue("listChanges", {
       return context.log(`Reauthorized the subscription for ${list ?? "an unknown list"}`);
     }
     const listName = await listForSubscription(ports.state, parsed.data.subscriptionId);
-    const handler = listName ? listChangeHandlers(ports, (m) => context.log(m)).get(listName) : undefined;
+    const log = structuredLog(context);
+    const handler = listName ? listChangeHandlers(ports, (m) => log.info(m)).get(listName) : undefined;
     if (!handler) return context.warn(`A notification for subscription ${parsed.data.subscriptionId}, which the app does not know, was ignored`);
-    const report = await processListChanges({ state: ports.state, now: ports.now, list: (n) => ports.list(n), log: (m) => context.log(m) }, handler, new Date(parsed.data.receivedAt));
-    context.log(`${report.list}: ${report.skipped ? "already covered" : `${report.seen} changed item(s), ${report.handled} handled${report.restarted ? " (delta restarted)" : ""}`}`);
+    const report = await processListChanges({ state: ports.state, now: ports.now, list: (n) => ports.list(n), log: (m) => log.info(m) }, handler, new Date(parsed.data.receivedAt));
+    log.info(`${report.list}: ${report.skipped ? "already covered" : `${report.seen} changed item(s), ${report.handled} handled${report.restarted ? " (delta restarted)" : ""}`}`);
   },
 });
 

@@ -3,6 +3,7 @@ import { settings } from "../src/app/settings";
 import { changeNotificationCollectionSchema, validationTokenSchema } from "../src/m365/graph/changeNotifications";
 import { LIST_CHANGES_QUEUE } from "../src/workflows/listChanges/listChangeMessage";
 import { sortNotifications } from "../src/workflows/listChanges/sortNotifications";
+import { structuredLog } from "../src/app/log/structuredLog";
 
 const listChanges = output.storageQueue({ queueName: LIST_CHANGES_QUEUE, connection: "AzureWebJobsStorage" });
 
@@ -34,7 +35,7 @@ app.http("notifications", {
     if (!parsed.success) return { status: 400, body: "The body is not a Graph change notification collection" };
 
     const { accepted, refused } = sortNotifications(parsed.data.value, settings.NOTIFICATION_CLIENT_STATE, new Date());
-    for (const r of refused) context.warn(`Dropped a notification with a wrong clientState (subscription ${r.subscriptionId})`);
+    for (const r of refused) structuredLog(context).warn(`Dropped a notification with a wrong clientState (subscription ${r.subscriptionId})`, { subscriptionId: r.subscriptionId });
     if (accepted.length > 0) context.extraOutputs.set(listChanges, accepted);
     return { status: 202 };
   },

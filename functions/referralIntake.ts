@@ -4,6 +4,7 @@ import { appPorts } from "../src/app/composition";
 import { loadFormDefinition, referralRules } from "../src/app/referralRules";
 import { readFormsSubmission } from "../src/workflows/intake/formsSubmission";
 import { receiveReferral } from "../src/workflows/intake/receiveReferral";
+import { structuredLog } from "../src/app/log/structuredLog";
 
 const definition = loadFormDefinition(settings.REFERRAL_FORM_DEFINITION);
 
@@ -35,12 +36,12 @@ app.http("referralIntake", {
     );
     switch (answer.status) {
       case 422:
-        context.log(`Response ${read.submission.responseId} refused: ${answer.problems.length} problem(s)`);
+        structuredLog(context).info(`Response ${read.submission.responseId} refused: ${answer.problems.length} problem(s)`, { responseId: read.submission.responseId, count: answer.problems.length, status: 422 });
         return { status: 422, jsonBody: { problems: answer.problems } };
       case 503:
         return { status: 503, headers: { "retry-after": String(answer.retryAfterSeconds) }, jsonBody: { error: "Another submission for this pupil is being accepted; please retry." } };
       default:
-        context.log(`Response ${read.submission.responseId} → ${answer.caseRef}${answer.linkedTo ? " (linked to an open case)" : ""}`);
+        structuredLog(context).forCase(answer.caseRef).info(`Response ${read.submission.responseId} → ${answer.caseRef}${answer.linkedTo ? " (linked to an open case)" : ""}`, { responseId: read.submission.responseId, status: answer.status });
         return { status: answer.status, jsonBody: { caseRef: answer.caseRef, ...(answer.linkedTo ? { linkedTo: answer.linkedTo } : {}) } };
     }
   },

@@ -1,49 +1,48 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { startAzurite, type AzuriteProcess } from "./azurite";
 import { freePort } from "./processes";
-import { startGraphSandbox, type GraphSandbox } from "./graph/server";
+import { startGraphSandbox, type GraphSandbox, type GraphSandboxOptions } from "./graph/server";
 import { defaultAreas } from "./graph/areas";
 import type { SubscriptionTimings } from "./graph/areas/subscriptions";
 import { defaultApp } from "./graph/auth";
 import { seedDemoTenant } from "./demo/demoTenant";
 import { startFunctionsHost, type FunctionsHostProcess } from "./host/startFunctionsHost";
 
-// From the TypeScript source (tests) the repo is one folder up; from dist/sandbox, two.
-const appRoot = existsSync(join(__dirname, "..", "package.json")) ? resolve(__dirname, "..") : resolve(__dirname, "..", "..");
-
-/**
- * The whole system on loopback — Azurite, the Graph sandbox seeded with the demo partnership, the app in the
- * local Functions host — for the soak and the benchmark, which run compiled from dist/. The Graph sandbox runs in
- * this process (its state, request log and faults are read directly); the host is a child process, so it can be
- * killed and started again as a crashed worker would be.
- *
- * @example
- * const system = await startLocalSystem({ quiet: true });
- * await system.restartHost({ kill: true }); // SIGKILL midway, then a fresh host on the same port
- * await system.stop();
- */
+/** Azurite, the Graph sandbox and the app in the local host, on free loopback ports: for the bench and tests. */
 export interface LocalSystem {
   azurite: AzuriteProcess;
   graph: GraphSandbox;
   host: FunctionsHostProcess;
   appUrl: string;
-  /** The settings the app was started with (the example's, with the sandbox's addresses and credentials). */
+  /** The settings the app was started with (the example settings pointed at this system). */
   env: Record<string, string>;
+  /** Stops the host (with SIGKILL, as a crashed worker, when `kill`) and starts a fresh one on the same port. */
   restartHost(options?: { kill?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
-export interface LocalSystemOptions {
-  quiet?: boolean;
-  /** Settings over the example's (e.g. a different quorum). */
-  env?: Record<string, string>;
-  subscriptionTimings?: SubscriptionTimings;
-}
+/** Notifications batched and retried in milliseconds rather than Graph's seconds, so runs finish sooner. */
+const fastNotifications: SubscriptionTimings = { batchWindowMs: 50, retryDelayMs: 200, giveUpAfterMs: 60_000, timeoutMs: 3_000, validationTimeoutMs: 10_000 };
 
-/** Settings for the app against a sandbox: the example's values, then the sandbox's addresses and credentials. */
-export function sandboxAppEnvironment(storage: string, graph: Pick<GraphSandbox, "graphUrl" | "authorityHost">, appPort: number): Record<string, string> {
-  const example = (JSON.parse(readFileSync(join(appRoot, "local.settings.example.json"), "utf8")) as { Values: Record<string, string> }).Values;
+/** The repository root, whether this runs from TypeScript (tests) or from dist/ (the bench). */
+export const repoRoot = [join(__dirname, ".."), join(__dirname, "..", "..")].find((p) => {
+  try {
+    return (JSON.parse(readFileSync(join(p, "package.json"), "utf8")) as { name?: string }).name === "inclusion-flow";
+  } catch {
+    return false;
+  }
+}) ?? join(__dirname, "..", "..");
+
+/**
+ * The app's settings for a local system: local.settings.example.json with storage, Graph and the credential
+ * pointed at the given sandbox.
+ *
+ * @example
+ * localAppSettings(azurite.connectionString, graph, 7071).GRAPH_BASE_URL // "https://127.0.0.1:41234/v1.0"
+ */
+export function localAppSettings(storage: string, graph: Pick<GraphSandbox, "graphUrl" | "authorityHost">, appPort: number): Record<string, string> {
+  const example = (JSON.parse(readFileSync(join(repoRoot, "local.settings.example.json"), "utf8")) as { Values: Record<string, string> }).Values;
   return {
     ...example,
     AzureWebJobsStorage: storage,
@@ -53,39 +52,53 @@ export function sandboxAppEnvironment(storage: string, graph: Pick<GraphSandbox,
     AZURE_CLIENT_ID: defaultApp.clientId,
     AZURE_CLIENT_SECRET: defaultApp.clientSecret,
     NOTIFICATION_URL: `http://127.0.0.1:${appPort}/api/notifications`,
-    NODE_EXTRA_CA_CERTS: join(appRoot, "sandbox", "tls", "cert.pem"),
+    NODE_EXTRA_CA_CERTS: join(repoRoot, "sandbox", "tls", "cert.pem"),
   };
 }
 
-export async function startLocalSystem(options: LocalSystemOptions = {}): Promise<LocalSystem> {
+/**
+ * Starts the whole system on loopback. `appRoot` picks which build the host loads: the repository (dist/ from
+ * tsc, package.json main) or the bundled deploy folder (dist/deploy). Every process is stopped by `stop()`.
+ *
+ * @example
+ * const system = await startLocalSystem({ appRoot: join(repoRoot, "dist", "deploy") });
+ * await fetch(`${system.appUrl}/api/health`);
+ * await system.stop();
+ */
+export async function startLocalSystem(
+  options: { appRoot?: string; seed?: GraphSandboxOptions["seed"]; env?: Record<string, string>; quiet?: boolean; areas?: GraphSandboxOptions["areas"]; subscriptionTimings?: SubscriptionTimings } = {},
+): Promise<LocalSystem> {
   const azurite = await startAzurite({ blob: await freePort(), queue: await freePort(), table: await freePort() });
-  const graph = await startGraphSandbox({
-    port: 0,
-    areas: defaultAreas({ subscriptionTimings: options.subscriptionTimings ?? { batchWindowMs: 50, retryDelayMs: 200, giveUpAfterMs: 60_000, timeoutMs: 3_000, validationTimeoutMs: 10_000 } }),
-    seed: seedDemoTenant,
-  });
-  const appPort = await freePort();
-  const env = { ...sandboxAppEnvironment(azurite.connectionString, graph, appPort), ...options.env };
-  const startHost = () => startFunctionsHost({ appRoot, port: appPort, quiet: options.quiet ?? true, env });
-  let host = await startHost();
-  const system: LocalSystem = {
-    azurite,
-    graph,
-    get host() {
-      return host;
-    },
-    appUrl: host.url,
-    env,
-    async restartHost({ kill = false } = {}) {
-      if (kill) process.kill(host.pid, "SIGKILL");
-      await host.stop();
-      host = await startHost();
-    },
-    async stop() {
-      await host.stop();
-      await graph.close();
-      await azurite.stop();
-    },
-  };
-  return system;
+  let graph: GraphSandbox | undefined;
+  try {
+    graph = await startGraphSandbox({ port: 0, areas: options.areas ?? defaultAreas({ subscriptionTimings: options.subscriptionTimings ?? fastNotifications }), seed: options.seed ?? seedDemoTenant });
+    const appPort = await freePort();
+    const env = { ...localAppSettings(azurite.connectionString, graph, appPort), ...options.env };
+    const startHost = () => startFunctionsHost({ appRoot: options.appRoot ?? repoRoot, port: appPort, quiet: options.quiet ?? true, env });
+    let host = await startHost();
+    const g = graph;
+    return {
+      azurite,
+      graph: g,
+      get host() {
+        return host;
+      },
+      appUrl: host.url,
+      env,
+      async restartHost({ kill = false } = {}) {
+        if (kill) process.kill(host.pid, "SIGKILL");
+        await host.stop();
+        host = await startHost();
+      },
+      async stop() {
+        await host.stop();
+        await g.close();
+        await azurite.stop();
+      },
+    };
+  } catch (e) {
+    await graph?.close();
+    await azurite.stop();
+    throw e;
+  }
 }

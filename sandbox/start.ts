@@ -5,6 +5,7 @@ import { startGraphSandbox } from "./graph/server";
 import { defaultAreas } from "./graph/areas";
 import { defaultApp } from "./graph/auth";
 import { seedDemoTenant } from "./demo/demoTenant";
+import { seedEmptySite } from "./demo/emptySite";
 import { startFunctionsHost } from "./host/startFunctionsHost";
 import { defaultKeys } from "./host/host";
 
@@ -45,7 +46,8 @@ async function main(): Promise<void> {
     const azurite = await startAzurite({ blob: ports.blob, queue: ports.queue, table: ports.table });
     services.push({ name: "Azurite", where: `blob ${ports.blob}, queue ${ports.queue}, table ${ports.table} (in memory)`, stop: azurite.stop });
 
-    const graph = await startGraphSandbox({ port: ports.graph, areas: defaultAreas(), seed: seedDemoTenant });
+    // SANDBOX_SEED=empty: the partnership's site with no lists, to try `npm run provision` against.
+    const graph = await startGraphSandbox({ port: ports.graph, areas: defaultAreas(), seed: process.env.SANDBOX_SEED === "empty" ? seedEmptySite : seedDemoTenant });
     services.push({ name: "Graph sandbox", where: `${graph.graphUrl}  (state: ${graph.url}/ , admin: ${graph.url}/_sandbox/)`, stop: graph.close });
 
     const host = await startFunctionsHost({ appRoot: root, port: ports.app, env: appEnvironment(azurite.connectionString, graph.graphUrl, graph.authorityHost) });

@@ -1,0 +1,133 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+import { settingsSchema } from "../src/settings/settings";
+import { graphClient } from "../src/m365/graph/graphClient";
+import { sharePointSite } from "../src/m365/sharepoint/site";
+import { sharePointList } from "../src/m365/sharepoint/list";
+import { listItems } from "../src/m365/sharepoint/items";
+import { siteLists } from "../src/m365/sharepoint/siteLists";
+import { listDefinitions } from "../src/domain/lists/lists";
+import { provisionSite } from "../src/workflows/provisioning/provisionSite";
+import { parseSchoolsCsv } from "../src/workflows/provisioning/schoolsCsv";
+import { seedSchools } from "../src/workflows/provisioning/seedSchools";
+import { checkAccess } from "../src/workflows/provisioning/accessChecks";
+
+/**
+ * npm run provision -- --site <host:/sites/path> [--schools schools.csv] [--dry-run] [--check-write] [--send-test-mail <address>]
+ *
+ * Creates or updates the partnership's SharePoint lists from the domain's definitions (additive only), upserts
+ * the Schools list from a CSV by URN, and reports what the app's identity may do. Graph settings come from the
+ * environment, then local.settings.json (as the Functions host reads them). Exit code 1 when something failed
+ * or a permission was refused; warnings alone exit 0.
+ */
+const usage = "npm run provision -- --site <host:/sites/path> [--schools schools.csv] [--dry-run] [--check-write] [--send-test-mail <address>]";
+
+const argsSchema = z.object({
+  site: settingsSchema.shape.SHAREPOINT_SITE.optional(),
+  schools: z.string().min(1).optional(),
+  dryRun: z.boolean(),
+  checkWrite: z.boolean(),
+  sendTestMail: z.email("expected an email address after --send-test-mail").optional(),
+});
+
+const connectionSchema = settingsSchema.pick({
+  GRAPH_BASE_URL: true,
+  AZURE_AUTHORITY_HOST: true,
+  AZURE_TENANT_ID: true,
+  AZURE_CLIENT_ID: true,
+  AZURE_CLIENT_SECRET: true,
+  PARTNERSHIP_MAILBOX: true,
+  SHAREPOINT_SITE: true,
+});
+
+function readArgs(argv: string[]) {
+  const value = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const known = new Set(["--site", "--schools", "--dry-run", "--check-write", "--send-test-mail"]);
+  const unknown = argv.filter((a, i) => a.startsWith("--") && !known.has(a) && !(i > 0 && ["--site", "--schools", "--send-test-mail"].includes(argv[i - 1] ?? "")));
+  if (unknown.length) throw new Error(`Unknown option ${unknown.join(", ")}.\nUsage: ${usage}`);
+  const parsed = argsSchema.safeParse({ site: value("--site"), schools: value("--schools"), dryRun: argv.includes("--dry-run"), checkWrite: argv.includes("--check-write"), sendTestMail: value("--send-test-mail") });
+  if (!parsed.success) throw new Error(`${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join("\n")}\nUsage: ${usage}`);
+  return parsed.data;
+}
+
+function readConnection(site: string | undefined) {
+  const file = join(process.cwd(), "local.settings.json");
+  const local = existsSync(file) ? ((JSON.parse(readFileSync(file, "utf8")) as { Values?: Record<string, string> }).Values ?? {}) : {};
+  const pick = (k: string) => process.env[k] || local[k] || undefined;
+  const raw = Object.fromEntries(Object.keys(connectionSchema.shape).map((k) => [k, pick(k)]).filter(([, v]) => v !== undefined));
+  if (site) raw.SHAREPOINT_SITE = site;
+  const parsed = connectionSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`Provisioning needs these settings (environment or local.settings.json):\n${parsed.error.issues.map((i) => `  - ${String(i.path[0])}: ${i.message}`).join("\n")}`);
+  return parsed.data;
+}
+
+async function main(): Promise<number> {
+  const args = readArgs(process.argv.slice(2));
+  const settings = readConnection(args.site);
+  const out = (line = "") => process.stdout.write(`${line}\n`);
+  let failed = false;
+
+  // Read the CSV first: a bad file stops the run before anything is written.
+  let schools: ReturnType<typeof parseSchoolsCsv> | undefined;
+  if (args.schools) {
+    const path = resolve(args.schools);
+    if (!existsSync(path)) throw new Error(`The schools file ${path} does not exist.`);
+    schools = parseSchoolsCsv(readFileSync(path, "utf8"));
+    if (!schools.ok) {
+      out(`${args.schools}: nothing was written, ${schools.problems.length} problem(s):`);
+      for (const p of schools.problems) out(`  line ${p.line}: ${p.message}`);
+      return 1;
+    }
+  }
+
+  const graph = graphClient(settings);
+  const site = sharePointSite(graph, settings.SHAREPOINT_SITE);
+  out(`Provisioning ${settings.SHAREPOINT_SITE} through ${settings.GRAPH_BASE_URL}${args.dryRun ? " (dry run: nothing is written)" : ""}`);
+
+  let wroteLists = false;
+  try {
+    const report = await provisionSite(siteLists(site), listDefinitions, { dryRun: args.dryRun });
+    wroteLists = !args.dryRun && report.changed.length > 0;
+    out();
+    out(report.changed.length ? `Lists — ${args.dryRun ? "would change" : "changed"}:` : "Lists — nothing to change: every list and column is in place.");
+    for (const c of report.changed) out(`  ${c}`);
+    if (report.warnings.length) out("Warnings (left as they are; a person should look):");
+    for (const w of report.warnings) out(`  ! ${w}`);
+  } catch (e) {
+    failed = true;
+    out(`Lists — stopped: ${e instanceof Error ? e.message : String(e)}`);
+  }
+
+  if (schools?.ok && !failed) {
+    try {
+      const seeded = await seedSchools(listItems(sharePointList(site, "Schools")), schools.schools, { dryRun: args.dryRun });
+      out();
+      out(`Schools — ${seeded.added.length} added, ${seeded.updated.length} updated, ${seeded.unchanged} unchanged${args.dryRun ? " (dry run)" : ""}`);
+      for (const a of seeded.added) out(`  + ${a}`);
+      for (const u of seeded.updated) out(`  ~ ${u}`);
+      if (seeded.notInFile.length) out(`  On the site but not in the file (left alone): ${seeded.notInFile.join(", ")}`);
+    } catch (e) {
+      failed = true;
+      out(`Schools — stopped: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  out();
+  out("Access:");
+  const checks = await checkAccess(graph, site, { mailbox: settings.PARTNERSHIP_MAILBOX, wroteLists, checkWrite: args.checkWrite && !args.dryRun, sendTestMailTo: args.sendTestMail, now: new Date() });
+  for (const c of checks) out(`  ${c.result === "verified" ? "✓" : c.result === "refused" ? "✗" : "?"} ${c.what}: ${c.result} — ${c.detail}`);
+  if (checks.some((c) => c.result === "refused")) failed = true;
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,49 @@
+import { RestError } from "@azure/data-tables";
+import { graphCredential } from "../m365/graph/graphClient";
+import { tableStore } from "../m365/tables/tableStore";
+import { queueClient } from "../m365/queues/workQueue";
+import type { Settings } from "../settings/settings";
+import { CASE_INTAKE_QUEUE } from "../workflows/intake/intakeMessage";
+import { LIST_CHANGES_QUEUE } from "../workflows/listChanges/listChangeMessage";
+import type { HealthPorts } from "../workflows/operations/healthCheck";
+
+/**
+ * The app's work queues: each has a `-poison` twin the host fills after maxDequeueCount failed tries. New
+ * queue-triggered workflows add their queue here so health and replay know it.
+ */
+export const workQueues: readonly string[] = [CASE_INTAKE_QUEUE, LIST_CHANGES_QUEUE];
+
+/**
+ * The health check's ports, built from the settings: the app's state table, its credential, its queues.
+ *
+ * @example
+ * await checkHealth(healthPorts(settings))
+ */
+export function healthPorts(settings: Settings): HealthPorts {
+  const state = tableStore(settings.AzureWebJobsStorage, "AppState");
+  const credential = graphCredential(settings);
+  return {
+    queues: workQueues,
+    now: () => Date.now(),
+    async probeStorage() {
+      await state.ready();
+      try {
+        await state.client.getEntity("health", "probe");
+      } catch (e) {
+        if (!(e instanceof RestError && e.statusCode === 404)) throw e;
+      }
+    },
+    async graphToken() {
+      const token = await credential.getToken("https://graph.microsoft.com/.default");
+      if (!token?.token) throw new Error("No token");
+    },
+    async queueDepth(name) {
+      try {
+        return (await queueClient(settings.AzureWebJobsStorage, name).getProperties()).approximateMessagesCount ?? 0;
+      } catch (e) {
+        if ((e as { statusCode?: number }).statusCode === 404) return 0;
+        throw e;
+      }
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { SitesArea } from "../../sandbox/graph/areas";
+import { demoSite } from "../../sandbox/demo/demoTenant";
+import { repoRoot, startLocalSystem, type LocalSystem } from "../../sandbox/localSystem";
+
+/**
+ * The deployable package (`npm run build` → dist/deploy) is what Azure runs: one CommonJS bundle with
+ * @azure/functions-core left to the worker. Loaded in the local host with no node_modules beside it, it must
+ * register every function and do real work (a referral becomes a case in SharePoint).
+ */
+const deploy = join(repoRoot, "dist", "deploy");
+let system: LocalSystem;
+
+beforeAll(async () => {
+  system = await startLocalSystem({ appRoot: deploy });
+}, 90_000);
+afterAll(async () => {
+  await system?.stop();
+});
+
+describe("the bundled deploy package", () => {
+  it("is a package.json whose main is one bundle, host.json beside it, and @azure/functions-core left external", () => {
+    const pkg = JSON.parse(readFileSync(join(deploy, "package.json"), "utf8")) as { main: string; dependencies?: unknown };
+    expect(pkg.main).toBe("main.js");
+    expect(pkg.dependencies).toBeUndefined();
+    expect(existsSync(join(deploy, "host.json"))).toBe(true);
+    expect(existsSync(join(deploy, "node_modules"))).toBe(false);
+    const bundle = readFileSync(join(deploy, "main.js"), "utf8");
+    expect(bundle).toMatch(/require\("@azure\/functions-core"\)/);
+    expect(bundle).not.toMatch(/require\("@azure\/functions"\)/);
+    expect(bundle).not.toMatch(/^export /m); // CommonJS, as the worker requires it
+  });
+
+  it("answers GET /api/health from the bundle", async () => {
+    const res = await fetch(`${system.appUrl}/api/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "ok", app: "inclusion-flow", partnership: "LNCIP" });
+  });
+
+  it("registers every function the unbundled app registers", async () => {
+    const fns = (await (await fetch(`${system.appUrl}/admin/functions`, { headers: { "x-functions-key": "local-master-key" } })).json()) as { name: string }[];
+    expect(fns.map((f) => f.name)).toEqual(expect.arrayContaining(["caseIntake", "caseIntakeSweep", "health", "listChanges", "notifications", "referralIntake", "subscriptionUpkeep"]));
+  });
+
+  it("turns the demo referral into a case in SharePoint", async () => {
+    const body = readFileSync(join(repoRoot, "sandbox", "demo", "referral.json"), "utf8");
+    const res = await fetch(`${system.appUrl}/api/forms/referral`, { method: "POST", headers: { "content-type": "application/json", "x-functions-key": "local-function-key" }, body });
+    expect(res.status).toBe(202);
+    const { caseRef } = (await res.json()) as { caseRef: string };
+    const sites = system.graph.area<SitesArea>("sites");
+    const siteId = sites.siteIdByPath(demoSite.hostname, demoSite.path);
+    const deadline = Date.now() + 20_000;
+    const cases = () => sites.items(siteId, "Cases");
+    while (cases().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(cases().map((c) => c.fields.Title)).toEqual([caseRef]);
+  });
+});
