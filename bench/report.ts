@@ -41,7 +41,13 @@ export function toJson(report: BenchReport): Record<string, unknown> {
 
 const show = (v: number | null | undefined) => (v === null || v === undefined ? "—" : String(v));
 
-/** The table printed on the console and at the top of report.md. */
+/**
+ * The table printed on the console and at the top of report.md: one row per value, the reference and whether
+ * it is met on each figure's first row.
+ *
+ * @example
+ * toTable(report)[2] // "| webhookAck | p50Ms | 91.5 | Graph's 3 s deadline … | yes |"
+ */
 export function toTable(report: BenchReport): string[] {
   const rows = report.figures.flatMap((f) =>
     Object.entries(f.values).map(([k, v], i) => [i === 0 ? f.key : "", k, show(v), i === 0 ? `${f.reference.text}` : "", i === 0 ? (f.notMeasured ? "not measured yet" : f.meets === null ? "" : f.meets ? "yes" : "NO") : ""]),
@@ -52,7 +58,12 @@ export function toTable(report: BenchReport): string[] {
   return [line(head), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)];
 }
 
-/** report.md: the table, then each figure's notes. */
+/**
+ * report.md: the table, then each figure's reference, method and notes.
+ *
+ * @example
+ * writeFileSync("bench/report.md", toMarkdown(report));
+ */
 export function toMarkdown(report: BenchReport): string {
   const lines = [
     "# Inclusion Flow bench",

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const figures: Figure[] = [];
   try {
     say("Starting Azurite, the Graph sandbox and the app (bundled, as deployed)…");
-    system = await startLocalSystem({ appRoot: join(repoRoot, "dist", "deploy"), env: { FUNCTIONS_HTTP_LOG: "off" } });
+    system = await startLocalSystem({ appRoot: join(repoRoot, "dist", "deploy") });
     // First, on a quiet system: the bursts below leave thousands of queued rounds behind them.
     say(`Graph requests per case: ${options.cases} case(s)…`);
     figures.push(await graphCallsPerCase(system, { cases: options.cases }));

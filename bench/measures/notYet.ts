@@ -4,6 +4,9 @@ import type { Figure } from "../report";
  * Figures whose workflows other issues build. Their keys are in the report from the start (values null, with
  * the reason), so a reader sees what is missing; each becomes a measure module of its own when its workflow
  * lands (see bench/README.md, "Adding a figure").
+ *
+ * @example
+ * notMeasuredYet()[0] // { key: "changeToCard", values: { p50Ms: null, p95Ms: null }, notMeasured: "needs issue 5 …", … }
  */
 export function notMeasuredYet(): Figure[] {
   return [

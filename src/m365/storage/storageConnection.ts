@@ -33,7 +33,12 @@ export function identityStorageSetting(accountName: string, clientId?: string): 
   return `ManagedIdentity;AccountName=${accountName.trim()}${clientId ? `;ClientId=${clientId.trim()}` : ""}`;
 }
 
-/** The service URL and credential for identity-based storage (public Azure endpoints). */
+/**
+ * The service URL and credential for identity-based storage (public Azure endpoints).
+ *
+ * @example
+ * identityEndpoint({ kind: "identity", accountName: "stlncip" }, "queue").url // "https://stlncip.queue.core.windows.net"
+ */
 export function identityEndpoint(connection: Extract<StorageConnection, { kind: "identity" }>, service: "table" | "queue") {
   return { url: `https://${connection.accountName}.${service}.core.windows.net`, credential: new ManagedIdentityCredential(connection.clientId ? { clientId: connection.clientId } : {}) };
 }
