@@ -10,6 +10,9 @@ import type { HealthPorts } from "../workflows/operations/healthCheck";
 /**
  * The app's work queues: each has a `-poison` twin the host fills after maxDequeueCount failed tries. New
  * queue-triggered workflows add their queue here so health and replay know it.
+ *
+ * @example
+ * workQueues // ["case-intake", "list-changes"]
  */
 export const workQueues: readonly string[] = [CASE_INTAKE_QUEUE, LIST_CHANGES_QUEUE];
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { identityStorageSetting } from "../m365/storage/storageConnection";
 
 /**
  * Every setting the app reads, parsed once at start-up. App settings (and `local.settings.json` Values) are
@@ -135,6 +136,9 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
     const value = env[key];
     if (value !== undefined && value.trim() !== "") present[key] = value;
   }
+  // Identity-based storage (Azure): the host's AzureWebJobsStorage__accountName/__clientId, in the one-string form.
+  const storageAccount = env.AzureWebJobsStorage__accountName?.trim();
+  if (present.AzureWebJobsStorage === undefined && storageAccount) present.AzureWebJobsStorage = identityStorageSetting(storageAccount, env.AzureWebJobsStorage__clientId);
   const parsed = settingsSchema.safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {

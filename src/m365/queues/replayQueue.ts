@@ -1,3 +1,5 @@
+import { QueueClient } from "@azure/storage-queue";
+import type { TokenCredential } from "@azure/identity";
 import { queueClient } from "./workQueue";
 import type { ReplayQueue } from "../../workflows/operations/replayPoison";
 
@@ -8,7 +10,21 @@ import type { ReplayQueue } from "../../workflows/operations/replayPoison";
  * const poison = storageReplayQueue(settings.AzureWebJobsStorage, "case-intake-poison");
  */
 export function storageReplayQueue(connectionString: string, name: string): ReplayQueue & { count(): Promise<number> } {
-  const client = queueClient(connectionString, name);
+  return replayQueueOver(queueClient(connectionString, name));
+}
+
+/**
+ * The same, for an administrator reaching the storage account with their own Entra sign-in (the account has no
+ * shared keys): `https://{account}.queue.core.windows.net`, with a credential such as `az login`'s.
+ *
+ * @example
+ * accountReplayQueue("stlncipflow", "case-intake-poison", new DefaultAzureCredential())
+ */
+export function accountReplayQueue(accountName: string, name: string, credential: TokenCredential): ReplayQueue & { count(): Promise<number> } {
+  return replayQueueOver(new QueueClient(`https://${accountName}.queue.core.windows.net/${name}`, credential));
+}
+
+function replayQueueOver(client: QueueClient): ReplayQueue & { count(): Promise<number> } {
   return {
     async receive(max, visibilitySeconds) {
       if (!(await client.exists())) return [];

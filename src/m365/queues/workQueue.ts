@@ -1,5 +1,6 @@
 import { QueueClient } from "@azure/storage-queue";
 import type { z } from "zod";
+import { identityEndpoint, parseStorageConnection } from "../storage/storageConnection";
 
 /**
  * A storage queue of work for a queue-triggered function. Messages are plain JSON (host.json
@@ -36,5 +37,10 @@ export function workQueue<S extends z.ZodType>(connectionString: string, name: s
 }
 
 export function queueClient(connectionString: string, name: string): QueueClient {
+  const connection = parseStorageConnection(connectionString);
+  if (connection.kind === "identity") {
+    const { url, credential } = identityEndpoint(connection, "queue");
+    return new QueueClient(`${url}/${name}`, credential);
+  }
   return new QueueClient(connectionString, name);
 }

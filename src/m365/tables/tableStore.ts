@@ -1,4 +1,5 @@
 import { TableClient, RestError, type TableEntityResult } from "@azure/data-tables";
+import { identityEndpoint, parseStorageConnection } from "../storage/storageConnection";
 
 /**
  * One Azure Table, created on first use. The app keeps its own small state here (delta links, idempotency
@@ -16,10 +17,15 @@ export interface TableStore {
 }
 
 export function tableStore(connectionString: string, tableName: string): TableStore {
+  const connection = parseStorageConnection(connectionString);
+  // In Azure: the managed identity, no key (see storageConnection.ts).
+  const identity = connection.kind === "identity" ? identityEndpoint(connection, "table") : undefined;
   // Azurite speaks plain http on loopback; the SDK refuses that unless told.
-  const client = TableClient.fromConnectionString(connectionString, tableName, {
-    allowInsecureConnection: /UseDevelopmentStorage=true|http:\/\//i.test(connectionString),
-  });
+  const client = identity
+    ? new TableClient(identity.url, tableName, identity.credential)
+    : TableClient.fromConnectionString(connectionString, tableName, {
+        allowInsecureConnection: /UseDevelopmentStorage=true|http:\/\//i.test(connectionString),
+      });
   let creating: Promise<void> | undefined;
   return {
     client,

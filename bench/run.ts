@@ -1,0 +1,72 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { repoRoot, startLocalSystem, type LocalSystem } from "../sandbox/localSystem";
+import { toJson, toMarkdown, toTable, type BenchReport, type Figure } from "./report";
+import { webhookAck } from "./measures/webhookAck";
+import { coldStart } from "./measures/coldStart";
+import { graphCallsPerCase } from "./measures/graphCallsPerCase";
+import { notMeasuredYet } from "./measures/notYet";
+
+/**
+ * npm run bench: every figure of issue 8 that can be measured today, each beside its reference, against the
+ * sandbox on loopback (Azurite, the Graph sandbox, the app in the local host). Bounded: a fixed number of
+ * notifications, loads and cases, and an overall time limit. Writes bench/report.md and bench/report.json.
+ */
+const LIMIT_MS = 9 * 60_000;
+const options = {
+  notifications: Number(process.env.BENCH_NOTIFICATIONS ?? 1000),
+  inFlight: Number(process.env.BENCH_IN_FLIGHT ?? 16),
+  overloadInFlight: Number(process.env.BENCH_OVERLOAD_IN_FLIGHT ?? 100),
+  coldStartRounds: Number(process.env.BENCH_COLD_START_ROUNDS ?? 5),
+  cases: Number(process.env.BENCH_CASES ?? 5),
+};
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const timer = setTimeout(() => {
+    process.stderr.write(`The bench ran past ${LIMIT_MS / 60_000} minutes and was stopped.\n`);
+    void stop().finally(() => process.exit(1));
+  }, LIMIT_MS);
+  let system: LocalSystem | undefined;
+  const stop = async () => system?.stop();
+  const say = (m: string) => process.stdout.write(`${m}\n`);
+  const figures: Figure[] = [];
+  try {
+    say("Starting Azurite, the Graph sandbox and the app (bundled, as deployed)…");
+    system = await startLocalSystem({ appRoot: join(repoRoot, "dist", "deploy") });
+    // First, on a quiet system: the bursts below leave thousands of queued rounds behind them.
+    say(`Graph requests per case: ${options.cases} case(s)…`);
+    figures.push(await graphCallsPerCase(system, { cases: options.cases }));
+    say(`Webhook acknowledgement: ${options.notifications} notifications…`);
+    figures.push(await webhookAck(system, { count: options.notifications, inFlight: options.inFlight, overloadInFlight: options.overloadInFlight }));
+    say(`Cold start: ${options.coldStartRounds} loads each of the bundled and unbundled app…`);
+    figures.push(await coldStart(repoRoot, system.env, options.coldStartRounds));
+    figures.push(...notMeasuredYet());
+  } finally {
+    await stop();
+    clearTimeout(timer);
+  }
+  const cpu = cpus();
+  const report: BenchReport = {
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    machine: { node: process.versions.node, platform: `${process.platform}-${process.arch}`, cpus: cpu.length, cpuModel: cpu[0]?.model.trim() ?? "unknown" },
+    figures,
+  };
+  const dir = join(repoRoot, "bench");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "report.json"), `${JSON.stringify(toJson(report), null, 2)}\n`);
+  writeFileSync(join(dir, "report.md"), toMarkdown(report));
+  say("");
+  for (const line of toTable(report)) say(line);
+  say(`\nWritten bench/report.md and bench/report.json in ${Math.round(report.durationMs / 1000)} s.`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`The bench failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { percentile } from "../../bench/stats";
+import { toJson, toMarkdown, type BenchReport } from "../../bench/report";
+import { notMeasuredYet } from "../../bench/measures/notYet";
+
+describe("the bench's report", () => {
+  it("takes nearest-rank percentiles", () => {
+    expect(percentile([5, 1, 3, 2, 4], 50)).toBe(3);
+    expect(percentile([5, 1, 3, 2, 4], 95)).toBe(5);
+    expect(percentile(Array.from({ length: 1000 }, (_, i) => i + 1), 99)).toBe(990);
+    expect(percentile([], 50)).toBeUndefined();
+  });
+
+  it("has every key issue 8 names, with the figures not measured yet present as null with their reason", () => {
+    const report: BenchReport = {
+      startedAt: "2026-11-25T02:00:00.000Z",
+      durationMs: 1,
+      machine: { node: "22", platform: "linux-x64", cpus: 2, cpuModel: "cpu" },
+      figures: [
+        { key: "webhookAck", title: "", values: { p50Ms: 1, p95Ms: 2, p99Ms: 3 }, reference: { text: "3 s", value: 3000 }, meets: true, notes: [] },
+        { key: "graphCallsPerCase", title: "", values: { actual: 20, minimum: 12 }, reference: { text: "12" }, meets: null, notes: [] },
+        { key: "coldStart", title: "", values: { bundledMs: 1, unbundledMs: 2 }, reference: { text: "" }, meets: true, notes: [] },
+        ...notMeasuredYet(),
+      ],
+    };
+    const json = toJson(report) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(json.webhookAck!)).toEqual(expect.arrayContaining(["p50Ms", "p95Ms", "p99Ms", "reference"]));
+    expect(json.changeToCard).toMatchObject({ p50Ms: null, p95Ms: null, notMeasured: expect.stringMatching(/issue 5/) });
+    expect(json.attendance).toMatchObject({ schools: null, pupils: null, buildMs: null, sendRatePerMinute: null, limitPerMinute: 30, duplicates: null, lost: null, notMeasured: expect.stringMatching(/issue 7/) });
+    expect(toMarkdown(report)).toMatch(/\| changeToCard +\| p50Ms +\| — .*not measured yet/);
+  });
+});
