@@ -1,1 +1,3 @@
 export * from "./voting";
+export * from "./cardView";
+export * from "./forumAgendaView";
