@@ -1,0 +1,6 @@
+export * from "./coreGroupPorts";
+export * from "./panelDirectory";
+export * from "./coreGroupCard";
+export * from "./coreGroupActions";
+export * from "./inclusionForum";
+export * from "./reminders";
