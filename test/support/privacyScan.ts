@@ -1,11 +1,12 @@
 import { primaryNeedLabels, sendStatusLabels } from "../../src/domain/referral/referralForm";
+import { upnCheckLetter } from "../../src/domain/referral/upn";
 
 /** A Cases row's identity and free text, as a real-looking demo case holds them. */
 export const demoPupil = {
   PupilFirstName: "Zoë",
   PupilLastName: "D'Arcy-Ångström",
   PupilDateOfBirth: "2012-03-14",
-  Upn: "A801200100001",
+  Upn: `${upnCheckLetter("801200100001")}801200100001`,
   Concerns: "Refuses lessons daily; told Mr Ng she hates school",
   ActionsTaken: "Assess: Boxall profile. Plan: mentor twice weekly",
   ExitStrategy: "Phased return to full timetable over two half terms",

@@ -4,7 +4,7 @@ import { giveView, recordDecision, type VotingResult, type VotingState } from ".
 import { StaleStateError } from "../../m365/tables/appState";
 import type { CardAction, CardActionHandler, CardActionResult } from "../../teams/teamsChannel";
 import { CaseNotOnCardError, loadCaseOnCard, recordDecisionDetails, renderCoreGroupCard, saveVotes, type CaseOnCard } from "./coreGroupCard";
-import type { CoreGroupPorts } from "./coreGroupPorts";
+import { CHAIR_COMMENTS_SCOPE, type CoreGroupPorts } from "./coreGroupPorts";
 
 /** The verbs of the Core Group card's buttons (and its `refresh`). */
 export const coreGroupVerbs = { giveView: "coreGroup.giveView", recordDecision: "coreGroup.recordDecision", refresh: "coreGroup.refresh" } as const;
@@ -77,6 +77,8 @@ export function coreGroupCardActions(ports: CoreGroupPorts): CardActionHandler {
       const saved = await saveWithRetry(ports, () => c, async () => (c = await loadCaseOnCard(ports, press.caseRef)), (state) => recordDecision(state, c.panel.panel, person, outcome, ports.now()));
       if (!saved.ok) return { kind: "message", text: saved.refusal };
       const decision = c.votes.state.decision!;
+      // Kept before the case moves on: the decision's own effects may add the details to the Decisions row first.
+      if (press.comment && decision.by === person) await ports.state.put(CHAIR_COMMENTS_SCOPE, c.record!.round, press.comment);
       const applied = await ports.applyCommand(press.caseRef, { kind: "recordDecision", outcome: decision.outcome, source: "teams", by, at: decision.at });
       c = await loadCaseOnCard(ports, press.caseRef);
       if (!applied.ok) {
@@ -84,7 +86,7 @@ export function coreGroupCardActions(ports: CoreGroupPorts): CardActionHandler {
         await updateShared(ports, c, action);
         return { kind: "message", text: applied.message };
       }
-      await recordDecisionDetails(ports, c, press.comment);
+      await recordDecisionDetails(ports, c);
       await updateShared(ports, c, action);
       return own(applied.changed ? `Decision recorded: ${coreGroupOutcomeLabels[decision.outcome]}.` : undefined);
     }

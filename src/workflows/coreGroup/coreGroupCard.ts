@@ -5,7 +5,7 @@ import { coreGroupOutcomeLabels, type InclusionForumOutcome } from "../../domain
 import { coreGroupCard } from "../../teams/cards/cardTemplates";
 import type { AdaptiveCardJson, PostedCard } from "../../teams/teamsChannel";
 import { findCaseItem } from "../cases/findCase";
-import { CORE_GROUP_CARDS_SCOPE, CORE_GROUP_VOTES_SCOPE, type CoreGroupPorts } from "./coreGroupPorts";
+import { CHAIR_COMMENTS_SCOPE, CORE_GROUP_CARDS_SCOPE, CORE_GROUP_VOTES_SCOPE, type CoreGroupPorts } from "./coreGroupPorts";
 import { meetingByKey, meetingPanel, type MeetingPanel } from "./panelDirectory";
 
 /** Where a case's Core Group card was posted, for which posting (round) and which meeting it last showed. */
@@ -181,9 +181,10 @@ async function noticeRoll(ports: CoreGroupPorts, c: CaseOnCard): Promise<CaseOnC
  * Adds the views given in Teams (and the members' comments) to the Decisions row of a decision recorded from this
  * card, once the row exists. The comments go to the Decisions list only, never to a card.
  */
-export async function recordDecisionDetails(ports: CoreGroupPorts, c: CaseOnCard, chairComment?: string): Promise<void> {
+export async function recordDecisionDetails(ports: CoreGroupPorts, c: CaseOnCard): Promise<void> {
   const decision = c.votes.state.decision;
   if (!decision || !c.record) return;
+  const chairComment = (await ports.state.get<string>(CHAIR_COMMENTS_SCOPE, c.record.round))?.value;
   const key = `decisionDetails:${c.record.round}`;
   if ((await ports.ledger.get<boolean>(key)) !== undefined) return;
   const rows = await ports.decisions.all({ filter: `fields/CaseRef eq '${c.row.CaseRef.replace(/'/g, "''")}'` });

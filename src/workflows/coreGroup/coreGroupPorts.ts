@@ -42,3 +42,5 @@ export const CORE_GROUP_CARDS_SCOPE = "coreGroupCards";
 export const CORE_GROUP_VOTES_SCOPE = "coreGroupVotes";
 /** App state scope: the posted Inclusion Forum agenda of each forum meeting, keyed by MeetingKey. */
 export const FORUM_AGENDAS_SCOPE = "forumAgendas";
+/** App state scope: the comment the chair gave when recording a posting's decision, keyed by round. */
+export const CHAIR_COMMENTS_SCOPE = "coreGroupChairComments";
