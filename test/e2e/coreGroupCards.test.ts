@@ -14,6 +14,7 @@ import { caseCommands, listChangeHandlers } from "../../src/app/listChangeWiring
 import { cardActionHandlers, coreGroupPortsFor } from "../../src/app/coreGroupWiring";
 import { casesList, coreGroupPanelList, meetingsList, toListFields, type CasesRow, type MeetingsRow } from "../../src/domain/lists";
 import type { CaseCommand, CoreGroupOutcome } from "../../src/domain/case";
+import { PENDING_EFFECTS_SCOPE } from "../../src/workflows/cases/caseEffects";
 import { processListChanges } from "../../src/workflows/listChanges/processListChanges";
 import { CORE_GROUP_CARDS_SCOPE, postCoreGroupCard, postInclusionForumAgenda, remindCoreGroupMembers, type PostedCoreGroupCard } from "../../src/workflows/coreGroup";
 import { agendaInputId } from "../../src/domain/coreGroup";
@@ -206,6 +207,17 @@ describe("the Core Group card in Teams", () => {
     expect(shared).toContain("Recorded by coordinator@lncip.example");
     expect(shared).not.toContain("Action.Execute");
     expect(decisionsFor(other.caseRef).map((d) => d.fields.Source)).toEqual(["SharePoint"]);
+  });
+});
+
+describe("without a Teams channel (no bot yet)", () => {
+  it("keeps the card effects pending, as before, and posts nothing", async () => {
+    const posts = teams.messages.length;
+    await addCase("LNCIP-2026-0045", "triage", { MeetingId: "CG-2026-12-03" });
+    expect(await caseCommands(ports, log)("LNCIP-2026-0045", { kind: "markReadyForCoreGroup", by: "director@lncip.example", at } as CaseCommand)).toMatchObject({ ok: true });
+    const pending = await ports.state.list<{ caseRef: string; effect: { kind: string } }>(PENDING_EFFECTS_SCOPE);
+    expect(pending.filter((p) => p.value.caseRef === "LNCIP-2026-0045").map((p) => p.value.effect.kind)).toEqual(["postCoreGroupCard"]);
+    expect(teams.messages.length).toBe(posts);
   });
 });
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { coreGroupOutcomeLabels, coreGroupOutcomeSchema, type CoreGroupOutcome } from "../../domain/case";
 import { giveView, recordDecision, type VotingResult, type VotingState } from "../../domain/coreGroup";
 import { StaleStateError } from "../../m365/tables/appState";
+import { EffectInProgressError } from "../../m365/tables/effectLedger";
 import type { CardAction, CardActionHandler, CardActionResult } from "../../teams/teamsChannel";
 import { CaseNotOnCardError, loadCaseOnCard, recordDecisionDetails, renderCoreGroupCard, saveVotes, type CaseOnCard } from "./coreGroupCard";
 import { CHAIR_COMMENTS_SCOPE, type CoreGroupPorts } from "./coreGroupPorts";
@@ -79,7 +80,15 @@ export function coreGroupCardActions(ports: CoreGroupPorts): CardActionHandler {
       const decision = c.votes.state.decision!;
       // Kept before the case moves on: the decision's own effects may add the details to the Decisions row first.
       if (press.comment && decision.by === person) await ports.state.put(CHAIR_COMMENTS_SCOPE, c.record!.round, press.comment);
-      const applied = await ports.applyCommand(press.caseRef, { kind: "recordDecision", outcome: decision.outcome, source: "teams", by, at: decision.at });
+      let applied;
+      try {
+        applied = await ports.applyCommand(press.caseRef, { kind: "recordDecision", outcome: decision.outcome, source: "teams", by, at: decision.at });
+      } catch (e) {
+        // Another press of the same decision is carrying out its effects right now: it finishes them and updates the card.
+        if (!(e instanceof EffectInProgressError)) throw e;
+        c = await loadCaseOnCard(ports, press.caseRef);
+        return own(`Decision being recorded: ${coreGroupOutcomeLabels[decision.outcome]}.`);
+      }
       c = await loadCaseOnCard(ports, press.caseRef);
       if (!applied.ok) {
         ports.log(`${press.caseRef}: the decision from Teams was refused (${applied.code})`);
