@@ -4,6 +4,7 @@ import { appPorts } from "../src/app/composition";
 import { carryOutLeftoverCaseEffects, listChangeHandlers, watchedLists } from "../src/app/listChangeWiring";
 import { LIST_CHANGES_QUEUE, listChangeMessageSchema } from "../src/workflows/listChanges/listChangeMessage";
 import { processListChanges } from "../src/workflows/listChanges/processListChanges";
+import { teamsChannelFor } from "../src/app/teamsChannelSource";
 import { ensureSubscriptions, listForSubscription, reauthorizeSubscription, type SubscriptionPorts } from "../src/workflows/listChanges/ensureSubscriptions";
 
 const subscriptionPorts = (): SubscriptionPorts => {
@@ -29,7 +30,7 @@ app.storageQueue("listChanges", {
       return context.log(`Reauthorized the subscription for ${list ?? "an unknown list"}`);
     }
     const listName = await listForSubscription(ports.state, parsed.data.subscriptionId);
-    const handler = listName ? listChangeHandlers(ports, (m) => context.log(m)).get(listName) : undefined;
+    const handler = listName ? listChangeHandlers(ports, (m) => context.log(m), () => teamsChannelFor(ports)).get(listName) : undefined;
     if (!handler) return context.warn(`A notification for subscription ${parsed.data.subscriptionId}, which the app does not know, was ignored`);
     const report = await processListChanges({ state: ports.state, now: ports.now, list: (n) => ports.list(n), log: (m) => context.log(m) }, handler, new Date(parsed.data.receivedAt));
     context.log(`${report.list}: ${report.skipped ? "already covered" : `${report.seen} changed item(s), ${report.handled} handled${report.restarted ? " (delta restarted)" : ""}`}`);
@@ -49,9 +50,9 @@ app.timer("subscriptionUpkeep", {
     const lists = watchedLists(ports);
     const results = await ensureSubscriptions(subscriptionPorts(), lists);
     context.log(`Subscriptions: ${results.map((r) => `${r.list} ${r.action}`).join(", ")}`);
-    const leftovers = await carryOutLeftoverCaseEffects(ports, (m) => context.log(m));
+    const leftovers = await carryOutLeftoverCaseEffects(ports, (m) => context.log(m), () => teamsChannelFor(ports));
     if (leftovers) context.log(`Carried out ${leftovers} transition(s)' effects left over from failed rounds`);
-    const handlers = listChangeHandlers(ports, (m) => context.log(m));
+    const handlers = listChangeHandlers(ports, (m) => context.log(m), () => teamsChannelFor(ports));
     for (const list of lists) {
       const handler = handlers.get(list.name);
       if (handler) await processListChanges({ state: ports.state, now: ports.now, list: (n) => ports.list(n) }, handler);
