@@ -16,7 +16,7 @@ import { casesList, coreGroupPanelList, meetingsList, toListFields, type CasesRo
 import type { CaseCommand, CoreGroupOutcome } from "../../src/domain/case";
 import { PENDING_EFFECTS_SCOPE } from "../../src/workflows/cases/caseEffects";
 import { processListChanges } from "../../src/workflows/listChanges/processListChanges";
-import { CORE_GROUP_CARDS_SCOPE, postCoreGroupCard, postInclusionForumAgenda, remindCoreGroupMembers, type PostedCoreGroupCard } from "../../src/workflows/coreGroup";
+import { CORE_GROUP_CARDS_SCOPE, postCoreGroupCard, postDueInclusionForumAgendas, postInclusionForumAgenda, remindCoreGroupMembers, type PostedCoreGroupCard } from "../../src/workflows/coreGroup";
 import { agendaInputId } from "../../src/domain/coreGroup";
 import type { AdaptiveCardJson, CardAction, CardActionResult } from "../../src/teams/teamsChannel";
 
@@ -250,8 +250,9 @@ describe("reminders and rolling to the next meeting", () => {
     expect(teams.message(record.posted).replies.filter((r) => r.includes("rolled to"))).toHaveLength(1);
     // The next meeting has its own chair (Meetings.Chair) and no deputy: Meadowbank's deputy may no longer give a view.
     expect(await view(record, "deputy-meadowbank", "inSchoolSupport")).toMatchObject({ kind: "message" });
-    await view(record, "user-id-2", "inSchoolSupport");
-    await view(record, "user-id-3", "inSchoolSupport");
+    // Two members pressing at the same moment: both views are kept.
+    await Promise.all([view(record, "user-id-2", "inSchoolSupport"), view(record, "user-id-3", "programmeManagementPartTime"), view(record, "user-id-4", "inSchoolSupport")]);
+    expect(text(sharedCard(record))).toContain("Views from 5 schools: quorum (3) met.");
     expect(await decide(record, "user-id-0", "inSchoolSupport")).toEqual({ kind: "message", text: expect.stringContaining("Only this meeting's chair") });
     expect(await decide(record, "user-id-1", "inSchoolSupport")).toMatchObject({ kind: "card" });
     expect(decisionsFor(record.caseRef)).toHaveLength(1);
@@ -281,6 +282,14 @@ describe("the Inclusion Forum agenda", () => {
     expect(await press("inclusionForum.recordOutcome", "user-id-3", data("LNCIP-2026-0050", "advice"))).toEqual({ kind: "message", text: expect.stringContaining("already recorded: Guidance on a SEND plan") });
     expect(await press("inclusionForum.recordOutcome", "user-id-3", data("LNCIP-2026-0052", "advice"))).toEqual({ kind: "message", text: expect.stringContaining("not on this forum's agenda") });
     expect(item("LNCIP-2026-0052")?.fields.Status).toBe("Awaiting Inclusion Forum");
+  });
+
+  it("is posted by the timer two school days before the forum (Wednesday 9 December: from Monday 7), once", async () => {
+    const cg = coreGroupPortsFor(ports, teams, log);
+    expect(await postDueInclusionForumAgendas(cg, new Date("2026-12-04T09:00:00Z"))).toEqual([]);
+    expect(await postDueInclusionForumAgendas(cg, new Date("2026-12-07T09:00:00Z"))).toEqual(["IF-2026-12"]);
+    expect(await postDueInclusionForumAgendas(cg, new Date("2026-12-10T09:00:00Z"))).toEqual([]);
+    expect(teams.messages.filter((m) => m.channel === "inclusionForum")).toHaveLength(1);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as AC from "adaptivecards";
-import { cardTemplates, coreGroupCard, inclusionForumAgendaCard } from "../../src/teams/cards/cardTemplates";
+import { bindCard, cardTemplates, coreGroupCard, inclusionForumAgendaCard, UnboundCardFieldError } from "../../src/teams/cards/cardTemplates";
 import { caseCardFacts, coreGroupCardView, forumAgendaView, giveView, MAX_REFRESH_USERS, type Panel, type VotingState } from "../../src/domain/coreGroup";
 import type { AdaptiveCardJson } from "../../src/teams/teamsChannel";
 import { demoPupil, privacyLeaks } from "../support/privacyScan";
@@ -101,6 +101,12 @@ describe("the card templates in cards/", () => {
 
   it.each(Object.entries(demoCards))("%s carries no pupil name, date of birth, UPN, free text or special-category detail", (_name, card) => {
     expect(privacyLeaks(JSON.stringify(card))).toEqual([]);
+  });
+
+  it("shows text that looks like a binding as text, and refuses a card whose own binding is left unbound", () => {
+    const card = coreGroupCard(coreGroupCardView({ ...base, schoolName: "St ${evil} School", votes: votesOf() }));
+    expect(JSON.stringify(card)).toContain("St $ {evil} School");
+    expect(() => bindCard("coreGroup", { caseRef: "LNCIP-2026-0042" })).toThrow(UnboundCardFieldError);
   });
 
   it("the parse check does report a problem when there is one", () => {

@@ -23,11 +23,19 @@ export class UnboundCardFieldError extends Error {
  * bindCard("coreGroup", view) // { type: "AdaptiveCard", version: "1.5", body: [...] }
  */
 export function bindCard(name: keyof typeof cardTemplates, data: object): AdaptiveCardJson {
-  const card = new Template(cardTemplates[name]).expand({ $root: data }) as AdaptiveCardJson;
+  const card = new Template(cardTemplates[name]).expand({ $root: inert(data) }) as AdaptiveCardJson;
   if (card.refresh === null) delete card.refresh; // a `$when` that was false leaves null behind
   const left = /\$\{[^}]*\}/.exec(JSON.stringify(card));
   if (left) throw new UnboundCardFieldError(name, left[0]);
   return card;
+}
+
+/** Text typed into a list (a school's name, who decided) that looks like `${...}` is shown, never mistaken for a binding. */
+function inert(value: unknown): unknown {
+  if (typeof value === "string") return value.replace(/\$\{/g, "$ {");
+  if (Array.isArray(value)) return value.map(inert);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inert(v)]));
+  return value;
 }
 
 /**

@@ -4,8 +4,8 @@ import { giveView, recordDecision, type VotingResult, type VotingState } from ".
 import { StaleStateError } from "../../m365/tables/appState";
 import { EffectInProgressError } from "../../m365/tables/effectLedger";
 import type { CardAction, CardActionHandler, CardActionResult } from "../../teams/teamsChannel";
-import { CaseNotOnCardError, loadCaseOnCard, recordDecisionDetails, renderCoreGroupCard, saveVotes, type CaseOnCard } from "./coreGroupCard";
-import { CHAIR_COMMENTS_SCOPE, type CoreGroupPorts } from "./coreGroupPorts";
+import { CaseNotOnCardError, loadCaseOnCard, recordDecisionDetails, renderCoreGroupCard, saveVotes, votesName, type CaseOnCard } from "./coreGroupCard";
+import { CHAIR_COMMENTS_SCOPE, CORE_GROUP_VOTES_SCOPE, type CoreGroupPorts } from "./coreGroupPorts";
 
 /** The verbs of the Core Group card's buttons (and its `refresh`). */
 export const coreGroupVerbs = { giveView: "coreGroup.giveView", recordDecision: "coreGroup.recordDecision", refresh: "coreGroup.refresh" } as const;
@@ -103,10 +103,20 @@ export function coreGroupCardActions(ports: CoreGroupPorts): CardActionHandler {
   };
 }
 
-/** Updates the shared card for everyone: only for a press a person made, never for an automatic refresh. */
+/**
+ * Updates the shared card for everyone: only for a press a person made, never for an automatic refresh. Renders
+ * from the votes as saved now and, if another press saved meanwhile, renders again, so the card everyone ends up
+ * with counts every view even when two updates cross.
+ */
 async function updateShared(ports: CoreGroupPorts, c: CaseOnCard, action: CardAction): Promise<void> {
   if (action.trigger !== "manual" || !c.record) return;
-  await ports.teams.updateCard(c.record.posted, await renderCoreGroupCard(ports, c));
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const fresh = await loadCaseOnCard(ports, c.row.CaseRef);
+    if (!fresh.record || fresh.record.round !== c.record.round) return;
+    await ports.teams.updateCard(fresh.record.posted, await renderCoreGroupCard(ports, fresh));
+    const now = await ports.state.get<VotingState>(CORE_GROUP_VOTES_SCOPE, votesName(fresh.record.caseRef, fresh.record.round));
+    if (now?.version === fresh.votes.version) return;
+  }
 }
 
 /**

@@ -36,7 +36,8 @@ export class CaseNotOnCardError extends Error {
   }
 }
 
-const votesName = (caseRef: string, round: string) => `${caseRef}|${round}`;
+/** The app state name of one posting's votes. */
+export const votesName = (caseRef: string, round: string): string => `${caseRef}|${round}`;
 
 /**
  * Reads everything a case's card is built from, now.
