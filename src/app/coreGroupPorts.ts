@@ -46,6 +46,7 @@ export function coreGroupPortsFrom(
       return { placesLeft: ports.settings.placesPerKeyStage[keyStage] - active, waitingList };
     },
     quorumSchools: ports.settings.CORE_GROUP_QUORUM,
+    defaultChairId: ports.settings.CORE_GROUP_CHAIR,
     calendar: schoolCalendarFor(calendar),
     caseUrl: (itemId) => `https://${host}${sitePath}/Lists/Cases/DispForm.aspx?ID=${encodeURIComponent(itemId)}`,
     now: ports.now,

@@ -28,6 +28,8 @@ export interface CoreGroupPorts {
   capacity(keyStage: KeyStage): Promise<{ placesLeft: number; waitingList: number }>;
   /** Views from this many schools before the chair may record a decision (setting CORE_GROUP_QUORUM). */
   quorumSchools: number;
+  /** Chairs a meeting whose Meetings row names no chair (setting CORE_GROUP_CHAIR); else the panel list's chair row. */
+  defaultChairId?: string | undefined;
   /** The partnership's school calendar (reminders count school days). */
   calendar: SchoolCalendar;
   /** The case item's page in SharePoint (the card links to it instead of copying it). */

@@ -11,13 +11,13 @@ export interface MeetingPanel {
 /**
  * The panel for a meeting, from the CoreGroupPanel list: every member with their school; the deputies named for
  * this meeting (a deputy row without a MeetingKey counts for no meeting); the chair from the meeting's Chair
- * column, else the list's chair row. Rows a person edited into nonsense are left out (and logged by id).
+ * column, else the CORE_GROUP_CHAIR setting, else the list's chair row. Rows a person edited into nonsense are left out (and logged by id).
  *
  * @example
  * const { panel } = await meetingPanel(ports, meeting)
  * panel.chairId // "user-id-0"
  */
-export async function meetingPanel(ports: Pick<CoreGroupPorts, "panel" | "quorumSchools" | "log">, meeting: MeetingsRow | undefined): Promise<MeetingPanel> {
+export async function meetingPanel(ports: Pick<CoreGroupPorts, "panel" | "quorumSchools" | "defaultChairId" | "log">, meeting: MeetingsRow | undefined): Promise<MeetingPanel> {
   const rows: CoreGroupPanelRow[] = [];
   for (const item of await ports.panel.all()) {
     const parsed = fromListFields(coreGroupPanelList, item.fields);
@@ -28,7 +28,7 @@ export async function meetingPanel(ports: Pick<CoreGroupPorts, "panel" | "quorum
   const deputies = rows
     .filter((r) => r.Role === "deputy" && r.DeputyFor && meeting && r.MeetingKey === meeting.MeetingKey)
     .map((r) => ({ for: r.DeputyFor!, deputy: { id: r.MemberId, name: r.MemberName } }));
-  const chairId = meeting?.Chair?.trim() || rows.find((r) => r.Role === "chair")?.MemberId || "";
+  const chairId = meeting?.Chair?.trim() || ports.defaultChairId || rows.find((r) => r.Role === "chair")?.MemberId || "";
   const names = new Map(rows.map((r) => [r.MemberId, r.MemberName]));
   return { panel: { members, deputies, chairId, quorumSchools: ports.quorumSchools }, nameOf: (id) => names.get(id) ?? id };
 }
