@@ -16,7 +16,7 @@ import { casesList, coreGroupPanelList, meetingsList, toListFields, type CasesRo
 import type { CaseCommand, CoreGroupOutcome } from "../../src/domain/case";
 import { PENDING_EFFECTS_SCOPE } from "../../src/workflows/cases/caseEffects";
 import { processListChanges } from "../../src/workflows/listChanges/processListChanges";
-import { CORE_GROUP_CARDS_SCOPE, postCoreGroupCard, postDueInclusionForumAgendas, postInclusionForumAgenda, remindCoreGroupMembers, type PostedCoreGroupCard } from "../../src/workflows/coreGroup";
+import { carryOutPendingCardEffects, CORE_GROUP_CARDS_SCOPE, postCoreGroupCard, postDueInclusionForumAgendas, postInclusionForumAgenda, remindCoreGroupMembers, type PostedCoreGroupCard } from "../../src/workflows/coreGroup";
 import { agendaInputId } from "../../src/domain/coreGroup";
 import type { AdaptiveCardJson, CardAction, CardActionResult } from "../../src/teams/teamsChannel";
 
@@ -218,6 +218,13 @@ describe("without a Teams channel (no bot yet)", () => {
     const pending = await ports.state.list<{ caseRef: string; effect: { kind: string } }>(PENDING_EFFECTS_SCOPE);
     expect(pending.filter((p) => p.value.caseRef === "LNCIP-2026-0045").map((p) => p.value.effect.kind)).toEqual(["postCoreGroupCard"]);
     expect(teams.messages.length).toBe(posts);
+  });
+
+  it("posts the cards kept pending once there is a Teams channel, once", async () => {
+    const cg = coreGroupPortsFor(ports, teams, log);
+    expect(await carryOutPendingCardEffects(cg)).toBeGreaterThanOrEqual(1);
+    expect(await carryOutPendingCardEffects(cg)).toBe(0);
+    expect(teams.messages.filter((m) => text(m.card).includes("Core Group: LNCIP-2026-0045"))).toHaveLength(1);
   });
 });
 

@@ -4,3 +4,4 @@ export * from "./coreGroupCard";
 export * from "./coreGroupActions";
 export * from "./inclusionForum";
 export * from "./reminders";
+export * from "./pendingCardEffects";
