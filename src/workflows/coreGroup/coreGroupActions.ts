@@ -5,6 +5,7 @@ import { StaleStateError } from "../../m365/tables/appState";
 import { EffectInProgressError } from "../../m365/tables/effectLedger";
 import type { CardAction, CardActionHandler, CardActionResult } from "../../teams/teamsChannel";
 import { CaseNotOnCardError, loadCaseOnCard, recordDecisionDetails, renderCoreGroupCard, saveVotes, votesName, type CaseOnCard } from "./coreGroupCard";
+import type { CaseCommandResult } from "../cases/casesHandler";
 import { CHAIR_COMMENTS_SCOPE, CORE_GROUP_VOTES_SCOPE, type CoreGroupPorts } from "./coreGroupPorts";
 
 /** The verbs of the Core Group card's buttons (and its `refresh`). */
@@ -80,7 +81,7 @@ export function coreGroupCardActions(ports: CoreGroupPorts): CardActionHandler {
       const decision = c.votes.state.decision!;
       // Kept before the case moves on: the decision's own effects may add the details to the Decisions row first.
       if (press.comment && decision.by === person) await ports.state.put(CHAIR_COMMENTS_SCOPE, c.record!.round, press.comment);
-      let applied;
+      let applied: CaseCommandResult;
       try {
         applied = await ports.applyCommand(press.caseRef, { kind: "recordDecision", outcome: decision.outcome, source: "teams", by, at: decision.at });
       } catch (e) {
