@@ -5,6 +5,7 @@ import { carryOutLeftoverCaseEffects, listChangeHandlers, watchedLists } from ".
 import { LIST_CHANGES_QUEUE, listChangeMessageSchema } from "../src/workflows/listChanges/listChangeMessage";
 import { processListChanges } from "../src/workflows/listChanges/processListChanges";
 import { structuredLog } from "../src/app/log/structuredLog";
+import { teamsChannelFor } from "../src/app/teamsChannelSource";
 import { ensureSubscriptions, listForSubscription, reauthorizeSubscription, type SubscriptionPorts } from "../src/workflows/listChanges/ensureSubscriptions";
 
 const subscriptionPorts = (): SubscriptionPorts => {
@@ -31,7 +32,7 @@ app.storageQueue("listChanges", {
     }
     const listName = await listForSubscription(ports.state, parsed.data.subscriptionId);
     const log = structuredLog(context);
-    const handler = listName ? listChangeHandlers(ports, (m) => log.info(m)).get(listName) : undefined;
+    const handler = listName ? listChangeHandlers(ports, (m) => log.info(m), () => teamsChannelFor(ports)).get(listName) : undefined;
     if (!handler) return context.warn(`A notification for subscription ${parsed.data.subscriptionId}, which the app does not know, was ignored`);
     const report = await processListChanges({ state: ports.state, now: ports.now, list: (n) => ports.list(n), log: (m) => log.info(m) }, handler, new Date(parsed.data.receivedAt));
     log.info(`${report.list}: ${report.skipped ? "already covered" : `${report.seen} changed item(s), ${report.handled} handled${report.restarted ? " (delta restarted)" : ""}`}`);
@@ -51,9 +52,9 @@ app.timer("subscriptionUpkeep", {
     const lists = watchedLists(ports);
     const results = await ensureSubscriptions(subscriptionPorts(), lists);
     context.log(`Subscriptions: ${results.map((r) => `${r.list} ${r.action}`).join(", ")}`);
-    const leftovers = await carryOutLeftoverCaseEffects(ports, (m) => context.log(m));
+    const leftovers = await carryOutLeftoverCaseEffects(ports, (m) => context.log(m), () => teamsChannelFor(ports));
     if (leftovers) context.log(`Carried out ${leftovers} transition(s)' effects left over from failed rounds`);
-    const handlers = listChangeHandlers(ports, (m) => context.log(m));
+    const handlers = listChangeHandlers(ports, (m) => context.log(m), () => teamsChannelFor(ports));
     for (const list of lists) {
       const handler = handlers.get(list.name);
       if (handler) await processListChanges({ state: ports.state, now: ports.now, list: (n) => ports.list(n) }, handler);

@@ -36,6 +36,8 @@ param placeRateKs4PencePerYear int = 1800000
 param partnershipCalendar string = 'leicestershire'
 param coreGroupQuorum int = 3
 param coreGroupAgendaSize int = 6
+@description('Teams user id of the default Core Group chair, for meetings whose Meetings row names none (optional: else the CoreGroupPanel list says)')
+param coreGroupChair string = ''
 param reviewCadenceSchoolWeeks int = 6
 param reviewLocalTime string = '15:30'
 param attendanceAlertTime string = '10:00'
@@ -257,6 +259,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     PARTNERSHIP_CALENDAR: partnershipCalendar
     CORE_GROUP_QUORUM: string(coreGroupQuorum)
     CORE_GROUP_AGENDA_SIZE: string(coreGroupAgendaSize)
+    CORE_GROUP_CHAIR: coreGroupChair
     REVIEW_CADENCE_SCHOOL_WEEKS: string(reviewCadenceSchoolWeeks)
     REVIEW_LOCAL_TIME: reviewLocalTime
     ATTENDANCE_ALERT_TIME: attendanceAlertTime

@@ -1,4 +1,5 @@
 import { listDefinitions, toColumnDefinitions, toListFields, schoolsList } from "../../src/domain/lists";
+import { coreGroupPanelList, type CoreGroupPanelRow } from "../../src/domain/lists";
 import { fieldLeaves } from "../../src/domain/fields/fieldLeaves";
 import type { GraphArea, SandboxContext } from "../graph/routing";
 import type { MailArea } from "../graph/areas/mail";
@@ -37,6 +38,15 @@ export const demoSchools = names.map((name, i) => {
 export const demoCoreGroup = demoSchools.slice(0, 6).map((s) => ({ email: `head@${s.SencoEmail.split("@")[1]}`, schoolUrn: s.Urn }));
 
 /**
+ * The demo Core Group panel in the CoreGroupPanel list: the Agents Playground's users user-id-0 … user-id-5 are
+ * the heads of the first six schools (demoCoreGroup), and user-id-0 also chairs by default.
+ */
+export const demoCoreGroupPanel: CoreGroupPanelRow[] = [
+  ...demoCoreGroup.map((m, i) => ({ PanelKey: `member:user-id-${i}`, MemberId: `user-id-${i}`, MemberName: `Head of ${demoSchools[i]!.SchoolName}`, Role: "member" as const, SchoolUrn: m.schoolUrn })),
+  { PanelKey: "chair:user-id-0", MemberId: "user-id-0", MemberName: `Head of ${demoSchools[0]!.SchoolName}`, Role: "chair" },
+];
+
+/**
  * Seeds the sandbox with the demo tenant: the partnership site with every list from the domain's list
  * definitions (so the sandbox and the app can never disagree about columns), the schools, and mailboxes.
  */
@@ -49,6 +59,7 @@ export function seedDemoTenant(ctx: SandboxContext, areas: readonly GraphArea[])
     sites.createList(siteId, { displayName: list.displayName, name: list.name, description: list.description, columns: toColumnDefinitions(list), indexTitle: titleLeaf?.meta.indexed ?? false }, ctx.now());
   }
   for (const school of demoSchools) sites.addItem(siteId, "Schools", toListFields(schoolsList, school), "seed", ctx.now());
+  for (const entry of demoCoreGroupPanel) sites.addItem(siteId, "CoreGroupPanel", toListFields(coreGroupPanelList, entry), "seed", ctx.now());
   if (!mail) return;
   mail.addMailbox(demoStaff.partnership, "Lakeside North Inclusion Partnership");
   mail.addMailbox(demoStaff.senco, "Partnership SENCO");

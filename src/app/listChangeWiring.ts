@@ -8,6 +8,11 @@ import { rememberWrite, seenScope, type ListChangeHandler } from "../workflows/l
 import type { WatchedList } from "../workflows/listChanges/ensureSubscriptions";
 import { listItems } from "../m365/sharepoint/items";
 import type { ListItem } from "../m365/sharepoint/items";
+import type { TeamsChannel } from "../teams/teamsChannel";
+import { coreGroupCardEffects } from "./coreGroupPorts";
+
+/** The bot's Teams channel, when there is one (the Core Group cards are posted and refreshed through it). */
+export type TeamsChannelSource = () => TeamsChannel | undefined;
 
 /** The lists the app watches for changes (each needs a subscription). */
 export const WATCHED_LISTS = ["Cases", "Placements", "Reviews", "Attendance"] as const;
@@ -24,7 +29,7 @@ export function rememberCaseWrite(ports: AppPorts): (item: ListItem) => Promise<
 }
 
 /** What carrying out a case's effects needs, from the app's ports. */
-function caseEffectPorts(ports: AppPorts, log: (m: string) => void): CaseEffectPorts {
+function caseEffectPorts(ports: AppPorts, log: (m: string) => void, teams?: TeamsChannelSource): CaseEffectPorts {
   return {
     ledger: ports.ledger,
     audit: ports.audit,
@@ -35,12 +40,13 @@ function caseEffectPorts(ports: AppPorts, log: (m: string) => void): CaseEffectP
     sencoEmail: ports.settings.PARTNERSHIP_SENCO_EMAIL,
     coordinatorEmail: ports.settings.COORDINATOR_EMAIL,
     log,
+    coreGroupCards: coreGroupCardEffects(ports, teams, (caseRef, command) => caseCommands(ports, log, teams)(caseRef, command), log),
   };
 }
 
 /** The Cases list's ports: capacity from the Placements list, effects carried out once, edits remembered. */
-function casesHandlerPorts(ports: AppPorts, log: (m: string) => void): CasesHandlerPorts {
-  const effectPorts = caseEffectPorts(ports, log);
+function casesHandlerPorts(ports: AppPorts, log: (m: string) => void, teams?: TeamsChannelSource): CasesHandlerPorts {
+  const effectPorts = caseEffectPorts(ports, log, teams);
   const placements = listItems(ports.list("Placements"));
   return {
     cases: ports.cases,
@@ -66,8 +72,8 @@ function casesHandlerPorts(ports: AppPorts, log: (m: string) => void): CasesHand
  * @example
  * await caseCommands(ports, log)("LNCIP-2026-0042", { kind: "startPlacement", by: "system", at: now.toISOString() })
  */
-export function caseCommands(ports: AppPorts, log: (m: string) => void): (caseRef: string, command: CaseCommand) => Promise<CaseCommandResult> {
-  const handlerPorts = casesHandlerPorts(ports, log);
+export function caseCommands(ports: AppPorts, log: (m: string) => void, teams?: TeamsChannelSource): (caseRef: string, command: CaseCommand) => Promise<CaseCommandResult> {
+  const handlerPorts = casesHandlerPorts(ports, log, teams);
   return async (caseRef, command) => {
     const item = await findCaseItem(ports.cases, caseRef);
     if (!item) return { ok: false, code: "notFound", message: `There is no case ${caseRef} in the Cases list.` };
@@ -79,8 +85,8 @@ export function caseCommands(ports: AppPorts, log: (m: string) => void): (caseRe
  * The handler for each watched list. Cases drive the state machine now; Placements, Reviews and Attendance are
  * watched (their subscriptions and delta links are kept) and get handlers with the placement and attendance work.
  */
-export function listChangeHandlers(ports: AppPorts, log: (m: string) => void): Map<string, ListChangeHandler> {
-  const cases = casesHandler(casesHandlerPorts(ports, log));
+export function listChangeHandlers(ports: AppPorts, log: (m: string) => void, teams?: TeamsChannelSource): Map<string, ListChangeHandler> {
+  const cases = casesHandler(casesHandlerPorts(ports, log, teams));
   const watchOnly = (list: string): ListChangeHandler => ({ list, snapshot: (item) => ({ modified: item.lastModified ?? null }), changed: async () => undefined });
   return new Map<string, ListChangeHandler>([
     ["Cases", cases],
@@ -93,8 +99,8 @@ export function listChangeHandlers(ports: AppPorts, log: (m: string) => void): M
 export { rememberWrite };
 
 /** The backstop: carries out case effects a failed round left stashed (run by the upkeep timer). */
-export async function carryOutLeftoverCaseEffects(ports: AppPorts, log: (m: string) => void): Promise<number> {
-  const effectPorts = caseEffectPorts(ports, log);
+export async function carryOutLeftoverCaseEffects(ports: AppPorts, log: (m: string) => void, teams?: TeamsChannelSource): Promise<number> {
+  const effectPorts = caseEffectPorts(ports, log, teams);
   await adoptWrittenStashes({ state: ports.state, cases: ports.cases });
   return carryOutStashed({ state: ports.state, carryOut: (effects, row) => carryOutCaseEffects(effectPorts, effects, row) });
 }

@@ -95,6 +95,8 @@ export const settingsSchema = z.object({
   CORE_GROUP_QUORUM: wholeNumber("the Core Group quorum (schools' views)", 1, 60).default(3),
   /** Cases one Core Group meeting can hear. */
   CORE_GROUP_AGENDA_SIZE: wholeNumber("the number of cases a Core Group meeting can hear", 1, 50).default(6),
+  /** Who chairs a Core Group meeting whose Meetings row names no chair (a Teams user id); else the CoreGroupPanel list's chair. */
+  CORE_GROUP_CHAIR: z.string().trim().min(1).max(255).optional(),
   /** Reviews at least this often (DfE: at least every half term). */
   REVIEW_CADENCE_SCHOOL_WEEKS: wholeNumber("the review cadence in school weeks", 1, 7).default(6),
   REVIEW_LOCAL_TIME: localTime("the local time reviews start").default("15:30"),

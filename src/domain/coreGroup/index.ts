@@ -1,1 +1,4 @@
 export * from "./voting";
+export * from "./cardView";
+export * from "./forumAgendaView";
+export * from "./reminders";

@@ -120,6 +120,21 @@ export const meetingsRow = z.object({
   Chair: field(optional(text(255)), { column: "Chair", columnTitle: "Chair" }),
 });
 
+/**
+ * Who sits on the Core Group panel: one row per member (with their school), per named deputy (for one member at
+ * one meeting) and for the default chair (a meeting's own Chair column overrides it). MemberId is the person's
+ * Teams user id (Entra object id; user-id-N in the local Agents Playground).
+ */
+export const coreGroupPanelRow = z.object({
+  PanelKey: field(text(120), { column: "PanelKey", columnTitle: "Panel entry", indexed: true }),
+  MemberId: field(text(255), { column: "MemberId", columnTitle: "Teams user id", indexed: true }),
+  MemberName: field(text(120), { column: "MemberName", columnTitle: "Name" }),
+  Role: field(z.enum(["member", "deputy", "chair"]), { column: "Role", columnTitle: "Role", labels: { member: "Member", deputy: "Deputy", chair: "Chair" } }),
+  SchoolUrn: field(optional(z.string().regex(/^\d{6}$/)), { column: "SchoolUrn", columnTitle: "School URN" }),
+  DeputyFor: field(optional(text(255)), { column: "DeputyFor", columnTitle: "Deputy for (member's Teams user id)" }),
+  MeetingKey: field(optional(text(50)), { column: "MeetingKey", columnTitle: "For meeting" }),
+});
+
 export const casesList: ListDefinition<typeof casesRow> = { name: "Cases", displayName: "Cases", description: "Every Inclusion Forum case and Partnership referral, one item per case.", row: casesRow, titleColumn: "CaseRef" };
 export const schoolsList: ListDefinition<typeof schoolsRow> = { name: "Schools", displayName: "Schools", description: "Partner schools and their role mailboxes.", row: schoolsRow, titleColumn: "SchoolName" };
 export const decisionsList: ListDefinition<typeof decisionsRow> = { name: "Decisions", displayName: "Decisions", description: "Every Core Group decision: who, what, when.", row: decisionsRow, titleColumn: "DecisionKey" };
@@ -128,6 +143,10 @@ export const reviewsList: ListDefinition<typeof reviewsRow> = { name: "Reviews",
 export const attendanceList: ListDefinition<typeof attendanceRow> = { name: "Attendance", displayName: "Attendance", description: "AM and PM session marks from the centre and providers.", row: attendanceRow, titleColumn: "MarkKey" };
 export const meetingsList: ListDefinition<typeof meetingsRow> = { name: "Meetings", displayName: "Meetings", description: "Core Group meetings and Inclusion Forums.", row: meetingsRow, titleColumn: "MeetingKey" };
 
-export const listDefinitions = [casesList, schoolsList, decisionsList, placementsList, reviewsList, attendanceList, meetingsList] as const;
+export const coreGroupPanelList: ListDefinition<typeof coreGroupPanelRow> = { name: "CoreGroupPanel", displayName: "Core Group panel", description: "Core Group members, their deputies per meeting, and the default chair.", row: coreGroupPanelRow, titleColumn: "PanelKey" };
+
+export const listDefinitions = [casesList, schoolsList, decisionsList, placementsList, reviewsList, attendanceList, meetingsList, coreGroupPanelList] as const;
 export type CasesRow = z.output<typeof casesRow>;
 export type SchoolsRow = z.output<typeof schoolsRow>;
+export type MeetingsRow = z.output<typeof meetingsRow>;
+export type CoreGroupPanelRow = z.output<typeof coreGroupPanelRow>;

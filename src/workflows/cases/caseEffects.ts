@@ -19,6 +19,16 @@ export interface CaseEffectPorts {
   sencoEmail: string;
   coordinatorEmail: string;
   log(message: string): void;
+  /** The Core Group card workflows (the Teams bot); without them their effects stay pending, as before. */
+  coreGroupCards?: CoreGroupCardEffects | undefined;
+}
+
+/** Posting and refreshing a case's Core Group card (see src/workflows/coreGroup). */
+export interface CoreGroupCardEffects {
+  /** Posts the card once per posting (`postingKey`: the effect's key). */
+  post(caseRef: string, postingKey: string): Promise<void>;
+  /** Re-renders the posted card for everyone from the case as it is now. */
+  refresh(caseRef: string): Promise<void>;
 }
 
 /** Effects another part of the app carries out (the Teams bot, placements and reviews), kept until it does. */
@@ -74,6 +84,16 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
           async () => (await ports.decisions.create(toListFields(decisionsList, { DecisionKey: effect.key, CaseRef: row.CaseRef, Outcome: effect.outcome, DecidedBy: effect.decidedBy, DecidedAt: effect.decidedAt, Source: effect.source }))).id,
           { alreadyDone: async () => (await ports.decisions.all({ filter: `fields/Title eq '${effect.key.replace(/'/g, "''")}'` }))[0]?.id },
         );
+        break;
+      case "postCoreGroupCard":
+      case "updateCoreGroupCard":
+        if (ports.coreGroupCards) {
+          if (effect.kind === "postCoreGroupCard") await ports.coreGroupCards.post(row.CaseRef, effect.key);
+          else await ports.coreGroupCards.refresh(row.CaseRef);
+          break;
+        }
+        await ports.state.put(PENDING_EFFECTS_SCOPE, effect.key, { caseRef: row.CaseRef, effect });
+        ports.log(`${row.CaseRef}: ${effect.kind} recorded for the part of the app that carries it out`);
         break;
       default:
         await ports.state.put(PENDING_EFFECTS_SCOPE, effect.key, { caseRef: row.CaseRef, effect });

@@ -10,7 +10,7 @@ const facetType: Record<string, string> = { text: "textColumn", choice: "choiceC
 
 describe("list definitions", () => {
   it("define the seven lists the partnership works in", () => {
-    expect(listDefinitions.map((l) => l.name)).toEqual(["Cases", "Schools", "Decisions", "Placements", "Reviews", "Attendance", "Meetings"]);
+    expect(listDefinitions.map((l) => l.name)).toEqual(["Cases", "Schools", "Decisions", "Placements", "Reviews", "Attendance", "Meetings", "CoreGroupPanel"]);
   });
 
   it("produce columnDefinitions carrying only properties Microsoft's CSDL defines, with internal names SharePoint accepts", () => {

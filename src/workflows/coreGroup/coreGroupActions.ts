@@ -1,0 +1,147 @@
+import { z } from "zod";
+import { coreGroupOutcomeLabels, coreGroupOutcomeSchema, type CoreGroupOutcome } from "../../domain/case";
+import { giveView, recordDecision, type VotingResult, type VotingState } from "../../domain/coreGroup";
+import { StaleStateError } from "../../m365/tables/appState";
+import { EffectInProgressError } from "../../m365/tables/effectLedger";
+import type { CardAction, CardActionHandler, CardActionResult } from "../../teams/teamsChannel";
+import { CaseNotOnCardError, loadCaseOnCard, recordDecisionDetails, renderCoreGroupCard, saveVotes, votesName, type CaseOnCard } from "./coreGroupCard";
+import type { CaseCommandResult } from "../cases/casesHandler";
+import { CHAIR_COMMENTS_SCOPE, CORE_GROUP_VOTES_SCOPE, type CoreGroupPorts } from "./coreGroupPorts";
+
+/** The verbs of the Core Group card's buttons (and its `refresh`). */
+export const coreGroupVerbs = { giveView: "coreGroup.giveView", recordDecision: "coreGroup.recordDecision", refresh: "coreGroup.refresh" } as const;
+
+const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const pressSchema = z.object({
+  caseRef: z.string().regex(/^[A-Z]{2,10}-\d{4}-\d{4,}$/),
+  round: z.string().min(1).max(300),
+  outcome: z.preprocess(blankToUndefined, coreGroupOutcomeSchema.optional()),
+  decision: z.preprocess(blankToUndefined, coreGroupOutcomeSchema.optional()),
+  comment: z.preprocess(blankToUndefined, z.string().trim().max(500, "Please keep the comment to 500 characters or fewer.").optional()),
+});
+
+const ATTEMPTS = 8;
+
+/**
+ * Answers the Core Group card's presses. A member (or their deputy for this meeting) gives or changes a view: they
+ * get their own view back and the shared card is updated for everyone with the tally. The chair records the
+ * decision once quorum is met: it goes through the case's state machine (`recordDecision`, source "teams"), so
+ * the case moves on and the Decisions list gets one row. Views and the decision are saved under an ETag: two
+ * presses at once are serialised, and a second, stale or simultaneous press never records a second decision. An
+ * automatic refresh only ever answers with the presser's own view: the shared card is never updated then.
+ *
+ * @example
+ * const handle = coreGroupCardActions(ports);
+ * await handle({ verb: "coreGroup.giveView", data: { caseRef, round, outcome: "inSchoolSupport" }, from: { id: "user-id-1" },
+ *   trigger: "manual", conversationId })
+ * // { kind: "card", card: <the Core Group card with "Your view: Partnership in-school support."> }
+ */
+export function coreGroupCardActions(ports: CoreGroupPorts): CardActionHandler {
+  return async (action) => {
+    const parsed = pressSchema.safeParse(action.data);
+    if (!parsed.success) {
+      const comment = parsed.error.issues.find((i) => i.path[0] === "comment");
+      if (comment) return { kind: "message", text: comment.message };
+      return { kind: "error", statusCode: 400, message: "This button does not belong to a Core Group card this app posted." };
+    }
+    const press = parsed.data;
+    const person = action.from.aadObjectId ?? action.from.id;
+    let c: CaseOnCard;
+    try {
+      c = await loadCaseOnCard(ports, press.caseRef);
+    } catch (e) {
+      if (e instanceof CaseNotOnCardError) return { kind: "message", text: e.message };
+      throw e;
+    }
+    const own = async (notice?: string): Promise<CardActionResult> => ({ kind: "card", card: await renderCoreGroupCard(ports, c, { viewerId: person, notice }) });
+    if (!c.record) return { kind: "message", text: `${press.caseRef} has no Core Group card any more.` };
+    if (c.record.round !== press.round) return own("This card was out of date: here is the case as it stands now.");
+    if (action.trigger === "automatic" || action.verb === coreGroupVerbs.refresh) return own();
+
+    if (action.verb === coreGroupVerbs.giveView) {
+      if (!press.outcome) return own("Please choose an outcome before giving your view.");
+      if (c.row.WorkflowStatus !== "readyForCoreGroup") return own(`${press.caseRef} is no longer waiting for the Core Group's decision.`);
+      const outcome = press.outcome;
+      const saved = await saveWithRetry(ports, () => c, async () => (c = await loadCaseOnCard(ports, press.caseRef)), (state) => giveView(state, c.panel.panel, person, outcome, press.comment, ports.now()));
+      if (!saved.ok) return { kind: "message", text: saved.refusal };
+      if (saved.changed) await updateShared(ports, c, action);
+      return own(`Your view was recorded: ${coreGroupOutcomeLabels[outcome]}.`);
+    }
+
+    if (action.verb === coreGroupVerbs.recordDecision) {
+      const outcome: CoreGroupOutcome | undefined = press.decision ?? press.outcome;
+      if (!outcome) return own("Please choose the decision before recording it.");
+      if (c.row.WorkflowStatus !== "readyForCoreGroup" && !c.votes.state.decision) {
+        await updateShared(ports, c, action);
+        return own(`${press.caseRef} was already decided${c.row.DecidedBy ? ` by ${c.row.DecidedBy}` : ""}.`);
+      }
+      const by = c.panel.nameOf(person);
+      const saved = await saveWithRetry(ports, () => c, async () => (c = await loadCaseOnCard(ports, press.caseRef)), (state) => recordDecision(state, c.panel.panel, person, outcome, ports.now()));
+      if (!saved.ok) return { kind: "message", text: saved.refusal };
+      const decision = c.votes.state.decision!;
+      // Kept before the case moves on: the decision's own effects may add the details to the Decisions row first.
+      if (press.comment && decision.by === person) await ports.state.put(CHAIR_COMMENTS_SCOPE, c.record!.round, press.comment);
+      let applied: CaseCommandResult;
+      try {
+        applied = await ports.applyCommand(press.caseRef, { kind: "recordDecision", outcome: decision.outcome, source: "teams", by, at: decision.at });
+      } catch (e) {
+        // Another press of the same decision is carrying out its effects right now: it finishes them and updates the card.
+        if (!(e instanceof EffectInProgressError)) throw e;
+        c = await loadCaseOnCard(ports, press.caseRef);
+        return own(`Decision being recorded: ${coreGroupOutcomeLabels[decision.outcome]}.`);
+      }
+      c = await loadCaseOnCard(ports, press.caseRef);
+      if (!applied.ok) {
+        ports.log(`${press.caseRef}: the decision from Teams was refused (${applied.code})`);
+        await updateShared(ports, c, action);
+        return { kind: "message", text: applied.message };
+      }
+      await recordDecisionDetails(ports, c);
+      await updateShared(ports, c, action);
+      return own(applied.changed ? `Decision recorded: ${coreGroupOutcomeLabels[decision.outcome]}.` : undefined);
+    }
+    return { kind: "error", statusCode: 400, message: `The Core Group card has no button "${action.verb}".` };
+  };
+}
+
+/**
+ * Updates the shared card for everyone: only for a press a person made, never for an automatic refresh. Renders
+ * from the votes as saved now and, if another press saved meanwhile, renders again, so the card everyone ends up
+ * with counts every view even when two updates cross.
+ */
+async function updateShared(ports: CoreGroupPorts, c: CaseOnCard, action: CardAction): Promise<void> {
+  if (action.trigger !== "manual" || !c.record) return;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const fresh = await loadCaseOnCard(ports, c.row.CaseRef);
+    if (!fresh.record || fresh.record.round !== c.record.round) return;
+    await ports.teams.updateCard(fresh.record.posted, await renderCoreGroupCard(ports, fresh));
+    const now = await ports.state.get<VotingState>(CORE_GROUP_VOTES_SCOPE, votesName(fresh.record.caseRef, fresh.record.round));
+    if (now?.version === fresh.votes.version) return;
+  }
+}
+
+/**
+ * Applies a voting step to the votes as saved and saves the result under the version read; when another press
+ * saved in between, reads again and reapplies (so concurrent views are all kept, and a concurrent decision is seen).
+ */
+async function saveWithRetry(
+  ports: CoreGroupPorts,
+  current: () => CaseOnCard,
+  reload: () => Promise<CaseOnCard>,
+  step: (state: VotingState) => VotingResult,
+): Promise<VotingResult> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const c = current();
+    const result = step(c.votes.state);
+    if (!result.ok || !result.changed) return result;
+    try {
+      await saveVotes(ports, c.record!, result.state, c.votes.version);
+      c.votes = { state: result.state };
+      return result;
+    } catch (e) {
+      if (!(e instanceof StaleStateError)) throw e;
+      await reload();
+    }
+  }
+  return { ok: false, refusal: "Several people pressed at once; please press again." };
+}

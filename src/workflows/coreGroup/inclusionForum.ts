@@ -1,0 +1,139 @@
+import { z } from "zod";
+import { inclusionForumOutcomeLabels, inclusionForumOutcomeSchema } from "../../domain/case";
+import { addSchoolDays, londonDay } from "../../domain/calendar";
+import { agendaInputId, forumAgendaView, type AgendaCase } from "../../domain/coreGroup";
+import { casesList, fromListFields, type CasesRow, type MeetingsRow } from "../../domain/lists";
+import { inclusionForumAgendaCard } from "../../teams/cards/cardTemplates";
+import type { AdaptiveCardJson, CardActionHandler, PostedCard } from "../../teams/teamsChannel";
+import { findCaseItem } from "../cases/findCase";
+import { FORUM_AGENDAS_SCOPE, type CoreGroupPorts } from "./coreGroupPorts";
+import { meetingByKey, meetingsOfKind } from "./panelDirectory";
+
+/** A posted Inclusion Forum agenda: where it is and the cases on it (fixed when it was posted). */
+export interface PostedAgenda {
+  meetingKey: string;
+  posted: PostedCard;
+  caseRefs: string[];
+}
+
+/** The verb of the agenda card's "Record outcome" buttons. */
+export const inclusionForumVerbs = { recordOutcome: "inclusionForum.recordOutcome" } as const;
+
+/** The agenda is posted this many school days before the forum. */
+export const AGENDA_SCHOOL_DAYS_BEFORE = 2;
+
+/**
+ * The cases for a forum: those awaiting the Inclusion Forum that are assigned to it (MeetingId); when none is
+ * assigned to it, every case awaiting the Inclusion Forum that is assigned to no meeting at all (a partnership
+ * that does not schedule IF cases still gets an agenda, and a case assigned elsewhere never shows twice).
+ *
+ * @example
+ * (await forumCases(ports, "IF-2026-12")).map((r) => r.CaseRef) // ["LNCIP-2026-0040", "LNCIP-2026-0041"]
+ */
+export async function forumCases(ports: CoreGroupPorts, meetingKey: string): Promise<CasesRow[]> {
+  const waiting: CasesRow[] = [];
+  for (const item of await ports.cases.all()) {
+    const parsed = fromListFields(casesList, item.fields);
+    if (parsed.ok && parsed.row.WorkflowStatus === "awaitingInclusionForum") waiting.push(parsed.row);
+  }
+  const assigned = waiting.filter((r) => r.MeetingId === meetingKey);
+  return (assigned.length ? assigned : waiting.filter((r) => !r.MeetingId)).sort((a, b) => a.CaseRef.localeCompare(b.CaseRef));
+}
+
+async function renderAgenda(ports: CoreGroupPorts, meeting: MeetingsRow, caseRefs: readonly string[], notice?: string): Promise<AdaptiveCardJson> {
+  const cases: AgendaCase[] = [];
+  for (const ref of caseRefs) {
+    const item = await findCaseItem(ports.cases, ref);
+    const parsed = item ? fromListFields(casesList, item.fields) : undefined;
+    if (!item || !parsed?.ok) continue;
+    const r = parsed.row as CasesRow & Record<string, unknown>;
+    const school = typeof r.SchoolUrn === "string" ? await ports.schools.byUrn(r.SchoolUrn) : undefined;
+    cases.push({
+      caseRef: ref,
+      schoolName: school?.SchoolName ?? "School not in the Schools list",
+      yearGroup: typeof r.YearGroup === "number" ? r.YearGroup : undefined,
+      outcome: parsed.row.InclusionForumOutcome,
+      caseUrl: ports.caseUrl(item.id),
+    });
+  }
+  return inclusionForumAgendaCard(forumAgendaView({ key: meeting.MeetingKey, date: meeting.Date, startTime: meeting.StartTime }, cases, notice));
+}
+
+/**
+ * Posts a forum's agenda card into the Inclusion Forum channel, once per meeting.
+ *
+ * @example
+ * await postInclusionForumAgenda(ports, "IF-2026-12")
+ */
+export async function postInclusionForumAgenda(ports: CoreGroupPorts, meetingKey: string): Promise<PostedAgenda> {
+  const { result } = await ports.ledger.once(
+    `teams:ifAgenda:${meetingKey}`,
+    async () => {
+      const meeting = await meetingByKey(ports, meetingKey);
+      if (!meeting || meeting.Kind !== "inclusionForum") throw new Error(`There is no Inclusion Forum ${meetingKey} in the Meetings list.`);
+      const caseRefs = (await forumCases(ports, meetingKey)).map((r) => r.CaseRef);
+      const posted = await ports.teams.postCard("inclusionForum", await renderAgenda(ports, meeting, caseRefs), `Inclusion Forum agenda: ${caseRefs.length} case${caseRefs.length === 1 ? "" : "s"}`);
+      const agenda: PostedAgenda = { meetingKey, posted, caseRefs };
+      await ports.state.put(FORUM_AGENDAS_SCOPE, meetingKey, agenda);
+      return agenda;
+    },
+    { alreadyDone: async () => (await ports.state.get<PostedAgenda>(FORUM_AGENDAS_SCOPE, meetingKey))?.value },
+  );
+  return result;
+}
+
+/**
+ * Posts the agenda of every Inclusion Forum due within two school days (UK day), once each: what a timer calls.
+ *
+ * @example
+ * await postDueInclusionForumAgendas(ports, new Date("2026-12-07T08:00:00Z")) // ["IF-2026-12"]
+ */
+export async function postDueInclusionForumAgendas(ports: CoreGroupPorts, now: Date): Promise<string[]> {
+  const today = londonDay(now);
+  const posted: string[] = [];
+  for (const m of await meetingsOfKind(ports, "inclusionForum")) {
+    if (m.Date < today || addSchoolDays(ports.calendar, m.Date, -AGENDA_SCHOOL_DAYS_BEFORE) > today) continue;
+    await postInclusionForumAgenda(ports, m.MeetingKey);
+    posted.push(m.MeetingKey);
+  }
+  return posted;
+}
+
+const pressSchema = z.object({ caseRef: z.string().regex(/^[A-Z]{2,10}-\d{4}-\d{4,}$/), meetingKey: z.string().min(1).max(50) }).loose();
+
+/**
+ * Answers "Record outcome" on an agenda card: records the case's Inclusion Forum outcome through the state machine
+ * (`recordInclusionForumOutcome`), then updates the agenda for everyone. Anyone who can see the card in the
+ * Inclusion Forum channel may record (the channel is the forum's membership). Pressing again changes nothing;
+ * a different outcome for a case already recorded is refused with the one recorded.
+ *
+ * @example
+ * await inclusionForumCardActions(ports)({ verb: "inclusionForum.recordOutcome",
+ *   data: { caseRef: "LNCIP-2026-0040", meetingKey: "IF-2026-12", "outcome:LNCIP-2026-0040": "advice" }, from: { id: "user-id-2" }, trigger: "manual", conversationId })
+ */
+export function inclusionForumCardActions(ports: CoreGroupPorts): CardActionHandler {
+  return async (action) => {
+    const parsed = pressSchema.safeParse(action.data);
+    if (!parsed.success || action.verb !== inclusionForumVerbs.recordOutcome) return { kind: "error", statusCode: 400, message: "This button does not belong to an Inclusion Forum agenda this app posted." };
+    const { caseRef, meetingKey } = parsed.data;
+    const agenda = (await ports.state.get<PostedAgenda>(FORUM_AGENDAS_SCOPE, meetingKey))?.value;
+    const meeting = await meetingByKey(ports, meetingKey);
+    if (!agenda || !meeting || !agenda.caseRefs.includes(caseRef)) return { kind: "message", text: `${caseRef} is not on this forum's agenda.` };
+    const current = async (notice?: string) => ({ kind: "card" as const, card: await renderAgenda(ports, meeting, agenda.caseRefs, notice) });
+    if (action.trigger === "automatic") return current();
+    const chosen = inclusionForumOutcomeSchema.safeParse(action.data[agendaInputId(caseRef)]);
+    if (!chosen.success) return current(`Please choose ${caseRef}'s outcome before recording it.`);
+    const person = action.from.name ?? action.from.aadObjectId ?? action.from.id;
+    const applied = await ports.applyCommand(caseRef, { kind: "recordInclusionForumOutcome", outcome: chosen.data, by: person, at: ports.now().toISOString() });
+    if (!applied.ok) {
+      const item = await findCaseItem(ports.cases, caseRef);
+      const row = item ? fromListFields(casesList, item.fields) : undefined;
+      const recorded = row?.ok ? row.row.InclusionForumOutcome : undefined;
+      if (recorded === chosen.data) return current();
+      return { kind: "message", text: recorded ? `${caseRef}'s outcome was already recorded: ${inclusionForumOutcomeLabels[recorded]}.` : applied.message };
+    }
+    const card = await renderAgenda(ports, meeting, agenda.caseRefs);
+    await ports.teams.updateCard(agenda.posted, card);
+    return { kind: "card", card };
+  };
+}

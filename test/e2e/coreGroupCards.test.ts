@@ -1,0 +1,310 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestAzurite, type TestAzurite } from "../support/azurite";
+import { fakeTeamsChannel, type FakeTeamsChannel } from "../support/fakeTeamsChannel";
+import { demoPupil, privacyLeaks } from "../support/privacyScan";
+import { startGraphSandbox, type GraphSandbox } from "../../sandbox/graph/server";
+import { defaultAreas, type SitesArea } from "../../sandbox/graph/areas";
+import { defaultApp } from "../../sandbox/graph/auth";
+import { demoSite, seedDemoTenant } from "../../sandbox/demo/demoTenant";
+import { loadSettings } from "../../src/settings/settings";
+import { appPorts, type AppPorts } from "../../src/app/composition";
+import { caseCommands, listChangeHandlers } from "../../src/app/listChangeWiring";
+import { cardActionHandlers, coreGroupPortsFor } from "../../src/app/coreGroupWiring";
+import { casesList, coreGroupPanelList, meetingsList, toListFields, type CasesRow, type MeetingsRow } from "../../src/domain/lists";
+import type { CaseCommand, CoreGroupOutcome } from "../../src/domain/case";
+import { PENDING_EFFECTS_SCOPE } from "../../src/workflows/cases/caseEffects";
+import { processListChanges } from "../../src/workflows/listChanges/processListChanges";
+import { carryOutPendingCardEffects, CORE_GROUP_CARDS_SCOPE, postCoreGroupCard, postDueInclusionForumAgendas, postInclusionForumAgenda, remindCoreGroupMembers, type PostedCoreGroupCard } from "../../src/workflows/coreGroup";
+import { agendaInputId } from "../../src/domain/coreGroup";
+import type { AdaptiveCardJson, CardAction, CardActionResult } from "../../src/teams/teamsChannel";
+
+/**
+ * The Core Group and Inclusion Forum card workflows against the Graph sandbox and Azurite, with an in-memory Teams
+ * channel: several members press buttons as the bot would hand them over.
+ */
+let azurite: TestAzurite;
+let graph: GraphSandbox;
+let ports: AppPorts;
+let teams: FakeTeamsChannel;
+let handlers: ReturnType<typeof cardActionHandlers>;
+const results: CardActionResult[] = [];
+const at = "2026-11-26T10:00:00.000Z";
+const log = () => undefined;
+let sites: SitesArea;
+let siteId: string;
+
+const item = (ref: string) => sites.items(siteId, "Cases").find((i) => i.fields.Title === ref);
+const decisionsFor = (ref: string) => sites.items(siteId, "Decisions").filter((d) => d.fields.CaseRef === ref);
+const text = (card: AdaptiveCardJson | undefined) => JSON.stringify(card ?? {});
+
+async function addMeeting(row: MeetingsRow): Promise<void> {
+  await ports.list("Meetings").path(); // the list exists (seeded)
+  await coreGroupPortsFor(ports, teams, log).meetings.create(toListFields(meetingsList, row));
+}
+
+/** A case with a real-looking pupil's identity and free text in its row, at the given status. */
+async function addCase(ref: string, status: CasesRow["WorkflowStatus"], extra: Partial<CasesRow> & Record<string, unknown> = {}): Promise<void> {
+  const row = {
+    CaseRef: ref, Status: status, WorkflowStatus: status, Named: true, KeyStage: "KS3", ReceivedAt: "2026-11-02T09:00:00Z", WorkflowVersion: 3,
+    RequestType: "partnershipReferral", SchoolUrn: "120345", YearGroup: 9, ParentalConsent: true, PupilPremium: true, LookedAfter: false, AttendancePercent: 78.5,
+    SuspensionsThisYear: 2, SupportRequested: "inSchoolSupport", PreviousIfCase: "LNCIP-2026-0007", ...demoPupil, IfOverrideBy: "director@lncip.example", FundingSources: ["awpu"], ...extra,
+  } as unknown as CasesRow;
+  await ports.cases.create(toListFields(casesList, row));
+}
+
+/** Puts a case through markReadyForCoreGroup with the Teams channel wired: the card is posted by the effect. */
+async function readyForCoreGroup(ref: string, meetingId = "CG-2026-12-03"): Promise<PostedCoreGroupCard> {
+  await addCase(ref, "triage", { MeetingId: meetingId });
+  const result = await caseCommands(ports, log, () => teams)(ref, { kind: "markReadyForCoreGroup", by: "director@lncip.example", at } as CaseCommand);
+  expect(result.ok).toBe(true);
+  return (await ports.state.get<PostedCoreGroupCard>(CORE_GROUP_CARDS_SCOPE, ref))!.value;
+}
+
+async function press(verb: string, who: string, data: Record<string, unknown>, trigger: "manual" | "automatic" = "manual"): Promise<CardActionResult> {
+  const action: CardAction = { verb, data, from: { id: who }, trigger, conversationId: "19:coreGroup@thread.tacv2" };
+  const result = await (verb.startsWith("coreGroup.") ? handlers.coreGroup : handlers.inclusionForum)(action);
+  results.push(result);
+  return result;
+}
+const view = (record: PostedCoreGroupCard, who: string, outcome: CoreGroupOutcome, comment?: string, trigger: "manual" | "automatic" = "manual") =>
+  press("coreGroup.giveView", who, { caseRef: record.caseRef, round: record.round, outcome, comment: comment ?? "" }, trigger);
+const decide = (record: PostedCoreGroupCard, who: string, decision: CoreGroupOutcome, comment?: string) =>
+  press("coreGroup.recordDecision", who, { caseRef: record.caseRef, round: record.round, decision, comment: comment ?? "" });
+const sharedCard = (record: PostedCoreGroupCard) => teams.message(record.posted).card;
+
+beforeAll(async () => {
+  azurite = await startTestAzurite();
+  graph = await startGraphSandbox({ port: 0, areas: defaultAreas(), seed: seedDemoTenant });
+  sites = graph.area<SitesArea>("sites");
+  siteId = sites.siteIdByPath(demoSite.hostname, demoSite.path);
+  const example = (JSON.parse(readFileSync(join(__dirname, "..", "..", "local.settings.example.json"), "utf8")) as { Values: Record<string, string> }).Values;
+  ports = appPorts(
+    loadSettings({
+      ...example,
+      AzureWebJobsStorage: azurite.connectionString,
+      GRAPH_BASE_URL: graph.graphUrl,
+      AZURE_AUTHORITY_HOST: graph.authorityHost,
+      AZURE_TENANT_ID: defaultApp.tenantId,
+      AZURE_CLIENT_ID: defaultApp.clientId,
+      AZURE_CLIENT_SECRET: defaultApp.clientSecret,
+      NOTIFICATION_URL: "http://127.0.0.1:9/api/notifications",
+    }),
+  );
+  teams = fakeTeamsChannel();
+  handlers = cardActionHandlers(ports, teams, log);
+  for (const m of [
+    { MeetingKey: "CG-2026-11-26", Kind: "coreGroup", Date: "2026-11-26", StartTime: "16:00", AgendaSize: 6 },
+    { MeetingKey: "CG-2026-12-03", Kind: "coreGroup", Date: "2026-12-03", StartTime: "16:00", AgendaSize: 6 },
+    { MeetingKey: "CG-2026-12-10", Kind: "coreGroup", Date: "2026-12-10", StartTime: "16:00", AgendaSize: 6, Chair: "user-id-1" },
+    { MeetingKey: "IF-2026-12", Kind: "inclusionForum", Date: "2026-12-09", StartTime: "09:30", AgendaSize: 10 },
+  ] as MeetingsRow[]) await addMeeting(m);
+  const panel = coreGroupPortsFor(ports, teams, log).panel;
+  await panel.create(toListFields(coreGroupPanelList, { PanelKey: "deputy:CG-2026-12-03:user-id-5", MemberId: "deputy-meadowbank", MemberName: "Deputy head, Meadowbank", Role: "deputy", DeputyFor: "user-id-5", MeetingKey: "CG-2026-12-03" }));
+  await addCase("LNCIP-2026-0007", "inclusionForumOutcome", { RequestType: "inclusionForum", InclusionForumOutcome: "referToPartnership", PreviousIfCase: undefined });
+}, 90_000);
+afterAll(async () => {
+  await graph?.close();
+  await azurite?.stop();
+});
+
+describe("the Core Group card in Teams", () => {
+  let record: PostedCoreGroupCard;
+
+  it("is posted once when the case becomes ready for Core Group, with the case's facts and no identity", async () => {
+    record = await readyForCoreGroup("LNCIP-2026-0042");
+    await postCoreGroupCard(coreGroupPortsFor(ports, teams, log), record.caseRef, record.round); // a repeated effect
+    const posts = teams.messages.filter((m) => m.card.body && text(m.card).includes("LNCIP-2026-0042"));
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.channel).toBe("coreGroup");
+    const card = text(posts[0]!.card);
+    for (const s of ["Oakfield Academy · Year 9 · KS3", "SEND: yes", "Pupil premium", "Partnership in-school support", "LNCIP-2026-0007", "Refer to Partnership", "Thursday 3 December 2026, 16:00", "KS3 places left", "DispForm.aspx?ID="]) expect(card).toContain(s);
+    expect(privacyLeaks(card)).toEqual([]);
+  });
+
+  it("gives each member their own view back and updates the shared card's tally for everyone", async () => {
+    const first = await view(record, "user-id-1", "inSchoolSupport", `${demoPupil.PupilFirstName} needs a mentor`);
+    expect(first.kind).toBe("card");
+    expect(text(first.kind === "card" ? first.card : undefined)).toContain("Your view: Partnership in-school support (with a comment for the record).");
+    expect(text(sharedCard(record))).toContain("Views from 1 of the 3 schools needed.");
+    await view(record, "user-id-2", "schoolContinuesWithAdvice");
+    await view(record, "user-id-2", "inSchoolSupport"); // changes their mind: still one view for the school
+    const shared = text(sharedCard(record));
+    expect(shared).toContain("Views from 2 of the 3 schools needed.");
+    expect(shared).toContain('{"title":"Partnership in-school support","value":"2"}');
+    expect(shared).not.toContain("Your view:");
+    expect(shared).not.toContain(demoPupil.PupilFirstName);
+  });
+
+  it("refuses a non-member with a message and changes nothing", async () => {
+    const before = teams.message(record.posted).versions.length;
+    expect(await view(record, "user-id-9", "inSchoolSupport")).toEqual({ kind: "message", text: expect.stringContaining("Only Core Group members") });
+    expect(teams.message(record.posted).versions.length).toBe(before);
+  });
+
+  it("answers an automatic refresh with the presser's own view only, never updating the shared card", async () => {
+    const before = teams.message(record.posted).versions.length;
+    const own = await press("coreGroup.refresh", "user-id-1", { caseRef: record.caseRef, round: record.round }, "automatic");
+    expect(text(own.kind === "card" ? own.card : undefined)).toContain("Your view: Partnership in-school support");
+    await view(record, "user-id-3", "programmeManagementFullTime", undefined, "automatic");
+    expect(teams.message(record.posted).versions.length).toBe(before);
+    expect(text(sharedCard(record))).toContain("Views from 2 of the 3 schools needed.");
+  });
+
+  it("lets the chair record a decision only once quorum is met, and only the chair", async () => {
+    expect(await decide(record, "user-id-0", "inSchoolSupport")).toEqual({ kind: "message", text: expect.stringContaining("1 more school") });
+    expect(text(sharedCard(record))).not.toContain("coreGroup.recordDecision");
+    // A named deputy's view counts for their member's school.
+    const deputy = await view(record, "deputy-meadowbank", "inSchoolSupport");
+    expect(text(deputy.kind === "card" ? deputy.card : undefined)).toContain("Your view: Partnership in-school support");
+    expect(text(sharedCard(record))).toContain("quorum (3) met");
+    expect(text(sharedCard(record))).toContain("coreGroup.recordDecision");
+    expect(await decide(record, "user-id-1", "inSchoolSupport")).toEqual({ kind: "message", text: expect.stringContaining("Only this meeting's chair") });
+    expect(decisionsFor(record.caseRef)).toHaveLength(0);
+  });
+
+  it("records one decision however the chair's presses collide, moves the case on and writes one Decisions row", async () => {
+    const pressed = await Promise.all([
+      decide(record, "user-id-0", "inSchoolSupport", "Review at half term"),
+      decide(record, "user-id-0", "inSchoolSupport", "Review at half term"),
+      decide(record, "user-id-0", "schoolContinuesWithAdvice"),
+    ]);
+    expect(pressed.filter((r) => r.kind === "message")).toHaveLength(1);
+    expect(decisionsFor(record.caseRef)).toHaveLength(1);
+    const decision = decisionsFor(record.caseRef)[0]!.fields;
+    expect(decision).toMatchObject({ Outcome: "Partnership in-school support", Source: "Teams", DecidedBy: "Head of Oakfield Academy", MeetingId: "CG-2026-12-03" });
+    expect(decision.Votes).toContain("Head of Brookside School: Partnership in-school support");
+    expect(decision.Votes).toContain("(deputy Deputy head, Meadowbank)");
+    expect(decision.Comment).toContain("Chair: Review at half term");
+    expect(item(record.caseRef)?.fields).toMatchObject({ Status: "Decided", CoreGroupOutcome: "Partnership in-school support" });
+    const shared = text(sharedCard(record));
+    expect(shared).toContain("Decision: Partnership in-school support");
+    expect(shared).toContain("Recorded by Head of Oakfield Academy on");
+    expect(shared).not.toContain("Action.Execute");
+    // A later press on the decided card changes nothing.
+    expect(await decide(record, "user-id-0", "schoolContinuesWithAdvice")).toMatchObject({ kind: "message" });
+    expect(await view(record, "user-id-4", "inSchoolSupport")).toMatchObject({ kind: "card" });
+    expect(decisionsFor(record.caseRef)).toHaveLength(1);
+  });
+
+  it("shows a press on a stale card (an earlier posting) the case as it stands, and changes nothing", async () => {
+    const stale = await press("coreGroup.giveView", "user-id-3", { caseRef: record.caseRef, round: "an-earlier-posting", outcome: "inSchoolSupport" });
+    expect(text(stale.kind === "card" ? stale.card : undefined)).toContain("This card was out of date");
+    expect(decisionsFor(record.caseRef)).toHaveLength(1);
+  });
+
+  it("updates the card for everyone when the Coordinator records the decision in SharePoint", async () => {
+    const other = await readyForCoreGroup("LNCIP-2026-0043");
+    await view(other, "user-id-1", "managedMoveOrFreshStart");
+    const id = item(other.caseRef)!.id;
+    await ports.cases.update(id, { CoreGroupOutcome: "Managed move / fresh start support", DecidedBy: "coordinator@lncip.example", DecidedAt: "2026-12-03T17:00:00Z" });
+    const handler = listChangeHandlers(ports, log, () => teams).get("Cases")!;
+    await processListChanges({ state: ports.state, now: ports.now, list: (n) => ports.list(n) }, handler);
+    expect(item(other.caseRef)?.fields.Status).toBe("Decided");
+    const shared = text(sharedCard(other));
+    expect(shared).toContain("Decision: Managed move / fresh start support");
+    expect(shared).toContain("Recorded by coordinator@lncip.example");
+    expect(shared).not.toContain("Action.Execute");
+    expect(decisionsFor(other.caseRef).map((d) => d.fields.Source)).toEqual(["SharePoint"]);
+  });
+});
+
+describe("without a Teams channel (no bot yet)", () => {
+  it("keeps the card effects pending, as before, and posts nothing", async () => {
+    const posts = teams.messages.length;
+    await addCase("LNCIP-2026-0045", "triage", { MeetingId: "CG-2026-12-03" });
+    expect(await caseCommands(ports, log)("LNCIP-2026-0045", { kind: "markReadyForCoreGroup", by: "director@lncip.example", at } as CaseCommand)).toMatchObject({ ok: true });
+    const pending = await ports.state.list<{ caseRef: string; effect: { kind: string } }>(PENDING_EFFECTS_SCOPE);
+    expect(pending.filter((p) => p.value.caseRef === "LNCIP-2026-0045").map((p) => p.value.effect.kind)).toEqual(["postCoreGroupCard"]);
+    expect(teams.messages.length).toBe(posts);
+  });
+
+  it("posts the cards kept pending once there is a Teams channel, once", async () => {
+    const cg = coreGroupPortsFor(ports, teams, log);
+    expect(await carryOutPendingCardEffects(cg)).toBeGreaterThanOrEqual(1);
+    expect(await carryOutPendingCardEffects(cg)).toBe(0);
+    expect(teams.messages.filter((m) => text(m.card).includes("Core Group: LNCIP-2026-0045"))).toHaveLength(1);
+  });
+});
+
+describe("reminders and rolling to the next meeting", () => {
+  let record: PostedCoreGroupCard;
+  const at = (iso: string) => ({ ...coreGroupPortsFor(ports, teams, log), now: () => new Date(iso) });
+
+  it("reminds each member without a view in the card's thread, two school days before the meeting, once", async () => {
+    record = await readyForCoreGroup("LNCIP-2026-0044");
+    await view(record, "user-id-1", "inSchoolSupport");
+    await view(record, "deputy-meadowbank", "inSchoolSupport");
+    const replies = () => teams.message(record.posted).replies;
+    // Meeting Thursday 3 December: reminders from Tuesday 1 December, 08:00 UK.
+    expect(await remindCoreGroupMembers(at("2026-11-30T10:00:00Z"), new Date("2026-11-30T10:00:00Z"))).toMatchObject({ reminded: 0 });
+    expect(await remindCoreGroupMembers(at("2026-12-01T07:30:00Z"), new Date("2026-12-01T07:30:00Z"))).toMatchObject({ reminded: 0 });
+    await remindCoreGroupMembers(at("2026-12-01T09:00:00Z"), new Date("2026-12-01T09:00:00Z"));
+    expect(replies()).toHaveLength(4); // six members: Brookside gave a view, Meadowbank's deputy gave one
+    expect(replies().join("\n")).toContain("Reminder for Head of Oakfield Academy: please give your view on LNCIP-2026-0044 before the Core Group meeting on Thursday 3 December 2026 at 16:00.");
+    expect(replies().join("\n")).not.toContain("Head of Brookside School");
+    await remindCoreGroupMembers(at("2026-12-02T09:00:00Z"), new Date("2026-12-02T09:00:00Z"));
+    expect(replies()).toHaveLength(4);
+  });
+
+  it("shows a case not decided at its meeting as rolled to the next one once its meeting changes, and says so in the thread once", async () => {
+    await ports.cases.update(item(record.caseRef)!.id, { MeetingId: "CG-2026-12-10" });
+    await remindCoreGroupMembers(at("2026-12-04T09:00:00Z"), new Date("2026-12-04T09:00:00Z"));
+    await remindCoreGroupMembers(at("2026-12-04T10:00:00Z"), new Date("2026-12-04T10:00:00Z"));
+    const shared = text(sharedCard(record));
+    expect(shared).toContain("Not decided at the meeting on Thursday 3 December 2026: rolled to Thursday 10 December 2026, 16:00.");
+    expect(teams.message(record.posted).replies.filter((r) => r.includes("rolled to"))).toHaveLength(1);
+    // The next meeting has its own chair (Meetings.Chair) and no deputy: Meadowbank's deputy may no longer give a view.
+    expect(await view(record, "deputy-meadowbank", "inSchoolSupport")).toMatchObject({ kind: "message" });
+    // Two members pressing at the same moment: both views are kept.
+    await Promise.all([view(record, "user-id-2", "inSchoolSupport"), view(record, "user-id-3", "programmeManagementPartTime"), view(record, "user-id-4", "inSchoolSupport")]);
+    expect(text(sharedCard(record))).toContain("Views from 5 schools: quorum (3) met.");
+    expect(await decide(record, "user-id-0", "inSchoolSupport")).toEqual({ kind: "message", text: expect.stringContaining("Only this meeting's chair") });
+    expect(await decide(record, "user-id-1", "inSchoolSupport")).toMatchObject({ kind: "card" });
+    expect(decisionsFor(record.caseRef)).toHaveLength(1);
+  });
+});
+
+describe("the Inclusion Forum agenda", () => {
+  it("lists the cases awaiting the forum and records each case's outcome from the card, once", async () => {
+    await addCase("LNCIP-2026-0050", "awaitingInclusionForum", { RequestType: "inclusionForum", YearGroup: 8, SchoolUrn: "120346", PreviousIfCase: undefined });
+    await addCase("LNCIP-2026-0051", "awaitingInclusionForum", { RequestType: "inclusionForum", YearGroup: 10, PreviousIfCase: undefined, Named: false, PupilFirstName: undefined, PupilLastName: undefined, PupilDateOfBirth: undefined, Upn: undefined });
+    await addCase("LNCIP-2026-0052", "awaitingInclusionForum", { RequestType: "inclusionForum", MeetingId: "IF-2027-01", PreviousIfCase: undefined });
+    const cg = coreGroupPortsFor(ports, teams, log);
+    const agenda = await postInclusionForumAgenda(cg, "IF-2026-12");
+    await postInclusionForumAgenda(cg, "IF-2026-12");
+    expect(teams.messages.filter((m) => m.channel === "inclusionForum")).toHaveLength(1);
+    expect(agenda.caseRefs).toEqual(["LNCIP-2026-0050", "LNCIP-2026-0051"]);
+    const card = text(teams.message(agenda.posted).card);
+    expect(card).toContain("Brookside School · Year 8");
+    expect(card).toContain("Inclusion Forum, Wednesday 9 December 2026, 09:30");
+
+    const data = (ref: string, outcome: string) => ({ caseRef: ref, meetingKey: "IF-2026-12", [agendaInputId(ref)]: outcome });
+    const recorded = await press("inclusionForum.recordOutcome", "user-id-2", data("LNCIP-2026-0050", "sendPlanGuidance"));
+    expect(recorded).toMatchObject({ kind: "card" });
+    expect(item("LNCIP-2026-0050")?.fields).toMatchObject({ Status: "Inclusion Forum outcome given", InclusionForumOutcome: "Guidance on a SEND plan" });
+    expect(text(teams.message(agenda.posted).card)).toContain("Outcome: Guidance on a SEND plan");
+    expect(await press("inclusionForum.recordOutcome", "user-id-3", data("LNCIP-2026-0050", "sendPlanGuidance"))).toMatchObject({ kind: "card" });
+    expect(await press("inclusionForum.recordOutcome", "user-id-3", data("LNCIP-2026-0050", "advice"))).toEqual({ kind: "message", text: expect.stringContaining("already recorded: Guidance on a SEND plan") });
+    expect(await press("inclusionForum.recordOutcome", "user-id-3", data("LNCIP-2026-0052", "advice"))).toEqual({ kind: "message", text: expect.stringContaining("not on this forum's agenda") });
+    expect(item("LNCIP-2026-0052")?.fields.Status).toBe("Awaiting Inclusion Forum");
+  });
+
+  it("is posted by the timer two school days before the forum (Wednesday 9 December: from Monday 7), once", async () => {
+    const cg = coreGroupPortsFor(ports, teams, log);
+    expect(await postDueInclusionForumAgendas(cg, new Date("2026-12-04T09:00:00Z"))).toEqual([]);
+    expect(await postDueInclusionForumAgendas(cg, new Date("2026-12-07T09:00:00Z"))).toEqual(["IF-2026-12"]);
+    expect(await postDueInclusionForumAgendas(cg, new Date("2026-12-10T09:00:00Z"))).toEqual([]);
+    expect(teams.messages.filter((m) => m.channel === "inclusionForum")).toHaveLength(1);
+  });
+});
+
+describe("privacy", () => {
+  it("no card, summary, reply or answer the workflows produced carries a pupil's identity or free text", () => {
+    expect(teams.messages.length).toBeGreaterThan(3);
+    expect(results.length).toBeGreaterThan(20);
+    expect(privacyLeaks(teams.everything())).toEqual([]);
+    expect(privacyLeaks(JSON.stringify(results))).toEqual([]);
+  });
+});
