@@ -13,7 +13,7 @@ import { demoSchools, demoSite } from "../../sandbox/demo/demoTenant";
 import { upnCheckLetter } from "../../src/domain/referral/upn";
 import { schoolDaysIn, schoolCalendarFor, shippedCalendars } from "../../src/domain/calendar";
 import type { MarkInput } from "../../src/domain/attendance";
-import { attendanceList, placementsList, toListFields } from "../../src/domain/lists";
+import { attendanceList, placementsList, schoolsList, toListFields } from "../../src/domain/lists";
 import type { AttendanceBasis, Provider, WeeklyPattern } from "../../src/domain/placement";
 
 export interface FixtureSchool {
@@ -181,7 +181,7 @@ export function bigPartnership(schools: number, pupils: number, day = "2026-11-2
 
 /** The list rows the fixtures stand for, as SharePoint fields. */
 export function caseFields(p: FixturePupil): Record<string, unknown> {
-  return { Title: p.caseRef, CaseRef: p.caseRef, Status: "placed", WorkflowStatus: "placed", Named: true, KeyStage: p.yearGroup <= 9 ? "KS3" : "KS4", SchoolUrn: p.schoolUrn, PupilFirstName: p.firstName, PupilLastName: p.lastName, Upn: p.upn, PupilDateOfBirth: p.dateOfBirth, YearGroup: p.yearGroup, ReceivedAt: "2026-10-01T09:00:00Z", WorkflowVersion: 1 };
+  return { Title: p.caseRef, Status: "In placement", WorkflowStatus: "In placement", Named: true, KeyStage: p.yearGroup <= 9 ? "KS3" : "KS4", SchoolUrn: p.schoolUrn, PupilFirstName: p.firstName, PupilLastName: p.lastName, Upn: p.upn, PupilDateOfBirth: p.dateOfBirth, YearGroup: p.yearGroup, ReceivedAt: "2026-10-01T09:00:00Z", WorkflowVersion: 1 };
 }
 export function placementFields(p: FixturePupil): Record<string, unknown> {
   return {
@@ -227,7 +227,7 @@ export function seedAttendance(sites: SitesArea, mail: MailArea, data: { schools
   if (replaceSchools) {
     const existing = new Set(sites.items(siteId, "Schools").map((i) => String(i.fields.Urn)));
     for (const s of data.schools) {
-      const fields = { Title: s.SchoolName, ...s };
+      const fields = toListFields(schoolsList, s);
       if (existing.has(s.Urn)) {
         const item = sites.items(siteId, "Schools").find((i) => String(i.fields.Urn) === s.Urn)!;
         sites.patchAsPerson(siteId, "Schools", item.id, fields, "seed");
