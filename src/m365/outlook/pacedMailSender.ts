@@ -53,6 +53,8 @@ export class MailRefusedError extends Error {
 
 export interface PacedMailSender extends Mailer {
   stats(): SenderStats;
+  /** Stops sending: messages still queued are rejected (not sent), as when the function's time is up. */
+  close(): void;
 }
 
 interface Pending {
@@ -96,6 +98,7 @@ export function pacedMailSender(graph: Client, fromMailbox: string, options: Pac
   let sentTimes: number[] = [];
   let pausedUntil = 0;
   let pumping = false;
+  let closed = false;
   const stats: SenderStats = { sent: 0, batches: 0, throttled: 0, serverErrors: 0, failed: 0 };
   const sendPath = `/users/${encodeURIComponent(fromMailbox)}/sendMail`;
 
@@ -103,8 +106,9 @@ export function pacedMailSender(graph: Client, fromMailbox: string, options: Pac
     if (pumping) return;
     pumping = true;
     try {
-      while (queue.length) {
+      while (queue.length && !closed) {
         if (queue.length < batchSize) await clock.sleep(gatherMs);
+        if (!queue.length || closed) break;
         const now = clock.now();
         sentTimes = sentTimes.filter((t) => t > now - WINDOW_MS);
         const ready = queue.filter((p) => p.notBefore <= now);
@@ -183,6 +187,7 @@ export function pacedMailSender(graph: Client, fromMailbox: string, options: Pac
   return {
     send(mail) {
       return new Promise<void>((resolve, reject) => {
+        if (closed) return reject(new Error("The sender was closed; the message was not sent."));
         queue.push({ mail, tries: 0, notBefore: 0, resolve, reject });
         void pump().catch((e: unknown) => {
           for (const p of queue.splice(0)) p.reject(e instanceof Error ? e : new Error(String(e)));
@@ -190,6 +195,10 @@ export function pacedMailSender(graph: Client, fromMailbox: string, options: Pac
       });
     },
     stats: () => ({ ...stats }),
+    close() {
+      closed = true;
+      for (const p of queue.splice(0)) p.reject(new Error("The sender was closed; the message was not sent."));
+    },
   };
 }
 
