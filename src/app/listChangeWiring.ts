@@ -8,6 +8,7 @@ import { rememberWrite, seenScope, type ListChangeHandler } from "../workflows/l
 import type { WatchedList } from "../workflows/listChanges/ensureSubscriptions";
 import { listItems } from "../m365/sharepoint/items";
 import type { ListItem } from "../m365/sharepoint/items";
+import { attendanceHandler } from "../workflows/attendance/attendanceHandler";
 
 /** The lists the app watches for changes (each needs a subscription). */
 export const WATCHED_LISTS = ["Cases", "Placements", "Reviews", "Attendance"] as const;
@@ -86,7 +87,7 @@ export function listChangeHandlers(ports: AppPorts, log: (m: string) => void): M
     ["Cases", cases],
     ["Placements", watchOnly("Placements")],
     ["Reviews", watchOnly("Reviews")],
-    ["Attendance", watchOnly("Attendance")],
+    ["Attendance", attendanceHandler({ attendance: listItems(ports.list("Attendance")), audit: ports.audit, log })],
   ]);
 }
 

@@ -20,7 +20,7 @@ export interface AttendanceRoundPorts {
   /** Gets the chase for the centre's own sessions and for providers with no address. */
   coordinatorEmail: string;
   log: (message: string) => void;
-  /** Messages being handed to the sender at once (enough to fill batches of 20). */
+  /** Messages handed to the sender at once: one batch of 20, so none waits in the queue near the ledger claim's 2-minute lifetime. */
   concurrency?: number;
 }
 
@@ -131,7 +131,7 @@ export async function runAttendanceRound(ports: AttendanceRoundPorts, kind: Atte
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, ports.concurrency ?? 40) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, ports.concurrency ?? 20) }, worker));
   ports.log(`Attendance ${kind} ${day}: ${report.sent} sent, ${report.alreadySent} already sent, ${report.inProgressElsewhere} in progress elsewhere, ${report.nothingToSay} with nothing to say, ${report.failed} failed`);
   return report;
 }
