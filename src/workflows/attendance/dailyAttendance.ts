@@ -88,14 +88,21 @@ export async function runAttendanceRound(ports: AttendanceRoundPorts, kind: Atte
     const pupils = bySchool.get(school.Urn);
     if (!pupils?.length) continue;
     report.schoolsWithPupils++;
-    if (kind === "alert") {
-      const lines = morningAlert(pupils, marks, day);
-      if (!lines.length) report.nothingToSay++;
-      else outgoing.push({ key: `attendance:${school.Urn}:${day}:alert`, mail: alertMail(school, day, lines, ports.partnershipName), chase: false });
-    } else {
-      const rows = dailyRegister(pupils, marks, calendar, day);
-      allRows.push(...rows);
-      outgoing.push({ key: `attendance:${school.Urn}:${day}:digest`, mail: digestMail(school, day, rows, ports.partnershipName), chase: false });
+    try {
+      if (kind === "alert") {
+        const lines = morningAlert(pupils, marks, day);
+        if (!lines.length) report.nothingToSay++;
+        else outgoing.push({ key: `attendance:${school.Urn}:${day}:alert`, mail: alertMail(school, day, lines, ports.partnershipName), chase: false });
+      } else {
+        const rows = dailyRegister(pupils, marks, calendar, day);
+        allRows.push(...rows);
+        outgoing.push({ key: `attendance:${school.Urn}:${day}:digest`, mail: digestMail(school, day, rows, ports.partnershipName), chase: false });
+      }
+    } catch (e) {
+      // A placement starting before the known term dates, say: this school waits for the fix, the others do not.
+      if (!(e instanceof CalendarRangeError)) throw e;
+      report.failed++;
+      report.problems.push(`School ${school.Urn}: ${e.message}`);
     }
   }
   if (kind === "digest") {
