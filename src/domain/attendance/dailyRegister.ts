@@ -52,7 +52,12 @@ export interface DigestRow {
   notYetRecorded: SessionLine[];
 }
 
-/** Is the placement running on the day (started, not ended)? */
+/**
+ * Is the placement running on the day (started, not ended)?
+ *
+ * @example
+ * placementRunsOn({ startDate: "2026-11-24" }, "2026-11-23") // false
+ */
 export function placementRunsOn(p: Pick<PupilPlacement, "startDate" | "endDate">, day: Day): boolean {
   return p.startDate <= day && (p.endDate === undefined || p.endDate >= day);
 }
@@ -75,6 +80,9 @@ const offSite = (l: PlacementLocation) => l === "centre" || l === "alternativePr
 /**
  * One session's line: what was expected, what happened (the latest correction), and the suggested code for the
  * home school. A session expected off site with no mark is "not yet recorded": never guessed.
+ *
+ * @example
+ * sessionLine(bBasisPlacement, marks, "2026-11-23", "AM") // { expectedAt: "centre", happened: "attended", suggested: { kind: "code", code: "B", ... }, ... }
  */
 export function sessionLine(p: PupilPlacement, marks: ReadonlyMap<string, RecordedMark>, day: Day, session: Session): SessionLine {
   const { location, provider } = expectedOn(p.pattern, day);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { attendanceCodeSchema, attendanceCodes, categoryOf, type AttendanceCode, type CodeRules } from "./codes";
+import { attendanceCodeSchema, attendanceCodes, categoryOf, type AttendanceCode } from "./codes";
 import { sessionHappenedSchema, sessionSchema, type Session, type SessionHappened } from "./session";
 import type { SessionMark } from "./statistics";
 
@@ -105,7 +105,12 @@ export function latestMarks<M extends RecordedMark>(marks: readonly M[]): Map<st
   return out;
 }
 
-/** The key of a case's session on a day (no version). */
+/**
+ * The key of a case's session on a day (no version).
+ *
+ * @example
+ * sessionKeyOf("LNCIP-2026-0042", "2026-11-23", "PM") // "LNCIP-2026-0042:2026-11-23:PM"
+ */
 export function sessionKeyOf(caseRef: string, date: string, session: Session): string {
   return `${caseRef}:${date}:${session}`;
 }
@@ -133,13 +138,12 @@ export function registerCodeOf(mark: Pick<MarkInput, "happened" | "providerCode"
   }
 }
 
-/** A recorded mark as a register mark for the statistics. */
+/**
+ * A recorded mark as a register mark for the statistics.
+ *
+ * @example
+ * asSessionMark({ date: "2026-11-23", session: "AM", happened: "late" }) // { day: "2026-11-23", session: "AM", code: "L" }
+ */
 export function asSessionMark(mark: Pick<MarkInput, "happened" | "providerCode" | "session" | "date">): SessionMark {
   return { day: mark.date, session: mark.session, code: registerCodeOf(mark) };
-}
-
-/** Whether a mark is an absence (authorised or not) in the partnership's figures. */
-export function isAbsence(mark: Pick<MarkInput, "happened" | "providerCode" | "session">, rules: CodeRules = {}): boolean {
-  const c = categoryOf(registerCodeOf(mark), rules);
-  return c === "authorisedAbsence" || c === "unauthorisedAbsence";
 }

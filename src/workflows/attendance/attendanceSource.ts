@@ -52,7 +52,8 @@ export function listAttendanceSource(lists: { cases: ListItems; placements: List
           continue;
         }
         const row = parsed.row;
-        if (row.PlacementStatus === "settingUp") continue;
+        // Setting up: not started. Ended with no end date: its last day is unknown, so it is not reported on.
+        if (row.PlacementStatus === "settingUp" || (row.PlacementStatus === "ended" && !row.EndDate)) continue;
         const kase = cases.get(row.CaseRef);
         let pattern: unknown;
         try {

@@ -36,7 +36,12 @@ export function markFromItem(item: ListItem): (RecordedMark & { itemId: string }
   };
 }
 
-/** The list fields of a mark's version. */
+/**
+ * The list fields of a mark's version.
+ *
+ * @example
+ * markToFields(mark, 2, "LNCIP-2026-0042:2026-11-23:AM:1", now) // { Title: "LNCIP-2026-0042:2026-11-23:AM:2", Happened: "Absent", Version: 2, CorrectionOf: "…:1", … }
+ */
 export function markToFields(mark: MarkInput, version: number, correctionOf: string | undefined, recordedAt: Date): Record<string, unknown> {
   return toListFields(attendanceList, {
     MarkKey: markKeyOf(mark.caseRef, mark.date, mark.session, version),
@@ -54,13 +59,23 @@ export function markToFields(mark: MarkInput, version: number, correctionOf: str
   });
 }
 
-/** Every version of the marks of one case on one day (CaseRef and Date are indexed columns). */
+/**
+ * Every version of the marks of one case on one day (CaseRef and Date are indexed columns).
+ *
+ * @example
+ * (await marksOfCaseOnDay(attendance, "LNCIP-2026-0042", "2026-11-23")).map((m) => m.markKey) // ["…:AM:1", "…:PM:1", "…:AM:2"]
+ */
 export async function marksOfCaseOnDay(attendance: ListItems, caseRef: string, date: string): Promise<(RecordedMark & { itemId: string })[]> {
   const items = await attendance.all({ filter: `fields/CaseRef eq '${caseRef}' and fields/Date eq '${date}'` });
   return items.map(markFromItem).filter((m): m is RecordedMark & { itemId: string } => m !== undefined);
 }
 
-/** Every mark (every version) recorded for days from `from` to `to` inclusive. */
+/**
+ * Every mark (every version) recorded for days from `from` to `to` inclusive.
+ *
+ * @example
+ * latestMarks(await marksBetween(attendance, "2026-11-02", "2026-11-27"))
+ */
 export async function marksBetween(attendance: ListItems, from: string, to: string): Promise<RecordedMark[]> {
   const items = await attendance.all({ filter: `fields/Date ge '${from}' and fields/Date le '${to}'`, top: 999 });
   return items.map(markFromItem).filter((m): m is RecordedMark & { itemId: string } => m !== undefined);

@@ -8,6 +8,12 @@ import { marksOfCaseOnDay, markToFields } from "./markItems";
 /** At most this many marks in one request: a provider's day for a full centre is a few hundred. */
 export const MAX_MARKS_PER_REQUEST = 500;
 
+/**
+ * The body of POST /api/attendance/marks: the marks themselves are checked row by row by `markInputSchema`.
+ *
+ * @example
+ * markBatchSchema.parse({ marks: [{ caseRef: "LNCIP-2026-0042", … }] })
+ */
 export const markBatchSchema = z.object({ marks: z.array(z.unknown()).min(1, "send at least one mark").max(MAX_MARKS_PER_REQUEST, `send at most ${MAX_MARKS_PER_REQUEST} marks at once`) }).strict();
 
 export interface MarkProblem {
