@@ -13,6 +13,7 @@ import { coreGroupCardEffects } from "./coreGroupPorts";
 
 /** The bot's Teams channel, when there is one (the Core Group cards are posted and refreshed through it). */
 export type TeamsChannelSource = () => TeamsChannel | undefined;
+import { attendanceHandler } from "../workflows/attendance/attendanceHandler";
 
 /** The lists the app watches for changes (each needs a subscription). */
 export const WATCHED_LISTS = ["Cases", "Placements", "Reviews", "Attendance"] as const;
@@ -92,7 +93,7 @@ export function listChangeHandlers(ports: AppPorts, log: (m: string) => void, te
     ["Cases", cases],
     ["Placements", watchOnly("Placements")],
     ["Reviews", watchOnly("Reviews")],
-    ["Attendance", watchOnly("Attendance")],
+    ["Attendance", attendanceHandler({ attendance: listItems(ports.list("Attendance")), audit: ports.audit, log })],
   ]);
 }
 

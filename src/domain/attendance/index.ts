@@ -3,3 +3,5 @@ export * from "./codes";
 export * from "./statistics";
 export * from "./flags";
 export * from "./suggestedCode";
+export * from "./marks";
+export * from "./dailyRegister";

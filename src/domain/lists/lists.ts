@@ -2,6 +2,7 @@ import { z } from "zod";
 import { caseStatusLabels, caseStatuses } from "../case/caseStatus";
 import { coreGroupOutcomeLabels, coreGroupOutcomes, inclusionForumOutcomeLabels, inclusionForumOutcomes } from "../case/outcomes";
 import { sessionHappenedLabels, sessionHappenedValues } from "../attendance/session";
+import { attendanceCodeSchema } from "../attendance/codes";
 import { attendanceBasisSchema } from "../placement/attendanceBasis";
 import { field } from "../fields/fieldMeta";
 import { fieldLeaves } from "../fields/fieldLeaves";
@@ -108,6 +109,10 @@ export const attendanceRow = z.object({
   RecordedBy: field(text(255), { column: "RecordedBy", columnTitle: "Recorded by" }),
   RecordedAt: field(when(), { column: "RecordedAt", columnTitle: "Recorded at" }),
   CorrectionOf: field(optional(text(50)), { column: "CorrectionOf", columnTitle: "Corrects item" }),
+  /** The provider's own register code for the session, when it gave one (must agree with Happened). */
+  ProviderCode: field(optional(attendanceCodeSchema), { column: "ProviderCode", columnTitle: "Provider's code" }),
+  /** 1 for the first mark of a session, 2 for its first correction, …: the highest counts. */
+  Version: field(optional(z.number().int().min(1).max(1000)), { column: "Version", columnTitle: "Version" }),
 });
 
 export const meetingsRow = z.object({

@@ -10,6 +10,8 @@ export const providerSchema = z.object({
   name: z.string().min(1).max(100),
   /** Registered as an independent school (or a school); unregistered settings have legal limits. */
   registered: z.boolean(),
+  /** Where the partnership chases session marks the provider has not recorded by the register cut-off. */
+  email: z.email().optional(),
 });
 export type Provider = z.infer<typeof providerSchema>;
 

@@ -1,0 +1,149 @@
+import { z } from "zod";
+import { attendanceCodeSchema, attendanceCodes, categoryOf, type AttendanceCode } from "./codes";
+import { sessionHappenedSchema, sessionSchema, type Session, type SessionHappened } from "./session";
+import type { SessionMark } from "./statistics";
+
+const caseRefSchema = z.string().regex(/^[A-Z]{2,10}-\d{4}-\d{4,}$/, "expected a case reference such as LNCIP-2026-0042");
+
+/**
+ * One session mark as partnership or AP staff record it: what happened, not the home school's register code.
+ * Optionally the provider's own register code (providers keep DfE registers too); when given it must agree with
+ * what happened, so "attended" with "I" (illness) is refused rather than guessed at.
+ *
+ * @example
+ * markInputSchema.parse({ caseRef: "LNCIP-2026-0042", date: "2026-11-23", session: "AM", happened: "late", lateMinutes: 12, recordedBy: "ap@riverside.example" })
+ */
+export const markInputSchema = z
+  .object({
+    caseRef: caseRefSchema,
+    date: z.iso.date("expected a date as yyyy-MM-dd"),
+    session: sessionSchema,
+    happened: sessionHappenedSchema,
+    lateMinutes: z.number().int().min(1, "minutes late must be at least 1").max(300, "minutes late must be at most 300").optional(),
+    reasonGiven: z.string().trim().max(255, "the reason given must be at most 255 characters").optional(),
+    providerCode: attendanceCodeSchema.optional(),
+    recordedBy: z.string().trim().min(1, "say who recorded the mark").max(255),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    if (m.happened === "late" && m.lateMinutes === undefined) ctx.addIssue({ code: "custom", path: ["lateMinutes"], message: "a late mark needs the minutes late" });
+    if (m.happened !== "late" && m.lateMinutes !== undefined) ctx.addIssue({ code: "custom", path: ["lateMinutes"], message: "minutes late belong to a late mark only" });
+    if (m.happened !== "absent" && m.reasonGiven) ctx.addIssue({ code: "custom", path: ["reasonGiven"], message: "a reason belongs to an absent mark only" });
+    if (m.providerCode && !codeFits(m.happened, m.providerCode)) {
+      ctx.addIssue({ code: "custom", path: ["providerCode"], message: `code ${m.providerCode} (${attendanceCodes[m.providerCode].meaning}) does not fit "${m.happened}"` });
+    }
+  });
+export type MarkInput = z.infer<typeof markInputSchema>;
+
+/** Which provider codes agree with what happened. */
+function codeFits(happened: SessionHappened, code: AttendanceCode): boolean {
+  const category = categoryOf(code);
+  switch (happened) {
+    case "attended":
+      return category === "present" || category === "attendingElsewhere";
+    case "late":
+      return code === "L" || code === "U";
+    case "absent":
+      // Unable to attend (Q, Y1–Y7) is what happened when a pupil could not come: not a possible session.
+      return category === "authorisedAbsence" || category === "unauthorisedAbsence" || code === "Q" || /^Y[1-7]$/.test(code);
+    case "notAttendingByArrangement":
+      return (category === "notPossible" && code !== "Q" && !/^Y[1-7]$/.test(code)) || code === "C2";
+  }
+}
+
+/** A mark as stored: the input plus its version for the session (1, then 2 for its first correction, …). */
+export interface RecordedMark extends MarkInput {
+  version: number;
+  markKey: string;
+  /** The mark this one corrects (its key), for every version after the first. */
+  correctionOf?: string | undefined;
+  recordedAt: string;
+}
+
+/**
+ * The key of a session mark's version: one per case, day, session and version, so a repeat finds what it wrote.
+ *
+ * @example
+ * markKeyOf("LNCIP-2026-0042", "2026-11-23", "AM", 2) // "LNCIP-2026-0042:2026-11-23:AM:2"
+ */
+export function markKeyOf(caseRef: string, date: string, session: Session, version: number): string {
+  return `${caseRef}:${date}:${session}:${version}`;
+}
+
+/**
+ * Whether a mark says the same as one already recorded (who recorded it aside): a repeat, not a correction.
+ *
+ * @example
+ * sameMark({ ...m, recordedBy: "a" }, { ...m, recordedBy: "b" }) // true
+ */
+export function sameMark(a: MarkInput, b: MarkInput): boolean {
+  return (
+    a.caseRef === b.caseRef &&
+    a.date === b.date &&
+    a.session === b.session &&
+    a.happened === b.happened &&
+    (a.lateMinutes ?? null) === (b.lateMinutes ?? null) &&
+    (a.reasonGiven || null) === (b.reasonGiven || null) &&
+    (a.providerCode ?? null) === (b.providerCode ?? null)
+  );
+}
+
+/**
+ * The mark that counts for each case, day and session: the latest correction (highest version, then latest
+ * recorded). Earlier versions stay in the list as the history; they never count.
+ *
+ * @example
+ * latestMarks([v1, v2]).get("LNCIP-2026-0042:2026-11-23:AM") // v2
+ */
+export function latestMarks<M extends RecordedMark>(marks: readonly M[]): Map<string, M> {
+  const out = new Map<string, M>();
+  for (const m of marks) {
+    const key = sessionKeyOf(m.caseRef, m.date, m.session);
+    const current = out.get(key);
+    if (!current || m.version > current.version || (m.version === current.version && m.recordedAt > current.recordedAt)) out.set(key, m);
+  }
+  return out;
+}
+
+/**
+ * The key of a case's session on a day (no version).
+ *
+ * @example
+ * sessionKeyOf("LNCIP-2026-0042", "2026-11-23", "PM") // "LNCIP-2026-0042:2026-11-23:PM"
+ */
+export function sessionKeyOf(caseRef: string, date: string, session: Session): string {
+  return `${caseRef}:${date}:${session}`;
+}
+
+/**
+ * The register code a mark stands for in the partnership's own figures: the provider's code when given, else
+ * attended → `/` or `\`, late → `L`, absent → `N` (reason not yet turned into a code: it counts as
+ * unauthorised until someone settles it, as DfE's N does), not attending by arrangement → `C2`.
+ *
+ * @example
+ * registerCodeOf({ happened: "absent", providerCode: "I", session: "AM" }) // "I"
+ * registerCodeOf({ happened: "attended", session: "PM" }) // "\\"
+ */
+export function registerCodeOf(mark: Pick<MarkInput, "happened" | "providerCode" | "session">): AttendanceCode {
+  if (mark.providerCode) return mark.providerCode;
+  switch (mark.happened) {
+    case "attended":
+      return mark.session === "AM" ? "/" : "\\";
+    case "late":
+      return "L";
+    case "absent":
+      return "N";
+    case "notAttendingByArrangement":
+      return "C2";
+  }
+}
+
+/**
+ * A recorded mark as a register mark for the statistics.
+ *
+ * @example
+ * asSessionMark({ date: "2026-11-23", session: "AM", happened: "late" }) // { day: "2026-11-23", session: "AM", code: "L" }
+ */
+export function asSessionMark(mark: Pick<MarkInput, "happened" | "providerCode" | "session" | "date">): SessionMark {
+  return { day: mark.date, session: mark.session, code: registerCodeOf(mark) };
+}

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAttendanceSandbox, type AttendanceSandbox } from "../support/attendanceSystem";
+import { startTestSystem, type TestSystem } from "../support/system";
+import { attendanceWeek, seedAttendance } from "../support/attendanceFixture";
+import { recordMarks, type RecordMarksPorts } from "../../src/workflows/attendance/recordMarks";
+import { attendanceHandler } from "../../src/workflows/attendance/attendanceHandler";
+import { auditTrail, effectLedger, tableStore, type AuditTrail } from "../../src/m365/tables";
+import { demoSite } from "../../sandbox/demo/demoTenant";
+
+/** Session marks in: the endpoint's workflow against the sandbox, the SharePoint handler, and the HTTP function in the host. */
+let box: AttendanceSandbox;
+let ports: RecordMarksPorts;
+let audit: AuditTrail;
+const marks = () => box.sites.items(box.sites.siteIdByPath(demoSite.hostname, demoSite.path), "Attendance");
+const good = [
+  { caseRef: "LNCIP-2026-9001", date: "2026-11-23", session: "AM", happened: "attended", recordedBy: "office@lncip.example" },
+  { caseRef: "LNCIP-2026-9001", date: "2026-11-23", session: "PM", happened: "late", lateMinutes: 10, recordedBy: "office@lncip.example" },
+  { caseRef: "LNCIP-2026-9002", date: "2026-11-24", session: "AM", happened: "absent", reasonGiven: "Unwell", providerCode: "I", recordedBy: "office@riverside-ap.example" },
+];
+
+beforeAll(async () => {
+  box = await startAttendanceSandbox();
+  seedAttendance(box.sites, box.mail, { ...attendanceWeek, marks: [] });
+  ports = { attendance: box.lists.attendance, placements: box.lists.placements, ledger: effectLedger(tableStore(box.azurite.connectionString, "MarkEffects")), now: () => new Date("2026-11-24T10:00:00Z") };
+  audit = auditTrail(tableStore(box.azurite.connectionString, "MarkAudit"));
+}, 60_000);
+afterAll(async () => box?.stop());
+
+describe("session marks in", () => {
+  it("records several marks at once, and a repeat of the same request writes nothing", async () => {
+    const first = await recordMarks(ports, { marks: good });
+    expect(first).toEqual({ status: 200, results: [1, 2, 3].map((row, i) => ({ row, outcome: "recorded", markKey: `${good[i]!.caseRef}:${good[i]!.date}:${good[i]!.session}:1` })) });
+    const again = await recordMarks(ports, { marks: good });
+    expect(again.status === 200 && again.results.map((r) => r.outcome)).toEqual(["unchanged", "unchanged", "unchanged"]);
+    expect(marks()).toHaveLength(3);
+    expect(marks().find((m) => m.fields.Title === "LNCIP-2026-9002:2026-11-24:AM:1")!.fields).toMatchObject({ Happened: "Absent", AbsenceReason: "Unwell", ProviderCode: "I", Version: 1 });
+  });
+
+  it("keeps a correction as a new version that names the mark it corrects", async () => {
+    const answer = await recordMarks(ports, { marks: [{ ...good[0], happened: "absent", reasonGiven: "Went home ill", providerCode: "I" }] });
+    expect(answer).toEqual({ status: 200, results: [{ row: 1, outcome: "corrected", markKey: "LNCIP-2026-9001:2026-11-23:AM:2" }] });
+    const versions = marks().filter((m) => String(m.fields.Title).startsWith("LNCIP-2026-9001:2026-11-23:AM"));
+    expect(versions.map((v) => [v.fields.Happened, v.fields.Version, v.fields.CorrectionOf ?? null])).toEqual([["Attended", 1, null], ["Absent", 2, "LNCIP-2026-9001:2026-11-23:AM:1"]]);
+  });
+
+  it("refuses a request with any bad row (422, every problem by row) and writes nothing", async () => {
+    const before = marks().length;
+    const answer = await recordMarks(ports, {
+      marks: [
+        { caseRef: "LNCIP-2026-9002", date: "2026-11-25", session: "AM", happened: "attended", recordedBy: "x@y.example" },
+        { caseRef: "LNCIP-2026-9002", date: "2026-11-25", session: "PM", happened: "late", recordedBy: "x@y.example" },
+        { caseRef: "LNCIP-2026-9002", date: "2026-11-25", session: "AM", happened: "absent", reasonGiven: "Unwell", recordedBy: "x@y.example" },
+        { caseRef: "LNCIP-2026-7777", date: "2026-11-25", session: "AM", happened: "attended", recordedBy: "x@y.example" },
+        { caseRef: "LNCIP-2026-9003", date: "2026-11-23", session: "AM", happened: "attended", recordedBy: "x@y.example" },
+        { caseRef: "LNCIP-2026-9002", date: "2026-11-26", session: "AM", happened: "attended", providerCode: "I", recordedBy: "x@y.example" },
+      ],
+    });
+    expect(answer.status).toBe(422);
+    if (answer.status !== 422) return;
+    expect(answer.problems.map((p) => [p.row, p.field])).toEqual([[2, "lateMinutes"], [3, "session"], [4, "caseRef"], [5, "caseRef"], [6, "providerCode"]]);
+    expect(marks()).toHaveLength(before);
+    expect(await recordMarks(ports, { marks: [] })).toMatchObject({ status: 400 });
+  });
+
+  it("numbers a mark typed into SharePoint as a correction, and records an edit in place in the audit trail", async () => {
+    const siteId = box.sites.siteIdByPath(demoSite.hostname, demoSite.path);
+    const id = box.sites.addItem(siteId, "Attendance", { Title: "typed by hand", CaseRef: "LNCIP-2026-9001", Date: "2026-11-23", Session: "PM", Happened: "Attended", RecordedBy: "teacher@lncip.example", RecordedAt: "2026-11-24T11:00:00Z" }, "teacher@lncip.example");
+    const handler = attendanceHandler({ attendance: box.lists.attendance, audit, log: () => undefined });
+    const typed = (await box.lists.attendance.get(id))!;
+    await handler.changed(undefined, typed);
+    const numbered = (await box.lists.attendance.get(id))!;
+    expect(numbered.fields).toMatchObject({ Title: "LNCIP-2026-9001:2026-11-23:PM:2", Version: 2, CorrectionOf: "LNCIP-2026-9001:2026-11-23:PM:1" });
+    box.sites.patchAsPerson(siteId, "Attendance", id, { Happened: "Absent", AbsenceReason: "Left at lunch" }, "teacher@lncip.example");
+    const edited = (await box.lists.attendance.get(id))!;
+    await handler.changed(handler.snapshot(numbered), edited);
+    const trail = await audit.forCase("LNCIP-2026-9001");
+    expect(trail.map((e) => [e.action, e.from ?? null, e.to])).toEqual(expect.arrayContaining([["correctSessionMark", "late", "attended"], ["editSessionMarkInPlace", "Attended", "Absent"]]));
+  });
+});
+
+describe("the marks endpoint in the Functions host", () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startTestSystem();
+    seedAttendance(system.graph.area("sites"), system.mail, { schools: [], pupils: attendanceWeek.pupils.slice(0, 1), marks: [] }, false);
+  }, 90_000);
+  afterAll(async () => system?.stop());
+
+  it("answers 200 with outcomes, 200 unchanged on repeat, 422 by row, 400 for a body that is not a batch, 401 without the key", async () => {
+    const body = { marks: [good[0]] };
+    const first = await system.post("/api/attendance/marks", body);
+    expect([first.status, await first.json()]).toEqual([200, { results: [{ row: 1, outcome: "recorded", markKey: "LNCIP-2026-9001:2026-11-23:AM:1" }] }]);
+    const again = await system.post("/api/attendance/marks", body);
+    expect(((await again.json()) as { results: { outcome: string }[] }).results[0]!.outcome).toBe("unchanged");
+    const bad = await system.post("/api/attendance/marks", { marks: [{ ...good[0], session: "EVE" }] });
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { problems: { row: number; field: string }[] }).problems).toMatchObject([{ row: 1, field: "session" }]);
+    expect((await system.post("/api/attendance/marks", "not json")).status).toBe(400);
+    expect((await system.post("/api/attendance/marks", body, { "x-functions-key": "wrong" })).status).toBe(401);
+    expect(system.items("Attendance")).toHaveLength(1);
+  });
+});
