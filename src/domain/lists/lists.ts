@@ -148,7 +148,7 @@ export const reviewsList: ListDefinition<typeof reviewsRow> = { name: "Reviews",
 export const attendanceList: ListDefinition<typeof attendanceRow> = { name: "Attendance", displayName: "Attendance", description: "AM and PM session marks from the centre and providers.", row: attendanceRow, titleColumn: "MarkKey" };
 export const meetingsList: ListDefinition<typeof meetingsRow> = { name: "Meetings", displayName: "Meetings", description: "Core Group meetings and Inclusion Forums.", row: meetingsRow, titleColumn: "MeetingKey" };
 
-export const coreGroupPanelList: ListDefinition<typeof coreGroupPanelRow> = { name: "CoreGroupPanel", displayName: "Core Group panel", description: "Core Group members, their deputies per meeting, and the default chair.", row: coreGroupPanelRow, titleColumn: "PanelKey" };
+export const coreGroupPanelList: ListDefinition<typeof coreGroupPanelRow> = { name: "CoreGroupPanel", displayName: "CoreGroupPanel", description: "Core Group members, their deputies per meeting, and the default chair.", row: coreGroupPanelRow, titleColumn: "PanelKey" };
 
 export const listDefinitions = [casesList, schoolsList, decisionsList, placementsList, reviewsList, attendanceList, meetingsList, coreGroupPanelList] as const;
 export type CasesRow = z.output<typeof casesRow>;

@@ -3,6 +3,7 @@ import { caseStatusLabel } from "../../domain/case/caseStatus";
 import { casesList, fromListFields, toListFields, type CasesRow } from "../../domain/lists";
 import type { ListItem, ListItems } from "../../m365/sharepoint/items";
 import { ItemChangedError } from "../../m365/sharepoint/graphErrors";
+import { EffectInProgressError } from "../../m365/tables/effectLedger";
 import type { AppState } from "../../m365/tables/appState";
 import type { ListChangeHandler, Snapshot } from "../listChanges/processListChanges";
 import { randomUUID } from "node:crypto";
@@ -94,7 +95,14 @@ export async function applyCaseCommand(ports: CasesHandlerPorts, itemId: string,
     if (!decision.ok) return { ok: false, code: decision.error.code, message: decision.error.message };
     if (decision.effects.length === 0 && decision.next === state) return { ok: true, state, changed: false };
     if ((await commitTransition(ports, item, parsed.row, decision)) === "conflict") continue;
-    await carryOutStashed(ports, item.id);
+    try {
+      await carryOutStashed(ports, item.id);
+    } catch (e) {
+      // The transition is written; another worker that saw it is carrying out its effects right now (each is done
+      // once by its key), and the upkeep backstop finishes whatever that worker leaves. The command succeeded.
+      if (!(e instanceof EffectInProgressError)) throw e;
+      ports.log(`${state.caseRef}: effects of transition ${decision.next.version} are being carried out by another worker`);
+    }
     return { ok: true, state: decision.next, changed: true };
   }
   return { ok: false, code: "notAllowedNow", message: "The case kept changing while this was being recorded; it will be tried again." };

@@ -9,8 +9,12 @@ import { namedReferral, partnerUrns } from "../../fixtures/referralAnswers";
 const facetType: Record<string, string> = { text: "textColumn", choice: "choiceColumn", dateTime: "dateTimeColumn", number: "numberColumn", boolean: "booleanColumn" };
 
 describe("list definitions", () => {
-  it("define the seven lists the partnership works in", () => {
+  it("define the eight lists the partnership works in", () => {
     expect(listDefinitions.map((l) => l.name)).toEqual(["Cases", "Schools", "Decisions", "Placements", "Reviews", "Attendance", "Meetings", "CoreGroupPanel"]);
+  });
+
+  it("name every list as its title, because Graph finds /lists/{segment} by id or title and the app asks by name", () => {
+    for (const def of listDefinitions) expect(def.displayName, def.name).toBe(def.name);
   });
 
   it("produce columnDefinitions carrying only properties Microsoft's CSDL defines, with internal names SharePoint accepts", () => {
