@@ -50,6 +50,8 @@ export interface DigestRow {
   flagged: boolean;
   /** Sessions off site, today or in the ten school days before, that the provider has still not recorded. */
   notYetRecorded: SessionLine[];
+  /** Older unrecorded sessions of this placement, counted so none is silently dropped. */
+  olderNotYetRecorded: number;
 }
 
 /**
@@ -162,6 +164,7 @@ export function dailyRegister(
         flags,
         flagged: flags.persistent || flags.severe || flags.penaltyNoticeTrigger || flags.fifteenDaysAbsence,
         notYetRecorded: missing.filter((m) => m.date >= windowStart),
+        olderNotYetRecorded: missing.filter((m) => m.date < windowStart).length,
       };
     });
 }

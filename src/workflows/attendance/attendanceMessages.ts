@@ -125,7 +125,9 @@ export function digestMail(school: SchoolsRow, day: string, rows: readonly Diges
         `<table border="1" cellpadding="4"><tr><th>Session</th><th>Expected at</th><th>What happened</th><th>Suggested code</th></tr>${sessionRow(row.am)}${sessionRow(row.pm)}</table>`,
         `<p>Attendance this placement: <b>${pct(row.thisPlacement)}</b> (${row.thisPlacement.possible} possible sessions); this term: <b>${pct(row.thisTerm)}</b>. Unauthorised sessions in the last 10 school weeks: ${row.flags.unauthorisedInTenWeeks}. Days absent this placement: ${row.flags.daysAbsent}.</p>`,
         flags.length ? `<p><b>Flags:</b> ${flags.map(e).join("; ")}</p>` : "",
-        earlier.length ? `<p>Earlier sessions not yet recorded by the provider: ${earlier.map((l) => `${l.date} ${l.session}`).join(", ")}.</p>` : "",
+        earlier.length || row.olderNotYetRecorded
+          ? `<p>Earlier sessions not yet recorded by the provider: ${[...earlier.map((l) => `${l.date} ${l.session}`), ...(row.olderNotYetRecorded ? [`${row.olderNotYetRecorded} more before ${earlier[0]?.date ?? "the last ten school days"}`] : [])].join(", ")}. The partnership is chasing them.</p>`
+          : "",
       ].join("");
     })
     .join("");

@@ -67,6 +67,13 @@ describe("the daily register", () => {
     expect(chase.get("north-works")!.sessions.map((s) => s.caseRef)).toEqual(["LNCIP-2026-9003"]);
   });
 
+  it("never drops an unrecorded session: the last ten school days listed, older ones counted", () => {
+    // 9003 (all off site) recorded nothing after Thu 26 AM: 26 PM, 27 and 30 Nov–18 Dec = 1 + 2 + 30 = 33 sessions.
+    const row = dailyRegister(placements, marks, leics, "2026-12-18").find((r) => r.placement.caseRef === "LNCIP-2026-9003")!;
+    expect(row.notYetRecorded).toHaveLength(22); // 4–18 December: 11 school days
+    expect(row.olderNotYetRecorded).toBe(11);
+  });
+
   it("shows home-school days as the school's own register", () => {
     const row = dailyRegister(placements, marks, leics, "2026-11-27").find((r) => r.placement.caseRef === "LNCIP-2026-9001")!;
     expect([row.am.happened, row.am.suggested.kind]).toEqual(["notExpected", "homeSchoolMark"]);
