@@ -8,6 +8,10 @@ import { rememberWrite, seenScope, type ListChangeHandler } from "../workflows/l
 import type { WatchedList } from "../workflows/listChanges/ensureSubscriptions";
 import { listItems } from "../m365/sharepoint/items";
 import type { ListItem } from "../m365/sharepoint/items";
+import { placementPorts } from "./placementWiring";
+import { placementEffects } from "../workflows/placements/placementEffects";
+import { placementsHandler } from "../workflows/placements/placementsHandler";
+import { reviewsHandler } from "../workflows/reviews/reviewOutcomes";
 
 /** The lists the app watches for changes (each needs a subscription). */
 export const WATCHED_LISTS = ["Cases", "Placements", "Reviews", "Attendance"] as const;
@@ -35,6 +39,7 @@ function caseEffectPorts(ports: AppPorts, log: (m: string) => void): CaseEffectP
     sencoEmail: ports.settings.PARTNERSHIP_SENCO_EMAIL,
     coordinatorEmail: ports.settings.COORDINATOR_EMAIL,
     log,
+    placementWork: placementEffects(placementPorts(ports, log, (caseRef, command) => caseCommands(ports, log)(caseRef, command))),
   };
 }
 
@@ -45,9 +50,10 @@ function casesHandlerPorts(ports: AppPorts, log: (m: string) => void): CasesHand
   return {
     cases: ports.cases,
     state: ports.state,
-    capacity: async () => {
+    capacity: async (caseRef?: string) => {
       const active = { KS3: 0, KS4: 0 };
       for (const p of await placements.all({ filter: "fields/PlacementStatus ne 'Ended'" })) {
+        if (caseRef && p.fields.Title === caseRef) continue; // "not counting this case": its own placement is not a rival
         if (p.fields.KeyStage === "KS3" || p.fields.KeyStage === "KS4") active[p.fields.KeyStage]++;
       }
       return { places: ports.settings.placesPerKeyStage, activePlacements: active };
@@ -84,8 +90,8 @@ export function listChangeHandlers(ports: AppPorts, log: (m: string) => void): M
   const watchOnly = (list: string): ListChangeHandler => ({ list, snapshot: (item) => ({ modified: item.lastModified ?? null }), changed: async () => undefined });
   return new Map<string, ListChangeHandler>([
     ["Cases", cases],
-    ["Placements", watchOnly("Placements")],
-    ["Reviews", watchOnly("Reviews")],
+    ["Placements", placementsHandler(placementPorts(ports, log, caseCommands(ports, log)))],
+    ["Reviews", reviewsHandler(placementPorts(ports, log, caseCommands(ports, log)))],
     ["Attendance", watchOnly("Attendance")],
   ]);
 }
