@@ -1,21 +1,7 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAzurite, type AzuriteProcess } from "../../../sandbox/azurite";
-import { freePort } from "../../../sandbox/processes";
-import { startGraphSandbox, type GraphSandbox } from "../../../sandbox/graph/server";
-import { defaultAreas, type CalendarArea, type MailArea, type SitesArea } from "../../../sandbox/graph/areas";
-import { defaultApp } from "../../../sandbox/graph/auth";
-import { demoSite, seedDemoTenant } from "../../../sandbox/demo/demoTenant";
-import { loadSettings } from "../../../src/settings/settings";
-import { appPorts, type AppPorts } from "../../../src/app/composition";
-import { caseCommands } from "../../../src/app/listChangeWiring";
-import { placementPorts } from "../../../src/app/placementWiring";
-import { casesList, toListFields } from "../../../src/domain/lists";
+import { startSandboxPorts, type SandboxPorts } from "./sandboxPorts";
 import { londonClock, schoolCalendarFor, shippedCalendars, isSchoolDay, halfTerms } from "../../../src/domain/calendar";
 import { reviewSchedule } from "../../../src/domain/reviews";
-import type { CaseCommand } from "../../../src/domain/case";
-import type { PlacementPorts } from "../../../src/workflows/placements/placementPorts";
 import { placementsHandler } from "../../../src/workflows/placements/placementsHandler";
 import { recordReviewOutcome } from "../../../src/workflows/reviews/reviewOutcomes";
 import { syncReviews } from "../../../src/workflows/reviews/reviewSeries";
@@ -23,64 +9,32 @@ import { syncReviews } from "../../../src/workflows/reviews/reviewSeries";
 /**
  * Placements and reviews against the Graph sandbox and Azurite, through the app's own ports and workflows, with
  * the app's clock set by the test (no Functions host: the workflows are called as the list handlers call them).
+ * One KS3 place, so the second KS3 case waits.
  */
-let azurite: AzuriteProcess;
-let graph: GraphSandbox;
-let app: AppPorts;
-let clock = new Date("2026-11-20T10:00:00Z");
-let work: PlacementPorts;
-let apply: (caseRef: string, command: CaseCommand) => ReturnType<ReturnType<typeof caseCommands>>;
-const mailbox = "partnership@lncip.example";
+let s: SandboxPorts;
 const leicestershire = schoolCalendarFor(shippedCalendars.leicestershire!);
-const items = (list: string) => { const sites = graph.area<SitesArea>("sites"); return sites.items(sites.siteIdByPath(demoSite.hostname, demoSite.path), list); };
-const events = () => graph.area<CalendarArea>("calendar").events(mailbox);
+const items = (list: string) => s.items(list);
+const events = () => s.events();
 const eventsOf = (ref: string) => events().filter((e) => e.subject.endsWith(`: ${ref}`));
 const placementOf = (ref: string) => items("Placements").filter((p) => p.fields.Title === ref);
 const caseItem = (ref: string) => items("Cases").find((c) => c.fields.Title === ref)!;
-const inbox = (who: string) => graph.area<MailArea>("mail").inbox(who);
-const at = () => clock.toISOString();
-
-async function readyCase(n: number, extra: { po?: boolean; keyStage?: "KS3" | "KS4"; year?: number } = {}): Promise<string> {
-  const ref = `LNCIP-2026-${String(n).padStart(4, "0")}`;
-  await app.cases.create(
-    toListFields(casesList, {
-      CaseRef: ref, Status: "readyForCoreGroup", WorkflowStatus: "readyForCoreGroup", Named: true, KeyStage: extra.keyStage ?? "KS3",
-      ReceivedAt: "2026-10-01T09:00:00Z", WorkflowVersion: 3, RequestType: "partnershipReferral", ParentalConsent: true, YearGroup: extra.year ?? 9,
-      SendStatus: "ehcp", LookedAfter: false, SchoolUrn: "120345", ReferrerEmail: "s.oconnor@oakfield.example", PreviousIfCase: "LNCIP-2026-0001",
-      ...(extra.po === false ? {} : { PurchaseOrderNumber: `PO-${n}`, FundingSources: ["awpu"] }),
-    } as never),
-  );
-  return ref;
-}
-const decide = (ref: string) => apply(ref, { kind: "recordDecision", outcome: "programmeManagementPartTime", source: "sharepoint", by: "chair@oakfieldacade.example", at: at() });
-const placementItem = async (ref: string) => (await work.placements.all({ filter: `fields/Title eq '${ref}'` })).sort((a, b) => Number(b.id) - Number(a.id))[0]!;
+const inbox = (who: string) => s.inbox(who);
+const readyCase = (n: number, extra: { po?: boolean; keyStage?: "KS3" | "KS4"; year?: number } = {}) => s.readyCase(n, extra);
+const decide = (ref: string) => s.apply(ref, { kind: "recordDecision", outcome: "programmeManagementPartTime", source: "sharepoint", by: "chair@oakfieldacade.example", at: s.app.now().toISOString() });
+const placementItem = async (ref: string) => (await s.work.placements.all({ filter: `fields/Title eq '${ref}'` })).sort((a, b) => Number(b.id) - Number(a.id))[0]!;
 async function coordinatorEdit(ref: string, fields: Record<string, unknown>): Promise<void> {
   const p = await placementItem(ref);
-  await work.placements.update(p.id, fields);
-  await placementsHandler(work).changed(undefined, await placementItem(ref));
+  await s.work.placements.update(p.id, fields);
+  await placementsHandler(s.work).changed(undefined, await placementItem(ref));
 }
 const plan = (start: string, until = "2027-07-21") => reviewSchedule({ schoolCalendar: leicestershire, partnershipCalendar: leicestershire, placementStart: start, until, cadenceSchoolWeeks: 6, localTime: "15:30" });
 const live = (ref: string) => eventsOf(ref).filter((e) => !e.isCancelled).map((e) => e.start.toISOString()).sort();
-const graphWrites = () => graph.requests.filter((r) => r.method !== "GET" && !r.path.includes("/_sandbox")).length;
+const graphWrites = () => s.graph.requests.filter((r) => r.method !== "GET" && !r.path.includes("/_sandbox")).length;
 
 beforeAll(async () => {
-  azurite = await startAzurite({ blob: await freePort(), queue: await freePort(), table: await freePort() });
-  graph = await startGraphSandbox({ port: 0, areas: defaultAreas(), seed: seedDemoTenant });
-  const example = (JSON.parse(readFileSync(join(__dirname, "..", "..", "..", "local.settings.example.json"), "utf8")) as { Values: Record<string, string> }).Values;
-  const settings = loadSettings({
-    ...example, AzureWebJobsStorage: azurite.connectionString, GRAPH_BASE_URL: graph.graphUrl, AZURE_AUTHORITY_HOST: graph.authorityHost,
-    AZURE_TENANT_ID: defaultApp.tenantId, AZURE_CLIENT_ID: defaultApp.clientId, AZURE_CLIENT_SECRET: defaultApp.clientSecret,
-    PLACES_KS3: "1", NOTIFICATION_URL: "http://127.0.0.1:1/api/notifications",
-  });
-  app = { ...appPorts(settings), now: () => clock };
-  const log = () => undefined;
-  apply = caseCommands(app, log);
-  work = placementPorts(app, log, apply);
+  s = await startSandboxPorts({ PLACES_KS3: "1" });
 }, 90_000);
-afterAll(async () => {
-  await graph?.close();
-  await azurite?.stop();
-});
+afterAll(async () => s?.stop());
 
 describe("placements and reviews in Outlook", () => {
   it("sets up a decided case's placement once, with its pattern, basis, PO and the unregistered-provider warning", async () => {
@@ -127,8 +81,8 @@ describe("placements and reviews in Outlook", () => {
     expect(new Set(rows.map((r) => r.fields.EventId)).size).toBe(expected.length);
 
     const before = { events: events().length, rows: items("Reviews").length, mail: inbox("coordinator@lncip.example").length, writes: graphWrites() };
-    await placementsHandler(work).changed(undefined, await placementItem(ref));
-    await syncReviews(work, ref);
+    await placementsHandler(s.work).changed(undefined, await placementItem(ref));
+    await syncReviews(s.work, ref);
     expect({ events: events().length, rows: items("Reviews").length, mail: inbox("coordinator@lncip.example").length, writes: graphWrites() }).toEqual(before);
   });
 
@@ -142,17 +96,17 @@ describe("placements and reviews in Outlook", () => {
     expect(kept).toBe(5); // moved in place (PATCH), not cancelled and recreated
     expect(eventsOf(ref)).toHaveLength(5);
     const writes = graphWrites();
-    await syncReviews(work, ref);
+    await syncReviews(s.work, ref);
     expect(graphWrites()).toBe(writes);
   });
 
   it("leaves the calendar exactly as without faults when Graph answers 429, 503 and 412 along the way", async () => {
     const ref = await readyCase(102, { keyStage: "KS4", year: 10 });
     await decide(ref);
-    graph.faults.add({ route: "/\\/users\\/[^/]+\\/events/", kind: "429", count: 3, retryAfterSeconds: 0 });
-    graph.faults.add({ route: "/\\/users\\/[^/]+\\/events/", kind: "503", count: 3, retryAfterSeconds: 0 });
-    graph.faults.add({ route: "/^POST \\/users\\/[^/]+\\/events/", kind: "412", count: 2 });
-    graph.faults.add({ route: "/^(POST|PATCH) \\/sites\\/.*Reviews/", kind: "412", count: 1 });
+    s.graph.faults.add({ route: "/\\/users\\/[^/]+\\/events/", kind: "429", count: 3, retryAfterSeconds: 0 });
+    s.graph.faults.add({ route: "/\\/users\\/[^/]+\\/events/", kind: "503", count: 3, retryAfterSeconds: 0 });
+    s.graph.faults.add({ route: "/^POST \\/users\\/[^/]+\\/events/", kind: "412", count: 2 });
+    s.graph.faults.add({ route: "/^(POST|PATCH) \\/sites\\/.*Reviews/", kind: "412", count: 1 });
     let tries = 0;
     for (;;) {
       try {
@@ -163,8 +117,8 @@ describe("placements and reviews in Outlook", () => {
         if (tries > 20) throw new Error("never converged");
       }
     }
-    graph.faults.clear();
-    await syncReviews(work, ref);
+    s.graph.faults.clear();
+    await syncReviews(s.work, ref);
     expect(tries).toBeGreaterThan(1);
     expect(live(ref)).toEqual(live("LNCIP-2026-0101"));
     expect(eventsOf(ref)).toHaveLength(plan("2026-12-07").length);
@@ -172,11 +126,11 @@ describe("placements and reviews in Outlook", () => {
   });
 
   it("waits in order when no place is free, and offers the freed place to the earliest waiting case when a review says 'able to return'", async () => {
-    clock = new Date("2026-11-23T10:00:00Z");
+    s.setClock("2026-11-23T10:00:00Z");
     const second = await readyCase(103);
     const third = await readyCase(104);
     expect(await decide(second)).toMatchObject({ ok: true, state: { status: "waitingList" } });
-    clock = new Date("2026-11-24T10:00:00Z");
+    s.setClock("2026-11-24T10:00:00Z");
     expect(await decide(third)).toMatchObject({ ok: true, state: { status: "waitingList" } });
     const coordinator = inbox("coordinator@lncip.example");
     expect(coordinator.some((m) => m.subject === `${second}: on the KS3 waiting list (position 1)`)).toBe(true);
@@ -185,8 +139,8 @@ describe("placements and reviews in Outlook", () => {
 
     const ref = "LNCIP-2026-0101";
     const review1 = items("Reviews").find((r) => r.fields.Title === `${ref}:review:1`)!;
-    await work.reviews.update(review1.id, { ReturnToMainstream: "Yes" });
-    const returnDate = await recordReviewOutcome(work, (await work.reviews.get(review1.id))!);
+    await s.work.reviews.update(review1.id, { ReturnToMainstream: "Yes" });
+    const returnDate = await recordReviewOutcome(s.work, (await s.work.reviews.get(review1.id))!);
     expect(returnDate).toBeDefined();
     expect(caseItem(ref).fields.Status).toBe("Closed");
     expect(placementOf(ref)[0]!.fields).toMatchObject({ PlacementStatus: "Ended", EndDate: returnDate, ExitRoute: "Home school" });
@@ -200,8 +154,8 @@ describe("placements and reviews in Outlook", () => {
     expect(placementOf(second)).toHaveLength(1);
     expect(caseItem(third).fields.Status).toBe("Waiting list");
 
-    const before = { events: events().length, cancelled: events().filter((e) => e.isCancelled).length, placements: items("Placements").length, mail: graph.area<MailArea>("mail").inbox("senco@oakfieldacad.example").length };
-    await recordReviewOutcome(work, (await work.reviews.get(review1.id))!);
+    const before = { events: events().length, cancelled: events().filter((e) => e.isCancelled).length, placements: items("Placements").length, mail: s.inbox("senco@oakfieldacad.example").length };
+    await recordReviewOutcome(s.work, (await s.work.reviews.get(review1.id))!);
     expect({ events: events().length, cancelled: events().filter((e) => e.isCancelled).length, placements: items("Placements").length, mail: inbox("senco@oakfieldacad.example").length }).toEqual(before);
   });
 
