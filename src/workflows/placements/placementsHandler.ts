@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import type { ListChangeHandler } from "../listChanges/processListChanges";
-import { placementRecord, readCase, type PlacementPorts } from "./placementPorts";
+import { mailOnce, placementRecord, readCase, updatePlacement, type PlacementPorts, type PlacementRecord } from "./placementPorts";
+import { escapeHtml } from "../../m365/outlook/mail";
+import { unregisteredProviderWarnings } from "../../domain/placement";
 import { startPlacement } from "./placementSetUp";
 import { syncReviews } from "../reviews/reviewSeries";
 
@@ -30,6 +32,7 @@ export function placementsHandler(ports: PlacementPorts): ListChangeHandler {
       const record = placementRecord(item, ports.log);
       if (!record) return;
       const caseRef = record.row.CaseRef;
+      await checkUnregisteredProvider(ports, record);
       if (record.row.PlacementStatus === "active") {
         const found = await readCase(ports, caseRef);
         if (found?.row.WorkflowStatus !== "placed") {
@@ -43,4 +46,22 @@ export function placementsHandler(ports: PlacementPorts): ListChangeHandler {
       }
     },
   };
+}
+
+/**
+ * A pattern the Coordinator edited may put a pupil with an EHCP or in care at an unregistered provider for more
+ * than 18 hours a week: the placement's warning is kept in step with its pattern, and the Coordinator told once
+ * per new warning.
+ */
+async function checkUnregisteredProvider(ports: PlacementPorts, record: PlacementRecord): Promise<void> {
+  if (!record.pattern || record.row.PlacementStatus === "ended") return;
+  const found = await readCase(ports, record.row.CaseRef);
+  if (!found) return;
+  const warnings = unregisteredProviderWarnings(record.pattern, { ehcp: found.row.SendStatus === "ehcp", lookedAfter: found.row.LookedAfter === true });
+  const warning = warnings.length ? warnings.map((w) => w.message).join(" ") : undefined;
+  if (warning === record.row.UnregisteredProviderWarning) return;
+  await updatePlacement(ports, record, { UnregisteredProviderWarning: warning });
+  if (warning) {
+    await mailOnce(ports, `mail:unregistered:${record.item.id}:${createHash("sha256").update(warning).digest("hex").slice(0, 16)}`, [ports.settings.COORDINATOR_EMAIL], `${record.row.CaseRef}: unregistered provider over 18 hours`, `<p><b>${escapeHtml(record.row.CaseRef)}</b>: ${escapeHtml(warning)}</p>`);
+  }
 }

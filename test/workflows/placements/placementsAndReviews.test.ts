@@ -100,6 +100,18 @@ describe("placements and reviews in Outlook", () => {
     expect(graphWrites()).toBe(writes);
   });
 
+  it("keeps the unregistered-provider warning in step with a pattern the Coordinator edits, without touching the reviews", async () => {
+    const ref = "LNCIP-2026-0101";
+    const pattern = JSON.parse(String(placementOf(ref)[0]!.fields.Pattern)) as Record<string, { location: string; hours: number; provider?: unknown }>;
+    const writes = events().length;
+    await coordinatorEdit(ref, { Pattern: JSON.stringify({ ...pattern, friday: { location: "homeSchool", hours: 6.5 } }) });
+    expect(placementOf(ref)[0]!.fields.UnregisteredProviderWarning ?? null).toBeNull(); // two AP days: 13 hours
+    await coordinatorEdit(ref, { Pattern: JSON.stringify(pattern) });
+    expect(String(placementOf(ref)[0]!.fields.UnregisteredProviderWarning)).toMatch(/19.5 hours/);
+    expect(inbox("coordinator@lncip.example").filter((m) => m.subject === `${ref}: unregistered provider over 18 hours`)).toHaveLength(1);
+    expect(events().length).toBe(writes);
+  });
+
   it("leaves the calendar exactly as without faults when Graph answers 429, 503 and 412 along the way", async () => {
     const ref = await readyCase(102, { keyStage: "KS4", year: 10 });
     await decide(ref);
