@@ -72,4 +72,45 @@ describe("a Programme Management decision recorded in SharePoint", () => {
     await new Promise((r) => setTimeout(r, 2000));
     expect(counts()).toEqual(before);
   }, 120_000);
+
+  it("under Graph faults (429, 503, 412) the started placement's calendar ends up exactly as without them", async () => {
+    const { caseRef: ref } = (await (await system.post("/api/forms/referral", { responseId: "pl-2", submittedAt: "2026-11-23T09:12:00Z", responder: "s.oconnor@oakfield.example", answers: { ...namedReferral, "pupil.upn": upn(2) } })).json()) as { caseRef: string };
+    const caseId = (await system.until(() => find("Cases", ref))).id;
+    await edit("Cases", caseId, { Status: "In triage" });
+    await system.until(() => find("Cases", ref)?.fields.WorkflowVersion === 1);
+    await edit("Cases", caseId, { Status: "Ready for Core Group" });
+    await system.until(() => find("Cases", ref)?.fields.WorkflowVersion === 2);
+    await edit("Cases", caseId, { CoreGroupOutcome: "Programme Management (part-time)", DecidedBy: "chair@oakfieldacade.example", DecidedAt: "2026-11-26T16:05:00Z" });
+    const placement = await system.until(() => find("Placements", ref));
+
+    const requestsBefore = system.graph.requests.length;
+    system.graph.faults.add({ route: "/\\/users\\/[^/]+\\/events/", kind: "429", count: 4, retryAfterSeconds: 0 });
+    system.graph.faults.add({ route: "/\\/users\\/[^/]+\\/events/", kind: "503", count: 4, retryAfterSeconds: 0 });
+    system.graph.faults.add({ route: "/^POST \\/users\\/[^/]+\\/events/", kind: "412", count: 2 });
+    await edit("Placements", placement.id, { StartDate: "2026-11-30", PlacementStatus: "Active" });
+    const today = londonDay(new Date());
+    const expected = reviewSchedule({ schoolCalendar: calendar, partnershipCalendar: calendar, placementStart: "2026-11-30", until: "2027-07-21", cadenceSchoolWeeks: 6, localTime: "15:30" }).filter((r) => r.day > today);
+    // A failed round is picked up again by the next one (the upkeep timer's delta round, run on demand here).
+    await system.until(() => {
+      if (events(ref).length < expected.length || system.items("Reviews").filter((r) => r.fields.CaseRef === ref).length < expected.length) {
+        void fetch(`${system.appUrl}/admin/functions/subscriptionUpkeep`, { method: "POST", headers: { "x-functions-key": "local-master-key" }, body: "{}" });
+        return false;
+      }
+      return true;
+    }, 60_000);
+    const faulted = system.graph.requests.slice(requestsBefore).filter((r) => r.path.includes("/events") && [429, 503, 412].includes(r.status)).map((r) => r.status);
+    expect([...new Set(faulted)].sort()).toEqual([412, 429, 503]); // every kind of fault was met on the way
+    system.graph.faults.clear();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(find("Cases", ref)?.fields.Status).toBe("In placement");
+    expect(events(ref).map((e) => e.start.toISOString()).sort()).toEqual(expected.map((r) => r.start.toISOString()));
+    expect(events(ref).every((e) => !e.isCancelled)).toBe(true);
+    expect(system.items("Reviews").filter((r) => r.fields.CaseRef === ref)).toHaveLength(expected.length);
+  }, 120_000);
+
+  it("runs the daily round on demand, as the host runs its timer", async () => {
+    const res = await fetch(`${system.appUrl}/admin/functions/dailyRound`, { method: "POST", headers: { "x-functions-key": "local-master-key" }, body: "{}" });
+    expect(res.status).toBeLessThan(300);
+    await system.until(() => /Daily round \d{4}-\d{2}-\d{2}: /.test(system.host.output()));
+  });
 });
