@@ -1,7 +1,7 @@
 import type { CoreGroupOutcome } from "../case/outcomes";
 import type { KeyStage } from "../referral/keyStage";
 import type { Day, SchoolCalendar } from "../calendar/schoolCalendar";
-import { addSchoolDays, isSchoolDay } from "../calendar/schoolDays";
+import { addSchoolDays } from "../calendar/schoolDays";
 import { placeCharge } from "../charges/placeCharge";
 import type { AttendanceBasis } from "./attendanceBasis";
 import { daysOffSite, standardPattern, unregisteredProviderWarnings, type Provider, type WeeklyPattern } from "./weeklyPattern";
@@ -60,7 +60,7 @@ export function newPlacement(
     keyStage: c.keyStage,
     schoolUrn: c.schoolUrn,
     pattern,
-    startDate: isSchoolDay(calendar, startDate) ? startDate : options.today,
+    startDate,
     attendanceBasis: options.basis,
     purchaseOrderNumber: c.purchaseOrderNumber,
     unregisteredProviderWarning: warnings.length ? warnings.map((w) => w.message).join(" ") : undefined,
