@@ -39,6 +39,22 @@ param coreGroupAgendaSize int = 6
 @description('Teams user id of the default Core Group chair, for meetings whose Meetings row names none (optional: else the CoreGroupPanel list says)')
 param coreGroupChair string = ''
 param reviewCadenceSchoolWeeks int = 6
+@description('Placements: school days between setting one up and its start')
+param placementStartSchoolDays int = 5
+@description('How home schools register placement sessions unless a case says otherwise: B, K or D')
+@allowed(['B', 'K', 'D'])
+param defaultAttendanceBasis string = 'B'
+@description('The alternative provision new placements book AP days with, and whether it is a registered school')
+param apProviderName string = 'Partnership alternative provision'
+param apProviderRegistered bool = false
+@description('A missing purchase order is chased every this many school days')
+param poReminderSchoolDays int = 3
+@description('The Coordinator is reminded of a referral undecided this many days after it arrived')
+param decisionPendingDays int = 28
+@description('Inclusion Forum members who get each agenda: email addresses separated by commas')
+param inclusionForumMembers string = ''
+@description('School days before a Forum that its agenda goes out')
+param ifAgendaSchoolDaysBefore int = 3
 param reviewLocalTime string = '15:30'
 param attendanceAlertTime string = '10:00'
 param attendanceDigestTime string = '16:30'
@@ -261,6 +277,14 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     CORE_GROUP_AGENDA_SIZE: string(coreGroupAgendaSize)
     CORE_GROUP_CHAIR: coreGroupChair
     REVIEW_CADENCE_SCHOOL_WEEKS: string(reviewCadenceSchoolWeeks)
+    PLACEMENT_START_SCHOOL_DAYS: string(placementStartSchoolDays)
+    DEFAULT_ATTENDANCE_BASIS: defaultAttendanceBasis
+    AP_PROVIDER_NAME: apProviderName
+    AP_PROVIDER_REGISTERED: string(apProviderRegistered)
+    PO_REMINDER_SCHOOL_DAYS: string(poReminderSchoolDays)
+    DECISION_PENDING_DAYS: string(decisionPendingDays)
+    INCLUSION_FORUM_MEMBERS: inclusionForumMembers
+    IF_AGENDA_SCHOOL_DAYS_BEFORE: string(ifAgendaSchoolDaysBefore)
     REVIEW_LOCAL_TIME: reviewLocalTime
     ATTENDANCE_ALERT_TIME: attendanceAlertTime
     ATTENDANCE_DIGEST_TIME: attendanceDigestTime

@@ -1,5 +1,6 @@
-import { listDefinitions, toColumnDefinitions, toListFields, schoolsList } from "../../src/domain/lists";
+import { listDefinitions, toColumnDefinitions, toListFields, schoolsList, meetingsList } from "../../src/domain/lists";
 import { coreGroupPanelList, type CoreGroupPanelRow } from "../../src/domain/lists";
+import { addDays, isSchoolDay, isoWeekday, schoolCalendarFor, shippedCalendars } from "../../src/domain/calendar";
 import { fieldLeaves } from "../../src/domain/fields/fieldLeaves";
 import type { GraphArea, SandboxContext } from "../graph/routing";
 import type { MailArea } from "../graph/areas/mail";
@@ -47,6 +48,24 @@ export const demoCoreGroupPanel: CoreGroupPanelRow[] = [
 ];
 
 /**
+ * The demo meetings: a Core Group every other Thursday at 16:00 (from 3 December 2026) and an Inclusion Forum on
+ * the second Wednesday of each month at 09:30, on school days only, to the end of the 2026/27 term dates.
+ */
+export function demoMeetings(): { MeetingKey: string; Kind: "coreGroup" | "inclusionForum"; Date: string; StartTime: string; AgendaSize: number }[] {
+  const calendar = schoolCalendarFor(shippedCalendars.leicestershire!);
+  const open = (d: string) => { try { return isSchoolDay(calendar, d); } catch { return false; } };
+  const meetings: ReturnType<typeof demoMeetings> = [];
+  for (let d = "2026-12-03"; d <= "2027-07-16"; d = addDays(d, 14)) if (open(d)) meetings.push({ MeetingKey: `CG-${d}`, Kind: "coreGroup", Date: d, StartTime: "16:00", AgendaSize: 6 });
+  for (let month = 0; month < 8; month++) {
+    const first = new Date(Date.UTC(2026, 11 + month, 1)).toISOString().slice(0, 10);
+    const firstWednesday = addDays(first, (3 - isoWeekday(first) + 7) % 7);
+    const d = addDays(firstWednesday, 7);
+    if (open(d)) meetings.push({ MeetingKey: `IF-${d}`, Kind: "inclusionForum", Date: d, StartTime: "09:30", AgendaSize: 10 });
+  }
+  return meetings;
+}
+
+/**
  * Seeds the sandbox with the demo tenant: the partnership site with every list from the domain's list
  * definitions (so the sandbox and the app can never disagree about columns), the schools, and mailboxes.
  */
@@ -60,6 +79,7 @@ export function seedDemoTenant(ctx: SandboxContext, areas: readonly GraphArea[])
   }
   for (const school of demoSchools) sites.addItem(siteId, "Schools", toListFields(schoolsList, school), "seed", ctx.now());
   for (const entry of demoCoreGroupPanel) sites.addItem(siteId, "CoreGroupPanel", toListFields(coreGroupPanelList, entry), "seed", ctx.now());
+  for (const meeting of demoMeetings()) sites.addItem(siteId, "Meetings", toListFields(meetingsList, meeting), "seed", ctx.now());
   if (!mail) return;
   mail.addMailbox(demoStaff.partnership, "Lakeside North Inclusion Partnership");
   mail.addMailbox(demoStaff.senco, "Partnership SENCO");

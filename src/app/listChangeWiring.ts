@@ -10,10 +10,14 @@ import { listItems } from "../m365/sharepoint/items";
 import type { ListItem } from "../m365/sharepoint/items";
 import type { TeamsChannel } from "../teams/teamsChannel";
 import { coreGroupCardEffects } from "./coreGroupPorts";
+import { attendanceHandler } from "../workflows/attendance/attendanceHandler";
+import { placementPorts } from "./placementWiring";
+import { placementEffects } from "../workflows/placements/placementEffects";
+import { placementsHandler } from "../workflows/placements/placementsHandler";
+import { reviewsHandler } from "../workflows/reviews/reviewOutcomes";
 
 /** The bot's Teams channel, when there is one (the Core Group cards are posted and refreshed through it). */
 export type TeamsChannelSource = () => TeamsChannel | undefined;
-import { attendanceHandler } from "../workflows/attendance/attendanceHandler";
 
 /** The lists the app watches for changes (each needs a subscription). */
 export const WATCHED_LISTS = ["Cases", "Placements", "Reviews", "Attendance"] as const;
@@ -42,6 +46,7 @@ function caseEffectPorts(ports: AppPorts, log: (m: string) => void, teams?: Team
     coordinatorEmail: ports.settings.COORDINATOR_EMAIL,
     log,
     coreGroupCards: coreGroupCardEffects(ports, teams, (caseRef, command) => caseCommands(ports, log, teams)(caseRef, command), log),
+    placementWork: placementEffects(placementPorts(ports, log, (caseRef, command) => caseCommands(ports, log, teams)(caseRef, command))),
   };
 }
 
@@ -52,9 +57,10 @@ function casesHandlerPorts(ports: AppPorts, log: (m: string) => void, teams?: Te
   return {
     cases: ports.cases,
     state: ports.state,
-    capacity: async () => {
+    capacity: async (caseRef?: string) => {
       const active = { KS3: 0, KS4: 0 };
       for (const p of await placements.all({ filter: "fields/PlacementStatus ne 'Ended'" })) {
+        if (caseRef && p.fields.Title === caseRef) continue; // "not counting this case": its own placement is not a rival
         if (p.fields.KeyStage === "KS3" || p.fields.KeyStage === "KS4") active[p.fields.KeyStage]++;
       }
       return { places: ports.settings.placesPerKeyStage, activePlacements: active };
@@ -88,11 +94,10 @@ export function caseCommands(ports: AppPorts, log: (m: string) => void, teams?: 
  */
 export function listChangeHandlers(ports: AppPorts, log: (m: string) => void, teams?: TeamsChannelSource): Map<string, ListChangeHandler> {
   const cases = casesHandler(casesHandlerPorts(ports, log, teams));
-  const watchOnly = (list: string): ListChangeHandler => ({ list, snapshot: (item) => ({ modified: item.lastModified ?? null }), changed: async () => undefined });
   return new Map<string, ListChangeHandler>([
     ["Cases", cases],
-    ["Placements", watchOnly("Placements")],
-    ["Reviews", watchOnly("Reviews")],
+    ["Placements", placementsHandler(placementPorts(ports, log, caseCommands(ports, log, teams)))],
+    ["Reviews", reviewsHandler(placementPorts(ports, log, caseCommands(ports, log, teams)))],
     ["Attendance", attendanceHandler({ attendance: listItems(ports.list("Attendance")), audit: ports.audit, log })],
   ]);
 }

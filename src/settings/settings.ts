@@ -102,6 +102,26 @@ export const settingsSchema = z.object({
   REVIEW_LOCAL_TIME: localTime("the local time reviews start").default("15:30"),
   ATTENDANCE_ALERT_TIME: localTime("the time of the morning absence alert").default("10:00"),
   ATTENDANCE_DIGEST_TIME: localTime("the time of the end-of-day attendance digest").default("16:30"),
+
+  /** Placements: a new placement starts this many school days after it is set up (the Coordinator can move it). */
+  PLACEMENT_START_SCHOOL_DAYS: wholeNumber("the school days between setting up a placement and its start", 0, 60).default(5),
+  /** How the home school registers a placement's sessions unless a case says otherwise (B, K or D). */
+  DEFAULT_ATTENDANCE_BASIS: z.enum(["B", "K", "D"], { error: "expected the default attendance basis: B, K or D" }).default("B"),
+  /** The alternative provision a new placement's AP days are booked with, and whether it is a registered school. */
+  AP_PROVIDER_NAME: text("the name of the alternative provision new placements use").default("Partnership alternative provision"),
+  AP_PROVIDER_REGISTERED: z.enum(["true", "false"], { error: "expected true or false: is the AP provider a registered school?" }).default("false"),
+  /** A missing purchase order is chased every this many school days. */
+  PO_REMINDER_SCHOOL_DAYS: wholeNumber("the school days between purchase order reminders", 1, 30).default(3),
+  /** The Coordinator is reminded of a referral still undecided this many days after it was received. */
+  DECISION_PENDING_DAYS: wholeNumber("the days a referral may wait for its decision before a reminder", 1, 365).default(28),
+  /** Inclusion Forum members who receive each Forum's agenda: email addresses separated by commas or semicolons. */
+  INCLUSION_FORUM_MEMBERS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(/[,;\s]+/).map((x) => x.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.email("expected the Inclusion Forum members' email addresses, separated by commas"))),
+  /** The Inclusion Forum's agenda goes out this many school days before the Forum. */
+  IF_AGENDA_SCHOOL_DAYS_BEFORE: wholeNumber("the school days before an Inclusion Forum its agenda is sent", 1, 20).default(3),
 });
 
 export type SettingsInput = z.input<typeof settingsSchema>;

@@ -1,3 +1,4 @@
+import { listItems } from "../../src/m365/sharepoint/items";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -94,6 +95,9 @@ beforeAll(async () => {
   );
   teams = fakeTeamsChannel();
   handlers = cardActionHandlers(ports, teams, log);
+  // This file's meetings only: the demo tenant's own calendar of meetings would share their dates and keys.
+  const meetings = listItems(ports.list("Meetings"));
+  for (const m of await meetings.all()) await meetings.delete(m.id);
   for (const m of [
     { MeetingKey: "CG-2026-11-26", Kind: "coreGroup", Date: "2026-11-26", StartTime: "16:00", AgendaSize: 6 },
     { MeetingKey: "CG-2026-12-03", Kind: "coreGroup", Date: "2026-12-03", StartTime: "16:00", AgendaSize: 6 },

@@ -124,7 +124,7 @@ export function decide(state: CaseState, command: CaseCommand, context: CaseCont
       if (!state.previousInclusionForumCase && !state.inclusionForumOverride) {
         return refuse("inclusionForumFirst", `${state.caseRef} has not been to the Inclusion Forum. It can go to Core Group once it has, or if the Director records an override with a reason.`);
       }
-      return t.to("readyForCoreGroup", [t.effect({ kind: "postCoreGroupCard" })]);
+      return t.to("readyForCoreGroup", [t.effect({ kind: "assignCoreGroupMeeting" }), t.effect({ kind: "postCoreGroupCard" })]);
 
     case "recordDecision": {
       const decided = { decision: { outcome: command.outcome, decidedBy: command.by, decidedAt: command.at, source: command.source } };
@@ -174,7 +174,7 @@ export function decide(state: CaseState, command: CaseCommand, context: CaseCont
         state.kind === "partnershipReferral" ? "readyForCoreGroup" : "awaitingInclusionForum",
         [
           ...(state.status === "placed" ? [t.effect({ kind: "cancelReviews", reason: "case reopened" })] : []),
-          ...(state.kind === "partnershipReferral" ? [t.effect({ kind: "postCoreGroupCard" })] : []),
+          ...(state.kind === "partnershipReferral" ? [t.effect({ kind: "assignCoreGroupMeeting" }), t.effect({ kind: "postCoreGroupCard" })] : []),
         ],
         { decision: undefined, waitingSince: undefined },
       );

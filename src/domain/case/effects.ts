@@ -10,6 +10,7 @@ import type { KeyStage } from "../referral/keyStage";
 export type CaseEffect = { key: string } & (
   | { kind: "notifyPartnershipSenco"; about: "newCase" | "linkedSubmission" | "overrideRecorded" }
   | { kind: "postCoreGroupCard" }
+  | { kind: "assignCoreGroupMeeting" }
   | { kind: "updateCoreGroupCard" }
   | { kind: "writeDecision"; outcome: CoreGroupOutcome; decidedBy: string; decidedAt: string; source: "teams" | "sharepoint" }
   | { kind: "requestPurchaseOrder" }

@@ -81,6 +81,18 @@ export const placementsRow = z.object({
   PurchaseOrderNumber: field(text(50), { column: "PurchaseOrderNumber", columnTitle: "PO number" }),
   PlacementStatus: field(z.enum(["settingUp", "active", "ended"]), { column: "PlacementStatus", columnTitle: "Status", labels: { settingUp: "Setting up", active: "Active", ended: "Ended" }, indexed: true }),
   UnregisteredProviderWarning: field(optional(text(1000)), { column: "UnregisteredProviderWarning", columnTitle: "Unregistered provider warning" }),
+  /** The pupil's home school (URN): whose calendar the reviews follow, who is told and charged. */
+  SchoolUrn: field(optional(z.string().regex(/^\d{6}$/)), { column: "SchoolUrn", columnTitle: "Home school URN", indexed: true }),
+  /** What the placement has cost so far (pence, pro rata), as of ChargeUpdatedOn; kept up to date by the daily timer. */
+  ChargeToDatePence: field(optional(z.number().int().min(0)), { column: "ChargeToDatePence", columnTitle: "Charge to date (pence)" }),
+  ChargeUpdatedOn: field(optional(day()), { column: "ChargeUpdatedOn", columnTitle: "Charge as of" }),
+  /** The home school's last visit to the pupil (schools visit at least termly); a coordinator records it. */
+  LastSchoolVisit: field(optional(day()), { column: "LastSchoolVisit", columnTitle: "Last school visit" }),
+  ExitRoute: field(optional(z.enum(["homeSchool", "anotherSchool", "specialistPlacement", "post16"])), {
+    column: "ExitRoute",
+    columnTitle: "Exit route",
+    labels: { homeSchool: "Home school", anotherSchool: "Another school", specialistPlacement: "Specialist placement", post16: "Post-16" },
+  }),
 });
 
 export const reviewsRow = z.object({
@@ -96,6 +108,11 @@ export const reviewsRow = z.object({
     labels: { yes: "Yes", partly: "Partly", notYet: "Not yet" },
   }),
   NextSteps: field(optional(text(4000)), { column: "NextSteps", columnTitle: "Next steps", personal: "freeText" }),
+  /** Scheduled (the default) or cancelled (placement ended or rescheduled); its event is cancelled with it. */
+  ReviewStatus: field(optional(z.enum(["scheduled", "cancelled"])), { column: "ReviewStatus", columnTitle: "Review status", labels: { scheduled: "Scheduled", cancelled: "Cancelled" } }),
+  StartsAt: field(optional(when()), { column: "StartsAt", columnTitle: "Starts at" }),
+  /** Times this review number was re-created after a cancellation: part of its event's transactionId. */
+  Revision: field(optional(z.number().int().min(0)), { column: "Revision", columnTitle: "Revision" }),
 });
 
 export const attendanceRow = z.object({
@@ -153,5 +170,7 @@ export const coreGroupPanelList: ListDefinition<typeof coreGroupPanelRow> = { na
 export const listDefinitions = [casesList, schoolsList, decisionsList, placementsList, reviewsList, attendanceList, meetingsList, coreGroupPanelList] as const;
 export type CasesRow = z.output<typeof casesRow>;
 export type SchoolsRow = z.output<typeof schoolsRow>;
+export type PlacementsRow = z.output<typeof placementsRow>;
+export type ReviewsRow = z.output<typeof reviewsRow>;
 export type MeetingsRow = z.output<typeof meetingsRow>;
 export type CoreGroupPanelRow = z.output<typeof coreGroupPanelRow>;

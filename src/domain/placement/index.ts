@@ -1,2 +1,3 @@
 export * from "./attendanceBasis";
 export * from "./weeklyPattern";
+export * from "./placementSetUp";

@@ -1,1 +1,2 @@
 export * from "./reviewSchedule";
+export * from "./reviewChanges";

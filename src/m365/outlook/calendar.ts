@@ -31,6 +31,8 @@ export interface OutlookCalendar {
   move(eventId: string, start: Date, end: Date): Promise<void>;
   /** Cancels with a message to the attendees; an event already gone is not an error. */
   cancel(eventId: string, comment: string): Promise<void>;
+  /** Adds required attendees to an event (each invited once: those already on it are left as they are). */
+  addAttendees(eventId: string, required: readonly string[]): Promise<void>;
 }
 
 export function outlookCalendar(graph: Client, mailbox: string): OutlookCalendar {
@@ -62,6 +64,15 @@ export function outlookCalendar(graph: Client, mailbox: string): OutlookCalendar
       } catch (e) {
         if (graphStatus(e) !== 404) throw e;
       }
+    },
+    async addAttendees(eventId, required) {
+      const path = `${base}/events/${encodeURIComponent(eventId)}`;
+      const event = (await graph.api(path).select("attendees").get()) as { attendees?: { type: string; emailAddress: { address: string; name?: string } }[] };
+      const current = event.attendees ?? [];
+      const known = new Set(current.map((a) => a.emailAddress.address.toLowerCase()));
+      const added = [...new Set(required.map((a) => a.toLowerCase()))].filter((a) => !known.has(a));
+      if (!added.length) return;
+      await graph.api(path).patch({ attendees: [...current, ...added.map((address) => ({ type: "required", emailAddress: { address } }))] });
     },
   };
 }

@@ -21,6 +21,8 @@ export interface CaseEffectPorts {
   log(message: string): void;
   /** The Core Group card workflows (the Teams bot); without them their effects stay pending, as before. */
   coreGroupCards?: CoreGroupCardEffects | undefined;
+  /** Placements, reviews and meetings (issue 6); without it their effects are kept as pending. */
+  placementWork?: PlacementEffects;
 }
 
 /** Posting and refreshing a case's Core Group card (see src/workflows/coreGroup). */
@@ -29,6 +31,16 @@ export interface CoreGroupCardEffects {
   post(caseRef: string, postingKey: string): Promise<void>;
   /** Re-renders the posted card for everyone from the case as it is now. */
   refresh(caseRef: string): Promise<void>;
+}
+
+/** How the placement effects are carried out (see `placementEffects` in src/workflows/placements). */
+export interface PlacementEffects {
+  createPlacement(caseRef: string, outcome: Extract<CaseEffect, { kind: "createPlacement" }>["outcome"], key: string): Promise<unknown>;
+  tellWaitingPosition(caseRef: string, keyStage: Extract<CaseEffect, { kind: "tellCoordinatorWaitingPosition" }>["keyStage"], key: string): Promise<unknown>;
+  scheduleReviews(caseRef: string): Promise<unknown>;
+  cancelReviews(caseRef: string, reason: string): Promise<unknown>;
+  offerPlaceToNextWaitingCase(keyStage: Extract<CaseEffect, { kind: "offerPlaceToNextWaitingCase" }>["keyStage"]): Promise<unknown>;
+  assignCoreGroupMeeting(caseRef: string): Promise<unknown>;
 }
 
 /** Effects another part of the app carries out (the Teams bot, placements and reviews), kept until it does. */
@@ -76,6 +88,10 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
         await mail(effect.key, [school?.FinanceEmail, referrer], `${row.CaseRef}: purchase order needed`, `<p>The Core Group has decided on Programme Management for case <b>${escapeHtml(row.CaseRef)}</b>. A placement can start only once the partnership has a purchase order number and the funding it covers. Please add them to the case or reply to this email.</p>`);
         break;
       case "tellCoordinatorWaitingPosition":
+        if (ports.placementWork) {
+          await ports.placementWork.tellWaitingPosition(row.CaseRef, effect.keyStage, effect.key);
+          break;
+        }
         await mail(effect.key, [ports.coordinatorEmail], `${row.CaseRef}: on the ${effect.keyStage} waiting list`, `<p>Every ${escapeHtml(effect.keyStage)} place is taken: <b>${escapeHtml(row.CaseRef)}</b> has joined the waiting list.</p>`);
         break;
       case "writeDecision":
@@ -95,9 +111,24 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
         await ports.state.put(PENDING_EFFECTS_SCOPE, effect.key, { caseRef: row.CaseRef, effect });
         ports.log(`${row.CaseRef}: ${effect.kind} recorded for the part of the app that carries it out`);
         break;
-      default:
+      case "createPlacement":
+      case "scheduleReviews":
+      case "cancelReviews":
+      case "offerPlaceToNextWaitingCase":
+      case "addToWaitingList":
+      case "assignCoreGroupMeeting":
+        if (ports.placementWork) {
+          await carryOutPlacementEffect(ports.placementWork, effect, row.CaseRef);
+          break;
+        }
         await ports.state.put(PENDING_EFFECTS_SCOPE, effect.key, { caseRef: row.CaseRef, effect });
         ports.log(`${row.CaseRef}: ${effect.kind} recorded for the part of the app that carries it out`);
+        break;
+      default: {
+        // Every effect the state machine can ask for is handled above: a new one fails to compile here.
+        const unhandled: never = effect;
+        throw new Error(`No one carries out the effect ${JSON.stringify(unhandled)}`);
+      }
     }
   }
 }
@@ -108,4 +139,27 @@ export async function tellCoordinatorRefused(ports: CaseEffectPorts, row: Effect
     await ports.mailer.send({ to: [ports.coordinatorEmail], subject: `${row.CaseRef}: your change was not applied`, html: `<p>${escapeHtml(message)}</p><p>The case has been put back as it was.</p>` });
     return true;
   });
+}
+
+/** Placement, review and meeting effects: each idempotent in itself (ledger keys, transactionIds, capacity). */
+async function carryOutPlacementEffect(work: PlacementEffects, effect: CaseEffect, caseRef: string): Promise<void> {
+  switch (effect.kind) {
+    case "createPlacement":
+      await work.createPlacement(caseRef, effect.outcome, effect.key);
+      break;
+    case "scheduleReviews":
+      await work.scheduleReviews(caseRef);
+      break;
+    case "cancelReviews":
+      await work.cancelReviews(caseRef, effect.reason);
+      break;
+    case "offerPlaceToNextWaitingCase":
+      await work.offerPlaceToNextWaitingCase(effect.keyStage);
+      break;
+    case "assignCoreGroupMeeting":
+      await work.assignCoreGroupMeeting(caseRef);
+      break;
+    default:
+      break; // addToWaitingList: the case's WaitingSince, written with its status, is its place in the queue
+  }
 }

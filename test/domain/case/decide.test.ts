@@ -111,7 +111,7 @@ describe("guards", () => {
     expect(overridden.next.inclusionForumOverride).toEqual({ by, reason: "Imminent exclusion", at });
     const ready = ok(decide(overridden.next, cmd({ kind: "markReadyForCoreGroup" }), room));
     expect(ready.next.status).toBe("readyForCoreGroup");
-    expect(kinds(ready)).toEqual(["postCoreGroupCard", "audit"]);
+    expect(kinds(ready)).toEqual(["assignCoreGroupMeeting", "postCoreGroupCard", "audit"]);
   });
 
   it("no placement starts without a PO", () => {

@@ -1,0 +1,132 @@
+import { londonDay, londonTime } from "../../domain/calendar";
+import { agendaDue, needsMeeting, nextMeetingWithRoom, type MeetingKind, type MeetingSlot } from "../../domain/meetings";
+import { caseStatusLabels } from "../../domain/case/caseStatus";
+import { fromListFields, meetingsList, type MeetingsRow } from "../../domain/lists";
+import type { ListItem } from "../../m365/sharepoint/items";
+import { escapeHtml } from "../../m365/outlook/mail";
+import { mailOnce, partnershipCalendar, readCase, type PlacementPorts } from "../placements/placementPorts";
+
+const MEETING_MINUTES = 120;
+const kindLabel: Record<MeetingKind, string> = { coreGroup: "Core Group", inclusionForum: "Inclusion Forum" };
+/** The case status whose cases go on each kind of meeting's agenda. */
+const statusFor: Record<MeetingKind, string> = { coreGroup: caseStatusLabels.readyForCoreGroup, inclusionForum: caseStatusLabels.awaitingInclusionForum };
+
+/** The Meetings list, typed. */
+export async function meetingsOf(ports: Pick<PlacementPorts, "meetings">): Promise<{ item: ListItem; row: MeetingsRow; slot: MeetingSlot }[]> {
+  const out: { item: ListItem; row: MeetingsRow; slot: MeetingSlot }[] = [];
+  for (const item of await ports.meetings.all()) {
+    const parsed = fromListFields(meetingsList, item.fields);
+    if (parsed.ok) out.push({ item, row: parsed.row, slot: { key: parsed.row.MeetingKey, kind: parsed.row.Kind, date: parsed.row.Date, startTime: parsed.row.StartTime, agendaSize: parsed.row.AgendaSize } });
+  }
+  return out;
+}
+
+/** Cases on the agenda of each meeting of a kind (by the case's MeetingId), among the cases waiting for one. */
+async function agendaCases(ports: PlacementPorts, kind: MeetingKind): Promise<{ caseRef: string; meetingId?: string; itemId: string }[]> {
+  const items = await ports.cases.all({ filter: `fields/Status eq '${statusFor[kind]}'` });
+  return items.map((i) => ({ caseRef: String(i.fields.Title), itemId: i.id, ...(typeof i.fields.MeetingId === "string" && i.fields.MeetingId ? { meetingId: i.fields.MeetingId } : {}) }));
+}
+
+/**
+ * The meeting's Teams event on the partnership mailbox's calendar, created once (transactionId from the meeting's
+ * key) and linked from its Meetings row.
+ */
+async function meetingEvent(ports: PlacementPorts, m: { item: ListItem; row: MeetingsRow }): Promise<string> {
+  if (m.row.EventId) return m.row.EventId;
+  const start = londonTime(m.row.Date, m.row.StartTime);
+  const event = await ports.calendar.create({
+    subject: `${kindLabel[m.row.Kind]}: ${m.row.Date}`,
+    html: `<p>${escapeHtml(kindLabel[m.row.Kind])} of ${escapeHtml(ports.settings.PARTNERSHIP_NAME)}. The agenda (case references and schools) comes separately.</p>`,
+    start,
+    end: new Date(start.getTime() + MEETING_MINUTES * 60_000),
+    required: [],
+    optional: [ports.settings.COORDINATOR_EMAIL],
+    transactionId: `${ports.settings.PARTNERSHIP_CODE}-meeting-${m.row.MeetingKey}`,
+  });
+  await ports.meetings.update(m.item.id, { EventId: event.id });
+  return event.id;
+}
+
+/**
+ * Puts a case on the next meeting of its kind with room (CORE_GROUP_AGENDA_SIZE, and the meeting's own agenda
+ * size), writes the meeting's key to the case's MeetingId, and invites the presenting school (the referrer and
+ * the school's SENCO) to the meeting's Teams event. A case whose meeting has passed without a decision rolls to
+ * the next one with room. Idempotent: a case on a meeting still to come stays there; invitations are not repeated.
+ *
+ * @example
+ * await assignMeeting(ports, "LNCIP-2026-0042", "coreGroup") // "CG-2026-12-03"
+ */
+export async function assignMeeting(ports: PlacementPorts, caseRef: string, kind: MeetingKind = "coreGroup"): Promise<string | undefined> {
+  const found = await readCase(ports, caseRef);
+  if (!found) return undefined;
+  const meetings = await meetingsOf(ports);
+  const today = londonDay(ports.now());
+  const current = typeof found.row.MeetingId === "string" ? found.row.MeetingId : undefined;
+  let key = current;
+  if (needsMeeting(meetings.filter((m) => m.slot.kind === kind).map((m) => m.slot), current, today)) {
+    const assigned = new Map<string, number>();
+    for (const c of await agendaCases(ports, kind)) if (c.meetingId && c.caseRef !== caseRef) assigned.set(c.meetingId, (assigned.get(c.meetingId) ?? 0) + 1);
+    const next = nextMeetingWithRoom(meetings.map((m) => m.slot), assigned, kind, today, ports.settings.CORE_GROUP_AGENDA_SIZE);
+    if (!next) {
+      await mailOnce(ports, `mail:noMeeting:${kind}:${caseRef}:${today}`, [ports.settings.COORDINATOR_EMAIL], `${caseRef}: no ${kindLabel[kind]} meeting with room`, `<p>Every ${escapeHtml(kindLabel[kind])} meeting in the Meetings list is full or past. Add a meeting so <b>${escapeHtml(caseRef)}</b> can be heard.</p>`);
+      return undefined;
+    }
+    key = next.key;
+    await ports.cases.update(found.item.id, { MeetingId: key });
+    ports.log(`${caseRef}: on the agenda of ${key}${current ? ` (rolled on from ${current})` : ""}`);
+  }
+  const meeting = meetings.find((m) => m.row.MeetingKey === key);
+  if (!meeting) return key;
+  const urn = typeof found.row.SchoolUrn === "string" ? found.row.SchoolUrn : undefined;
+  const school = urn ? await ports.schools.byUrn(urn) : undefined;
+  const presenters = [typeof found.row.ReferrerEmail === "string" ? found.row.ReferrerEmail : undefined, school?.SencoEmail].filter((x): x is string => !!x);
+  await ports.ledger.once(`invite:${key}:${caseRef}`, async () => {
+    const eventId = await meetingEvent(ports, meeting);
+    await ports.calendar.addAttendees(eventId, presenters);
+    return eventId;
+  });
+  return key;
+}
+
+/**
+ * The daily meetings round: every case waiting for a Core Group (or an Inclusion Forum) without a meeting still
+ * to come is put on the next one with room; each Inclusion Forum's agenda (case references and schools only)
+ * goes to INCLUSION_FORUM_MEMBERS from IF_AGENDA_SCHOOL_DAYS_BEFORE school days before it, once.
+ *
+ * @example
+ * await meetingsRound(ports) // { assigned: 2, agendas: 1 }
+ */
+export async function meetingsRound(ports: PlacementPorts): Promise<{ assigned: number; agendas: number }> {
+  const today = londonDay(ports.now());
+  const meetings = await meetingsOf(ports);
+  let assigned = 0;
+  for (const kind of ["coreGroup", "inclusionForum"] as const) {
+    const slots = meetings.filter((m) => m.slot.kind === kind).map((m) => m.slot);
+    for (const c of await agendaCases(ports, kind)) {
+      if (!needsMeeting(slots, c.meetingId, today)) continue;
+      if (await assignMeeting(ports, c.caseRef, kind)) assigned++;
+    }
+  }
+  let agendas = 0;
+  const { calendar } = partnershipCalendar(ports);
+  const ifCases = await agendaCases(ports, "inclusionForum");
+  for (const m of meetings) {
+    if (!agendaDue(calendar, m.slot, today, ports.settings.IF_AGENDA_SCHOOL_DAYS_BEFORE)) continue;
+    const lines: string[] = [];
+    for (const c of ifCases.filter((x) => x.meetingId === m.row.MeetingKey)) {
+      const found = await readCase(ports, c.caseRef);
+      const urn = typeof found?.row.SchoolUrn === "string" ? found.row.SchoolUrn : "";
+      const school = await ports.schools.byUrn(urn);
+      lines.push(`<li><b>${escapeHtml(c.caseRef)}</b> — ${escapeHtml(school?.SchoolName ?? `school ${urn}`)}</li>`);
+    }
+    const sent = await mailOnce(
+      ports,
+      `mail:ifAgenda:${m.row.MeetingKey}`,
+      ports.settings.INCLUSION_FORUM_MEMBERS,
+      `Inclusion Forum ${m.row.Date}: agenda`,
+      `<p>The Inclusion Forum meets on <b>${escapeHtml(m.row.Date)}</b> at ${escapeHtml(m.row.StartTime)}. Cases to discuss:</p><ul>${lines.join("") || "<li>none yet</li>"}</ul><p>The case papers are in the partnership's SharePoint site.</p>`,
+    );
+    if (sent) agendas++;
+  }
+  return { assigned, agendas };
+}

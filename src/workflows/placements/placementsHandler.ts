@@ -1,0 +1,67 @@
+import { createHash } from "node:crypto";
+import type { ListChangeHandler } from "../listChanges/processListChanges";
+import { mailOnce, placementRecord, readCase, updatePlacement, type PlacementPorts, type PlacementRecord } from "./placementPorts";
+import { escapeHtml } from "../../m365/outlook/mail";
+import { unregisteredProviderWarnings } from "../../domain/placement";
+import { startPlacement } from "./placementSetUp";
+import { syncReviews } from "../reviews/reviewSeries";
+
+/**
+ * Coordinators' edits to the Placements list. Setting a placement Active starts it (the case goes "In placement"
+ * and its reviews are put in Outlook); moving its start or end date or changing its pattern reschedules its
+ * future reviews; setting it Ended ends the case's placement through the state machine (reviews cancelled, the
+ * place offered to the next waiting case). The app's own writes come back here too and find nothing to do.
+ *
+ * @example
+ * await processListChanges(listPorts, placementsHandler(ports))
+ */
+export function placementsHandler(ports: PlacementPorts): ListChangeHandler {
+  return {
+    list: "Placements",
+    snapshot: (item) => {
+      const f = item.fields;
+      const text = (k: string) => (typeof f[k] === "string" ? (f[k] as string) : null);
+      return {
+        PlacementStatus: text("PlacementStatus"),
+        StartDate: text("StartDate"),
+        EndDate: text("EndDate"),
+        Pattern: text("Pattern") === null ? null : createHash("sha256").update(String(f.Pattern)).digest("hex").slice(0, 16),
+      };
+    },
+    async changed(_before, item) {
+      const record = placementRecord(item, ports.log);
+      if (!record) return;
+      const caseRef = record.row.CaseRef;
+      await checkUnregisteredProvider(ports, record);
+      if (record.row.PlacementStatus === "active") {
+        const found = await readCase(ports, caseRef);
+        if (found?.row.WorkflowStatus !== "placed") {
+          await startPlacement(ports, record);
+          return;
+        }
+        await syncReviews(ports, caseRef);
+      } else if (record.row.PlacementStatus === "ended") {
+        const result = await ports.caseCommand(caseRef, { kind: "endPlacement", exitRoute: record.row.ExitRoute ?? "homeSchool", by: item.lastModifiedBy ?? "a coordinator", at: ports.now().toISOString() });
+        if (!result.ok) await syncReviews(ports, caseRef, "this review is cancelled: the placement has ended.");
+      }
+    },
+  };
+}
+
+/**
+ * A pattern the Coordinator edited may put a pupil with an EHCP or in care at an unregistered provider for more
+ * than 18 hours a week: the placement's warning is kept in step with its pattern, and the Coordinator told once
+ * per new warning.
+ */
+async function checkUnregisteredProvider(ports: PlacementPorts, record: PlacementRecord): Promise<void> {
+  if (!record.pattern || record.row.PlacementStatus === "ended") return;
+  const found = await readCase(ports, record.row.CaseRef);
+  if (!found) return;
+  const warnings = unregisteredProviderWarnings(record.pattern, { ehcp: found.row.SendStatus === "ehcp", lookedAfter: found.row.LookedAfter === true });
+  const warning = warnings.length ? warnings.map((w) => w.message).join(" ") : undefined;
+  if (warning === record.row.UnregisteredProviderWarning) return;
+  await updatePlacement(ports, record, { UnregisteredProviderWarning: warning });
+  if (warning) {
+    await mailOnce(ports, `mail:unregistered:${record.item.id}:${createHash("sha256").update(warning).digest("hex").slice(0, 16)}`, [ports.settings.COORDINATOR_EMAIL], `${record.row.CaseRef}: unregistered provider over 18 hours`, `<p><b>${escapeHtml(record.row.CaseRef)}</b>: ${escapeHtml(warning)}</p>`);
+  }
+}

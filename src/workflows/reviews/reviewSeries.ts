@@ -1,0 +1,136 @@
+import { londonDay, londonTime, type Day } from "../../domain/calendar";
+import { reviewChanges, reviewKey, reviewSchedule, reviewTransactionId, schoolCalendarFromOverride, type PlannedReview, type ReviewChanges, type ScheduledReview } from "../../domain/reviews";
+import { fromListFields, reviewsList, toListFields, type ReviewsRow } from "../../domain/lists";
+import type { ListItem } from "../../m365/sharepoint/items";
+import { escapeHtml } from "../../m365/outlook/mail";
+import { partnershipCalendar, placementsOf, readCase, type PlacementPorts } from "../placements/placementPorts";
+
+const REVIEW_MINUTES = 60;
+
+/** A case's rows in the Reviews list, typed. */
+export async function reviewsOf(ports: Pick<PlacementPorts, "reviews" | "log">, caseRef: string): Promise<{ item: ListItem; row: ReviewsRow }[]> {
+  const items = await ports.reviews.all({ filter: `fields/CaseRef eq '${caseRef.replace(/'/g, "''")}'` });
+  const rows: { item: ListItem; row: ReviewsRow }[] = [];
+  for (const item of items) {
+    const parsed = fromListFields(reviewsList, item.fields);
+    if (parsed.ok) rows.push({ item, row: parsed.row });
+    else ports.log(`Review item ${item.id} cannot be read (${parsed.problems.join("; ")})`);
+  }
+  return rows;
+}
+
+function scheduled(row: ReviewsRow, localTime: string): ScheduledReview {
+  return {
+    number: row.Number,
+    day: row.DueDate,
+    start: row.StartsAt ?? londonTime(row.DueDate, localTime).toISOString(),
+    eventId: row.EventId,
+    cancelled: row.ReviewStatus === "cancelled",
+    revision: row.Revision ?? 0,
+  };
+}
+
+/** What the series is reconciled to: the plan for the case's latest placement (none once nothing is planned). */
+async function plan(ports: PlacementPorts, caseRef: string): Promise<{ planned: PlannedReview[]; required: string[]; optional: string[]; ended: boolean }> {
+  const placement = (await placementsOf(ports, caseRef))[0];
+  const found = await readCase(ports, caseRef);
+  const urn = placement?.row.SchoolUrn ?? (typeof found?.row.SchoolUrn === "string" ? found.row.SchoolUrn : undefined);
+  const school = urn ? await ports.schools.byUrn(urn) : undefined;
+  const referrer = typeof found?.row.ReferrerEmail === "string" ? found.row.ReferrerEmail : undefined;
+  const required = [school?.SencoEmail, referrer].filter((x): x is string => !!x);
+  const optional = [ports.settings.COORDINATOR_EMAIL, school?.DslEmail].filter((x): x is string => !!x);
+  if (!placement || placement.row.PlacementStatus === "settingUp") return { planned: [], required, optional, ended: !placement };
+  const { source, calendar: partnership } = partnershipCalendar(ports);
+  const { calendar: schoolCalendar, problem } = schoolCalendarFromOverride(source, school?.CalendarOverride);
+  if (problem) ports.log(`${caseRef}: ${problem}`);
+  const lastKnown = partnership.years[partnership.years.length - 1]?.halfTerms[5]?.last ?? placement.row.StartDate;
+  const until: Day = placement.row.EndDate && placement.row.EndDate < lastKnown ? placement.row.EndDate : lastKnown;
+  const planned = reviewSchedule({
+    schoolCalendar,
+    partnershipCalendar: partnership,
+    placementStart: placement.row.StartDate,
+    until,
+    cadenceSchoolWeeks: ports.settings.REVIEW_CADENCE_SCHOOL_WEEKS,
+    localTime: ports.settings.REVIEW_LOCAL_TIME,
+    minutes: REVIEW_MINUTES,
+  });
+  return { planned, required, optional, ended: placement.row.PlacementStatus === "ended" };
+}
+
+/**
+ * Makes a case's review series in Outlook match its placement: reviews every REVIEW_CADENCE_SCHOOL_WEEKS school
+ * weeks and at least once a half term, on days both the home school and the partnership are open, at
+ * REVIEW_LOCAL_TIME UK time, as Teams meetings on the partnership mailbox's calendar (the school's SENCO and the
+ * referrer required, the Coordinator and the school's DSL optional; the case reference only). Future reviews
+ * follow a moved start or end date (moved, created or cancelled with a message); past ones stand. Each review is
+ * a row in the Reviews list linked to its event. Convergent: a repeat, or a retry after a fault or a crash, finds
+ * nothing left to do — events are created with a transactionId from the case and review number, and each row is
+ * created once under the effect ledger.
+ *
+ * @example
+ * await syncReviews(ports, "LNCIP-2026-0042") // { create: [5 reviews], move: [], cancel: [] }; again → all empty
+ */
+export async function syncReviews(ports: PlacementPorts, caseRef: string, cancelMessage = "The placement's dates have changed: this review is no longer needed."): Promise<ReviewChanges> {
+  const { planned, required, optional } = await plan(ports, caseRef);
+  const rows = await reviewsOf(ports, caseRef);
+  const byNumber = new Map(rows.map((r) => [r.row.Number, r]));
+  const today = londonDay(ports.now());
+  const changes = reviewChanges(planned, rows.map((r) => scheduled(r.row, ports.settings.REVIEW_LOCAL_TIME)), today);
+
+  for (const review of changes.create) {
+    const key = reviewKey(caseRef, review.number);
+    const event = await ports.calendar.create({
+      subject: `Placement review ${review.number}: ${caseRef}`,
+      html: `<p>Placement review ${review.number} for case <b>${escapeHtml(caseRef)}</b> (${escapeHtml(ports.settings.PARTNERSHIP_NAME)}).</p><p>Please confirm you can attend. The case's details are in the partnership's SharePoint site.</p>`,
+      start: review.start,
+      end: review.end,
+      required,
+      optional,
+      transactionId: reviewTransactionId(caseRef, review.number, review.revision),
+    });
+    const fields = toListFields(reviewsList, {
+      ReviewKey: key,
+      CaseRef: caseRef,
+      Number: review.number,
+      DueDate: review.day,
+      EventId: event.id,
+      AttendeesConfirmed: false,
+      ReviewStatus: "scheduled",
+      StartsAt: review.start.toISOString(),
+      Revision: review.revision,
+    });
+    const existing = byNumber.get(review.number);
+    if (existing) {
+      await ports.reviews.update(existing.item.id, { ...fields, AttendeesConfirmed: false, ReturnToMainstream: null, NextSteps: null });
+    } else {
+      await ports.ledger.once(`review-row:${key}`, async () => (await ports.reviews.create(fields)).id, {
+        alreadyDone: async () => (await ports.reviews.all({ filter: `fields/Title eq '${key.replace(/'/g, "''")}'` }))[0]?.id,
+      });
+    }
+  }
+  for (const { review, to } of changes.move) {
+    const row = byNumber.get(review.number);
+    if (review.eventId) await ports.calendar.move(review.eventId, to.start, to.end);
+    if (row) await ports.reviews.update(row.item.id, { DueDate: to.day, StartsAt: to.start.toISOString(), AttendeesConfirmed: false });
+  }
+  for (const review of changes.cancel) {
+    const row = byNumber.get(review.number);
+    if (review.eventId) await ports.calendar.cancel(review.eventId, `${caseRef}: ${cancelMessage}`);
+    if (row) await ports.reviews.update(row.item.id, toListFields(reviewsList, { ...row.row, ReviewStatus: "cancelled" }));
+  }
+  const n = changes.create.length + changes.move.length + changes.cancel.length;
+  if (n) ports.log(`${caseRef}: reviews ${changes.create.length} created, ${changes.move.length} moved, ${changes.cancel.length} cancelled`);
+  return changes;
+}
+
+/**
+ * Cancels a case's future reviews (the placement ended, the case was reopened or withdrawn), each event with a
+ * message to its attendees. Its placement must already be ended (or gone); idempotent.
+ *
+ * @example
+ * await cancelFutureReviews(ports, "LNCIP-2026-0042", "placement ended (homeSchool)")
+ */
+export async function cancelFutureReviews(ports: PlacementPorts, caseRef: string, reason: string): Promise<number> {
+  const changes = await syncReviews(ports, caseRef, `this review is cancelled: ${reason}.`);
+  return changes.cancel.length;
+}

@@ -1,0 +1,77 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { startAzurite, type AzuriteProcess } from "../../../sandbox/azurite";
+import { freePort } from "../../../sandbox/processes";
+import { startGraphSandbox, type GraphSandbox } from "../../../sandbox/graph/server";
+import { defaultAreas, type CalendarArea, type MailArea, type SitesArea } from "../../../sandbox/graph/areas";
+import { defaultApp } from "../../../sandbox/graph/auth";
+import { demoSite, seedDemoTenant } from "../../../sandbox/demo/demoTenant";
+import { loadSettings } from "../../../src/settings/settings";
+import { appPorts, type AppPorts } from "../../../src/app/composition";
+import { caseCommands } from "../../../src/app/listChangeWiring";
+import { placementPorts } from "../../../src/app/placementWiring";
+import { casesList, toListFields } from "../../../src/domain/lists";
+import type { CaseCommand } from "../../../src/domain/case";
+import type { CaseCommandResult } from "../../../src/workflows/cases/casesHandler";
+import type { PlacementPorts } from "../../../src/workflows/placements/placementPorts";
+
+/**
+ * Azurite and the seeded Graph sandbox with the app's ports and a clock the test sets: for the placement,
+ * meeting and reminder workflows, called as the list handlers and the daily timer call them.
+ */
+export interface SandboxPorts {
+  graph: GraphSandbox;
+  app: AppPorts;
+  work: PlacementPorts;
+  apply(caseRef: string, command: CaseCommand): Promise<CaseCommandResult>;
+  setClock(iso: string): void;
+  items(list: string): { id: string; fields: Record<string, unknown> }[];
+  events(): ReturnType<CalendarArea["events"]>;
+  inbox(who: string): ReturnType<MailArea["inbox"]>;
+  /** A Partnership referral ready for Core Group, written straight into the Cases list. */
+  readyCase(n: number, extra?: { po?: boolean; keyStage?: "KS3" | "KS4"; year?: number; status?: "readyForCoreGroup" | "awaitingInclusionForum" | "triage"; receivedAt?: string }): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startSandboxPorts(env: Record<string, string> = {}): Promise<SandboxPorts> {
+  const azurite: AzuriteProcess = await startAzurite({ blob: await freePort(), queue: await freePort(), table: await freePort() });
+  const graph = await startGraphSandbox({ port: 0, areas: defaultAreas(), seed: seedDemoTenant });
+  const example = (JSON.parse(readFileSync(join(__dirname, "..", "..", "..", "local.settings.example.json"), "utf8")) as { Values: Record<string, string> }).Values;
+  const settings = loadSettings({
+    ...example, AzureWebJobsStorage: azurite.connectionString, GRAPH_BASE_URL: graph.graphUrl, AZURE_AUTHORITY_HOST: graph.authorityHost,
+    AZURE_TENANT_ID: defaultApp.tenantId, AZURE_CLIENT_ID: defaultApp.clientId, AZURE_CLIENT_SECRET: defaultApp.clientSecret,
+    NOTIFICATION_URL: "http://127.0.0.1:1/api/notifications", ...env,
+  });
+  let clock = new Date("2026-11-20T10:00:00Z");
+  const app: AppPorts = { ...appPorts(settings), now: () => clock };
+  const log = (m: string) => { if (process.env.SHOW_APP_LOG) console.log(m); };
+  const apply = caseCommands(app, log);
+  const work = placementPorts(app, log, apply);
+  graph.area<MailArea>("mail").limitPerMinute = 0; // many emails in little (real) time; the limit has its own tests
+  const sites = graph.area<SitesArea>("sites");
+  const siteId = sites.siteIdByPath(demoSite.hostname, demoSite.path);
+  return {
+    graph, app, work, apply,
+    setClock: (iso) => { clock = new Date(iso); },
+    items: (list) => sites.items(siteId, list),
+    events: () => graph.area<CalendarArea>("calendar").events(settings.PARTNERSHIP_MAILBOX),
+    inbox: (who) => graph.area<MailArea>("mail").inbox(who),
+    async readyCase(n, extra = {}) {
+      const ref = `LNCIP-2026-${String(n).padStart(4, "0")}`;
+      const status = extra.status ?? "readyForCoreGroup";
+      await app.cases.create(
+        toListFields(casesList, {
+          CaseRef: ref, Status: status, WorkflowStatus: status, Named: true, KeyStage: extra.keyStage ?? "KS3",
+          ReceivedAt: extra.receivedAt ?? "2026-10-01T09:00:00Z", WorkflowVersion: 3, RequestType: "partnershipReferral", ParentalConsent: true, YearGroup: extra.year ?? 9,
+          SendStatus: "ehcp", LookedAfter: false, SchoolUrn: "120345", ReferrerEmail: "s.oconnor@oakfield.example", PreviousIfCase: "LNCIP-2026-0001",
+          ...(extra.po === false ? {} : { PurchaseOrderNumber: `PO-${n}`, FundingSources: ["awpu"] }),
+        } as never),
+      );
+      return ref;
+    },
+    async stop() {
+      await graph.close();
+      await azurite.stop();
+    },
+  };
+}
