@@ -7,6 +7,7 @@ import { webhookAck } from "./measures/webhookAck";
 import { coldStart } from "./measures/coldStart";
 import { graphCallsPerCase } from "./measures/graphCallsPerCase";
 import { notMeasuredYet } from "./measures/notYet";
+import { attendanceDigests } from "./measures/attendance";
 
 /**
  * npm run bench: every figure of issue 8 that can be measured today, each beside its reference, against the
@@ -20,6 +21,10 @@ const options = {
   overloadInFlight: Number(process.env.BENCH_OVERLOAD_IN_FLIGHT ?? 100),
   coldStartRounds: Number(process.env.BENCH_COLD_START_ROUNDS ?? 5),
   cases: Number(process.env.BENCH_CASES ?? 5),
+  attendanceSchools: Number(process.env.BENCH_ATTENDANCE_SCHOOLS ?? 300),
+  attendancePupils: Number(process.env.BENCH_ATTENDANCE_PUPILS ?? 5000),
+  /** How much faster than real time the sandbox's and the sender's shared clock runs (Exchange's limit is per minute). */
+  attendanceClockFactor: Number(process.env.BENCH_ATTENDANCE_CLOCK_FACTOR ?? 40),
 };
 
 async function main(): Promise<void> {
@@ -42,6 +47,8 @@ async function main(): Promise<void> {
     figures.push(await webhookAck(system, { count: options.notifications, inFlight: options.inFlight, overloadInFlight: options.overloadInFlight }));
     say(`Cold start: ${options.coldStartRounds} loads each of the bundled and unbundled app…`);
     figures.push(await coldStart(repoRoot, system.env, options.coldStartRounds));
+    say(`Attendance digests: ${options.attendanceSchools} schools, ${options.attendancePupils} pupils (clock ${options.attendanceClockFactor}× real time)…`);
+    figures.push(await attendanceDigests({ schools: options.attendanceSchools, pupils: options.attendancePupils, factor: options.attendanceClockFactor }));
     figures.push(...notMeasuredYet());
   } finally {
     await stop();

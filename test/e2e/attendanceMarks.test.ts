@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAttendanceSandbox, type AttendanceSandbox } from "../support/attendanceSystem";
+import { startAttendanceSandbox, type AttendanceSandbox } from "../../sandbox/attendance/attendanceSandbox";
 import { startTestSystem, type TestSystem } from "../support/system";
-import { attendanceWeek, seedAttendance } from "../support/attendanceFixture";
+import { attendanceWeek, seedAttendance } from "../../sandbox/attendance/attendanceFixture";
 import { recordMarks, type RecordMarksPorts } from "../../src/workflows/attendance/recordMarks";
 import { attendanceHandler } from "../../src/workflows/attendance/attendanceHandler";
 import { auditTrail, effectLedger, tableStore, type AuditTrail } from "../../src/m365/tables";

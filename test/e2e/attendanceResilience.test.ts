@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAttendanceSandbox, type AttendanceSandbox } from "../support/attendanceSystem";
-import { bigPartnership, seedAttendance } from "../support/attendanceFixture";
+import { startAttendanceSandbox, type AttendanceSandbox } from "../../sandbox/attendance/attendanceSandbox";
+import { bigPartnership, seedAttendance } from "../../sandbox/attendance/attendanceFixture";
 import { runAttendanceRound } from "../../src/workflows/attendance/dailyAttendance";
 import { scaledClock, type PacedMailSender } from "../../src/m365/outlook/pacedMailSender";
 import type { Mailer } from "../../src/m365/outlook/mail";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAttendanceSandbox, type AttendanceSandbox } from "../support/attendanceSystem";
-import { bigPartnership, seedAttendance } from "../support/attendanceFixture";
+import { startAttendanceSandbox, type AttendanceSandbox } from "../../sandbox/attendance/attendanceSandbox";
+import { bigPartnership, seedAttendance } from "../../sandbox/attendance/attendanceFixture";
 import { runAttendanceRound, type AttendanceRoundReport } from "../../src/workflows/attendance/dailyAttendance";
 import { scaledClock } from "../../src/m365/outlook/pacedMailSender";
 import { demoStaff } from "../../sandbox/demo/demoTenant";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAttendanceSandbox, type AttendanceSandbox } from "../support/attendanceSystem";
-import { attendanceWeek, expectedRegister, seedAttendance, weekSchools } from "../support/attendanceFixture";
+import { startAttendanceSandbox, type AttendanceSandbox } from "../../sandbox/attendance/attendanceSandbox";
+import { attendanceWeek, expectedRegister, seedAttendance, weekSchools } from "../../sandbox/attendance/attendanceFixture";
 import { runAttendanceRound } from "../../src/workflows/attendance/dailyAttendance";
 import { runDueAttendanceRounds } from "../../src/workflows/attendance/attendanceTimer";
 import { appState, tableStore } from "../../src/m365/tables";
@@ -10,7 +10,7 @@ import type { StoredMessage } from "../../sandbox/graph/areas/mail";
 
 /**
  * A week of marks across every DfE code category, through the real Graph sandbox: the digests each school's
- * attendance lead reads back match the register worked out by hand (test/support/attendanceFixture.ts).
+ * attendance lead reads back match the register worked out by hand (sandbox/attendance/attendanceFixture.ts).
  * Exchange's per-minute limit is switched off here (this test is about what the digests say; the scale test
  * is about pacing).
  */

@@ -82,39 +82,47 @@ export type CaseCommandResult =
  * // { ok: true, state: { ...status: "decided" }, changed: true }; again → { ok: true, changed: false }
  */
 export async function applyCaseCommand(ports: CasesHandlerPorts, itemId: string, command: CaseCommand): Promise<CaseCommandResult> {
-  await carryOutStashed(ports, itemId);
+  // Effects of transitions already written may be under way in another worker right now (each is done once by its
+  // key, and the upkeep backstop finishes what a dead worker leaves): that never fails this command.
+  await carryOutCommitted(ports, itemId, "leaveInProgress");
   for (let step = 0; step < 10; step++) {
-    await settleItem(ports, itemId);
+    await settleItem(ports, itemId, "leaveInProgress");
     const item = await ports.cases.get(itemId);
     if (!item) return { ok: false, code: "notFound", message: `The case item ${itemId} is no longer in the Cases list.` };
-    if (await adoptWrittenStash(ports, item)) await carryOutStashed(ports, item.id);
+    if (await adoptWrittenStash(ports, item)) await carryOutCommitted(ports, item.id, "leaveInProgress");
     const parsed = fromListFields(casesList, item.fields);
     if (!parsed.ok) return { ok: false, code: "unreadable", message: `The case item ${itemId} cannot be read; a coordinator must correct it first.` };
     if (nextCommand(parsed.row, { by: "", at: "" })) continue; // a coordinator edited it meanwhile: settle that first
     const state = caseStateFromRow(parsed.row);
-    const decision = decide(state, command, await ports.capacity(state.caseRef));
+    const decision = decide(state, command, await ports.capacity());
     if (!decision.ok) return { ok: false, code: decision.error.code, message: decision.error.message };
     if (decision.effects.length === 0 && decision.next === state) return { ok: true, state, changed: false };
     if ((await commitTransition(ports, item, parsed.row, decision)) === "conflict") continue;
-    try {
-      await carryOutStashed(ports, item.id);
-    } catch (e) {
-      // The transition is written; another worker that saw it is carrying out its effects right now (each is done
-      // once by its key), and the upkeep backstop finishes whatever that worker leaves. The command succeeded.
-      if (!(e instanceof EffectInProgressError)) throw e;
-      ports.log(`${state.caseRef}: effects of transition ${decision.next.version} are being carried out by another worker`);
-    }
+    await carryOutCommitted(ports, item.id, "leaveInProgress");
     return { ok: true, state: decision.next, changed: true };
   }
   return { ok: false, code: "notAllowedNow", message: "The case kept changing while this was being recorded; it will be tried again." };
 }
 
+/**
+ * Carries out an item's committed effects. A queue round lets "in progress elsewhere" fail it, so the queue tries
+ * again soon; a command from outside leaves those effects to the worker carrying them out.
+ */
+async function carryOutCommitted(ports: CasesHandlerPorts, itemId: string, inProgress: "retry" | "leaveInProgress"): Promise<void> {
+  try {
+    await carryOutStashed(ports, itemId);
+  } catch (e) {
+    if (inProgress === "retry" || !(e instanceof EffectInProgressError)) throw e;
+    ports.log(`Case item ${itemId}: effects are being carried out by another worker (${e.key})`);
+  }
+}
+
 /** Runs the commands an item's own columns ask for until nothing is left (a coordinator's edits). */
-async function settleItem(ports: CasesHandlerPorts, itemId: string): Promise<void> {
+async function settleItem(ports: CasesHandlerPorts, itemId: string, inProgress: "retry" | "leaveInProgress" = "retry"): Promise<void> {
   for (let step = 0; step < 10; step++) {
     const item = await ports.cases.get(itemId);
     if (!item) return;
-    if (await adoptWrittenStash(ports, item)) await carryOutStashed(ports, item.id);
+    if (await adoptWrittenStash(ports, item)) await carryOutCommitted(ports, item.id, inProgress);
     const parsed = fromListFields(casesList, item.fields);
     if (!parsed.ok) {
       ports.log(`Case item ${item.id} cannot be read (${parsed.problems.length} problem(s)); a coordinator must correct it`);
@@ -124,10 +132,10 @@ async function settleItem(ports: CasesHandlerPorts, itemId: string): Promise<voi
     const command = nextCommand(row, { by: item.lastModifiedBy ?? "a coordinator", at: item.lastModified ?? new Date().toISOString() });
     if (!command) return;
     if ("refuse" in command) return revert(ports, item, row, command.refuse);
-    const decision = decide(caseStateFromRow(row), command, await ports.capacity(row.CaseRef));
+    const decision = decide(caseStateFromRow(row), command, await ports.capacity());
     if (!decision.ok) return revert(ports, item, row, decision.error.message);
     if ((await commitTransition(ports, item, row, decision)) === "conflict") continue; // edited meanwhile: read it again
-    await carryOutStashed(ports, item.id);
+    await carryOutCommitted(ports, item.id, inProgress);
   }
 }
 

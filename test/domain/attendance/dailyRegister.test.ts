@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { dailyRegister, latestMarks, markInputSchema, missingByProvider, morningAlert, type PupilPlacement, type RecordedMark } from "../../../src/domain/attendance";
 import { schoolCalendarFor, shippedCalendars, isSchoolDay } from "../../../src/domain/calendar";
-import { attendanceWeek, expectedRegister, expectedThursdayCodes, type FixtureMark } from "../../support/attendanceFixture";
+import { attendanceWeek, expectedRegister, expectedThursdayCodes, type FixtureMark } from "../../../sandbox/attendance/attendanceFixture";
 
 const leics = schoolCalendarFor(shippedCalendars.leicestershire!);
 const recorded = (marks: readonly FixtureMark[]): RecordedMark[] =>

@@ -1,9 +1,9 @@
-import { startAzurite, type AzuriteProcess } from "../../sandbox/azurite";
-import { freePort } from "../../sandbox/processes";
-import { startGraphSandbox, type GraphSandbox } from "../../sandbox/graph/server";
-import { defaultAreas, type MailArea, type SitesArea } from "../../sandbox/graph/areas";
-import { defaultApp } from "../../sandbox/graph/auth";
-import { demoSite, demoStaff, seedDemoTenant } from "../../sandbox/demo/demoTenant";
+import { startAzurite, type AzuriteProcess } from "../azurite";
+import { freePort } from "../processes";
+import { startGraphSandbox, type GraphSandbox } from "../graph/server";
+import { defaultAreas, type MailArea, type SitesArea } from "../graph/areas";
+import { defaultApp } from "../graph/auth";
+import { demoSite, demoStaff, seedDemoTenant } from "../demo/demoTenant";
 import { graphClient } from "../../src/m365/graph/graphClient";
 import { sharePointSite } from "../../src/m365/sharepoint/site";
 import { sharePointList } from "../../src/m365/sharepoint/list";

@@ -7,9 +7,9 @@
  * - `bigPartnership`: n schools and m pupils with placements and a day's marks, deterministic, for scale runs.
  * - `seedAttendance`: writes either into the Graph sandbox's lists directly (fast, no Graph round trips).
  */
-import type { SitesArea } from "../../sandbox/graph/areas/sites";
-import type { MailArea } from "../../sandbox/graph/areas/mail";
-import { demoSchools, demoSite } from "../../sandbox/demo/demoTenant";
+import type { SitesArea } from "../graph/areas/sites";
+import type { MailArea } from "../graph/areas/mail";
+import { demoSchools, demoSite } from "../demo/demoTenant";
 import { upnCheckLetter } from "../../src/domain/referral/upn";
 import { schoolDaysIn, schoolCalendarFor, shippedCalendars } from "../../src/domain/calendar";
 import type { MarkInput } from "../../src/domain/attendance";
