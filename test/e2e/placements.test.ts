@@ -113,4 +113,14 @@ describe("a Programme Management decision recorded in SharePoint", () => {
     expect(res.status).toBeLessThan(300);
     await system.until(() => /Daily round \d{4}-\d{2}-\d{2}: /.test(system.host.output()));
   });
+
+  it("never puts a pupil's name, date of birth or UPN in an email, a calendar event, the Placements, Reviews or Meetings lists, or the logs", () => {
+    const identity = [namedReferral["pupil.firstName"]!, namedReferral["pupil.lastName"]!, namedReferral["pupil.dateOfBirth"]!, upn(1), upn(2)];
+    const sent = system.mail.sentItems("partnership@lncip.example").map((m) => `${m.subject} ${m.body.content}`);
+    const calendarEvents = system.graph.area<CalendarArea>("calendar").events("partnership@lncip.example").map((e) => `${e.subject} ${e.body.content}`);
+    const rows = ["Placements", "Reviews", "Meetings"].flatMap((l) => system.items(l).map((i) => JSON.stringify(i.fields)));
+    expect(sent.length).toBeGreaterThan(5);
+    expect(calendarEvents.length + rows.length).toBeGreaterThan(20);
+    for (const text of [...sent, ...calendarEvents, ...rows, system.host.output()]) for (const value of identity) expect(text).not.toContain(value);
+  });
 });
