@@ -66,7 +66,7 @@ describe("a Programme Management decision recorded in SharePoint", () => {
     expect(system.items("Placements").filter((p) => p.fields.Title === ref).map((p) => p.fields.PlacementStatus)).toEqual(["Ended"]);
 
     // The notifications for the app's own writes, a delta round from the upkeep timer: nothing new.
-    const counts = () => ({ events: events(ref).length, cancelled: events(ref).filter((e) => e.isCancelled).length, reviews: system.items("Reviews").length, placements: system.items("Placements").length, sent: system.mail.inbox("partnership@lncip.example").length });
+    const counts = () => ({ events: events(ref).length, cancelled: events(ref).filter((e) => e.isCancelled).length, reviews: system.items("Reviews").length, placements: system.items("Placements").length, sent: system.mail.sentItems("partnership@lncip.example").length });
     const before = counts();
     await fetch(`${system.appUrl}/admin/functions/subscriptionUpkeep`, { method: "POST", headers: { "x-functions-key": "local-master-key" }, body: "{}" });
     await new Promise((r) => setTimeout(r, 2000));
