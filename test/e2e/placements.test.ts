@@ -65,6 +65,10 @@ describe("a Programme Management decision recorded in SharePoint", () => {
     await system.until(() => events(ref).filter((e) => e.isCancelled).length === expected.length - 1, 30_000);
     expect(system.items("Placements").filter((p) => p.fields.Title === ref).map((p) => p.fields.PlacementStatus)).toEqual(["Ended"]);
 
+    // The last of the exit path's effects: the school told the placement has ended.
+    await system.until(() => system.mail.sentItems("partnership@lncip.example").some((m) => m.subject === `${ref}: the placement has ended`), 30_000);
+    expect(system.mail.sentItems("partnership@lncip.example").filter((m) => m.subject.startsWith(`${ref}: returning to mainstream from `))).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 1000));
     // The notifications for the app's own writes, a delta round from the upkeep timer: nothing new.
     const counts = () => ({ events: events(ref).length, cancelled: events(ref).filter((e) => e.isCancelled).length, reviews: system.items("Reviews").length, placements: system.items("Placements").length, sent: system.mail.sentItems("partnership@lncip.example").length });
     const before = counts();
