@@ -65,8 +65,12 @@ describe("a Programme Management decision recorded in SharePoint", () => {
     await system.until(() => events(ref).filter((e) => e.isCancelled).length === expected.length - 1, 30_000);
     expect(system.items("Placements").filter((p) => p.fields.Title === ref).map((p) => p.fields.PlacementStatus)).toEqual(["Ended"]);
 
+    // The last of the exit path's effects: the school told the placement has ended.
+    await system.until(() => system.mail.sentItems("partnership@lncip.example").some((m) => m.subject === `${ref}: the placement has ended`), 30_000);
+    expect(system.mail.sentItems("partnership@lncip.example").filter((m) => m.subject.startsWith(`${ref}: returning to mainstream from `))).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 1000));
     // The notifications for the app's own writes, a delta round from the upkeep timer: nothing new.
-    const counts = () => ({ events: events(ref).length, cancelled: events(ref).filter((e) => e.isCancelled).length, reviews: system.items("Reviews").length, placements: system.items("Placements").length, sent: system.mail.inbox("partnership@lncip.example").length });
+    const counts = () => ({ events: events(ref).length, cancelled: events(ref).filter((e) => e.isCancelled).length, reviews: system.items("Reviews").length, placements: system.items("Placements").length, sent: system.mail.sentItems("partnership@lncip.example").length });
     const before = counts();
     await fetch(`${system.appUrl}/admin/functions/subscriptionUpkeep`, { method: "POST", headers: { "x-functions-key": "local-master-key" }, body: "{}" });
     await new Promise((r) => setTimeout(r, 2000));
@@ -112,5 +116,15 @@ describe("a Programme Management decision recorded in SharePoint", () => {
     const res = await fetch(`${system.appUrl}/admin/functions/dailyRound`, { method: "POST", headers: { "x-functions-key": "local-master-key" }, body: "{}" });
     expect(res.status).toBeLessThan(300);
     await system.until(() => /Daily round \d{4}-\d{2}-\d{2}: /.test(system.host.output()));
+  });
+
+  it("never puts a pupil's name, date of birth or UPN in an email, a calendar event, the Placements, Reviews or Meetings lists, or the logs", () => {
+    const identity = [namedReferral["pupil.firstName"]!, namedReferral["pupil.lastName"]!, namedReferral["pupil.dateOfBirth"]!, upn(1), upn(2)];
+    const sent = system.mail.sentItems("partnership@lncip.example").map((m) => `${m.subject} ${m.body.content}`);
+    const calendarEvents = system.graph.area<CalendarArea>("calendar").events("partnership@lncip.example").map((e) => `${e.subject} ${e.body.content}`);
+    const rows = ["Placements", "Reviews", "Meetings"].flatMap((l) => system.items(l).map((i) => JSON.stringify(i.fields)));
+    expect(sent.length).toBeGreaterThan(5);
+    expect(calendarEvents.length + rows.length).toBeGreaterThan(20);
+    for (const text of [...sent, ...calendarEvents, ...rows, system.host.output()]) for (const value of identity) expect(text).not.toContain(value);
   });
 });

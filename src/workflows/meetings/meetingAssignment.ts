@@ -11,7 +11,12 @@ const kindLabel: Record<MeetingKind, string> = { coreGroup: "Core Group", inclus
 /** The case status whose cases go on each kind of meeting's agenda. */
 const statusFor: Record<MeetingKind, string> = { coreGroup: caseStatusLabels.readyForCoreGroup, inclusionForum: caseStatusLabels.awaitingInclusionForum };
 
-/** The Meetings list, typed. */
+/**
+ * The Meetings list, typed.
+ *
+ * @example
+ * (await meetingsOf(ports))[0]?.slot // { key: "CG-2026-12-03", kind: "coreGroup", date: "2026-12-03", startTime: "16:00", agendaSize: 6 }
+ */
 export async function meetingsOf(ports: Pick<PlacementPorts, "meetings">): Promise<{ item: ListItem; row: MeetingsRow; slot: MeetingSlot }[]> {
   const out: { item: ListItem; row: MeetingsRow; slot: MeetingSlot }[] = [];
   for (const item of await ports.meetings.all()) {

@@ -38,14 +38,24 @@ export interface PlacementPorts {
 
 export type { CaseCommand, CaseCommandResult };
 
-/** The partnership's calendar (term dates the centre follows). */
+/**
+ * The partnership's calendar (term dates the centre follows).
+ *
+ * @example
+ * isSchoolDay(partnershipCalendar(ports).calendar, "2026-12-25") // false
+ */
 export function partnershipCalendar(ports: Pick<PlacementPorts, "settings">): { source: PartnershipCalendar; calendar: SchoolCalendar } {
   const source = shippedCalendars[ports.settings.PARTNERSHIP_CALENDAR];
   if (!source) throw new Error(`PARTNERSHIP_CALENDAR "${ports.settings.PARTNERSHIP_CALENDAR}" is not a calendar the app knows (${Object.keys(shippedCalendars).join(", ")}).`);
   return { source, calendar: schoolCalendarFor(source) };
 }
 
-/** A case read from the Cases list, typed; undefined when missing or unreadable. */
+/**
+ * A case read from the Cases list, typed; undefined when missing or unreadable.
+ *
+ * @example
+ * (await readCase(ports, "LNCIP-2026-0042"))?.row.KeyStage // "KS3"
+ */
 export async function readCase(ports: Pick<PlacementPorts, "cases">, caseRef: string): Promise<{ item: ListItem; row: CasesRow & Record<string, unknown> } | undefined> {
   const item = await findCaseItem(ports.cases, caseRef);
   if (!item) return undefined;
@@ -60,7 +70,12 @@ export interface PlacementRecord {
   pattern: WeeklyPattern | undefined;
 }
 
-/** Reads a Placements item; undefined when a person has edited it into something unreadable (logged). */
+/**
+ * Reads a Placements item; undefined when a person has edited it into something unreadable (logged).
+ *
+ * @example
+ * placementRecord(item)?.pattern?.monday.location // "centre"
+ */
 export function placementRecord(item: ListItem, log?: (m: string) => void): PlacementRecord | undefined {
   const parsed = fromListFields(placementsList, item.fields);
   if (!parsed.ok) {
@@ -91,19 +106,34 @@ export async function placementsOf(ports: Pick<PlacementPorts, "placements" | "l
     .sort((a, b) => Number(b.item.id) - Number(a.item.id) || b.item.id.localeCompare(a.item.id));
 }
 
-/** The case's placement that has not ended, if any. */
+/**
+ * The case's placement that has not ended, if any.
+ *
+ * @example
+ * (await openPlacementOf(ports, "LNCIP-2026-0042"))?.row.StartDate // "2026-11-30"
+ */
 export async function openPlacementOf(ports: Pick<PlacementPorts, "placements" | "log">, caseRef: string): Promise<PlacementRecord | undefined> {
   return (await placementsOf(ports, caseRef)).find((p) => p.row.PlacementStatus !== "ended");
 }
 
-/** Writes some of a placement's columns (coded values as the list shows them). */
+/**
+ * Writes some of a placement's columns (coded values as the list shows them; undefined clears a column).
+ *
+ * @example
+ * await updatePlacement(ports, record, { PlacementStatus: "active" }) // the item's Status becomes "Active"
+ */
 export async function updatePlacement(ports: Pick<PlacementPorts, "placements">, record: PlacementRecord, changes: Partial<PlacementsRow>): Promise<void> {
   const fields = toListFields(placementsList, { ...record.row, ...changes });
   const changed = Object.fromEntries(Object.keys(changes).map((k) => [k === "CaseRef" ? "Title" : k, fields[k === "CaseRef" ? "Title" : k] ?? null]));
   await ports.placements.update(record.item.id, changed);
 }
 
-/** Sends an email once under its key (the ledger), to the distinct addresses given. */
+/**
+ * Sends an email once under its key (the ledger), to the distinct addresses given; true the first time.
+ *
+ * @example
+ * await mailOnce(ports, "remind:po:LNCIP-2026-0042:2026-11-25", [finance, referrer], "LNCIP-2026-0042: purchase order still needed", html) // true; again → false
+ */
 export async function mailOnce(ports: Pick<PlacementPorts, "ledger" | "mailer">, key: string, to: readonly (string | undefined)[], subject: string, html: string): Promise<boolean> {
   const recipients = [...new Set(to.filter((x): x is string => !!x).map((x) => x.toLowerCase()))];
   const { firstTime } = await ports.ledger.once(key, async () => {

@@ -79,7 +79,12 @@ export async function createPlacement(ports: PlacementPorts, caseRef: string, ou
   return result.id;
 }
 
-/** The waiting list of a key stage, in the order it is served. */
+/**
+ * The waiting list of a key stage, in the order it is served.
+ *
+ * @example
+ * (await waitingList(ports, "KS3")).map((w) => w.caseRef) // ["LNCIP-2026-0050", "LNCIP-2026-0053"]
+ */
 export async function waitingList(ports: Pick<PlacementPorts, "cases">, keyStage: KeyStage): Promise<WaitingCase[]> {
   const items = await ports.cases.all({ filter: `fields/Status eq '${caseStatusLabels.waitingList}' and fields/KeyStage eq '${keyStage}'` });
   return waitingOrder(

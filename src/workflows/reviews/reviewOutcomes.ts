@@ -26,7 +26,12 @@ export function reviewsHandler(ports: PlacementPorts): ListChangeHandler {
   };
 }
 
-/** Acts on one review item's outcome; see `reviewsHandler`. Returns the return date when the exit path ran. */
+/**
+ * Acts on one review item's outcome; see `reviewsHandler`. Returns the return date when the exit path ran.
+ *
+ * @example
+ * await recordReviewOutcome(ports, reviewItem) // "2026-12-15" for a "Yes" at the review of 14 December
+ */
 export async function recordReviewOutcome(ports: PlacementPorts, item: ListItem): Promise<string | undefined> {
   const parsed = fromListFields(reviewsList, item.fields);
   if (!parsed.ok || parsed.row.ReturnToMainstream !== "yes" || parsed.row.ReviewStatus === "cancelled") return undefined;

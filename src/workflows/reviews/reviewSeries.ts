@@ -7,7 +7,12 @@ import { partnershipCalendar, placementsOf, readCase, type PlacementPorts } from
 
 const REVIEW_MINUTES = 60;
 
-/** A case's rows in the Reviews list, typed. */
+/**
+ * A case's rows in the Reviews list, typed.
+ *
+ * @example
+ * (await reviewsOf(ports, "LNCIP-2026-0042")).map((r) => r.row.DueDate) // ["2026-12-14", "2027-01-25", …]
+ */
 export async function reviewsOf(ports: Pick<PlacementPorts, "reviews" | "log">, caseRef: string): Promise<{ item: ListItem; row: ReviewsRow }[]> {
   const items = await ports.reviews.all({ filter: `fields/CaseRef eq '${caseRef.replace(/'/g, "''")}'` });
   const rows: { item: ListItem; row: ReviewsRow }[] = [];
