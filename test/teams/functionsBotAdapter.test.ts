@@ -1,0 +1,61 @@
+import { createSign, generateKeyPairSync } from "node:crypto";
+import { HttpRequest } from "@azure/functions";
+import { CloudAdapter } from "@microsoft/agents-hosting";
+import { describe, expect, it } from "vitest";
+import { anonymousRefusal, botAuthConfiguration, handleBotRequest } from "../../src/teams/bot/functionsBotAdapter";
+
+const tenant = "6f1c2b0e-5a4d-4c55-9a57-000000000001";
+const botId = "9a1b2c3d-0000-4000-8000-00000000b071";
+const activity = { type: "message", text: "hello", channelId: "msteams", conversation: { id: "c1" }, from: { id: "user-id-0" }, recipient: { id: "bot" } };
+
+function request(url: string, headers: Record<string, string> = {}, body: unknown = activity): HttpRequest {
+  return new HttpRequest({ method: "POST", url, headers: { "content-type": "application/json", ...headers }, body: { string: JSON.stringify(body) } });
+}
+
+/** A JWT signed with a key nobody trusts. */
+export function forgedToken(claims: Record<string, unknown>): string {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  const unsigned = `${b64({ alg: "RS256", typ: "JWT", kid: "forged" })}.${b64({ iat: now, nbf: now, exp: now + 3600, ...claims })}`;
+  return `${unsigned}.${createSign("RSA-SHA256").update(unsigned).sign(privateKey).toString("base64url")}`;
+}
+
+describe("the Functions bot adapter", () => {
+  const devEnv = { NODE_ENV: "development" };
+
+  it("allows anonymous development mode only without a client id, outside Azure, on loopback", () => {
+    expect(anonymousRefusal({}, devEnv, "http://127.0.0.1:7071/api/messages")).toBeUndefined();
+    expect(anonymousRefusal({}, devEnv, "http://localhost:7071/api/messages")).toBeUndefined();
+    expect(anonymousRefusal({ BOT_CLIENT_ID: botId }, devEnv, "http://127.0.0.1:7071/api/messages")).toMatch(/client id/);
+    expect(anonymousRefusal({}, { WEBSITE_SITE_NAME: "inclusion-flow" }, "http://127.0.0.1:7071/api/messages")).toMatch(/deployed/);
+    expect(anonymousRefusal({}, { WEBSITE_INSTANCE_ID: "abc" }, "http://127.0.0.1:7071/api/messages")).toMatch(/deployed/);
+    expect(anonymousRefusal({}, { NODE_ENV: "production" }, "http://127.0.0.1:7071/api/messages")).toMatch(/deployed/);
+    expect(anonymousRefusal({}, devEnv, "http://10.0.0.4:7071/api/messages")).toMatch(/loopback/);
+  });
+
+  it("runs the turn logic for an anonymous loopback request in development", async () => {
+    const adapter = new CloudAdapter(botAuthConfiguration({ AZURE_TENANT_ID: tenant }));
+    const seen: string[] = [];
+    const res = await handleBotRequest(adapter, {}, devEnv, request("http://127.0.0.1:7071/api/messages"), async (ctx) => void seen.push(ctx.activity.text ?? ""));
+    expect(res.status).toBe(200);
+    expect(seen).toEqual(["hello"]);
+  });
+
+  it("refuses a missing, malformed or forged token when a client id is configured, before any turn", async () => {
+    const settings = { BOT_CLIENT_ID: botId, AZURE_TENANT_ID: tenant };
+    const adapter = new CloudAdapter(botAuthConfiguration(settings));
+    const turns: string[] = [];
+    const logic = async () => void turns.push("turn");
+    const url = "http://127.0.0.1:7071/api/messages";
+    const none = await handleBotRequest(adapter, settings, devEnv, request(url), logic);
+    expect(none.status).toBe(401);
+    const malformed = await handleBotRequest(adapter, settings, devEnv, request(url, { authorization: "Basic abc" }), logic);
+    expect(malformed.status).toBe(401);
+    const wrongAudience = forgedToken({ aud: "some-other-bot", iss: "https://api.botframework.com", serviceurl: "https://smba.trafficmanager.net/uk/" });
+    const forged = await handleBotRequest(adapter, settings, devEnv, request(url, { authorization: `Bearer ${wrongAudience}` }), logic);
+    expect(forged.status).toBe(401);
+    expect(JSON.stringify(forged.jsonBody)).toMatch(/audience/i);
+    expect(turns).toEqual([]);
+  });
+});
