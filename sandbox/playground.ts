@@ -53,7 +53,7 @@ export async function startPlayground(options: { port: number; botEndpoint: stri
   let out = "";
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--import", loopbackPreload, playgroundCli(), "start", "--disable-telemetry", "-e", options.botEndpoint, "-c", "msteams", "-p", String(options.port)],
+    ["--import", loopbackPreload, playgroundCli(), "start", "--disable-telemetry", "-e", options.botEndpoint, "-c", "msteams", "-p", String(options.port), "--service-url", `http://127.0.0.1:${options.port}/_connector`],
     {
       env: { ...process.env, TEAMSAPPTESTER_BROWSER: "none", BROWSER: "none", HOME: home, USERPROFILE: home, NODE_OPTIONS: "" },
       stdio: ["ignore", "pipe", "pipe"],
@@ -80,7 +80,8 @@ export async function startPlayground(options: { port: number; botEndpoint: stri
     rmSync(home, { recursive: true, force: true });
   };
   try {
-    // It falls back to a random port when the one asked for is taken: read the port it reports.
+    // It falls back to a random port when the one asked for is taken: read the port it reports (and then refuse, as
+  // the connector URL given to the bot names the port asked for).
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`The Agents Playground did not start within 30 s.\n${out.slice(-2000)}`)), 30_000);
       const check = () => {
@@ -93,6 +94,7 @@ export async function startPlayground(options: { port: number; botEndpoint: stri
       child.stdout?.on("data", check);
       child.once("exit", (code) => reject(new Error(`The Agents Playground exited (code ${code}).\n${out.slice(-2000)}`)));
     });
+    if (port !== options.port) throw new Error(`The Agents Playground could not have port ${options.port} (it took ${port}); choose another PLAYGROUND_PORT.`);
     await waitForPort(port, 10_000);
     return { url: `http://127.0.0.1:${port}`, port, pid, output: () => out, stop };
   } catch (e) {
