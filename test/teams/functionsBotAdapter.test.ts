@@ -1,8 +1,8 @@
-import { createSign, generateKeyPairSync } from "node:crypto";
 import { HttpRequest } from "@azure/functions";
 import { CloudAdapter } from "@microsoft/agents-hosting";
 import { describe, expect, it } from "vitest";
 import { anonymousRefusal, botAuthConfiguration, handleBotRequest } from "../../src/teams/bot/functionsBotAdapter";
+import { forgedToken, forgerKey, jwksServer } from "../support/botTokens";
 
 const tenant = "6f1c2b0e-5a4d-4c55-9a57-000000000001";
 const botId = "9a1b2c3d-0000-4000-8000-00000000b071";
@@ -10,15 +10,6 @@ const activity = { type: "message", text: "hello", channelId: "msteams", convers
 
 function request(url: string, headers: Record<string, string> = {}, body: unknown = activity): HttpRequest {
   return new HttpRequest({ method: "POST", url, headers: { "content-type": "application/json", ...headers }, body: { string: JSON.stringify(body) } });
-}
-
-/** A JWT signed with a key nobody trusts. */
-export function forgedToken(claims: Record<string, unknown>): string {
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
-  const now = Math.floor(Date.now() / 1000);
-  const unsigned = `${b64({ alg: "RS256", typ: "JWT", kid: "forged" })}.${b64({ iat: now, nbf: now, exp: now + 3600, ...claims })}`;
-  return `${unsigned}.${createSign("RSA-SHA256").update(unsigned).sign(privateKey).toString("base64url")}`;
 }
 
 describe("the Functions bot adapter", () => {
@@ -57,5 +48,34 @@ describe("the Functions bot adapter", () => {
     expect(forged.status).toBe(401);
     expect(JSON.stringify(forged.jsonBody)).toMatch(/audience/i);
     expect(turns).toEqual([]);
+  });
+
+  it("refuses a token with the right audience signed by a key the tenant does not publish", async () => {
+    const trusted = forgerKey();
+    const jwks = await jwksServer(trusted.publicKey, "tenant-key");
+    try {
+      const settings = { BOT_CLIENT_ID: botId, AZURE_TENANT_ID: tenant };
+      // The tenant's signing keys come from a loopback stand-in instead of login.microsoftonline.com.
+      const config = botAuthConfiguration(settings);
+      const iss = `https://login.microsoftonline.com/${tenant}/v2.0`;
+      for (const connection of config.connections?.values() ?? []) Object.assign(connection, { authority: jwks.url, issuers: [iss] });
+      const adapter = new CloudAdapter(config);
+      const turns: string[] = [];
+      const url = "http://127.0.0.1:7071/api/messages";
+      const forged = forgedToken({ aud: botId, iss, tid: tenant }, { kid: "tenant-key" });
+      const res = await handleBotRequest(adapter, settings, devEnv, request(url, { authorization: `Bearer ${forged}` }), async () => void turns.push("turn"));
+      expect(res.status).toBe(401);
+      expect(turns).toEqual([]);
+      // The same token signed with the published key passes the SDK's check: the refusal above was the signature's.
+      const genuine = forgedToken({ aud: botId, iss, tid: tenant }, { kid: "tenant-key", privateKey: trusted.privateKey });
+      let passed = false;
+      const refusals: unknown[] = [];
+      const response = { status: () => response, setHeader: () => response, send: (b: unknown) => (refusals.push(b), response), end: () => response, headersSent: false, writableEnded: false };
+      await adapter.authorizeRequest({ method: "POST", headers: { authorization: `Bearer ${genuine}` }, body: activity }, response, () => void (passed = true));
+      expect(refusals).toEqual([]);
+      expect(passed).toBe(true);
+    } finally {
+      await jwks.close();
+    }
   });
 });

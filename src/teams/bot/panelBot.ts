@@ -210,7 +210,8 @@ export function panelBot(ports: PanelBotPorts): { onTurn(context: TurnContext): 
         await ports.store.remember(conversation);
       }
       if (activity.type === "invoke" && activity.name === "adaptiveCard/action") return answerPress(context, context.activity);
-      if (activity.type === "message") return answerMessage(context, activity, conversation);
+      // Without a connector to answer through there is nobody to reply to.
+      if (activity.type === "message" && activity.serviceUrl) return answerMessage(context, activity, conversation);
     },
   };
 }
