@@ -3,6 +3,7 @@ import { settings } from "../src/app/settings";
 import { appPorts } from "../src/app/composition";
 import { coreGroupTimerRound } from "../src/app/coreGroupWiring";
 import { teamsChannelFor } from "../src/app/teamsChannelSource";
+import { ChannelNotChosenError } from "../src/teams/teamsChannel";
 
 /**
  * Hourly, in UTC (timers have no time zone): the workflow decides in UK time whether a reminder or an agenda is
@@ -14,7 +15,13 @@ app.timer("coreGroupReminders", {
     const ports = appPorts(settings);
     const teams = teamsChannelFor(ports);
     if (!teams) return context.log("Core Group reminders: no Teams channel yet (the bot is not set up)");
-    const report = await coreGroupTimerRound(ports, teams, ports.now(), (m) => context.log(m));
+    let report: Awaited<ReturnType<typeof coreGroupTimerRound>>;
+    try {
+      report = await coreGroupTimerRound(ports, teams, ports.now(), (m) => context.log(m));
+    } catch (e) {
+      if (!(e instanceof ChannelNotChosenError)) throw e;
+      return context.warn(`Core Group reminders: ${e.message}`);
+    }
     context.log(`Core Group reminders: ${report.reminded} sent, ${report.refreshed} card(s) updated, agendas posted: ${report.agendas.join(", ") || "none"}`);
   },
 });

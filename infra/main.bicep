@@ -260,6 +260,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // Microsoft Graph with the managed identity: no client secret in Azure.
     AZURE_TENANT_ID: tenant().tenantId
     AZURE_CLIENT_ID: identity.properties.clientId
+    // The Azure Bot runs on the same user-assigned identity (single tenant): its app id is the identity's client id.
+    BOT_CLIENT_ID: identity.properties.clientId
+    BOT_TENANT_ID: tenant().tenantId
 
     PARTNERSHIP_CODE: partnershipCode
     PARTNERSHIP_NAME: partnershipName

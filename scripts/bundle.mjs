@@ -32,7 +32,8 @@ const result = await build({
   target: "node22",
   format: "cjs",
   outfile: join(out, "main.js"),
-  external: ["@azure/functions-core"],
+  // @opentelemetry/api-logs: an optional peer of the Agents SDK's telemetry, required lazily inside a try (absent here).
+  external: ["@azure/functions-core", "@opentelemetry/api-logs"],
   // Some dependencies ship only ESM that reads import.meta.url (e.g. @azure/storage-common's crc64): in a CommonJS
   // bundle that is the bundle file's own URL.
   define: { "import.meta.url": "__bundleFileUrl" },

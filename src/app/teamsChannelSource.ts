@@ -1,13 +1,14 @@
 import type { AppPorts } from "./composition";
 import type { TeamsChannel } from "../teams/teamsChannel";
+import { teams } from "./teamsWiring";
 
 /**
- * The bot's Teams channel for the running app, or undefined while there is no bot (the Core Group card effects
- * then stay pending in app state, and the Core Group timer does nothing). The Teams bot provides it.
+ * The bot's Teams channel for the running app. Until a coordinator has chosen a panel's channel, posting to it
+ * fails with `ChannelNotChosenError`, and the Core Group card effects are kept (pending) until one is chosen.
  *
  * @example
- * const teams = teamsChannelFor(appPorts(settings)); if (teams) await coreGroupTimerRound(ports, teams, now, log)
+ * const channel = teamsChannelFor(appPorts(settings)); if (channel) await coreGroupTimerRound(ports, channel, now, log)
  */
-export function teamsChannelFor(_ports: AppPorts): TeamsChannel | undefined {
-  return undefined;
+export function teamsChannelFor(ports: AppPorts): TeamsChannel | undefined {
+  return teams(ports.settings).channel;
 }

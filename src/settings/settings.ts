@@ -91,6 +91,14 @@ export const settingsSchema = z.object({
     .string({ error: "expected a secret of at least 16 characters for the open-case index" })
     .min(16, "expected a secret of at least 16 characters for the open-case index"),
 
+  /**
+   * The Azure Bot's app id (= the user-assigned managed identity's client id). Unset only for local development,
+   * where the bot serves the Agents Playground anonymously on loopback (never in a deployed app).
+   */
+  BOT_CLIENT_ID: z.string().trim().min(1).optional(),
+  /** The bot's Entra tenant (single-tenant bot); AZURE_TENANT_ID when unset. */
+  BOT_TENANT_ID: z.string().trim().min(1).optional(),
+
   /** Views from how many different schools a Core Group decision needs before the chair may record it. */
   CORE_GROUP_QUORUM: wholeNumber("the Core Group quorum (schools' views)", 1, 60).default(3),
   /** Cases one Core Group meeting can hear. */

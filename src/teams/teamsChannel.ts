@@ -23,6 +23,20 @@ export interface PostedCard {
   messageId: string;
 }
 
+/**
+ * Nobody has chosen a Teams channel for the panel yet. Card effects meeting it are kept, not failed, and posted
+ * once a coordinator chooses the channel (the bot then posts what was kept).
+ */
+export class ChannelNotChosenError extends Error {
+  constructor(
+    readonly panel: PanelChannel,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ChannelNotChosenError";
+  }
+}
+
 /** Posts and updates cards in the partnership's Teams channels (the bot, proactively). */
 export interface TeamsChannel {
   /** Starts a new post (thread) in the channel with the card. `summary` is the notification text: no identity. */

@@ -1,4 +1,5 @@
 import type { CaseEffect } from "../../domain/case/effects";
+import { ChannelNotChosenError } from "../../teams/teamsChannel";
 import { coreGroupOutcomeLabels } from "../../domain/case/outcomes";
 import { decisionsList, toListFields } from "../../domain/lists";
 import type { EffectRow } from "./casesHandler";
@@ -104,9 +105,15 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
       case "postCoreGroupCard":
       case "updateCoreGroupCard":
         if (ports.coreGroupCards) {
-          if (effect.kind === "postCoreGroupCard") await ports.coreGroupCards.post(row.CaseRef, effect.key);
-          else await ports.coreGroupCards.refresh(row.CaseRef);
-          break;
+          try {
+            if (effect.kind === "postCoreGroupCard") await ports.coreGroupCards.post(row.CaseRef, effect.key);
+            else await ports.coreGroupCards.refresh(row.CaseRef);
+            break;
+          } catch (e) {
+            // No Core Group channel yet: keep the card for when a coordinator chooses one, rather than holding up
+            // the transition's other effects (its audit entry, its emails).
+            if (!(e instanceof ChannelNotChosenError)) throw e;
+          }
         }
         await ports.state.put(PENDING_EFFECTS_SCOPE, effect.key, { caseRef: row.CaseRef, effect });
         ports.log(`${row.CaseRef}: ${effect.kind} recorded for the part of the app that carries it out`);

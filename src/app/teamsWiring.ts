@@ -1,0 +1,62 @@
+import { CloudAdapter } from "@microsoft/agents-hosting";
+import { appState, tableStore } from "../m365/tables";
+import type { Settings } from "../settings/settings";
+import { botAuthConfiguration } from "../teams/bot/functionsBotAdapter";
+import { conversationStore, type ConversationStore } from "../teams/bot/conversationStore";
+import { panelBot } from "../teams/bot/panelBot";
+import { pingCard, pingHandler } from "../teams/bot/pingCard";
+import { botTeamsChannel } from "../teams/bot/teamsChannel";
+import type { CardActionHandler, PanelChannel, TeamsChannel } from "../teams/teamsChannel";
+
+/**
+ * The Teams side of the app, built once per process from the settings: the Agents SDK adapter (with the bot's
+ * auth configuration), the conversation store, the `TeamsChannel` the card workflows post through, the bot's turn
+ * logic and the registry of card action handlers by verb family.
+ */
+export interface TeamsPorts {
+  adapter: CloudAdapter;
+  store: ConversationStore;
+  /** Posts and updates cards in the panels' channels (proactively, from any function). */
+  channel: TeamsChannel;
+  /** The bot's turn logic, for `handleBotRequest` in POST /api/messages. */
+  bot: ReturnType<typeof panelBot>;
+  /** Routes presses of verbs `<prefix>.*` (e.g. `coreGroup`) to `handler`; a later registration replaces it. */
+  registerCardActions(prefix: string, handler: CardActionHandler): void;
+  /** Runs `listener` after a coordinator chooses a panel's channel (a later registration replaces it). */
+  whenChannelChosen(listener: (panel: PanelChannel) => Promise<void>): void;
+}
+
+let built: TeamsPorts | undefined;
+
+/**
+ * The process's Teams ports (built on first use).
+ *
+ * @example
+ * const { channel, registerCardActions } = teams(settings);
+ * registerCardActions("coreGroup", coreGroupHandler);
+ * await channel.postCard("coreGroup", card, "LNCIP-2026-0042 is ready for Core Group");
+ */
+export function teams(settings: Settings): TeamsPorts {
+  built ??= composeTeams(settings);
+  return built;
+}
+
+/** Builds fresh Teams ports (tests and scripts that need their own; the app uses `teams()`). */
+export function composeTeams(settings: Settings, now: () => Date = () => new Date()): TeamsPorts {
+  const adapter = new CloudAdapter(botAuthConfiguration(settings));
+  const store = conversationStore(appState(tableStore(settings.AzureWebJobsStorage, "AppState")));
+  const handlers = new Map<string, CardActionHandler>([["bot", pingHandler]]);
+  let chosen: ((panel: PanelChannel) => Promise<void>) | undefined;
+  return {
+    adapter,
+    store,
+    channel: botTeamsChannel(adapter, store, settings.BOT_CLIENT_ID),
+    bot: panelBot({ store, handlers, pingCard, now, channelChosen: async (panel) => chosen?.(panel) }),
+    registerCardActions(prefix, handler) {
+      handlers.set(prefix.replace(/\.$/, ""), handler);
+    },
+    whenChannelChosen(listener) {
+      chosen = listener;
+    },
+  };
+}

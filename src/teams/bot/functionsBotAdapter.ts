@@ -1,0 +1,142 @@
+import type { HttpRequest, HttpResponseInit } from "@azure/functions";
+import { AuthType, CloudAdapter, type AuthConfiguration, type Request as AgentsRequest, type TurnContext, type WebResponse } from "@microsoft/agents-hosting";
+
+/**
+ * Runs the Microsoft 365 Agents SDK inside an Azure Functions HTTP trigger. The SDK is written for Express: its JWT
+ * check (`authorizeRequest`) and `process()` take an Express-like request and response. This module translates a
+ * Functions `HttpRequest` into those shapes, collects what the SDK writes into an `HttpResponseInit`, and fences
+ * the SDK's anonymous development mode so it can only ever serve the local Agents Playground.
+ */
+
+/** The bot's identity settings (a subset of the app settings). */
+export interface BotIdentitySettings {
+  /** The Azure Bot's app id (the user-assigned managed identity's client id); unset = local development. */
+  BOT_CLIENT_ID?: string | undefined;
+  /** The bot's tenant; AZURE_TENANT_ID when unset. */
+  BOT_TENANT_ID?: string | undefined;
+  AZURE_TENANT_ID: string;
+}
+
+/**
+ * The SDK's auth configuration from the app settings: a single-tenant bot authenticating with its user-assigned
+ * managed identity (`AuthType.UserManagedIdentity`, SDK 1.8.1). Incoming tokens are checked against the
+ * connection's `clientId` (audience) and the tenant's issuers. Without `BOT_CLIENT_ID` the configuration is
+ * anonymous (development only; see `anonymousRefusal`).
+ *
+ * @example
+ * botAuthConfiguration({ BOT_CLIENT_ID: "1111…", AZURE_TENANT_ID: "2222…" })
+ * // { clientId: "1111…", tenantId: "2222…", authType: "UserManagedIdentity", connections: Map { "serviceConnection" => … } }
+ */
+export function botAuthConfiguration(settings: BotIdentitySettings): AuthConfiguration {
+  const clientId = settings.BOT_CLIENT_ID?.trim() || undefined;
+  if (!clientId) return { connections: new Map() } as AuthConfiguration;
+  const connection: AuthConfiguration = {
+    clientId,
+    tenantId: settings.BOT_TENANT_ID?.trim() || settings.AZURE_TENANT_ID,
+    authType: AuthType.UserManagedIdentity,
+    validateIssuer: true,
+  };
+  // The JWT check only accepts audiences found in `connections`: without the map every token would be refused.
+  return { ...connection, connections: new Map([["serviceConnection", connection]]), connectionsMap: [{ serviceUrl: "*", connection: "serviceConnection" }] };
+}
+
+const loopbackHosts = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+
+/**
+ * Why an unauthenticated request must be refused before the SDK sees it, or undefined when anonymous development
+ * mode is allowed: no bot client id configured, the app not running in Azure (`WEBSITE_SITE_NAME`,
+ * `WEBSITE_INSTANCE_ID`) nor with `NODE_ENV=production`, and the request addressed to a loopback host.
+ *
+ * @example
+ * anonymousRefusal({ BOT_CLIENT_ID: undefined }, { WEBSITE_SITE_NAME: "inclusion-flow" }, "https://x.azurewebsites.net/api/messages")
+ * // "anonymous bot requests are refused in a deployed app"
+ */
+export function anonymousRefusal(settings: Pick<BotIdentitySettings, "BOT_CLIENT_ID">, env: Record<string, string | undefined>, requestUrl: string): string | undefined {
+  if (settings.BOT_CLIENT_ID?.trim()) return "a bot client id is configured: a token is required";
+  if (env.WEBSITE_SITE_NAME || env.WEBSITE_INSTANCE_ID || env.NODE_ENV === "production") return "anonymous bot requests are refused in a deployed app";
+  let host: string;
+  try {
+    host = new URL(requestUrl).hostname.toLowerCase();
+  } catch {
+    return "the request URL cannot be read";
+  }
+  if (!loopbackHosts.has(host)) return "anonymous bot requests are accepted on loopback only";
+  return undefined;
+}
+
+/** What the SDK writes, collected for the Functions response. */
+class CollectedResponse implements WebResponse {
+  statusCode = 200;
+  headers: Record<string, string> = {};
+  body: unknown = undefined;
+  headersSent = false;
+  writableEnded = false;
+  status(code: number): this {
+    this.statusCode = code;
+    return this;
+  }
+  setHeader(name: string, value: string): this {
+    this.headers[name.toLowerCase()] = value;
+    return this;
+  }
+  send(body?: unknown): this {
+    this.body = body;
+    this.headersSent = true;
+    return this;
+  }
+  end(): this {
+    this.writableEnded = true;
+    this.headersSent = true;
+    return this;
+  }
+  toHttpResponse(): HttpResponseInit {
+    const out: HttpResponseInit = { status: this.statusCode, headers: { ...this.headers } };
+    if (this.body === undefined || this.body === null) return out;
+    if (typeof this.body === "string") return { ...out, body: this.body };
+    return { ...out, jsonBody: this.body };
+  }
+}
+
+const unauthorized = (reason: string): HttpResponseInit => ({ status: 401, jsonBody: { "jwt-auth-error": reason } });
+
+/**
+ * Handles one POST /api/messages: refuses unauthenticated requests that anonymous mode does not cover (401), runs
+ * the SDK's JWT validation (401 on a missing, malformed, forged or wrong-audience token), then `process()` with
+ * the turn logic, answering with what the SDK wrote (for an invoke, the invoke response the logic set).
+ *
+ * @example
+ * const adapter = new CloudAdapter(botAuthConfiguration(settings));
+ * const response = await handleBotRequest(adapter, settings, process.env, request, panelBot(...).onTurn);
+ */
+export async function handleBotRequest(
+  adapter: CloudAdapter,
+  settings: Pick<BotIdentitySettings, "BOT_CLIENT_ID">,
+  env: Record<string, string | undefined>,
+  request: HttpRequest,
+  logic: (context: TurnContext) => Promise<void>,
+): Promise<HttpResponseInit> {
+  if (request.method !== "POST") return { status: 405, jsonBody: { error: "POST only" } };
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => (headers[name.toLowerCase()] = value));
+  if (!headers.authorization?.trim()) {
+    const refusal = anonymousRefusal(settings, env, request.url);
+    if (refusal) return unauthorized(refusal);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(await request.text());
+  } catch {
+    return { status: 400, jsonBody: { error: "the body is not JSON" } };
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return { status: 400, jsonBody: { error: "the body is not an activity" } };
+
+  const agentsRequest: AgentsRequest = { method: "POST", headers, body: body as Record<string, unknown> };
+  const response = new CollectedResponse();
+  let authorized = false;
+  await adapter.authorizeRequest(agentsRequest, response, () => {
+    authorized = true;
+  });
+  if (!authorized) return response.writableEnded || response.headersSent ? response.toHttpResponse() : unauthorized("unauthorized");
+  await adapter.process(agentsRequest, response, logic);
+  return response.toHttpResponse();
+}

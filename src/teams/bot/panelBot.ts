@@ -1,0 +1,224 @@
+import type { Activity } from "@microsoft/agents-activity";
+import type { TurnContext } from "@microsoft/agents-hosting";
+import { z } from "zod";
+import type { AdaptiveCardJson, CardAction, CardActionHandler, CardActionResult, PanelChannel } from "../teamsChannel";
+import type { ConversationStore, TeamsConversation } from "./conversationStore";
+
+/**
+ * The bot's turn logic: what it does with each activity Teams sends. It remembers where it can post, lets a
+ * coordinator pick the Core Group and Inclusion Forum channels with a typed command, and hands every card button
+ * press to the workflow that owns the verb's family (`coreGroup.*`, `inclusionForum.*`, ...).
+ */
+
+const account = z.looseObject({ id: z.string().min(1), aadObjectId: z.string().optional(), name: z.string().optional() });
+
+/** The parts of a Bot Framework activity the bot reads; anything else passes through untouched. */
+export const activitySchema = z.looseObject({
+  type: z.string().min(1),
+  name: z.string().optional(),
+  text: z.string().optional(),
+  serviceUrl: z.string().optional(),
+  channelId: z.string().optional(),
+  from: account.optional(),
+  recipient: account.optional(),
+  conversation: z.looseObject({ id: z.string().min(1), conversationType: z.string().optional(), tenantId: z.string().optional(), isGroup: z.boolean().optional() }),
+  channelData: z
+    .looseObject({
+      tenant: z.looseObject({ id: z.string() }).optional(),
+      team: z.looseObject({ id: z.string() }).optional(),
+      channel: z.looseObject({ id: z.string() }).optional(),
+    })
+    .optional(),
+  replyToId: z.string().optional(),
+  value: z.unknown().optional(),
+});
+export type IncomingActivity = z.infer<typeof activitySchema>;
+
+/** An `adaptiveCard/action` invoke (Universal Actions): `value.action.verb`/`data`, `value.trigger`. */
+const cardActionSchema = z.object({
+  from: account,
+  conversation: z.looseObject({ id: z.string().min(1) }),
+  replyToId: z.string().optional(),
+  value: z.looseObject({
+    action: z.looseObject({
+      verb: z.string().min(1, "the button has no verb"),
+      data: z.record(z.string(), z.unknown()).optional(),
+    }),
+    // The Playground's own UI sends no trigger: a press is manual unless Teams says `automatic` (a refresh).
+    trigger: z.enum(["manual", "automatic"]).optional(),
+  }),
+});
+
+/**
+ * The press an invoke carries, or a message saying what is wrong with it.
+ *
+ * @example
+ * cardActionFrom({ type: "invoke", name: "adaptiveCard/action", from: { id: "user-id-1" }, conversation: { id: "c" },
+ *   value: { action: { type: "Action.Execute", verb: "bot.ping", data: {} } } })
+ * // { verb: "bot.ping", data: {}, from: { id: "user-id-1" }, trigger: "manual", conversationId: "c" }
+ */
+export function cardActionFrom(activity: unknown): CardAction | { problem: string } {
+  const parsed = cardActionSchema.safeParse(activity);
+  if (!parsed.success) return { problem: `The button press could not be read: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}` };
+  const a = parsed.data;
+  return {
+    verb: a.value.action.verb,
+    data: a.value.action.data ?? {},
+    from: { id: a.from.id, aadObjectId: a.from.aadObjectId, name: a.from.name },
+    trigger: a.value.trigger ?? "manual",
+    conversationId: a.conversation.id,
+    messageId: a.replyToId,
+  };
+}
+
+/** The family a verb belongs to: the text before its first dot (`coreGroup.vote` → `coreGroup`). */
+export function verbFamily(verb: string): string {
+  const dot = verb.indexOf(".");
+  return dot < 0 ? verb : verb.slice(0, dot);
+}
+
+/**
+ * Teams' invoke response body for a handler's answer (always HTTP 200; the answer's own `statusCode` says more).
+ *
+ * @example
+ * invokeResponseBody({ kind: "error", statusCode: 400, message: "Unknown button" })
+ * // { statusCode: 400, type: "application/vnd.microsoft.error", value: { code: "BadRequest", message: "Unknown button" } }
+ */
+export function invokeResponseBody(result: CardActionResult): Record<string, unknown> {
+  switch (result.kind) {
+    case "card":
+      return { statusCode: 200, type: "application/vnd.microsoft.card.adaptive", value: result.card };
+    case "message":
+      return { statusCode: 200, type: "application/vnd.microsoft.activity.message", value: result.text };
+    case "error":
+      return { statusCode: result.statusCode, type: "application/vnd.microsoft.error", value: { code: result.statusCode === 400 ? "BadRequest" : "InternalServerError", message: result.message } };
+  }
+}
+
+/** What a typed message asks of the bot. */
+export type BotCommand = { kind: "useChannel"; panel: PanelChannel } | { kind: "ping" } | { kind: "unknown" };
+
+const panelsByWords: Record<string, PanelChannel> = { "core group": "coreGroup", "inclusion forum": "inclusionForum" };
+
+/**
+ * Reads a typed command, ignoring the bot's @mention, markup, case and spacing.
+ *
+ * @example
+ * botCommand("<at>Inclusion Flow</at> Use this channel for Core Group") // { kind: "useChannel", panel: "coreGroup" }
+ */
+export function botCommand(text: string | undefined): BotCommand {
+  const words = (text ?? "")
+    .replace(/<at>.*?<\/at>/gi, " ")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&nbsp;/g, " ")
+    .toLowerCase()
+    .replace(/[^a-z ]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  const use = /^(?:please )?use this channel for (?:the )?(core group|inclusion forum)$/.exec(words);
+  if (use?.[1]) return { kind: "useChannel", panel: panelsByWords[use[1]] as PanelChannel };
+  if (words === "ping") return { kind: "ping" };
+  return { kind: "unknown" };
+}
+
+/** The conversation reference to keep from an activity, when it says enough to post there later. */
+export function conversationFrom(activity: IncomingActivity): TeamsConversation | undefined {
+  if (!activity.serviceUrl || !activity.recipient) return undefined;
+  return {
+    serviceUrl: activity.serviceUrl,
+    conversationId: activity.conversation.id,
+    conversationType: activity.conversation.conversationType,
+    tenantId: activity.channelData?.tenant?.id ?? activity.conversation.tenantId,
+    teamId: activity.channelData?.team?.id,
+    channelId: activity.channelData?.channel?.id,
+    botId: activity.recipient.id,
+  };
+}
+
+const panelNames: Record<PanelChannel, string> = { coreGroup: "Core Group", inclusionForum: "Inclusion Forum" };
+
+/** What the bot needs around it. */
+export interface PanelBotPorts {
+  store: ConversationStore;
+  /** Handlers by verb family (`coreGroup`, `inclusionForum`, `bot`). */
+  handlers: ReadonlyMap<string, CardActionHandler>;
+  /** The card the bot answers "ping" with (a button to try Universal Actions end to end). */
+  pingCard: () => AdaptiveCardJson;
+  now: () => Date;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Told when a coordinator chooses a panel's channel (the cards kept until then are posted). */
+  channelChosen?: (panel: PanelChannel) => Promise<void>;
+}
+
+/**
+ * The turn logic for `CloudAdapter.process()`.
+ *
+ * @example
+ * const bot = panelBot({ store, handlers: new Map([["bot", pingHandler]]), pingCard, now: () => new Date() });
+ * await adapter.process(request, response, bot.onTurn);
+ */
+export function panelBot(ports: PanelBotPorts): { onTurn(context: TurnContext): Promise<void> } {
+  const send = (context: TurnContext, activity: Record<string, unknown>) => context.sendActivity(activity as unknown as Activity);
+
+  async function answerPress(context: TurnContext, raw: unknown): Promise<void> {
+    const action = cardActionFrom(raw);
+    let result: CardActionResult;
+    if ("problem" in action) result = { kind: "error", statusCode: 400, message: action.problem };
+    else {
+      const handler = ports.handlers.get(verbFamily(action.verb));
+      if (!handler) result = { kind: "error", statusCode: 400, message: `This button (${action.verb}) is not one the app knows; the card may be out of date.` };
+      else {
+        try {
+          result = await handler(action);
+        } catch (e) {
+          ports.log?.("A card action handler failed", { verb: action.verb, error: e instanceof Error ? e.message : String(e) });
+          result = { kind: "error", statusCode: 500, message: "The app could not record that press; please try again in a minute." };
+        }
+      }
+    }
+    await send(context, { type: "invokeResponse", value: { status: 200, body: invokeResponseBody(result) } });
+  }
+
+  async function answerMessage(context: TurnContext, activity: IncomingActivity, conversation: TeamsConversation | undefined): Promise<void> {
+    const command = botCommand(activity.text);
+    if (command.kind === "ping") {
+      await send(context, { type: "message", attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", content: ports.pingCard() }] });
+      return;
+    }
+    if (command.kind === "useChannel") {
+      const channelId = activity.channelData?.channel?.id;
+      if (!conversation || !channelId) {
+        await context.sendActivity(`Type "use this channel for ${panelNames[command.panel]}" in the team channel the ${panelNames[command.panel]} should use, @mentioning me.`);
+        return;
+      }
+      await ports.store.choose(command.panel, { ...conversation, channelId }, ports.now());
+      await context.sendActivity(`Done: ${panelNames[command.panel]} cards will be posted in this channel.`);
+      try {
+        await ports.channelChosen?.(command.panel);
+      } catch (e) {
+        ports.log?.("Posting the cards kept for the new channel failed; the hourly round will try again", { error: e instanceof Error ? e.name : "error" });
+      }
+      return;
+    }
+    await context.sendActivity('I post the Core Group and Inclusion Forum cards. In a team channel, type "use this channel for Core Group" or "use this channel for Inclusion Forum" (@mentioning me) to choose where.');
+  }
+
+  return {
+    async onTurn(context) {
+      const parsed = activitySchema.safeParse(context.activity);
+      if (!parsed.success) {
+        ports.log?.("An activity could not be read", { problems: parsed.error.issues.length });
+        return;
+      }
+      const activity = parsed.data;
+      const conversation = conversationFrom(activity);
+      const inChannel = activity.conversation.conversationType === "channel" || activity.channelData?.channel?.id !== undefined;
+      if (conversation && (activity.type === "conversationUpdate" || activity.type === "installationUpdate" || (activity.type === "message" && inChannel))) {
+        await ports.store.remember(conversation);
+      }
+      if (activity.type === "invoke" && activity.name === "adaptiveCard/action") return answerPress(context, context.activity);
+      // Without a connector to answer through there is nobody to reply to.
+      if (activity.type === "message" && activity.serviceUrl) return answerMessage(context, activity, conversation);
+    },
+  };
+}
