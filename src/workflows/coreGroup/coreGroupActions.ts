@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { coreGroupOutcomeLabels, coreGroupOutcomeSchema, type CoreGroupOutcome } from "../../domain/case";
-import { giveView, recordDecision, type VotingResult, type VotingState } from "../../domain/coreGroup";
+import { giveView, recordDecision, type Panel, type VotingResult, type VotingState } from "../../domain/coreGroup";
 import { StaleStateError } from "../../m365/tables/appState";
 import { EffectInProgressError } from "../../m365/tables/effectLedger";
 import type { CardAction, CardActionHandler, CardActionResult } from "../../teams/teamsChannel";
@@ -45,7 +45,7 @@ export function coreGroupCardActions(ports: CoreGroupPorts): CardActionHandler {
       return { kind: "error", statusCode: 400, message: "This button does not belong to a Core Group card this app posted." };
     }
     const press = parsed.data;
-    const person = action.from.aadObjectId ?? action.from.id;
+    let person = action.from.aadObjectId ?? action.from.id;
     let c: CaseOnCard;
     try {
       c = await loadCaseOnCard(ports, press.caseRef);
@@ -53,6 +53,7 @@ export function coreGroupCardActions(ports: CoreGroupPorts): CardActionHandler {
       if (e instanceof CaseNotOnCardError) return { kind: "message", text: e.message };
       throw e;
     }
+    person = panelIdOf(c.panel.panel, action.from);
     const own = async (notice?: string): Promise<CardActionResult> => ({ kind: "card", card: await renderCoreGroupCard(ports, c, { viewerId: person, notice }) });
     if (!c.record) return { kind: "message", text: `${press.caseRef} has no Core Group card any more.` };
     if (c.record.round !== press.round) return own("This card was out of date: here is the case as it stands now.");
@@ -144,4 +145,20 @@ async function saveWithRetry(
     }
   }
   return { ok: false, refusal: "Several people pressed at once; please press again." };
+}
+
+/**
+ * Which of the presser's ids the panel knows them by: the Entra object id (what a tenant's CoreGroupPanel list
+ * holds), else the Teams user id (the Agents Playground's mock users locally). Both come from the same activity,
+ * authenticated by the bot's JWT check; someone the panel knows by neither is refused as not a member.
+ *
+ * @example
+ * panelIdOf(panel, { id: "29:1abc…", aadObjectId: "6f1c…" }) // "6f1c…" when the list holds object ids
+ */
+export function panelIdOf(panel: Panel, from: CardAction["from"]): string {
+  const known = (id: string | undefined) =>
+    id !== undefined && (panel.chairId === id || panel.members.some((m) => m.id === id) || panel.deputies.some((d) => d.deputy.id === id));
+  if (known(from.aadObjectId)) return from.aadObjectId as string;
+  if (known(from.id)) return from.id;
+  return from.aadObjectId ?? from.id;
 }

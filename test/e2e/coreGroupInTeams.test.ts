@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestSystem, type TestSystem } from "../support/system";
+import { startTestPlayground, type TestPlayground } from "../support/playground";
+import { namedReferral } from "../fixtures/referralAnswers";
+import { upnCheckLetter } from "../../src/domain/referral/upn";
+import type { SitesArea } from "../../sandbox/graph/areas/sites";
+import { demoSite } from "../../sandbox/demo/demoTenant";
+import type { AdaptiveCardJson } from "../../src/teams/teamsChannel";
+
+/**
+ * The Core Group deciding a case in Teams, end to end: a coordinator moves a referral to "Ready for Core Group" in
+ * SharePoint; the app (in the local Functions host) posts its card in the channel chosen in the Agents Playground;
+ * panel members (the Playground's mock users) give their views through its invoke API; the chair records the
+ * decision, which reaches the Decisions list in the sandbox; the card everyone sees shows it, buttons gone.
+ */
+
+interface StreamEvent {
+  action: string;
+  actionConversationId: string;
+  /** A new post in a channel is its own thread: `postConversationId` is `{channel};messageid={id}`. */
+  message: { messageId: string; text?: string; postConversationId?: string; attachments?: { contentType: string; content: AdaptiveCardJson }[] };
+}
+
+let system: TestSystem;
+let playground: TestPlayground;
+let sites: SitesArea;
+let siteId: string;
+const posts = () => playground.events as StreamEvent[];
+const card = (e: StreamEvent | undefined) => e?.message.attachments?.[0]?.content;
+const cardJson = (e: StreamEvent | undefined) => JSON.stringify(card(e) ?? null);
+const item = (list: string, ref: string) => sites.items(siteId, list).find((i) => i.fields.Title === ref || i.fields.CaseRef === ref);
+
+/** The `round` a card's buttons carry (a new posting after a reopen is a new round). */
+function roundOf(e: StreamEvent): string {
+  const round = /"verb":"coreGroup\.giveView"[^}]*?"round":"([^"]+)"/.exec(cardJson(e))?.[1] ?? /"round":"([^"]+)"/.exec(cardJson(e))?.[1];
+  if (!round) throw new Error(`No round on the card: ${cardJson(e).slice(0, 400)}`);
+  return round;
+}
+
+beforeAll(async () => {
+  system = await startTestSystem();
+  playground = await startTestPlayground(`${system.appUrl}/api/messages`);
+  sites = system.graph.area<SitesArea>("sites");
+  siteId = sites.siteIdByPath(demoSite.hostname, demoSite.path);
+}, 90_000);
+
+afterAll(async () => {
+  await playground?.stop();
+  await system?.stop();
+});
+
+describe("the Core Group deciding a case in Teams", () => {
+  it("posts the card in the chosen channel, takes members' views, and records the chair's decision once in the Decisions list", async () => {
+    const config = await playground.config();
+    const general = config.teams[0]?.channels.find((c) => c.name === "General");
+    if (!general) throw new Error("The Playground has no General channel");
+
+    // A referral becomes ready for Core Group before any channel is chosen: its card is kept, not lost.
+    const digits = "801200109001";
+    const res = await system.post("/api/forms/referral", { responseId: "cg-teams-1", submittedAt: "2026-11-23T09:12:00Z", responder: "s.oconnor@oakfield.example", answers: { ...namedReferral, "pupil.upn": upnCheckLetter(digits) + digits } });
+    const { caseRef } = (await res.json()) as { caseRef: string };
+    const caseItem = await system.until(() => item("Cases", caseRef));
+    sites.patchAsPerson(siteId, "Cases", caseItem.id, { Status: "In triage" });
+    await system.until(() => item("Cases", caseRef)?.fields.WorkflowVersion === 1);
+    sites.patchAsPerson(siteId, "Cases", caseItem.id, { Status: "Ready for Core Group" });
+    await system.until(() => item("Cases", caseRef)?.fields.WorkflowVersion === 2 && item("Cases", caseRef)?.fields.MeetingId);
+
+    // A coordinator chooses the channel: the card kept meanwhile is posted there.
+    let before = posts().length;
+    expect((await playground.say(general.id, "use this channel for Core Group", true)).status).toBe(200);
+    const posted = await playground.until(() => posts().slice(before).find((e) => e.action === "createMessage" && cardJson(e).includes(`Core Group: ${caseRef}`)), 20_000);
+    expect(posted.actionConversationId.startsWith(general.id)).toBe(true);
+    const round = roundOf(posted);
+    const press = (fromId: string, verb: string, data: Record<string, unknown> = {}) =>
+      playground.press({ conversationId: posted.message.postConversationId ?? posted.actionConversationId, replyToId: posted.message.messageId, fromId, verb, data: { caseRef, round, ...data } });
+
+    // Three members from three schools give their views; each gets their own view back, everyone sees the tally.
+    for (const [member, outcome] of [["user-id-1", "inSchoolSupport"], ["user-id-2", "inSchoolSupport"], ["user-id-3", "schoolContinuesWithAdvice"]] as const) {
+      before = posts().length;
+      const answer = await press(member, "coreGroup.giveView", { outcome });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      expect(answer.body, JSON.stringify(answer.body)).toMatchObject({ type: "application/vnd.microsoft.card.adaptive" });
+      expect(JSON.stringify(answer.body)).toMatch(/[Yy]our view/);
+      await playground.until(() => posts().slice(before).find((e) => e.action !== "createMessage" && e.message.messageId === posted.message.messageId), 20_000);
+    }
+    // (Every Playground user sits on the demo panel; a non-member's refusal is tested in coreGroupCards.test.ts.)
+
+    // The chair records the decision — twice, as an impatient chair would: one decision.
+    before = posts().length;
+    const [first, second] = await Promise.all([press("user-id-0", "coreGroup.recordDecision", { outcome: "inSchoolSupport" }), press("user-id-0", "coreGroup.recordDecision", { outcome: "inSchoolSupport" })]);
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    const decisions = await system.until(() => {
+      const rows = sites.items(siteId, "Decisions").filter((d) => d.fields.CaseRef === caseRef);
+      return rows.length > 0 && rows;
+    });
+    expect(decisions).toHaveLength(1);
+    expect(decisions[0]!.fields).toMatchObject({ Outcome: "Partnership in-school support", Source: "Teams" });
+    await system.until(() => item("Cases", caseRef)?.fields.WorkflowStatus === "Decided");
+
+    // Everyone's card now shows the decision, with no buttons left to press.
+    const decidedCard = await playground.until(
+      () => [...posts().slice(before)].reverse().find((e) => e.message.messageId === posted.message.messageId && /Partnership in-school support/.test(cardJson(e)) && !cardJson(e).includes("Action.Execute")),
+      20_000,
+    );
+    expect(cardJson(decidedCard)).not.toContain("coreGroup.recordDecision");
+
+    // Nothing the bot posted names the pupil.
+    const everything = JSON.stringify(posts());
+    for (const identity of [namedReferral["pupil.firstName"], namedReferral["pupil.lastName"], namedReferral["pupil.dateOfBirth"], upnCheckLetter(digits) + digits]) expect(everything).not.toContain(identity);
+  }, 90_000);
+});
