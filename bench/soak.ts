@@ -6,9 +6,11 @@ import type { SitesArea } from "../sandbox/graph/areas/sites";
 import type { SubscriptionsArea } from "../sandbox/graph/areas/subscriptions";
 import { defaultApp } from "../sandbox/graph/auth";
 import { defaultKeys } from "../sandbox/host/host";
-import { demoSchools, demoSite } from "../sandbox/demo/demoTenant";
+import { demoSchools, demoSite, demoStaff } from "../sandbox/demo/demoTenant";
 import { upnCheckLetter } from "../src/domain/referral/upn";
 import demoReferral from "../sandbox/demo/referral.json";
+import { startTestPlayground as startPlaygroundDriver, type TestPlayground } from "../sandbox/playgroundDriver";
+import type { CalendarArea } from "../sandbox/graph/areas/calendar";
 
 /**
  * `npm run soak`: many cases end to end while the Graph sandbox misbehaves (429/503 storms, 5xx, 412 conflicts,
@@ -16,9 +18,12 @@ import demoReferral from "../sandbox/demo/referral.json";
  * midway. At the end it counts what was lost or doubled — each must be 0 — and the malformed and forged inputs
  * tried and refused, prints them and writes bench/soak.json.
  *
- * Stages run today: referral in, triage, the Director's Inclusion Forum override, ready for Core Group, the
- * decision (recorded in SharePoint). Stages whose workflows are not in the app yet are reported as `null` with
- * the reason, never as a made-up zero.
+ * Stages: referral in, triage, the Director's Inclusion Forum override, ready for Core Group (the card posted in
+ * the Core Group channel of the Agents Playground), the decision — for one case in four given in Teams (three
+ * members' views, then the chair's press, through the Playground), for the rest typed into SharePoint —, and for
+ * the Programme Management cases that got a place, the coordinator starting the placement (its review series in
+ * Outlook). A week of attendance is not run here: it has its own exactly-once tests at 300 schools
+ * (test/e2e/attendanceScale, attendanceResilience) and the bench's attendance figure.
  *
  * Usage: npm run soak [-- --cases 500]
  */
@@ -29,9 +34,11 @@ interface SoakReport {
   faults: string[];
   hostKilledAt: string;
   lost: { submissions: number; decisions: number };
-  duplicates: { cards: number | null; events: number | null; emails: number; caseItems: number; decisionRows: number };
+  duplicates: { cards: number; events: number; emails: number; caseItems: number; decisionRows: number };
   inputs: { tried: number; refused: number };
   notMeasured: Record<string, string>;
+  teams: { decisions: number; cardsPosted: number };
+  reviews: { placementsStarted: number; reviewEvents: number };
   graphRequests: { total: number; throttledOrFailed: number };
 }
 
@@ -53,11 +60,40 @@ async function main(): Promise<void> {
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, "soak.json"), JSON.stringify(report, null, 2) + "\n");
     print(report);
-    const bad = report.lost.submissions + report.lost.decisions + report.duplicates.emails + report.duplicates.caseItems + report.duplicates.decisionRows + (report.duplicates.cards ?? 0) + (report.duplicates.events ?? 0);
+    const bad = report.lost.submissions + report.lost.decisions + report.duplicates.emails + report.duplicates.caseItems + report.duplicates.decisionRows + report.duplicates.cards + report.duplicates.events;
     process.exitCode = bad === 0 && report.inputs.refused === report.inputs.tried ? 0 : 1;
   } finally {
+    await stopPlayground();
     await system.stop();
   }
+}
+
+let stopPlayground: () => Promise<void> = async () => undefined;
+
+/**
+ * The Core Group deciding one case in Teams, as its members would: once its card is in the channel, three members
+ * from three schools give their views and the chair records the decision, each press through the Playground's
+ * invoke API. A press the app could not answer (the host being killed) is pressed again, as a person would.
+ */
+async function decideInTeams(playground: TestPlayground, ref: string, decidedNow: () => boolean, meanwhile: () => Promise<void>): Promise<void> {
+  type Post = { action: string; actionConversationId: string; message: { messageId: string; postConversationId?: string } };
+  let posted: Post | undefined;
+  await until(`${ref}'s Core Group card`, () => !!(posted = playground.events.find((e) => (e as Post).action === "createMessage" && JSON.stringify(e).includes(`Core Group: ${ref}\"`)) as Post | undefined), 300_000, meanwhile);
+  const card = posted!;
+  const round = /\\?"round\\?":\\?"([^"\\]+)/.exec(JSON.stringify(card))?.[1];
+  if (!round) throw new Error(`${ref}'s card carries no round`);
+  const press = async (fromId: string, verb: string) => {
+    for (let attempt = 1; attempt <= 20; attempt++) {
+      const res = await playground.press({ conversationId: card.message.postConversationId ?? card.actionConversationId, replyToId: card.message.messageId, fromId, verb, data: { caseRef: ref, round, outcome: "inSchoolSupport" } }).catch(() => undefined);
+      const body = JSON.stringify(res?.body ?? "");
+      if (res?.status === 200 && !body.includes("vnd.microsoft.error") && !/being recorded|try again/i.test(body)) return;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+    throw new Error(`${ref}: ${fromId}'s press on ${verb} was never answered`);
+  };
+  for (const member of ["user-id-1", "user-id-2", "user-id-3"]) await press(member, "coreGroup.giveView");
+  await press("user-id-0", "coreGroup.recordDecision");
+  await until(`${ref} decided in Teams`, decidedNow, 300_000, meanwhile);
 }
 
 async function soak(system: LocalSystem): Promise<SoakReport> {
@@ -84,6 +120,14 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
   for (const f of faults) graph.faults.add({ ...f });
   log(`${CASES} cases; faults: ${faults.map((f) => `${f.kind}${"rate" in f ? ` ${f.rate * 100}%` : ` ×${f.count}`}`).join(", ")}`);
 
+  // --- Teams: the Agents Playground against the app's bot, the Core Group channel chosen by a coordinator ----------
+  const playground = await startPlaygroundDriver(`${system.host.url}/api/messages`);
+  stopPlayground = () => playground.stop();
+  const general = (await playground.config()).teams[0]?.channels.find((c) => c.name === "General");
+  if (!general) throw new Error("The Playground has no General channel");
+  await playground.say(general.id, "use this channel for Core Group", true);
+  await until("the Core Group channel chosen", () => playground.events.some((e) => JSON.stringify(e).includes("Done: Core Group")), 30_000);
+
   // --- Inputs that must be refused (and change nothing) -------------------------------------------------------
   const inputs = await tryBadInputs(system);
   log(`bad inputs: ${inputs.refused} of ${inputs.tried} refused`);
@@ -106,6 +150,7 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
   const refs = [...accepted.values()];
   const coordinator = await coordinatorClient(system, siteId);
   let moved = 0;
+  let teamsDecisions = 0;
   let hostKilledAt = "";
   const decided = new Map<string, string>(); // caseRef → outcome label typed
   await until("every case written to the Cases list", () => refs.every((r) => casesItems().some((c) => c.fields.Title === r)), 240_000);
@@ -119,9 +164,16 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
     await step(ref, { Status: "In triage" }, 1);
     await step(ref, { IfOverrideReason: "Soak: at risk of permanent exclusion" }, 2);
     await step(ref, { Status: "Ready for Core Group" }, 3);
-    const outcome = ["Partnership in-school support", "School continues with advice", "Programme Management (part-time)"][refs.indexOf(ref) % 3]!;
-    decided.set(ref, outcome);
-    await step(ref, { CoreGroupOutcome: outcome, DecidedBy: "chair@oakfield.example", DecidedAt: new Date().toISOString() }, 4);
+    const i = refs.indexOf(ref);
+    if (i % 4 === 0) {
+      decided.set(ref, "Partnership in-school support");
+      await decideInTeams(playground, ref, () => versionOf(ref) >= 4, () => nudge(system));
+      teamsDecisions++;
+    } else {
+      const outcome = ["Partnership in-school support", "School continues with advice", "Programme Management (part-time)"][i % 3]!;
+      decided.set(ref, outcome);
+      await step(ref, { CoreGroupOutcome: outcome, DecidedBy: "chair@oakfield.example", DecidedAt: new Date().toISOString() }, 4);
+    }
     moved++;
     if (moved === Math.floor(refs.length / 2) && !hostKilledAt) {
       hostKilledAt = `after ${moved} of ${refs.length} cases were decided`;
@@ -130,7 +182,7 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
       log("host started again");
     }
   });
-  log(`${decided.size} decisions recorded in SharePoint`);
+  log(`${decided.size} decisions recorded (${teamsDecisions} in Teams, the rest in SharePoint)`);
 
   // --- Let the backstops finish what the killed host left (claims expire after 2 minutes) ------------------------
   graph.faults.clear();
@@ -141,6 +193,16 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
     const rows = sites.items(siteId, "Decisions");
     return refs.filter((r) => !rows.some((d) => d.fields.CaseRef === r)).map((r) => `${r} ${String(itemOf(r)?.fields.WorkflowStatus)} v${String(itemOf(r)?.fields.WorkflowVersion)}`).join("; ");
   });
+  await settle(system);
+
+  // --- A coordinator starts each placement set up: its review series goes into the partnership's calendar ----------
+  const placements = () => sites.items(siteId, "Placements");
+  await until("the placements set up", () => placements().length > 0, 120_000, () => nudge(system));
+  const setUp = placements().filter((p) => p.fields.PlacementStatus === "Setting up");
+  await inParallel(setUp, async (p) => coordinator.patch(p.id, { PlacementStatus: "Active" }, "Placements"));
+  const startedRefs = setUp.map((p) => String(p.fields.Title ?? p.fields.CaseRef));
+  await until("every started placement's reviews in Outlook", () => startedRefs.every((r) => sites.items(siteId, "Reviews").some((rv) => rv.fields.CaseRef === r && rv.fields.EventId)), 180_000, () => nudge(system));
+  log(`${setUp.length} placement(s) started; ${sites.items(siteId, "Reviews").length} review(s) in the Reviews list`);
   await settle(system);
 
   // --- Count what was lost or doubled --------------------------------------------------------------------------
@@ -154,7 +216,18 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
     for (const m of box.inbox) seen.set(m.subject, (seen.get(m.subject) ?? 0) + 1);
     for (const [subject, count] of seen) if (count > 1 && !/your change was not applied/.test(subject)) duplicateEmails += count - 1;
   }
-  const lostDecisions = [...decided].filter(([ref, label]) => !decisionRows.some((d) => d.fields.CaseRef === ref && d.fields.Outcome === label) || !["Decided", "Awaiting PO", "Waiting list"].includes(String(itemOf(ref)?.fields.WorkflowStatus))).length;
+  const lostDecisions = [...decided].filter(([ref, label]) => !decisionRows.some((d) => d.fields.CaseRef === ref && d.fields.Outcome === label) || !["Decided", "Awaiting PO", "Waiting list", "In placement"].includes(String(itemOf(ref)?.fields.WorkflowStatus))).length;
+  // Cards: each case's card is posted once (createMessage) however often its effects ran; updates are not posts.
+  let duplicateCards = 0;
+  let cardsPosted = 0;
+  for (const ref of refs) {
+    const posts = playground.events.filter((e) => (e as { action?: string }).action === "createMessage" && JSON.stringify(e).includes(`Core Group: ${ref}\"`)).length;
+    if (posts > 0) cardsPosted++;
+    if (posts > 1) duplicateCards += posts - 1;
+  }
+  // Events: one live event per review (subject and start), whatever was retried.
+  const calendar = (graph.area<CalendarArea>("calendar").dump() as Record<string, { subject: string; start: string; cancelled: boolean }[]>)[demoStaff.partnership] ?? [];
+  const live = calendar.filter((e) => !e.cancelled).map((e) => `${e.subject}|${e.start}`);
   const requests = graph.requests;
   return {
     cases: CASES,
@@ -163,18 +236,18 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
     hostKilledAt,
     lost: { submissions: refs.filter((r) => !titles.includes(r)).length, decisions: lostDecisions },
     duplicates: {
-      cards: null,
-      events: null,
+      cards: duplicateCards,
+      events: live.length - new Set(live).size,
       emails: duplicateEmails,
       caseItems: titles.length - new Set(titles).size,
       decisionRows: decisionRows.length - new Set(decisionRows.map((d) => String(d.fields.CaseRef))).size,
     },
     inputs,
     notMeasured: {
-      cards: "the Core Group card in Teams (issue 5) is not in the app yet",
-      events: "placements and review events (issue 6) are not in the app yet",
-      attendance: "a week of attendance (issue 7) is not in the app yet",
+      attendance: "a week of attendance is not run in the soak: its exactly-once sending is tested at 300 schools (test/e2e/attendanceScale, attendanceResilience) and measured by npm run bench",
     },
+    teams: { decisions: teamsDecisions, cardsPosted },
+    reviews: { placementsStarted: setUp.length, reviewEvents: live.length },
     graphRequests: { total: requests.length, throttledOrFailed: requests.filter((r) => r.status === 429 || r.status >= 500).length },
   };
 }
@@ -224,12 +297,12 @@ async function tryBadInputs(system: LocalSystem): Promise<{ tried: number; refus
 }
 
 /** A coordinator editing items in SharePoint (through Graph, as the list's web page does), retrying as a browser would. */
-async function coordinatorClient(system: LocalSystem, siteId: string): Promise<{ patch(itemId: string, fields: Record<string, unknown>): Promise<void> }> {
+async function coordinatorClient(system: LocalSystem, siteId: string): Promise<{ patch(itemId: string, fields: Record<string, unknown>, list?: string): Promise<void> }> {
   const form = new URLSearchParams({ grant_type: "client_credentials", client_id: defaultApp.clientId, client_secret: defaultApp.clientSecret, scope: "https://graph.microsoft.com/.default" });
   const token = ((await (await fetch(`${system.graph.url}/${defaultApp.tenantId}/oauth2/v2.0/token`, { method: "POST", body: form })).json()) as { access_token: string }).access_token;
   return {
-    async patch(itemId, fields) {
-      const res = await retrying(() => fetch(`${system.graph.graphUrl}/sites/${siteId}/lists/Cases/items/${itemId}/fields`, { method: "PATCH", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(fields) }), [412, 429, 500, 502, 503, 504]);
+    async patch(itemId, fields, list = "Cases") {
+      const res = await retrying(() => fetch(`${system.graph.graphUrl}/sites/${siteId}/lists/${list}/items/${itemId}/fields`, { method: "PATCH", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(fields) }), [412, 429, 500, 502, 503, 504]);
       if (!res.ok) throw new Error(`A coordinator's edit failed: ${res.status} ${await res.text()}`);
     },
   };
@@ -284,8 +357,12 @@ function print(r: SoakReport): void {
     ["host killed", r.hostKilledAt],
     ["submissions lost", r.lost.submissions],
     ["decisions lost", r.lost.decisions],
-    ["duplicate cards", r.duplicates.cards ?? "not measured"],
-    ["duplicate events", r.duplicates.events ?? "not measured"],
+    ["decided in Teams", r.teams.decisions],
+    ["Core Group cards posted", r.teams.cardsPosted],
+    ["placements started", r.reviews.placementsStarted],
+    ["review events (live)", r.reviews.reviewEvents],
+    ["duplicate cards", r.duplicates.cards],
+    ["duplicate events", r.duplicates.events],
     ["duplicate emails", r.duplicates.emails],
     ["duplicate case items", r.duplicates.caseItems],
     ["duplicate decision rows", r.duplicates.decisionRows],
