@@ -1,5 +1,6 @@
 import { CloudAdapter } from "@microsoft/agents-hosting";
 import { appState, tableStore } from "../m365/tables";
+import { scrubMessage } from "./log/structuredLog";
 import type { Settings } from "../settings/settings";
 import { botAuthConfiguration } from "../teams/bot/functionsBotAdapter";
 import { conversationStore, type ConversationStore } from "../teams/bot/conversationStore";
@@ -48,7 +49,8 @@ export function composeTeams(settings: Settings, now: () => Date = () => new Dat
     adapter,
     store,
     channel: botTeamsChannel(adapter, store, settings.BOT_CLIENT_ID),
-    bot: panelBot({ store, handlers, pingCard, now }),
+    // Handler failures answer the presser in words; the detail (scrubbed of anything personal) goes to the log.
+    bot: panelBot({ store, handlers, pingCard, now, log: (message, fields = {}) => console.warn(scrubMessage(`${message}: ${JSON.stringify(fields)}`)) }),
     registerCardActions(prefix, handler) {
       handlers.set(prefix.replace(/\.$/, ""), handler);
     },
