@@ -242,6 +242,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // Microsoft Graph with the managed identity: no client secret in Azure.
     AZURE_TENANT_ID: tenant().tenantId
     AZURE_CLIENT_ID: identity.properties.clientId
+    // The bot's app id (the Azure Bot below uses the same identity): incoming Teams tokens must be for it.
+    BOT_CLIENT_ID: identity.properties.clientId
 
     PARTNERSHIP_CODE: partnershipCode
     PARTNERSHIP_NAME: partnershipName
