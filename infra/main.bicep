@@ -244,6 +244,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     AZURE_CLIENT_ID: identity.properties.clientId
     // The bot's app id (the Azure Bot below uses the same identity): incoming Teams tokens must be for it.
     BOT_CLIENT_ID: identity.properties.clientId
+    BOT_TENANT_ID: tenant().tenantId
 
     PARTNERSHIP_CODE: partnershipCode
     PARTNERSHIP_NAME: partnershipName
