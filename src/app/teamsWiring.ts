@@ -45,12 +45,18 @@ export function composeTeams(settings: Settings, now: () => Date = () => new Dat
   const adapter = new CloudAdapter(botAuthConfiguration(settings));
   const store = conversationStore(appState(tableStore(settings.AzureWebJobsStorage, "AppState")));
   const handlers = new Map<string, CardActionHandler>([["bot", pingHandler]]);
+  const log = (message: string, fields: Record<string, unknown> = {}) => console.warn(scrubMessage(`${message}: ${JSON.stringify(fields)}`));
+  // The SDK's default tells the user to "fix the source code": say something a coordinator can act on instead.
+  adapter.onTurnError = async (context, error) => {
+    log("A Teams turn failed", { activityType: context.activity.type, error: error.message });
+    if (context.activity.type === "message") await context.sendActivity("Sorry, the app could not do that just now. Please try again in a few minutes.").catch(() => undefined);
+  };
   return {
     adapter,
     store,
     channel: botTeamsChannel(adapter, store, settings.BOT_CLIENT_ID),
     // Handler failures answer the presser in words; the detail (scrubbed of anything personal) goes to the log.
-    bot: panelBot({ store, handlers, pingCard, now, log: (message, fields = {}) => console.warn(scrubMessage(`${message}: ${JSON.stringify(fields)}`)) }),
+    bot: panelBot({ store, handlers, pingCard, now, log }),
     registerCardActions(prefix, handler) {
       handlers.set(prefix.replace(/\.$/, ""), handler);
     },

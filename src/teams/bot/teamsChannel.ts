@@ -54,9 +54,17 @@ export function botTeamsChannel(adapter: CloudAdapter, store: ConversationStore,
       agent: { id: conversation.botId },
     } as unknown as ConversationReference;
     let result: { value: T } | undefined;
+    let failure: unknown;
+    // Errors are caught inside the turn: the adapter's onTurnError would otherwise swallow them (and post its own
+    // message into the channel), and the workflow must see the failure to retry.
     await adapter.continueConversation(identity, reference, async (context) => {
-      result = { value: await work(context) };
+      try {
+        result = { value: await work(context) };
+      } catch (e) {
+        failure = e;
+      }
     });
+    if (failure !== undefined) throw failure;
     if (!result) throw new Error(`The bot could not reach the Teams conversation ${conversation.conversationId}.`);
     return result.value;
   }

@@ -1,0 +1,50 @@
+import { CloudAdapter } from "@microsoft/agents-hosting";
+import { describe, expect, it } from "vitest";
+import { freePort } from "../../sandbox/processes";
+import { botAuthConfiguration } from "../../src/teams/bot/functionsBotAdapter";
+import type { ChosenChannel, ConversationStore, TeamsConversation } from "../../src/teams/bot/conversationStore";
+import { botTeamsChannel, PanelChannelNotChosenError, UnknownConversationError } from "../../src/teams/bot/teamsChannel";
+import type { PanelChannel } from "../../src/teams/teamsChannel";
+
+function memoryStore(): ConversationStore {
+  const known = new Map<string, TeamsConversation>();
+  const chosen = new Map<PanelChannel, ChosenChannel>();
+  return {
+    remember: async (c) => void known.set(c.conversationId, c),
+    choose: async (panel, c, now) => {
+      const value = { ...c, chosenAt: now.toISOString() };
+      chosen.set(panel, value);
+      return value;
+    },
+    chosen: async (panel) => chosen.get(panel),
+    known: async () => [...known.values()],
+  };
+}
+
+const card = { type: "AdaptiveCard" as const, version: "1.5", body: [] };
+
+describe("the bot's TeamsChannel", () => {
+  it("says what to type when a panel has no channel yet", async () => {
+    const channel = botTeamsChannel(new CloudAdapter(botAuthConfiguration({ AZURE_TENANT_ID: "t" })), memoryStore(), undefined);
+    const refusal = channel.postCard("coreGroup", card, "summary");
+    await expect(refusal).rejects.toBeInstanceOf(PanelChannelNotChosenError);
+    await expect(refusal).rejects.toThrow('type "use this channel for Core Group"');
+  });
+
+  it("refuses to update a card in a conversation it has never seen", async () => {
+    const channel = botTeamsChannel(new CloudAdapter(botAuthConfiguration({ AZURE_TENANT_ID: "t" })), memoryStore(), undefined);
+    await expect(channel.updateCard({ conversationId: "19:nowhere@thread.tacv2;messageid=1", messageId: "1" }, card)).rejects.toBeInstanceOf(UnknownConversationError);
+  });
+
+  it("lets a failed post reach the caller (to retry) instead of the SDK's turn-error handler", async () => {
+    const adapter = new CloudAdapter(botAuthConfiguration({ AZURE_TENANT_ID: "t" }));
+    const postedByTurnError: string[] = [];
+    adapter.onTurnError = async (_context, error) => void postedByTurnError.push(error.message);
+    const store = memoryStore();
+    const closed = await freePort();
+    await store.choose("coreGroup", { serviceUrl: `http://127.0.0.1:${closed}/_connector`, conversationId: "19:core@thread.tacv2", channelId: "19:core@thread.tacv2", botId: "28:bot" }, new Date());
+    const channel = botTeamsChannel(adapter, store, undefined);
+    await expect(channel.postCard("coreGroup", card, "summary")).rejects.toThrow();
+    expect(postedByTurnError).toEqual([]);
+  });
+});
