@@ -1,11 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { HttpRequest } from "@azure/functions";
+import { CloudAdapter } from "@microsoft/agents-hosting";
 import { describe, expect, it } from "vitest";
 import { composeTeams } from "../../src/app/teamsWiring";
 import { loadSettings } from "../../src/settings/settings";
-import { handleBotRequest } from "../../src/teams/bot/functionsBotAdapter";
-import { botCommand, cardActionFrom, invokeResponseBody, verbFamily } from "../../src/teams/bot/panelBot";
+import { botAuthConfiguration, handleBotRequest } from "../../src/teams/bot/functionsBotAdapter";
+import { botCommand, cardActionFrom, invokeResponseBody, panelBot, verbFamily } from "../../src/teams/bot/panelBot";
+import { pingCard } from "../../src/teams/bot/pingCard";
+import { memoryStore } from "../support/memoryConversationStore";
 import type { CardAction } from "../../src/teams/teamsChannel";
 
 const example = (JSON.parse(readFileSync(join(__dirname, "..", "..", "local.settings.example.json"), "utf8")) as { Values: Record<string, string> }).Values;
@@ -76,5 +79,22 @@ describe("card action handlers registered with teams()", () => {
 
     const other = await handleBotRequest(teams.adapter, {}, { NODE_ENV: "development" }, post(press("inclusionForum.outcome")), teams.bot.onTurn);
     expect(other.jsonBody).toMatchObject({ statusCode: 400, type: "application/vnd.microsoft.error" });
+  });
+});
+
+describe("the bot removed from a team", () => {
+  it("forgets the team's conversations and its panel channel choice", async () => {
+    const store = memoryStore();
+    const bot = panelBot({ store, handlers: new Map(), pingCard, now: () => new Date("2026-11-25T10:00:00Z") });
+    const adapter = new CloudAdapter(botAuthConfiguration({ AZURE_TENANT_ID: "t" }));
+    const inTeam = { channelId: "msteams", serviceUrl: "http://127.0.0.1:9/_connector", recipient: { id: "28:bot" }, from: { id: "29:coordinator" }, conversation: { id: "19:core@thread.tacv2" }, channelData: { team: { id: "19:team@thread.tacv2" }, channel: { id: "19:core@thread.tacv2" } } };
+    await handleBotRequest(adapter, {}, {}, post({ ...inTeam, type: "conversationUpdate", membersAdded: [{ id: "28:bot" }] }), bot.onTurn);
+    await store.choose("coreGroup", { ...(await store.known())[0]!, channelId: "19:core@thread.tacv2" }, new Date());
+    expect(await store.chosen("coreGroup")).toBeDefined();
+
+    const removed = await handleBotRequest(adapter, {}, {}, post({ ...inTeam, type: "conversationUpdate", membersRemoved: [{ id: "28:bot" }] }), bot.onTurn);
+    expect(removed.status).toBe(200);
+    expect(await store.known()).toEqual([]);
+    expect(await store.chosen("coreGroup")).toBeUndefined();
   });
 });

@@ -2,24 +2,8 @@ import { CloudAdapter } from "@microsoft/agents-hosting";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../../sandbox/processes";
 import { botAuthConfiguration } from "../../src/teams/bot/functionsBotAdapter";
-import type { ChosenChannel, ConversationStore, TeamsConversation } from "../../src/teams/bot/conversationStore";
 import { botTeamsChannel, PanelChannelNotChosenError, UnknownConversationError } from "../../src/teams/bot/teamsChannel";
-import type { PanelChannel } from "../../src/teams/teamsChannel";
-
-function memoryStore(): ConversationStore {
-  const known = new Map<string, TeamsConversation>();
-  const chosen = new Map<PanelChannel, ChosenChannel>();
-  return {
-    remember: async (c) => void known.set(c.conversationId, c),
-    choose: async (panel, c, now) => {
-      const value = { ...c, chosenAt: now.toISOString() };
-      chosen.set(panel, value);
-      return value;
-    },
-    chosen: async (panel) => chosen.get(panel),
-    known: async () => [...known.values()],
-  };
-}
+import { memoryStore } from "../support/memoryConversationStore";
 
 const card = { type: "AdaptiveCard" as const, version: "1.5", body: [] };
 

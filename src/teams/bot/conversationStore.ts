@@ -40,6 +40,8 @@ export interface ConversationStore {
   choose(panel: PanelChannel, conversation: TeamsConversation & { channelId: string }, now: Date): Promise<ChosenChannel>;
   chosen(panel: PanelChannel): Promise<ChosenChannel | undefined>;
   known(): Promise<TeamsConversation[]>;
+  /** The bot was removed from a team: forget its conversations there (a panel channel in it must be picked again). */
+  forgetTeam(teamId: string): Promise<void>;
 }
 
 const CONVERSATIONS = "teamsConversations";
@@ -61,6 +63,10 @@ export function conversationStore(state: AppState): ConversationStore {
     },
     async known() {
       return (await state.list<TeamsConversation>(CONVERSATIONS)).map((row) => row.value);
+    },
+    async forgetTeam(teamId) {
+      for (const row of await state.list<TeamsConversation>(CONVERSATIONS)) if (row.value.teamId === teamId) await state.remove(CONVERSATIONS, row.name);
+      for (const row of await state.list<ChosenChannel>(PANEL_CHANNELS)) if (row.value.teamId === teamId) await state.remove(PANEL_CHANNELS, row.name);
     },
   };
 }

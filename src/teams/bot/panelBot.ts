@@ -31,6 +31,9 @@ export const activitySchema = z.looseObject({
     .optional(),
   replyToId: z.string().optional(),
   value: z.unknown().optional(),
+  /** `installationUpdate`: `add` or `remove` (Teams also sends `add-upgrade`, `remove-upgrade`). */
+  action: z.string().optional(),
+  membersRemoved: z.array(account).optional(),
 });
 export type IncomingActivity = z.infer<typeof activitySchema>;
 
@@ -206,6 +209,14 @@ export function panelBot(ports: PanelBotPorts): { onTurn(context: TurnContext): 
       const activity = parsed.data;
       const conversation = conversationFrom(activity);
       const inChannel = activity.conversation.conversationType === "channel" || activity.channelData?.channel?.id !== undefined;
+      const teamId = activity.channelData?.team?.id;
+      const botRemoved =
+        (activity.type === "installationUpdate" && activity.action === "remove") ||
+        (activity.type === "conversationUpdate" && activity.membersRemoved?.some((m) => m.id === activity.recipient?.id) === true);
+      if (botRemoved) {
+        if (teamId) await ports.store.forgetTeam(teamId);
+        return;
+      }
       if (conversation && (activity.type === "conversationUpdate" || activity.type === "installationUpdate" || (activity.type === "message" && inChannel))) {
         await ports.store.remember(conversation);
       }
