@@ -40,7 +40,13 @@ export function teams(settings: Settings): TeamsPorts {
   return built;
 }
 
-/** Builds fresh Teams ports (tests and scripts that need their own; the app uses `teams()`). */
+/**
+ * Builds fresh Teams ports (tests and scripts that need their own; the app uses `teams()`).
+ *
+ * @example
+ * const { channel } = composeTeams(loadSettings(process.env));
+ * await channel.updateCard(posted, card); // from a script, over the app's own storage
+ */
 export function composeTeams(settings: Settings, now: () => Date = () => new Date()): TeamsPorts {
   const adapter = new CloudAdapter(botAuthConfiguration(settings));
   const store = conversationStore(appState(tableStore(settings.AzureWebJobsStorage, "AppState")));

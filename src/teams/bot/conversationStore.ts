@@ -47,7 +47,13 @@ export interface ConversationStore {
 const CONVERSATIONS = "teamsConversations";
 const PANEL_CHANNELS = "teamsPanelChannels";
 
-/** The conversation store on the app-state table (scopes `teamsConversations`, `teamsPanelChannels`). */
+/**
+ * The conversation store on the app-state table (scopes `teamsConversations`, `teamsPanelChannels`).
+ *
+ * @example
+ * const store = conversationStore(appState(tableStore(settings.AzureWebJobsStorage, "AppState")));
+ * await store.chosen("inclusionForum") // undefined until a coordinator types the command in a channel
+ */
 export function conversationStore(state: AppState): ConversationStore {
   return {
     async remember(conversation) {

@@ -9,7 +9,13 @@ import type { ConversationStore, TeamsConversation } from "./conversationStore";
  * reference, so it works from any function (a queue trigger, a timer), not only while answering Teams.
  */
 
-/** A panel has no channel yet: nothing can be posted until a coordinator picks one in Teams. */
+/**
+ * A panel has no channel yet: nothing can be posted until a coordinator picks one in Teams.
+ *
+ * @example
+ * new PanelChannelNotChosenError("coreGroup").message
+ * // 'No Teams channel has been chosen for the Core Group yet. In the team channel … type "use this channel for Core Group".'
+ */
 export class PanelChannelNotChosenError extends Error {
   constructor(readonly panel: PanelChannel) {
     const words = panel === "coreGroup" ? "Core Group" : "Inclusion Forum";
@@ -18,7 +24,12 @@ export class PanelChannelNotChosenError extends Error {
   }
 }
 
-/** A posted card's conversation is not one the bot knows, so it cannot be reached. */
+/**
+ * A posted card's conversation is not one the bot knows, so it cannot be reached.
+ *
+ * @example
+ * new UnknownConversationError("19:x@thread.tacv2;messageid=1").message // "The bot has no record of the Teams conversation 19:x…"
+ */
 export class UnknownConversationError extends Error {
   constructor(conversationId: string) {
     super(`The bot has no record of the Teams conversation ${conversationId}; was the card posted by this app, with this storage account?`);
