@@ -1,8 +1,8 @@
-import { CloudAdapter } from "@microsoft/agents-hosting";
+import type { CloudAdapter } from "@microsoft/agents-hosting";
 import { appState, tableStore } from "../m365/tables";
 import { scrubMessage } from "./log/structuredLog";
 import type { Settings } from "../settings/settings";
-import { botAuthConfiguration } from "../teams/bot/functionsBotAdapter";
+import { botAdapter } from "../teams/bot/functionsBotAdapter";
 import { conversationStore, type ConversationStore } from "../teams/bot/conversationStore";
 import { panelBot } from "../teams/bot/panelBot";
 import { pingCard, pingHandler } from "../teams/bot/pingCard";
@@ -48,7 +48,7 @@ export function teams(settings: Settings): TeamsPorts {
  * await channel.updateCard(posted, card); // from a script, over the app's own storage
  */
 export function composeTeams(settings: Settings, now: () => Date = () => new Date()): TeamsPorts {
-  const adapter = new CloudAdapter(botAuthConfiguration(settings));
+  const adapter = botAdapter(settings);
   const store = conversationStore(appState(tableStore(settings.AzureWebJobsStorage, "AppState")));
   const handlers = new Map<string, CardActionHandler>([["bot", pingHandler]]);
   const log = (message: string, fields: Record<string, unknown> = {}) => console.warn(scrubMessage(`${message}: ${JSON.stringify(fields)}`));

@@ -1,7 +1,7 @@
 import { CloudAdapter } from "@microsoft/agents-hosting";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../../sandbox/processes";
-import { botAuthConfiguration } from "../../src/teams/bot/functionsBotAdapter";
+import { botAdapter, botAuthConfiguration } from "../../src/teams/bot/functionsBotAdapter";
 import { botTeamsChannel, PanelChannelNotChosenError, UnknownConversationError } from "../../src/teams/bot/teamsChannel";
 import { memoryStore } from "../support/memoryConversationStore";
 
@@ -30,5 +30,16 @@ describe("the bot's TeamsChannel", () => {
     const channel = botTeamsChannel(adapter, store, undefined);
     await expect(channel.postCard("coreGroup", card, "summary")).rejects.toThrow();
     expect(postedByTurnError).toEqual([]);
+  });
+});
+
+describe("the bot with a client id (Teams for real)", () => {
+  it("never calls a serviceUrl outside Microsoft's bot hosts, so its token cannot leak", async () => {
+    const adapter = botAdapter({ BOT_CLIENT_ID: "9a1b2c3d-0000-4000-8000-00000000b071", AZURE_TENANT_ID: "6f1c2b0e-5a4d-4c55-9a57-000000000001" });
+    const store = memoryStore();
+    await store.choose("coreGroup", { serviceUrl: "https://attacker.example/_connector", conversationId: "19:core@thread.tacv2", channelId: "19:core@thread.tacv2", botId: "28:bot" }, new Date());
+    const channel = botTeamsChannel(adapter, store, "9a1b2c3d-0000-4000-8000-00000000b071");
+    const refused = await channel.postCard("coreGroup", card, "summary").then(() => "posted", (e: unknown) => (e instanceof Error ? e.message : String(e)));
+    expect(refused).toMatch(/not in the configured allowed hosts/);
   });
 });
