@@ -35,7 +35,12 @@ net.Server.prototype.listen = function (...args) {
 };
 `)}`;
 
-/** Where the Playground's CLI lives (its package's `cli.js`). */
+/**
+ * Where the Playground's CLI lives (its package's `cli.js`).
+ *
+ * @example
+ * playgroundCli() // "/…/node_modules/@microsoft/m365agentsplayground/cli.js"
+ */
 export function playgroundCli(): string {
   return join(dirname(require.resolve("@microsoft/m365agentsplayground/package.json")), "cli.js");
 }

@@ -8,6 +8,7 @@ import { seedDemoTenant } from "./demo/demoTenant";
 import { seedEmptySite } from "./demo/emptySite";
 import { startFunctionsHost } from "./host/startFunctionsHost";
 import { defaultKeys } from "./host/host";
+import { startPlayground } from "./playground";
 
 /**
  * `npm start`: the whole system on loopback with demo data — Azurite, the Graph sandbox (seeded with the demo
@@ -28,6 +29,7 @@ const ports = {
   blob: port("AZURITE_BLOB_PORT", 10000),
   queue: port("AZURITE_QUEUE_PORT", 10001),
   table: port("AZURITE_TABLE_PORT", 10002),
+  playground: port("PLAYGROUND_PORT", 56150),
 };
 
 async function main(): Promise<void> {
@@ -52,6 +54,12 @@ async function main(): Promise<void> {
 
     const host = await startFunctionsHost({ appRoot: root, port: ports.app, env: appEnvironment(azurite.connectionString, graph.graphUrl, graph.authorityHost) });
     services.push({ name: "App (local Functions host)", where: `${host.url}/api  (health: ${host.url}/api/health)`, stop: host.stop });
+
+    // The Microsoft 365 Agents Playground (a local Teams client) against the bot, on loopback; PLAYGROUND=off skips it.
+    if (process.env.PLAYGROUND !== "off") {
+      const playground = await startPlayground({ port: ports.playground, botEndpoint: `${host.url}/api/messages`, quiet: true });
+      services.push({ name: "Agents Playground (Teams)", where: `${playground.url}/  (the bot at ${host.url}/api/messages)`, stop: playground.stop });
+    }
   } catch (e) {
     process.stderr.write(`\nnpm start could not bring everything up: ${e instanceof Error ? e.message : String(e)}\n`);
     return stopAll(1);
@@ -69,6 +77,8 @@ async function main(): Promise<void> {
       `    --data @sandbox/demo/referral.json http://127.0.0.1:${ports.app}/api/forms/referral`,
       `  Then open https://127.0.0.1:${ports.graph}/ to see the case in the Cases list and the emails in the mailboxes`,
       "  (the sandbox's certificate is a local, self-signed one: accept it in the browser).",
+      `  Teams: open http://127.0.0.1:${ports.playground}/ and type "ping" in Personal Chat; in the General channel,`,
+      '  "@Test Bot use this channel for Core Group" picks the channel the Core Group cards are posted in.',
       "",
     ].join("\n"),
   );

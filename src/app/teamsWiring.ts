@@ -1,7 +1,8 @@
-import { CloudAdapter } from "@microsoft/agents-hosting";
+import type { CloudAdapter } from "@microsoft/agents-hosting";
 import { appState, tableStore } from "../m365/tables";
+import { scrubMessage } from "./log/structuredLog";
 import type { Settings } from "../settings/settings";
-import { botAuthConfiguration } from "../teams/bot/functionsBotAdapter";
+import { botAdapter } from "../teams/bot/functionsBotAdapter";
 import { conversationStore, type ConversationStore } from "../teams/bot/conversationStore";
 import { panelBot } from "../teams/bot/panelBot";
 import { pingCard, pingHandler } from "../teams/bot/pingCard";
@@ -41,17 +42,30 @@ export function teams(settings: Settings): TeamsPorts {
   return built;
 }
 
-/** Builds fresh Teams ports (tests and scripts that need their own; the app uses `teams()`). */
+/**
+ * Builds fresh Teams ports (tests and scripts that need their own; the app uses `teams()`).
+ *
+ * @example
+ * const { channel } = composeTeams(loadSettings(process.env));
+ * await channel.updateCard(posted, card); // from a script, over the app's own storage
+ */
 export function composeTeams(settings: Settings, now: () => Date = () => new Date()): TeamsPorts {
-  const adapter = new CloudAdapter(botAuthConfiguration(settings));
+  const adapter = botAdapter(settings);
   const store = conversationStore(appState(tableStore(settings.AzureWebJobsStorage, "AppState")));
   const handlers = new Map<string, CardActionHandler>([["bot", pingHandler]]);
   let chosen: ((panel: PanelChannel) => Promise<void>) | undefined;
+  const log = (message: string, fields: Record<string, unknown> = {}) => console.warn(scrubMessage(`${message}: ${JSON.stringify(fields)}`));
+  // The SDK's default tells the user to "fix the source code": say something a coordinator can act on instead.
+  adapter.onTurnError = async (context, error) => {
+    log("A Teams turn failed", { activityType: context.activity.type, error: error.message });
+    if (context.activity.type === "message") await context.sendActivity("Sorry, the app could not do that just now. Please try again in a few minutes.").catch(() => undefined);
+  };
   return {
     adapter,
     store,
     channel: botTeamsChannel(adapter, store, settings.BOT_CLIENT_ID),
-    bot: panelBot({ store, handlers, pingCard, now, channelChosen: async (panel) => chosen?.(panel) }),
+    // Handler failures answer the presser in words; the detail (scrubbed of anything personal) goes to the log.
+    bot: panelBot({ store, handlers, pingCard, now, log, channelChosen: async (panel) => chosen?.(panel) }),
     registerCardActions(prefix, handler) {
       handlers.set(prefix.replace(/\.$/, ""), handler);
     },

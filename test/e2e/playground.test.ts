@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { connect } from "node:net";
+import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { composeTeams, type TeamsPorts } from "../../src/app/teamsWiring";
@@ -42,6 +44,19 @@ const cardText = (event: StreamEvent | undefined) => JSON.stringify(event?.messa
 const newEvent = (from: number, match: (e: StreamEvent) => boolean) => () => posts().slice(from).find(match);
 
 describe("the bot in the Agents Playground", () => {
+  it("keeps the Playground on loopback (it would listen on every interface by itself)", async () => {
+    const outside = Object.values(networkInterfaces()).flat().find((a) => a && !a.internal && a.family === "IPv4")?.address;
+    const reachable = (host: string) =>
+      new Promise<boolean>((resolve) => {
+        const socket = connect(playground.process.port, host);
+        socket.once("connect", () => (socket.destroy(), resolve(true)));
+        socket.once("error", () => resolve(false));
+      });
+    expect(await reachable("127.0.0.1")).toBe(true);
+    if (outside) expect(await reachable(outside)).toBe(false);
+    else console.warn("No non-loopback IPv4 address on this machine: only the loopback side was checked.");
+  });
+
   it("answers ping with a card whose button answers each presser with their own pong", async () => {
     const config = await playground.config();
     const before = posts().length;

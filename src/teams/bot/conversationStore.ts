@@ -40,12 +40,20 @@ export interface ConversationStore {
   choose(panel: PanelChannel, conversation: TeamsConversation & { channelId: string }, now: Date): Promise<ChosenChannel>;
   chosen(panel: PanelChannel): Promise<ChosenChannel | undefined>;
   known(): Promise<TeamsConversation[]>;
+  /** The bot was removed from a team: forget its conversations there (a panel channel in it must be picked again). */
+  forgetTeam(teamId: string): Promise<void>;
 }
 
 const CONVERSATIONS = "teamsConversations";
 const PANEL_CHANNELS = "teamsPanelChannels";
 
-/** The conversation store on the app-state table (scopes `teamsConversations`, `teamsPanelChannels`). */
+/**
+ * The conversation store on the app-state table (scopes `teamsConversations`, `teamsPanelChannels`).
+ *
+ * @example
+ * const store = conversationStore(appState(tableStore(settings.AzureWebJobsStorage, "AppState")));
+ * await store.chosen("inclusionForum") // undefined until a coordinator types the command in a channel
+ */
 export function conversationStore(state: AppState): ConversationStore {
   return {
     async remember(conversation) {
@@ -61,6 +69,10 @@ export function conversationStore(state: AppState): ConversationStore {
     },
     async known() {
       return (await state.list<TeamsConversation>(CONVERSATIONS)).map((row) => row.value);
+    },
+    async forgetTeam(teamId) {
+      for (const row of await state.list<TeamsConversation>(CONVERSATIONS)) if (row.value.teamId === teamId) await state.remove(CONVERSATIONS, row.name);
+      for (const row of await state.list<ChosenChannel>(PANEL_CHANNELS)) if (row.value.teamId === teamId) await state.remove(PANEL_CHANNELS, row.name);
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
-import { AuthType, CloudAdapter, type AuthConfiguration, type Request as AgentsRequest, type TurnContext, type WebResponse } from "@microsoft/agents-hosting";
+import { AuthType, CloudAdapter, createOutboundHostValidator, type AuthConfiguration, type Request as AgentsRequest, type TurnContext, type WebResponse } from "@microsoft/agents-hosting";
 
 /**
  * Runs the Microsoft 365 Agents SDK inside an Azure Functions HTTP trigger. The SDK is written for Express: its JWT
@@ -38,6 +38,21 @@ export function botAuthConfiguration(settings: BotIdentitySettings): AuthConfigu
   };
   // The JWT check only accepts audiences found in `connections`: without the map every token would be refused.
   return { ...connection, connections: new Map([["serviceConnection", connection]]), connectionsMap: [{ serviceUrl: "*", connection: "serviceConnection" }] };
+}
+
+/**
+ * The process's SDK adapter. With a bot client id (Teams for real) it also refuses an activity whose `serviceUrl`
+ * differs from its token's `serviceurl` claim, and only ever calls Microsoft's bot hosts back (the SDK's outbound
+ * allow-list: `*.botframework.com`, `smba.trafficmanager.net`, …), so the bot's token can never be sent to a
+ * `serviceUrl` someone slipped into storage. Anonymous (the local Playground on `http://127.0.0.1`): neither.
+ *
+ * @example
+ * const adapter = botAdapter({ BOT_CLIENT_ID: settings.BOT_CLIENT_ID, AZURE_TENANT_ID: settings.AZURE_TENANT_ID });
+ */
+export function botAdapter(settings: BotIdentitySettings): CloudAdapter {
+  const config = botAuthConfiguration(settings);
+  if (!config.clientId) return new CloudAdapter(config);
+  return new CloudAdapter(config, undefined, undefined, { validateServiceUrl: true }, createOutboundHostValidator({ enabled: true }));
 }
 
 const loopbackHosts = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);

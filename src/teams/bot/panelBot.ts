@@ -12,7 +12,12 @@ import type { ConversationStore, TeamsConversation } from "./conversationStore";
 
 const account = z.looseObject({ id: z.string().min(1), aadObjectId: z.string().optional(), name: z.string().optional() });
 
-/** The parts of a Bot Framework activity the bot reads; anything else passes through untouched. */
+/**
+ * The parts of a Bot Framework activity the bot reads; anything else passes through untouched.
+ *
+ * @example
+ * activitySchema.safeParse({ type: "message", text: "ping", conversation: { id: "c" } }).success // true
+ */
 export const activitySchema = z.looseObject({
   type: z.string().min(1),
   name: z.string().optional(),
@@ -31,6 +36,9 @@ export const activitySchema = z.looseObject({
     .optional(),
   replyToId: z.string().optional(),
   value: z.unknown().optional(),
+  /** `installationUpdate`: `add` or `remove` (Teams also sends `add-upgrade`, `remove-upgrade`). */
+  action: z.string().optional(),
+  membersRemoved: z.array(account).optional(),
 });
 export type IncomingActivity = z.infer<typeof activitySchema>;
 
@@ -121,7 +129,14 @@ export function botCommand(text: string | undefined): BotCommand {
   return { kind: "unknown" };
 }
 
-/** The conversation reference to keep from an activity, when it says enough to post there later. */
+/**
+ * The conversation reference to keep from an activity, when it says enough to post there later.
+ *
+ * @example
+ * conversationFrom({ type: "conversationUpdate", serviceUrl: "https://smba.trafficmanager.net/uk/", recipient: { id: "28:bot" },
+ *   conversation: { id: "19:abc@thread.tacv2" }, channelData: { team: { id: "19:team" }, channel: { id: "19:abc@thread.tacv2" } } })
+ * // { serviceUrl: "https://smba…", conversationId: "19:abc@thread.tacv2", teamId: "19:team", channelId: "19:abc@thread.tacv2", botId: "28:bot", … }
+ */
 export function conversationFrom(activity: IncomingActivity): TeamsConversation | undefined {
   if (!activity.serviceUrl || !activity.recipient) return undefined;
   return {
@@ -213,6 +228,14 @@ export function panelBot(ports: PanelBotPorts): { onTurn(context: TurnContext): 
       const activity = parsed.data;
       const conversation = conversationFrom(activity);
       const inChannel = activity.conversation.conversationType === "channel" || activity.channelData?.channel?.id !== undefined;
+      const teamId = activity.channelData?.team?.id;
+      const botRemoved =
+        (activity.type === "installationUpdate" && activity.action === "remove") ||
+        (activity.type === "conversationUpdate" && activity.membersRemoved?.some((m) => m.id === activity.recipient?.id) === true);
+      if (botRemoved) {
+        if (teamId) await ports.store.forgetTeam(teamId);
+        return;
+      }
       if (conversation && (activity.type === "conversationUpdate" || activity.type === "installationUpdate" || (activity.type === "message" && inChannel))) {
         await ports.store.remember(conversation);
       }

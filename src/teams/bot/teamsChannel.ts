@@ -9,7 +9,13 @@ import type { ConversationStore, TeamsConversation } from "./conversationStore";
  * reference, so it works from any function (a queue trigger, a timer), not only while answering Teams.
  */
 
-/** A panel has no channel yet: nothing can be posted until a coordinator picks one in Teams. */
+/**
+ * A panel has no channel yet: nothing can be posted until a coordinator picks one in Teams.
+ *
+ * @example
+ * new PanelChannelNotChosenError("coreGroup").message
+ * // 'No Teams channel has been chosen for the Core Group yet. In the team channel … type "use this channel for Core Group".'
+ */
 export class PanelChannelNotChosenError extends ChannelNotChosenError {
   constructor(panel: PanelChannel) {
     const words = panel === "coreGroup" ? "Core Group" : "Inclusion Forum";
@@ -18,7 +24,12 @@ export class PanelChannelNotChosenError extends ChannelNotChosenError {
   }
 }
 
-/** A posted card's conversation is not one the bot knows, so it cannot be reached. */
+/**
+ * A posted card's conversation is not one the bot knows, so it cannot be reached.
+ *
+ * @example
+ * new UnknownConversationError("19:x@thread.tacv2;messageid=1").message // "The bot has no record of the Teams conversation 19:x…"
+ */
 export class UnknownConversationError extends Error {
   constructor(conversationId: string) {
     super(`The bot has no record of the Teams conversation ${conversationId}; was the card posted by this app, with this storage account?`);
@@ -54,9 +65,17 @@ export function botTeamsChannel(adapter: CloudAdapter, store: ConversationStore,
       agent: { id: conversation.botId },
     } as unknown as ConversationReference;
     let result: { value: T } | undefined;
+    let failure: unknown;
+    // Errors are caught inside the turn: the adapter's onTurnError would otherwise swallow them (and post its own
+    // message into the channel), and the workflow must see the failure to retry.
     await adapter.continueConversation(identity, reference, async (context) => {
-      result = { value: await work(context) };
+      try {
+        result = { value: await work(context) };
+      } catch (e) {
+        failure = e;
+      }
     });
+    if (failure !== undefined) throw failure;
     if (!result) throw new Error(`The bot could not reach the Teams conversation ${conversation.conversationId}.`);
     return result.value;
   }

@@ -1,0 +1,66 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestSystem, type TestSystem } from "../support/system";
+import { startTestPlayground, type TestPlayground } from "../support/playground";
+
+/**
+ * One real click in a real browser: headless Debian chromium opens the Agents Playground, asks the bot for the
+ * ping card, presses its button and sees the card change to the bot's answer.
+ */
+
+const chromiumPath = "/usr/bin/chromium";
+const haveChromium = existsSync(chromiumPath);
+if (!haveChromium) console.warn(`\n*** SKIPPING the Playground browser test: ${chromiumPath} is missing (apt-get install chromium) ***\n`);
+
+let system: TestSystem;
+let playground: TestPlayground;
+let browser: BrowserContext;
+const profile = mkdtempSync(join(tmpdir(), "chromium-profile-"));
+
+beforeAll(async () => {
+  if (!haveChromium) return;
+  system = await startTestSystem();
+  playground = await startTestPlayground(`${system.appUrl}/api/messages`);
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await playground?.stop();
+  await system?.stop();
+  rmSync(profile, { recursive: true, force: true });
+});
+
+describe.skipIf(!haveChromium)("the Agents Playground in headless chromium", () => {
+  it("shows the bot's card and changes it when its button is pressed", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(playground.url, { waitUntil: "domcontentloaded" });
+      // The message box ("Type a message...") is a Lexical rich-text editor, not an <input>.
+      const box = page.locator('[role="textbox"][contenteditable="true"][data-lexical-editor]');
+      await box.waitFor({ timeout: 15_000 });
+      await box.click();
+      await page.keyboard.type("ping");
+      await page.keyboard.press("Enter");
+      // This Playground renders Action.Execute as a Fluent button holding `.ac-pushButton-content` (older ones:
+      // `.ac-pushButton`); its accessible name is the action's title either way.
+      const button = page.getByRole("button", { name: "Ping", exact: true }).first();
+      await button.waitFor({ timeout: 15_000 });
+      await button.click();
+      await page.getByText("pong for user-id-0").first().waitFor({ timeout: 15_000 });
+      // The card itself changed: the bot's answer replaced it (its new button, the old text gone).
+      await page.getByRole("button", { name: "Ping again", exact: true }).first().waitFor({ timeout: 5_000 });
+      expect(await page.getByText("Press Ping to check the buttons work").count()).toBe(0);
+    } catch (e) {
+      await page.screenshot({ path: join(tmpdir(), "playground-browser-failure.png") }).catch(() => undefined);
+      throw e;
+    }
+  }, 30_000);
+});
