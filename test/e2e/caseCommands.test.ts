@@ -141,4 +141,12 @@ describe("applying a command to a case from outside the Cases list", () => {
     expect(carried.filter((k) => k === "writeDecision")).toHaveLength(1);
     system.graph.faults.clear();
   });
+
+  it("lets a case holding the last place start its own placement: its own placement is not a rival for the place", async () => {
+    const ref = await readyCase(6);
+    const onePlace = caseCommands({ ...ports, settings: { ...ports.settings, placesPerKeyStage: { KS3: 1, KS4: 1 } } }, () => undefined);
+    expect(await onePlace(ref, { kind: "recordDecision", outcome: "programmeManagementPartTime", source: "teams", by: "chair@oakfield.example", at })).toMatchObject({ ok: true, state: { status: "decided" } });
+    await system.until(() => system.items("Placements").find((p) => p.fields.Title === ref));
+    expect(await onePlace(ref, { kind: "startPlacement", by: "coordinator@lncip.example", at })).toMatchObject({ ok: true, state: { status: "placed" } });
+  });
 });

@@ -94,7 +94,7 @@ export async function applyCaseCommand(ports: CasesHandlerPorts, itemId: string,
     if (!parsed.ok) return { ok: false, code: "unreadable", message: `The case item ${itemId} cannot be read; a coordinator must correct it first.` };
     if (nextCommand(parsed.row, { by: "", at: "" })) continue; // a coordinator edited it meanwhile: settle that first
     const state = caseStateFromRow(parsed.row);
-    const decision = decide(state, command, await ports.capacity());
+    const decision = decide(state, command, await ports.capacity(state.caseRef));
     if (!decision.ok) return { ok: false, code: decision.error.code, message: decision.error.message };
     if (decision.effects.length === 0 && decision.next === state) return { ok: true, state, changed: false };
     if ((await commitTransition(ports, item, parsed.row, decision)) === "conflict") continue;
@@ -132,7 +132,7 @@ async function settleItem(ports: CasesHandlerPorts, itemId: string, inProgress: 
     const command = nextCommand(row, { by: item.lastModifiedBy ?? "a coordinator", at: item.lastModified ?? new Date().toISOString() });
     if (!command) return;
     if ("refuse" in command) return revert(ports, item, row, command.refuse);
-    const decision = decide(caseStateFromRow(row), command, await ports.capacity());
+    const decision = decide(caseStateFromRow(row), command, await ports.capacity(row.CaseRef));
     if (!decision.ok) return revert(ports, item, row, decision.error.message);
     if ((await commitTransition(ports, item, row, decision)) === "conflict") continue; // edited meanwhile: read it again
     await carryOutCommitted(ports, item.id, inProgress);
