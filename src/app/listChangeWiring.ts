@@ -57,10 +57,11 @@ function casesHandlerPorts(ports: AppPorts, log: (m: string) => void, teams?: Te
   return {
     cases: ports.cases,
     state: ports.state,
-    capacity: async (caseRef?: string) => {
+    capacity: async (caseRef, command) => {
       const active = { KS3: 0, KS4: 0 };
       for (const p of await placements.all({ filter: "fields/PlacementStatus ne 'Ended'" })) {
         if (caseRef && p.fields.Title === caseRef) continue; // "not counting this case": its own placement is not a rival
+        if (command === "startPlacement" && p.fields.PlacementStatus !== "Active") continue; // a start needs a place no started placement holds
         if (p.fields.KeyStage === "KS3" || p.fields.KeyStage === "KS4") active[p.fields.KeyStage]++;
       }
       return { places: ports.settings.placesPerKeyStage, activePlacements: active };

@@ -150,3 +150,4 @@ describe("applying a command to a case from outside the Cases list", () => {
     expect(await onePlace(ref, { kind: "startPlacement", by: "coordinator@lncip.example", at })).toMatchObject({ ok: true, state: { status: "placed" } });
   });
 });
+

@@ -186,7 +186,9 @@ export class CalendarArea implements GraphArea {
     return event;
   }
 
+  /** Exchange sends attendees an eventMessage: a request for a new or changed meeting, a cancellation when cancelled. */
   private notifyAttendees(ctx: SandboxContext, owner: { address: string; displayName: string }, event: StoredEvent, subject: string): void {
+    const meetingMessageType = subject.startsWith("Canceled: ") ? "meetingCancelled" : "meetingRequest";
     if (event.attendees.length === 0) return;
     const mail = ctx.area<MailArea>("mail");
     const sender = { emailAddress: { address: owner.address, name: owner.displayName } };
@@ -210,6 +212,7 @@ export class CalendarArea implements GraphArea {
         importance: "normal",
         conversationId: randomUUID(),
         attachments: [],
+        meetingMessageType,
       },
       false,
     );

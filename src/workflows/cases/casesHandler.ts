@@ -16,7 +16,12 @@ export interface CasesHandlerPorts {
   cases: ListItems;
   state: AppState;
   /** Places and placements running, not counting the case named (its own placement is no rival). */
-  capacity(caseRef?: string): Promise<CaseContext>;
+  /**
+   * Places and the placements holding them, not counting the case's own. For `startPlacement` only placements
+   * already started hold a place: two decisions at the same moment can set up one placement more than there are
+   * places, and that one must wait for a place rather than stop every other from starting.
+   */
+  capacity(caseRef?: string, command?: CaseCommand["kind"]): Promise<CaseContext>;
   carryOut(effects: readonly CaseEffect[], row: EffectRow): Promise<void>;
   /** A coordinator's edit the rules refuse: it is undone and the coordinator told why. */
   refused(row: EffectRow, message: string, editKey: string): Promise<void>;
@@ -94,7 +99,7 @@ export async function applyCaseCommand(ports: CasesHandlerPorts, itemId: string,
     if (!parsed.ok) return { ok: false, code: "unreadable", message: `The case item ${itemId} cannot be read; a coordinator must correct it first.` };
     if (nextCommand(parsed.row, { by: "", at: "" })) continue; // a coordinator edited it meanwhile: settle that first
     const state = caseStateFromRow(parsed.row);
-    const decision = decide(state, command, await ports.capacity(state.caseRef));
+    const decision = decide(state, command, await ports.capacity(state.caseRef, command.kind));
     if (!decision.ok) return { ok: false, code: decision.error.code, message: decision.error.message };
     if (decision.effects.length === 0 && decision.next === state) return { ok: true, state, changed: false };
     if ((await commitTransition(ports, item, parsed.row, decision)) === "conflict") continue;
@@ -132,7 +137,7 @@ async function settleItem(ports: CasesHandlerPorts, itemId: string, inProgress: 
     const command = nextCommand(row, { by: item.lastModifiedBy ?? "a coordinator", at: item.lastModified ?? new Date().toISOString() });
     if (!command) return;
     if ("refuse" in command) return revert(ports, item, row, command.refuse);
-    const decision = decide(caseStateFromRow(row), command, await ports.capacity(row.CaseRef));
+    const decision = decide(caseStateFromRow(row), command, await ports.capacity(row.CaseRef, command.kind));
     if (!decision.ok) return revert(ports, item, row, decision.error.message);
     if ((await commitTransition(ports, item, row, decision)) === "conflict") continue; // edited meanwhile: read it again
     await carryOutCommitted(ports, item.id, inProgress);
