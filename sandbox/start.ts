@@ -8,6 +8,7 @@ import { seedDemoTenant } from "./demo/demoTenant";
 import { seedEmptySite } from "./demo/emptySite";
 import { startFunctionsHost } from "./host/startFunctionsHost";
 import { defaultKeys } from "./host/host";
+import { primeCoreGroupDemo } from "./demo/coreGroupDemo";
 import { startPlayground } from "./playground";
 
 /**
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     for (const s of services.reverse()) await s.stop().catch(() => undefined);
     process.exit(code);
   };
+  let demoCase: string | undefined;
   process.once("SIGINT", () => void stopAll(0));
   process.once("SIGTERM", () => void stopAll(0));
 
@@ -59,6 +61,10 @@ async function main(): Promise<void> {
     if (process.env.PLAYGROUND !== "off") {
       const playground = await startPlayground({ port: ports.playground, botEndpoint: `${host.url}/api/messages`, quiet: true });
       services.push({ name: "Agents Playground (Teams)", where: `${playground.url}/  (the bot at ${host.url}/api/messages)`, stop: playground.stop });
+      // DEMO=off leaves the tenant as seeded (nothing submitted, no channel chosen).
+      if (process.env.DEMO !== "off" && process.env.SANDBOX_SEED !== "empty") {
+        demoCase = await primeCoreGroupDemo({ appUrl: host.url, functionKey: defaultKeys.functionKey, graph });
+      }
     }
   } catch (e) {
     process.stderr.write(`\nnpm start could not bring everything up: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -77,8 +83,17 @@ async function main(): Promise<void> {
       `    --data @sandbox/demo/referral.json http://127.0.0.1:${ports.app}/api/forms/referral`,
       `  Then open https://127.0.0.1:${ports.graph}/ to see the case in the Cases list and the emails in the mailboxes`,
       "  (the sandbox's certificate is a local, self-signed one: accept it in the browser).",
-      `  Teams: open http://127.0.0.1:${ports.playground}/ and type "ping" in Personal Chat; in the General channel,`,
-      '  "@Test Bot use this channel for Core Group" picks the channel the Core Group cards are posted in.',
+      ...(demoCase
+        ? [
+            `  Teams: the demo case ${demoCase} is Ready for Core Group (its referral came through the Forms intake, a`,
+            `  coordinator moved it on). Open http://127.0.0.1:${ports.playground}/ , go to My Team › General and post`,
+            '  "@Test Bot use this channel for Core Group" (type @ and pick Test Bot: in a channel the bot hears only mentions).',
+            '  The bot answers, then posts the Core Group card it kept for the case until a channel was chosen.',
+            "  You are Alex Wilber, a panel member and the demo's chair: choose an outcome, press \"Give my view\", then",
+            "  \"Record decision\" (npm start sets CORE_GROUP_QUORUM=1 so one person can decide; a tenant's is 3 schools).",
+            `  The decision is then in the Decisions list at https://127.0.0.1:${ports.graph}/ and the card shows it to everyone.`,
+          ]
+        : [`  Teams: open http://127.0.0.1:${ports.playground}/ ; in the General channel, "@Test Bot use this channel for Core Group" picks the channel.`]),
       "",
     ].join("\n"),
   );
@@ -102,6 +117,9 @@ function appEnvironment(storage: string, graphUrl: string, authorityHost: string
     NODE_EXTRA_CA_CERTS: join(root, "sandbox", "tls", "cert.pem"),
   };
   for (const [k, v] of Object.entries(fromSandbox)) if (process.env[k] === undefined || k === "NODE_EXTRA_CA_CERTS") env[k] = v;
+  // The Playground's web page acts as one person (Alex Wilber, a panel member and the demo chair): a quorum of one
+  // school lets that person give a view and record the decision. The tests, and a tenant, keep the real quorum.
+  if (process.env.CORE_GROUP_QUORUM === undefined && local.CORE_GROUP_QUORUM === undefined) env.CORE_GROUP_QUORUM = "1";
   return env;
 }
 
