@@ -1,14 +1,12 @@
 import { listItems } from "../../src/m365/sharepoint/items";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestAzurite, type TestAzurite } from "../support/azurite";
 import { fakeTeamsChannel, type FakeTeamsChannel } from "../support/fakeTeamsChannel";
 import { demoPupil, privacyLeaks } from "../support/privacyScan";
 import { startGraphSandbox, type GraphSandbox } from "../../sandbox/graph/server";
 import { defaultAreas, type SitesArea } from "../../sandbox/graph/areas";
-import { defaultApp } from "../../sandbox/graph/auth";
 import { demoSite, seedDemoTenant } from "../../sandbox/demo/demoTenant";
+import { localAppSettings } from "../../sandbox/localSystem";
 import { loadSettings } from "../../src/settings/settings";
 import { appPorts, type AppPorts } from "../../src/app/composition";
 import { caseCommands, listChangeHandlers } from "../../src/app/listChangeWiring";
@@ -80,19 +78,7 @@ beforeAll(async () => {
   graph = await startGraphSandbox({ port: 0, areas: defaultAreas(), seed: seedDemoTenant });
   sites = graph.area<SitesArea>("sites");
   siteId = sites.siteIdByPath(demoSite.hostname, demoSite.path);
-  const example = (JSON.parse(readFileSync(join(__dirname, "..", "..", "local.settings.example.json"), "utf8")) as { Values: Record<string, string> }).Values;
-  ports = appPorts(
-    loadSettings({
-      ...example,
-      AzureWebJobsStorage: azurite.connectionString,
-      GRAPH_BASE_URL: graph.graphUrl,
-      AZURE_AUTHORITY_HOST: graph.authorityHost,
-      AZURE_TENANT_ID: defaultApp.tenantId,
-      AZURE_CLIENT_ID: defaultApp.clientId,
-      AZURE_CLIENT_SECRET: defaultApp.clientSecret,
-      NOTIFICATION_URL: "http://127.0.0.1:9/api/notifications",
-    }),
-  );
+  ports = appPorts(loadSettings(localAppSettings(azurite.connectionString, graph, 9)));
   teams = fakeTeamsChannel();
   handlers = cardActionHandlers(ports, teams, log);
   // This file's meetings only: the demo tenant's own calendar of meetings would share their dates and keys.

@@ -1,12 +1,11 @@
 import { join } from "node:path";
-import { readFileSync } from "node:fs";
 import { startAzurite, type AzuriteProcess } from "../../sandbox/azurite";
 import { freePort } from "../../sandbox/processes";
 import { startGraphSandbox, type GraphSandbox } from "../../sandbox/graph/server";
 import { defaultAreas, type MailArea, type SitesArea } from "../../sandbox/graph/areas";
-import { defaultApp } from "../../sandbox/graph/auth";
 import { demoSite, seedDemoTenant } from "../../sandbox/demo/demoTenant";
 import { startFunctionsHost, type FunctionsHostProcess } from "../../sandbox/host/startFunctionsHost";
+import { localAppSettings } from "../../sandbox/localSystem";
 
 /** The whole system on loopback, as npm start runs it, for end-to-end tests. */
 export interface TestSystem {
@@ -28,23 +27,11 @@ export async function startTestSystem(extraEnv: Record<string, string> = {}): Pr
   const azurite = await startAzurite({ blob: await freePort(), queue: await freePort(), table: await freePort() });
   const graph = await startGraphSandbox({ port: 0, areas: defaultAreas({ subscriptionTimings: { batchWindowMs: 50, retryDelayMs: 200, giveUpAfterMs: 60_000, timeoutMs: 3_000, validationTimeoutMs: 10_000 } }), seed: seedDemoTenant });
   const appPort = await freePort();
-  const example = (JSON.parse(readFileSync(join(root, "local.settings.example.json"), "utf8")) as { Values: Record<string, string> }).Values;
   const host = await startFunctionsHost({
     appRoot: root,
     port: appPort,
     quiet: !process.env.SHOW_HOST_OUTPUT,
-    env: {
-      ...example,
-      AzureWebJobsStorage: azurite.connectionString,
-      GRAPH_BASE_URL: graph.graphUrl,
-      AZURE_AUTHORITY_HOST: graph.authorityHost,
-      AZURE_TENANT_ID: defaultApp.tenantId,
-      AZURE_CLIENT_ID: defaultApp.clientId,
-      AZURE_CLIENT_SECRET: defaultApp.clientSecret,
-      NOTIFICATION_URL: `http://127.0.0.1:${appPort}/api/notifications`,
-      NODE_EXTRA_CA_CERTS: join(root, "sandbox", "tls", "cert.pem"),
-      ...extraEnv,
-    },
+    env: { ...localAppSettings(azurite.connectionString, graph, appPort), ...extraEnv },
   });
   const sites = graph.area<SitesArea>("sites");
   const siteId = sites.siteIdByPath(demoSite.hostname, demoSite.path);
