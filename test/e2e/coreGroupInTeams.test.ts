@@ -85,6 +85,33 @@ describe("the Core Group deciding a case in Teams", () => {
     }
     // (Every Playground user sits on the demo panel; a non-member's refusal is tested in coreGroupCards.test.ts.)
 
+    // A user-specific view: Teams asks the bot for a member's own card when the shared card's `refresh` lists them
+    // (the Playground cannot do this, so the invoke is posted to /api/messages as Teams would). The member gets their
+    // own view; the card everyone sees is not touched by an automatic refresh.
+    const cardsBefore = posts().length;
+    const refreshed = await fetch(`${system.appUrl}/api/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        type: "invoke",
+        name: "adaptiveCard/action",
+        id: "refresh-1",
+        channelId: "msteams",
+        serviceUrl: `${playground.url}/_connector`,
+        from: { id: "user-id-2", aadObjectId: "00000000-0000-0000-0000-0000000000022" },
+        recipient: { id: config.bot.id },
+        conversation: { id: posted.message.postConversationId ?? posted.actionConversationId, conversationType: "channel" },
+        replyToId: posted.message.messageId,
+        value: { action: { type: "Action.Execute", verb: "coreGroup.refresh", data: { caseRef, round } }, trigger: "automatic" },
+      }),
+    });
+    expect(refreshed.status).toBe(200);
+    const own = (await refreshed.json()) as { statusCode: number; type: string; value: unknown };
+    expect(own).toMatchObject({ statusCode: 200, type: "application/vnd.microsoft.card.adaptive" });
+    expect(JSON.stringify(own.value)).toMatch(/Partnership in-school support/);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(posts().slice(cardsBefore).filter((e) => e.message.messageId === posted.message.messageId)).toHaveLength(0);
+
     // The chair records the decision — twice, as an impatient chair would: one decision.
     before = posts().length;
     const [first, second] = await Promise.all([press("user-id-0", "coreGroup.recordDecision", { outcome: "inSchoolSupport" }), press("user-id-0", "coreGroup.recordDecision", { outcome: "inSchoolSupport" })]);
