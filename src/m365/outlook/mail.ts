@@ -19,10 +19,25 @@ export interface OutgoingMail {
  */
 export interface Mailer {
   send(mail: OutgoingMail): Promise<void>;
+  /**
+   * Whether a message with exactly this subject is in the sending mailbox's Sent Items, sent at or after `since`:
+   * how an email claimed by a worker that died is found to have gone (or not) before it is sent again.
+   */
+  sentSince?(subject: string, since: Date): Promise<boolean>;
 }
 
 export function graphMailer(graph: Client, fromMailbox: string): Mailer {
   return {
+    async sentSince(subject, since) {
+      const page = (await graph
+        .api(`/users/${encodeURIComponent(fromMailbox)}/mailFolders/sentitems/messages`)
+        .filter(`subject eq '${subject.replace(/'/g, "''")}'`)
+        .select("id,subject,sentDateTime")
+        .top(50)
+        .get()) as { value?: { subject?: string; sentDateTime?: string }[] };
+      // A minute's slack: the sandbox's and Exchange's clocks are not the worker's.
+      return (page.value ?? []).some((m) => m.subject === subject && Date.parse(m.sentDateTime ?? "") >= since.getTime() - 60_000);
+    },
     async send(mail) {
       await graph.api(`/users/${encodeURIComponent(fromMailbox)}/sendMail`).post({
         message: {

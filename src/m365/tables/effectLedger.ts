@@ -22,8 +22,11 @@ export interface EffectLedger {
 }
 
 export interface OnceOptions<T> {
-  /** Asked after a crash left the key claimed but not done: the result if the effect did happen, else undefined. */
-  alreadyDone?: () => Promise<T | undefined>;
+  /**
+   * Asked after a crash left the key claimed but not done: the result if the effect did happen, else undefined.
+   * `claimedAt` is when the dead attempt claimed it: the effect, if it happened, happened after that.
+   */
+  alreadyDone?: (claimedAt: Date) => Promise<T | undefined>;
 }
 
 /** Another attempt is doing this effect right now; retry later (the queue's visibility timeout does that). */
@@ -88,7 +91,7 @@ export function effectLedger(store: TableStore, options: EffectLedgerOptions = {
         recovering = true;
       }
 
-      let result: T | undefined = recovering && opts.alreadyDone ? await opts.alreadyDone() : undefined;
+      let result: T | undefined = recovering && opts.alreadyDone ? await opts.alreadyDone(new Date(existing!.startedAt)) : undefined;
       const firstTime = result === undefined;
       if (result === undefined) {
         try {

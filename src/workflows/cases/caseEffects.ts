@@ -68,11 +68,16 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
   const schoolName = school?.SchoolName ?? `school ${row.SchoolUrn ?? ""}`;
   const referrer = row.ReferrerEmail;
   const mail = (key: string, to: (string | undefined)[], subject: string, html: string) =>
-    ports.ledger.once(key, async () => {
-      const recipients = [...new Set(to.filter((x): x is string => !!x))];
-      if (recipients.length) await ports.mailer.send({ to: recipients, subject, html });
-      return true;
-    });
+    ports.ledger.once(
+      key,
+      async () => {
+        const recipients = [...new Set(to.filter((x): x is string => !!x))];
+        if (recipients.length) await ports.mailer.send({ to: recipients, subject, html });
+        return true;
+      },
+      // A worker that died after Graph accepted the email but before the ledger said so: Sent Items knows.
+      { alreadyDone: async (claimedAt) => ((await ports.mailer.sentSince?.(subject, claimedAt)) ? true : undefined) },
+    );
 
   for (const effect of effects) {
     switch (effect.kind) {
@@ -142,10 +147,15 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
 
 /** Tells the Coordinator why an edit in the Cases list was put back. */
 export async function tellCoordinatorRefused(ports: CaseEffectPorts, row: EffectRow, message: string, key: string): Promise<void> {
-  await ports.ledger.once(key, async () => {
-    await ports.mailer.send({ to: [ports.coordinatorEmail], subject: `${row.CaseRef}: your change was not applied`, html: `<p>${escapeHtml(message)}</p><p>The case has been put back as it was.</p>` });
-    return true;
-  });
+  const subject = `${row.CaseRef}: your change was not applied`;
+  await ports.ledger.once(
+    key,
+    async () => {
+      await ports.mailer.send({ to: [ports.coordinatorEmail], subject, html: `<p>${escapeHtml(message)}</p><p>The case has been put back as it was.</p>` });
+      return true;
+    },
+    { alreadyDone: async (claimedAt) => ((await ports.mailer.sentSince?.(subject, claimedAt)) ? true : undefined) },
+  );
 }
 
 /** Placement, review and meeting effects: each idempotent in itself (ledger keys, transactionIds, capacity). */

@@ -136,9 +136,13 @@ export async function updatePlacement(ports: Pick<PlacementPorts, "placements">,
  */
 export async function mailOnce(ports: Pick<PlacementPorts, "ledger" | "mailer">, key: string, to: readonly (string | undefined)[], subject: string, html: string): Promise<boolean> {
   const recipients = [...new Set(to.filter((x): x is string => !!x).map((x) => x.toLowerCase()))];
-  const { firstTime } = await ports.ledger.once(key, async () => {
-    if (recipients.length) await ports.mailer.send({ to: recipients, subject, html });
-    return true;
-  });
+  const { firstTime } = await ports.ledger.once(
+    key,
+    async () => {
+      if (recipients.length) await ports.mailer.send({ to: recipients, subject, html });
+      return true;
+    },
+    { alreadyDone: async (claimedAt) => ((await ports.mailer.sentSince?.(subject, claimedAt)) ? true : undefined) },
+  );
   return firstTime;
 }

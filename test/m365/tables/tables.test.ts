@@ -85,9 +85,12 @@ describe("effectLedger", () => {
     await expect(ledger.once("mail:z", async () => "again")).rejects.toBeInstanceOf(EffectInProgressError);
     clock = new Date(clock.getTime() + 61_000);
     let redone = false;
-    const outcome = await ledger.once("mail:z", async () => ((redone = true), "again"), { alreadyDone: async () => "found in Sent Items" });
+    let askedSince: Date | undefined;
+    const outcome = await ledger.once("mail:z", async () => ((redone = true), "again"), { alreadyDone: async (claimedAt) => ((askedSince = claimedAt), "found in Sent Items") });
     expect(outcome).toEqual({ result: "found in Sent Items", firstTime: false });
     expect(redone).toBe(false);
+    // …asking about the dead attempt's claim, so "sent since then" can tell its email from an older one.
+    expect(askedSince?.toISOString()).toBe("2026-11-23T09:00:00.000Z");
   });
 });
 

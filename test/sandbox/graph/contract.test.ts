@@ -156,6 +156,14 @@ describe("mail", () => {
     const listed = (await graph.api(`/users/${demoStaff.partnership}/mailFolders/sentitems/messages`).get()) as { value: Record<string, unknown>[] };
     expect(undefinedProperties("message", listed.value[0]!)).toEqual([]);
   });
+  it("finds an email in Sent Items by its exact subject, only when it was sent since the time asked about", async () => {
+    const mailer = graphMailer(graph, demoStaff.partnership);
+    const before = new Date(Date.now() - 1_000);
+    await mailer.send({ to: ["senco@oakfieldacade.example"], subject: "LNCIP-2026-0099: the Core Group has decided", html: "<p>x</p>" });
+    expect(await mailer.sentSince!("LNCIP-2026-0099: the Core Group has decided", before)).toBe(true);
+    expect(await mailer.sentSince!("LNCIP-2026-0099: the Core Group has decided", new Date(Date.now() + 5 * 60_000))).toBe(false);
+    expect(await mailer.sentSince!("LNCIP-2026-0098: the Core Group has decided", before)).toBe(false);
+  });
   it("answers 429 with Retry-After past 30 messages a minute from one mailbox", async () => {
     const mail = sandbox.area<MailArea>("mail");
     mail.limitPerMinute = 3;
