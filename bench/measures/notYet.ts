@@ -6,7 +6,7 @@ import type { Figure } from "../report";
  * lands (see bench/README.md, "Adding a figure").
  *
  * @example
- * notMeasuredYet()[0] // { key: "changeToCard", values: { p50Ms: null, p95Ms: null }, notMeasured: "needs issue 5 …", … }
+ * notMeasuredYet()[0] // { key: "changeToCard", values: { p50Ms: null, p95Ms: null }, notMeasured: "not timed yet: …", … }
  */
 export function notMeasuredYet(): Figure[] {
   return [
@@ -16,7 +16,7 @@ export function notMeasuredYet(): Figure[] {
       values: { p50Ms: null, p95Ms: null },
       reference: { text: "a 60 s polling trigger (Power Automate / a timer polling the list)", value: 60_000, unit: "ms" },
       meets: null,
-      notMeasured: "needs issue 5 (the Teams bot and the Core Group card): no card is posted yet — the effect is parked in pendingEffects",
+      notMeasured: "not timed yet: the bot posts every card exactly once (the soak counts them), but the bench does not yet time a list change to the card's post",
       notes: ["To measure: PATCH a case to Ready for Core Group in the sandbox (as a person), time until the bot's card reaches the Teams channel port."],
     },
   ];
