@@ -203,7 +203,7 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
   const setUp = placements().filter((p) => p.fields.PlacementStatus === "Setting up");
   const perCase = new Map<string, number>();
   for (const p of placements()) perCase.set(String(p.fields.Title), (perCase.get(String(p.fields.Title)) ?? 0) + 1);
-  log(`placements: ${placements().length} (${[...perCase].filter(([, n]) => n > 1).map(([r, n]) => `${r}×${n}`).join(", ") || "one per case"}); statuses ${JSON.stringify(placements().map((p) => `${String(p.fields.Title)}:${String(p.fields.PlacementStatus)}:${String(p.fields.KeyStage)}`))}`);
+  log(`placements set up: ${placements().length} (${[...perCase].filter(([, n]) => n > 1).map(([r, n]) => `${r}×${n}`).join(", ") || "one per case"})`);
   await inParallel(setUp, async (p) => coordinator.patch(p.id, { PlacementStatus: "Active" }, "Placements"));
   const startedRefs = setUp.map((p) => String(p.fields.Title ?? p.fields.CaseRef));
   const reviewed = (r: string) => sites.items(siteId, "Reviews").some((rv) => rv.fields.CaseRef === r && rv.fields.EventId);
