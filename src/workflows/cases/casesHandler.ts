@@ -63,8 +63,15 @@ export function casesHandler(ports: CasesHandlerPorts): ListChangeHandler {
     list: "Cases",
     snapshot: casesSnapshot,
     async changed(_before, changed) {
-      await carryOutStashed(ports, changed.id);
+      let inProgress: EffectInProgressError | undefined;
+      try {
+        await carryOutStashed(ports, changed.id);
+      } catch (e) {
+        if (!(e instanceof EffectInProgressError)) throw e;
+        inProgress = e; // an earlier transition's effects are under way elsewhere: still decide the item's new edit
+      }
       await settleItem(ports, changed.id);
+      if (inProgress) throw inProgress; // …and let the queue try those effects again
     },
   };
 }
@@ -236,10 +243,20 @@ export async function carryOutStashed(ports: Pick<CasesHandlerPorts, "state" | "
   const stashed = (await ports.state.list<Stashed>(STASHED_EFFECTS_SCOPE)).filter(
     (s) => s.value.committed && (!itemId || s.name.startsWith(`${itemId}:`)),
   );
+  // A stash another worker is carrying out right now is left to it (and tried again later), not allowed to hold up
+  // the item's other transitions: each effect is done once, by its key, however often it is asked for.
+  let inProgress: EffectInProgressError | undefined;
   for (const s of stashed.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }))) {
-    await ports.carryOut(s.value.effects, s.value.row); // each effect is done once, by its key, however often asked
+    try {
+      await ports.carryOut(s.value.effects, s.value.row);
+    } catch (e) {
+      if (!(e instanceof EffectInProgressError)) throw e;
+      inProgress = e;
+      continue;
+    }
     await ports.state.remove(STASHED_EFFECTS_SCOPE, s.name);
   }
+  if (inProgress) throw inProgress;
   return stashed.length;
 }
 
