@@ -97,7 +97,13 @@ export function coreGroupCardActions(ports: CoreGroupPorts): CardActionHandler {
         await updateShared(ports, c, action);
         return { kind: "message", text: applied.message };
       }
-      await recordDecisionDetails(ports, c);
+      try {
+        await recordDecisionDetails(ports, c);
+      } catch (e) {
+        // Another press of the same decision is writing its details right now: it finishes them and updates the card.
+        if (!(e instanceof EffectInProgressError)) throw e;
+        return own(`Decision being recorded: ${coreGroupOutcomeLabels[decision.outcome]}.`);
+      }
       await updateShared(ports, c, action);
       return own(applied.changed ? `Decision recorded: ${coreGroupOutcomeLabels[decision.outcome]}.` : undefined);
     }
