@@ -8,6 +8,7 @@ import type { CaseCommand, CaseRuleViolation } from "./decide";
  *
  * @example
  * commandForStatusChange("triage", "readyForCoreGroup", { by, at }) // { ok: true, command: { kind: "markReadyForCoreGroup", ... } }
+ * commandForStatusChange("inclusionForumOutcome", "triage", { by, at }) // { ok: true, command: { kind: "convertToReferral", ... } }
  * commandForStatusChange("received", "placed", { by, at })          // { ok: false, error: { code: "notAllowedNow", ... } }
  */
 export function commandForStatusChange(
@@ -19,6 +20,9 @@ export function commandForStatusChange(
   const reason = who.reason ?? "";
   switch (after) {
     case "triage":
+      // After the Inclusion Forum, taking the case into triage is taking it on as a Partnership referral (the
+      // forum it went to counts as its "IF first").
+      if (before === "inclusionForumOutcome") return { ok: true, command: { ...base, kind: "convertToReferral" } };
       return { ok: true, command: { ...base, kind: "triage" } };
     case "awaitingInclusionForum":
       return { ok: true, command: { ...base, kind: "scheduleForInclusionForum" } };

@@ -185,6 +185,21 @@ describe("commandForStatusChange", () => {
     expect(commandForStatusChange("decided", "readyForCoreGroup", { by, at, reason: "x" })).toMatchObject({ ok: true, command: { kind: "reopen" } });
     expect(commandForStatusChange("received", "placed", { by, at })).toMatchObject({ ok: false, error: { code: "notAllowedNow" } });
   });
+
+  it("takes a case back from the Inclusion Forum into triage as a Partnership referral, which may then go to Core Group", () => {
+    const mapped = commandForStatusChange("inclusionForumOutcome", "triage", { by, at });
+    expect(mapped).toMatchObject({ ok: true, command: { kind: "convertToReferral" } });
+    if (!mapped.ok) return;
+    const afterForum = referral({ status: "inclusionForumOutcome", previousInclusionForumCase: undefined, inclusionForumOutcome: "advice" });
+    const converted = ok(decide(afterForum, mapped.command, room));
+    expect(converted.next).toMatchObject({ status: "triage", kind: "partnershipReferral", previousInclusionForumCase: "LNCIP-2026-0042" });
+    expect(ok(decide(converted.next, cmd({ kind: "markReadyForCoreGroup" }), room)).next.status).toBe("readyForCoreGroup");
+    // The same edit on a case that has not had its forum yet is plain triage, which then still asks for the forum first.
+    const fresh = commandForStatusChange("received", "triage", { by, at });
+    expect(fresh).toMatchObject({ ok: true, command: { kind: "triage" } });
+    const triaged = ok(decide(referral({ status: "received", previousInclusionForumCase: undefined }), cmd({ kind: "triage" }), room)).next;
+    expect(decide(triaged, cmd({ kind: "markReadyForCoreGroup" }), room)).toMatchObject({ ok: false, error: { code: "inclusionForumFirst" } });
+  });
 });
 
 describe("properties", () => {
