@@ -281,6 +281,20 @@ describe("the Inclusion Forum agenda", () => {
     expect(item("LNCIP-2026-0052")?.fields.Status).toBe("Awaiting Inclusion Forum");
   });
 
+  it("takes in a case put on the forum after its agenda was posted: the card is updated, not posted again", async () => {
+    const cg = coreGroupPortsFor(ports, teams, log);
+    await addCase("LNCIP-2026-0053", "awaitingInclusionForum", { RequestType: "inclusionForum", MeetingId: "IF-2026-12", PreviousIfCase: undefined });
+    const agenda = await postInclusionForumAgenda(cg, "IF-2026-12");
+    expect(agenda.caseRefs).toEqual(["LNCIP-2026-0050", "LNCIP-2026-0051", "LNCIP-2026-0053"]);
+    expect(teams.messages.filter((m) => m.channel === "inclusionForum")).toHaveLength(1);
+    const card = text(teams.message(agenda.posted).card);
+    expect(card).toContain("LNCIP-2026-0053");
+    expect(card).toContain("Outcome: Guidance on a SEND plan"); // the case already heard stays, with its outcome
+    const data = { caseRef: "LNCIP-2026-0053", meetingKey: "IF-2026-12", [agendaInputId("LNCIP-2026-0053")]: "advice" };
+    expect(await press("inclusionForum.recordOutcome", "user-id-2", data)).toMatchObject({ kind: "card" });
+    expect(item("LNCIP-2026-0053")?.fields.Status).toBe("Inclusion Forum outcome given");
+  });
+
   it("is posted by the timer two school days before the forum (Wednesday 9 December: from Monday 7), once", async () => {
     const cg = coreGroupPortsFor(ports, teams, log);
     expect(await postDueInclusionForumAgendas(cg, new Date("2026-12-04T09:00:00Z"))).toEqual([]);

@@ -91,11 +91,11 @@ export function decide(state: CaseState, command: CaseCommand, context: CaseCont
   const t = new Transition(state, command);
   switch (command.kind) {
     case "triage":
-      if (state.kind !== "partnershipReferral") return t.to("awaitingInclusionForum");
+      if (state.kind !== "partnershipReferral") return t.to("awaitingInclusionForum", [t.effect({ kind: "assignInclusionForumMeeting" })]);
       return t.to("triage", [t.effect({ kind: "notifyPartnershipSenco", about: "newCase" })]);
 
     case "scheduleForInclusionForum":
-      return t.to("awaitingInclusionForum");
+      return t.to("awaitingInclusionForum", [t.effect({ kind: "assignInclusionForumMeeting" })]);
 
     case "recordInclusionForumOutcome":
       return t.to("inclusionForumOutcome", [t.effect({ kind: "emailSchool", about: "inclusionForumOutcome" })], {
@@ -136,7 +136,7 @@ export function decide(state: CaseState, command: CaseCommand, context: CaseCont
         t.effect({ kind: "updateCoreGroupCard" }),
         t.effect({ kind: "emailSchool", about: "decision" }),
       ];
-      if (command.outcome === "referBackToInclusionForum") return t.to("awaitingInclusionForum", common, decided);
+      if (command.outcome === "referBackToInclusionForum") return t.to("awaitingInclusionForum", [...common, t.effect({ kind: "assignInclusionForumMeeting" })], decided);
       if (!isProgrammeManagement(command.outcome)) return t.to("decided", common, decided);
       return placementRoute(t, state, context, common, decided, command.outcome);
     }
@@ -174,7 +174,7 @@ export function decide(state: CaseState, command: CaseCommand, context: CaseCont
         state.kind === "partnershipReferral" ? "readyForCoreGroup" : "awaitingInclusionForum",
         [
           ...(state.status === "placed" ? [t.effect({ kind: "cancelReviews", reason: "case reopened" })] : []),
-          ...(state.kind === "partnershipReferral" ? [t.effect({ kind: "assignCoreGroupMeeting" }), t.effect({ kind: "postCoreGroupCard" })] : []),
+          ...(state.kind === "partnershipReferral" ? [t.effect({ kind: "assignCoreGroupMeeting" }), t.effect({ kind: "postCoreGroupCard" })] : [t.effect({ kind: "assignInclusionForumMeeting" })]),
         ],
         { decision: undefined, waitingSince: undefined },
       );

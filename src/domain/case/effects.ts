@@ -11,6 +11,8 @@ export type CaseEffect = { key: string } & (
   | { kind: "notifyPartnershipSenco"; about: "newCase" | "linkedSubmission" | "overrideRecorded" }
   | { kind: "postCoreGroupCard" }
   | { kind: "assignCoreGroupMeeting" }
+  /** The next Inclusion Forum with room, and the presenting school invited to it (as for Core Group). */
+  | { kind: "assignInclusionForumMeeting" }
   | { kind: "updateCoreGroupCard" }
   | { kind: "writeDecision"; outcome: CoreGroupOutcome; decidedBy: string; decidedAt: string; source: "teams" | "sharepoint" }
   | { kind: "requestPurchaseOrder" }

@@ -42,6 +42,7 @@ export interface PlacementEffects {
   cancelReviews(caseRef: string, reason: string): Promise<unknown>;
   offerPlaceToNextWaitingCase(keyStage: Extract<CaseEffect, { kind: "offerPlaceToNextWaitingCase" }>["keyStage"]): Promise<unknown>;
   assignCoreGroupMeeting(caseRef: string): Promise<unknown>;
+  assignInclusionForumMeeting(caseRef: string): Promise<unknown>;
 }
 
 /** Effects another part of the app carries out (the Teams bot, placements and reviews), kept until it does. */
@@ -129,6 +130,7 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
       case "offerPlaceToNextWaitingCase":
       case "addToWaitingList":
       case "assignCoreGroupMeeting":
+      case "assignInclusionForumMeeting":
         if (ports.placementWork) {
           await carryOutPlacementEffect(ports.placementWork, effect, row.CaseRef);
           break;
@@ -175,6 +177,9 @@ async function carryOutPlacementEffect(work: PlacementEffects, effect: CaseEffec
       break;
     case "assignCoreGroupMeeting":
       await work.assignCoreGroupMeeting(caseRef);
+      break;
+    case "assignInclusionForumMeeting":
+      await work.assignInclusionForumMeeting(caseRef);
       break;
     default:
       break; // addToWaitingList: the case's WaitingSince, written with its status, is its place in the queue

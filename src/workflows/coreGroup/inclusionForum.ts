@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { inclusionForumOutcomeLabels, inclusionForumOutcomeSchema } from "../../domain/case";
+import { caseStatusLabels, inclusionForumOutcomeLabels, inclusionForumOutcomeSchema } from "../../domain/case";
 import { addSchoolDays, londonDay } from "../../domain/calendar";
 import { agendaInputId, forumAgendaView, type AgendaCase } from "../../domain/coreGroup";
 import { casesList, fromListFields, type CasesRow, type MeetingsRow } from "../../domain/lists";
@@ -32,7 +32,8 @@ export const AGENDA_SCHOOL_DAYS_BEFORE = 2;
  */
 export async function forumCases(ports: CoreGroupPorts, meetingKey: string): Promise<CasesRow[]> {
   const waiting: CasesRow[] = [];
-  for (const item of await ports.cases.all()) {
+  // Status is indexed (a filter on it never meets the list view threshold); the workflow's own status decides.
+  for (const item of await ports.cases.all({ filter: `fields/Status eq '${caseStatusLabels.awaitingInclusionForum}'` })) {
     const parsed = fromListFields(casesList, item.fields);
     if (parsed.ok && parsed.row.WorkflowStatus === "awaitingInclusionForum") waiting.push(parsed.row);
   }
@@ -60,10 +61,12 @@ async function renderAgenda(ports: CoreGroupPorts, meeting: MeetingsRow, caseRef
 }
 
 /**
- * Posts a forum's agenda card into the Inclusion Forum channel, once per meeting.
+ * Posts a forum's agenda card into the Inclusion Forum channel, once per meeting. Run again after it was posted, it
+ * adds the cases put on the forum since (a school's case scheduled late) and updates the card for everyone; the
+ * cases already on it stay, whatever their outcome.
  *
  * @example
- * await postInclusionForumAgenda(ports, "IF-2026-12")
+ * await postInclusionForumAgenda(ports, "IF-2026-12") // { meetingKey: "IF-2026-12", caseRefs: ["LNCIP-2026-0040", …], posted }
  */
 export async function postInclusionForumAgenda(ports: CoreGroupPorts, meetingKey: string): Promise<PostedAgenda> {
   const { result } = await ports.ledger.once(
@@ -79,7 +82,17 @@ export async function postInclusionForumAgenda(ports: CoreGroupPorts, meetingKey
     },
     { alreadyDone: async () => (await ports.state.get<PostedAgenda>(FORUM_AGENDAS_SCOPE, meetingKey))?.value },
   );
-  return result;
+  return addLateCases(ports, result);
+}
+
+async function addLateCases(ports: CoreGroupPorts, agenda: PostedAgenda): Promise<PostedAgenda> {
+  const late = (await forumCases(ports, agenda.meetingKey)).map((r) => r.CaseRef).filter((ref) => !agenda.caseRefs.includes(ref));
+  const meeting = late.length ? await meetingByKey(ports, agenda.meetingKey) : undefined;
+  if (!meeting) return agenda;
+  const updated: PostedAgenda = { ...agenda, caseRefs: [...agenda.caseRefs, ...late] };
+  await ports.teams.updateCard(agenda.posted, await renderAgenda(ports, meeting, updated.caseRefs));
+  await ports.state.put(FORUM_AGENDAS_SCOPE, agenda.meetingKey, updated);
+  return updated;
 }
 
 /**

@@ -23,5 +23,6 @@ export function placementEffects(ports: PlacementPorts): PlacementEffects {
     },
     offerPlaceToNextWaitingCase: (keyStage) => offerPlaceToNextWaitingCase(ports, keyStage),
     assignCoreGroupMeeting: (caseRef) => assignMeeting(ports, caseRef, "coreGroup"),
+    assignInclusionForumMeeting: (caseRef) => assignMeeting(ports, caseRef, "inclusionForum"),
   };
 }

@@ -80,6 +80,14 @@ describe("a Core Group decision", () => {
   it("that refers back to the Inclusion Forum sends the case there", () => {
     const d = ok(decide(referral(), cmd({ kind: "recordDecision", outcome: "referBackToInclusionForum", source: "sharepoint" }), room));
     expect(d.next.status).toBe("awaitingInclusionForum");
+    expect(kinds(d)).toEqual(["writeDecision", "updateCoreGroupCard", "emailSchool", "assignInclusionForumMeeting", "audit"]);
+  });
+
+  it("puts a case sent to the Inclusion Forum on a forum's agenda, however it gets there", () => {
+    expect(kinds(decide(referral({ status: "triage", previousInclusionForumCase: undefined }), cmd({ kind: "scheduleForInclusionForum" }), room))).toEqual(["assignInclusionForumMeeting", "audit"]);
+    const forumCase = referral({ kind: "inclusionForum", status: "received", previousInclusionForumCase: undefined });
+    expect(kinds(decide(forumCase, cmd({ kind: "triage" }), room))).toEqual(["assignInclusionForumMeeting", "audit"]);
+    expect(kinds(decide({ ...forumCase, status: "closed" }, cmd({ kind: "reopen", reason: "the school asks again" }), room))).toEqual(["assignInclusionForumMeeting", "audit"]);
   });
 
   it("recorded again exactly as before changes nothing and asks for nothing (a retried message)", () => {

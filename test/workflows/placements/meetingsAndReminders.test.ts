@@ -46,6 +46,21 @@ describe("Core Group meetings and Inclusion Forums", () => {
     expect(agenda[0]!.body.content).toContain("Oakfield Academy");
     expect(subjects("senco@lncip.example", /^Inclusion Forum 2026-12-09: agenda$/)).toHaveLength(1);
   });
+  it("puts a case sent to the Inclusion Forum on the next forum with room at once, and invites its school, once", async () => {
+    s.setClock("2026-12-01T07:00:00Z");
+    const ref = await s.readyCase(205, { status: "triage" });
+    expect(await s.apply(ref, { kind: "scheduleForInclusionForum", by, at: "2026-12-01T07:00:00Z" })).toMatchObject({ ok: true });
+    expect(caseItem(ref).fields.MeetingId).toBe("IF-2026-12-09");
+    const event = s.events().find((e) => e.id === String(meeting("IF-2026-12-09").fields.EventId))!;
+    expect(event.subject).toBe("Inclusion Forum: 2026-12-09");
+    expect(event.start.toISOString()).toBe("2026-12-09T09:30:00.000Z");
+    expect(event.attendees.map((a) => a.emailAddress.address)).toEqual(expect.arrayContaining(["s.oconnor@oakfield.example", "senco@oakfieldacad.example"]));
+    const writes = s.graph.requests.filter((r) => r.method !== "GET").length;
+    await meetingsRound(s.work);
+    expect(caseItem(ref).fields.MeetingId).toBe("IF-2026-12-09");
+    expect(s.graph.requests.filter((r) => r.method !== "GET").length).toBe(writes);
+  });
+
   it("rolls a case its meeting did not decide on to the next meeting with room", async () => {
     s.setClock("2026-12-04T07:00:00Z");
     await meetingsRound(s.work);
