@@ -6,11 +6,11 @@ import { toJson, toMarkdown, toTable, type BenchReport, type Figure } from "./re
 import { webhookAck } from "./measures/webhookAck";
 import { coldStart } from "./measures/coldStart";
 import { graphCallsPerCase } from "./measures/graphCallsPerCase";
-import { notMeasuredYet } from "./measures/notYet";
+import { changeToCard } from "./measures/changeToCard";
 import { attendanceDigests } from "./measures/attendance";
 
 /**
- * npm run bench: every figure of issue 8 that can be measured today, each beside its reference, against the
+ * npm run bench: every figure of issue 8, each beside its reference, against the
  * sandbox on loopback (Azurite, the Graph sandbox, the app in the local host). Bounded: a fixed number of
  * notifications, loads and cases, and an overall time limit. Writes bench/report.md and bench/report.json.
  */
@@ -21,6 +21,8 @@ const options = {
   overloadInFlight: Number(process.env.BENCH_OVERLOAD_IN_FLIGHT ?? 100),
   coldStartRounds: Number(process.env.BENCH_COLD_START_ROUNDS ?? 5),
   cases: Number(process.env.BENCH_CASES ?? 5),
+  cardChanges: Number(process.env.BENCH_CARD_CHANGES ?? 20),
+  cardBurst: Number(process.env.BENCH_CARD_BURST ?? 10),
   attendanceSchools: Number(process.env.BENCH_ATTENDANCE_SCHOOLS ?? 300),
   attendancePupils: Number(process.env.BENCH_ATTENDANCE_PUPILS ?? 5000),
   /** How much faster than real time the sandbox's and the sender's shared clock runs (Exchange's limit is per minute). */
@@ -43,13 +45,14 @@ async function main(): Promise<void> {
     // First, on a quiet system: the bursts below leave thousands of queued rounds behind them.
     say(`Graph requests per case: ${options.cases} case(s)…`);
     figures.push(await graphCallsPerCase(system, { cases: options.cases }));
+    say(`List change → Core Group card: ${options.cardChanges} edits one at a time, then ${options.cardBurst} at once (Agents Playground)…`);
+    figures.push(await changeToCard(system, { changes: options.cardChanges, burst: options.cardBurst }));
     say(`Webhook acknowledgement: ${options.notifications} notifications…`);
     figures.push(await webhookAck(system, { count: options.notifications, inFlight: options.inFlight, overloadInFlight: options.overloadInFlight }));
     say(`Cold start: ${options.coldStartRounds} loads each of the bundled and unbundled app…`);
     figures.push(await coldStart(repoRoot, system.env, options.coldStartRounds));
     say(`Attendance digests: ${options.attendanceSchools} schools, ${options.attendancePupils} pupils (clock ${options.attendanceClockFactor}× real time)…`);
     figures.push(await attendanceDigests({ schools: options.attendanceSchools, pupils: options.attendancePupils, factor: options.attendanceClockFactor }));
-    figures.push(...notMeasuredYet());
   } finally {
     await stop();
     clearTimeout(timer);

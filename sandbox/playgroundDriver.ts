@@ -23,6 +23,13 @@ export interface TestPlayground {
   config(): Promise<PlaygroundConfig>;
   /** Every JSON message the WebSocket stream has carried so far. */
   events: unknown[];
+  /** When each of `events` arrived (epoch ms, same index): what a person watching the channel would see. */
+  eventTimes: number[];
+  /**
+   * Types "@bot use this channel for Core Group" (or Inclusion Forum) into a channel of the Playground's team, as a
+   * coordinator does, and waits for the bot's "Done".
+   */
+  chooseChannel(panel: "Core Group" | "Inclusion Forum", channelName?: string): Promise<{ id: string; name: string }>;
   /** A message typed by the current user (user-id-0) into a conversation. */
   say(conversationId: string, text: string, mentionBot?: boolean): Promise<Response>;
   /** Presses an `Action.Execute` button on the card in message `replyToId`, as `fromId`. */
@@ -34,9 +41,11 @@ export interface TestPlayground {
 export async function startTestPlayground(botEndpoint: string): Promise<TestPlayground> {
   const process = await startPlayground({ port: await freePort(), botEndpoint, quiet: !globalThis.process.env.SHOW_HOST_OUTPUT });
   const events: unknown[] = [];
+  const eventTimes: number[] = [];
   let socket: Socket | undefined;
   try {
     socket = await openStream(`${process.url}/_ws_conversation/v1/conversations/stream`, (text) => {
+      eventTimes.push(Date.now());
       try {
         events.push(JSON.parse(text));
       } catch {
@@ -52,6 +61,16 @@ export async function startTestPlayground(botEndpoint: string): Promise<TestPlay
     process,
     url: process.url,
     events,
+    eventTimes,
+    async chooseChannel(panel, channelName = "General") {
+      const channel = (await pg.config()).teams[0]?.channels.find((c) => c.name === channelName);
+      if (!channel) throw new Error(`The Playground's team has no channel named ${channelName}`);
+      const before = events.length;
+      const res = await pg.say(channel.id, `use this channel for ${panel}`, true);
+      if (res.status !== 200) throw new Error(`The Playground answered ${res.status} to "use this channel for ${panel}"`);
+      await pg.until(() => events.slice(before).some((e) => JSON.stringify(e).includes(`Done: ${panel}`)), 30_000);
+      return channel;
+    },
     async config() {
       cachedConfig ??= ((await (await fetch(`${process.url}/_internal/v1/config`)).json()) as { config: PlaygroundConfig }).config;
       return cachedConfig;
