@@ -6,6 +6,10 @@ import { upnCheckLetter } from "../../src/domain/referral/upn";
 import type { SitesArea } from "../../sandbox/graph/areas/sites";
 import { demoSite } from "../../sandbox/demo/demoTenant";
 import type { AdaptiveCardJson } from "../../src/teams/teamsChannel";
+import { meetingsList, toListFields } from "../../src/domain/lists";
+import { addDays, addSchoolDays, londonDay, schoolCalendarFor, shippedCalendars } from "../../src/domain/calendar";
+import { agendaInputId } from "../../src/domain/coreGroup";
+import { defaultKeys } from "../../sandbox/host/host";
 
 /**
  * The Core Group deciding a case in Teams, end to end: a coordinator moves a referral to "Ready for Core Group" in
@@ -135,5 +139,57 @@ describe("the Core Group deciding a case in Teams", () => {
     // Nothing the bot posted names the pupil.
     const everything = JSON.stringify(posts());
     for (const identity of [namedReferral["pupil.firstName"], namedReferral["pupil.lastName"], namedReferral["pupil.dateOfBirth"], upnCheckLetter(digits) + digits]) expect(everything).not.toContain(identity);
+  }, 90_000);
+});
+
+describe("the Inclusion Forum in Teams, then Core Group", () => {
+  it("puts a case scheduled for the forum on the forum's agenda card, records its outcome from the card, and takes it on to Core Group", async () => {
+    // A forum on the next school day (the host runs on the real clock, so its agenda is due now).
+    const today = londonDay(new Date());
+    let day: string;
+    try {
+      day = addSchoolDays(schoolCalendarFor(shippedCalendars.leicestershire!), today, 1);
+    } catch {
+      day = addDays(today, 1); // past the shipped term dates
+    }
+    sites.addItem(siteId, "Meetings", toListFields(meetingsList, { MeetingKey: "IF-TEST-1", Kind: "inclusionForum", Date: day, StartTime: "09:30", AgendaSize: 10 }));
+    await playground.chooseChannel("Inclusion Forum");
+    await playground.chooseChannel("Core Group"); // chosen already when the file runs whole; again changes nothing
+
+    const digits = "801200300001";
+    const { previousInclusionForumCase: _none, ...answers } = namedReferral;
+    const res = await system.post("/api/forms/referral", { responseId: "if-teams-1", submittedAt: "2026-11-23T09:12:00Z", responder: "s.oconnor@oakfield.example", answers: { ...answers, requestType: "Inclusion Forum discussion", "pupil.upn": upnCheckLetter(digits) + digits } });
+    expect(res.status).toBe(202);
+    const { caseRef } = (await res.json()) as { caseRef: string };
+    const caseItem = await system.until(() => item("Cases", caseRef));
+
+    // The coordinator schedules it for the forum: the app puts it on the next forum with room at once.
+    sites.patchAsPerson(siteId, "Cases", caseItem.id, { Status: "Awaiting Inclusion Forum" });
+    await system.until(() => item("Cases", caseRef)?.fields.WorkflowStatus === "Awaiting Inclusion Forum" && item("Cases", caseRef)?.fields.MeetingId === "IF-TEST-1", 20_000);
+
+    // The hourly timer posts the agenda (run now through the host's admin API, as the portal's "Run" does).
+    const before = posts().length;
+    const timer = await fetch(`${system.appUrl}/admin/functions/coreGroupReminders`, { method: "POST", headers: { "content-type": "application/json", "x-functions-key": defaultKeys.masterKey }, body: JSON.stringify({ input: "" }) });
+    expect(timer.status).toBe(202);
+    // The forum's agenda card may already be in the channel (posted, empty, when the channel was chosen): the case
+    // joins it, and the card is updated for everyone rather than posted again.
+    const withCase = await playground.until(() => posts().slice(before).find((e) => cardJson(e).includes("Inclusion Forum agenda") && cardJson(e).includes(`"meetingKey":"IF-TEST-1"`) && cardJson(e).includes(caseRef)), 20_000);
+    const agenda = posts().find((e) => e.action === "createMessage" && e.message.messageId === withCase.message.messageId)!;
+    expect(posts().filter((e) => e.action === "createMessage" && e.message.messageId === withCase.message.messageId)).toHaveLength(1);
+
+    // A forum member picks the outcome in the case's row and presses "Record outcome".
+    const answer = await playground.press({ conversationId: agenda.message.postConversationId ?? agenda.actionConversationId, replyToId: agenda.message.messageId, fromId: "user-id-4", verb: "inclusionForum.recordOutcome", data: { caseRef, meetingKey: "IF-TEST-1", [agendaInputId(caseRef)]: "referToPartnership" } });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    await system.until(() => item("Cases", caseRef)?.fields.WorkflowStatus === "Inclusion Forum outcome given", 20_000);
+    expect(item("Cases", caseRef)?.fields.InclusionForumOutcome).toBe("Refer to Partnership");
+    await playground.until(() => posts().find((e) => e.action !== "createMessage" && e.message.messageId === agenda.message.messageId && cardJson(e).includes("Refer to Partnership")), 20_000);
+
+    // Back into triage, the case is a Partnership referral whose forum counts: it goes to Core Group without an override.
+    sites.patchAsPerson(siteId, "Cases", caseItem.id, { Status: "In triage" });
+    await system.until(() => item("Cases", caseRef)?.fields.WorkflowStatus === "In triage", 20_000);
+    expect(item("Cases", caseRef)?.fields).toMatchObject({ RequestType: "Partnership referral", PreviousIfCase: caseRef });
+    sites.patchAsPerson(siteId, "Cases", caseItem.id, { Status: "Ready for Core Group" });
+    await playground.until(() => posts().find((e) => e.action === "createMessage" && cardJson(e).includes(`Core Group: ${caseRef}`)), 20_000);
+    expect(item("Cases", caseRef)?.fields.WorkflowStatus).toBe("Ready for Core Group");
   }, 90_000);
 });

@@ -64,7 +64,7 @@ export function caseStateFromRow(row: CasesRow): CaseState {
 }
 
 /** The Cases columns a transition changes, from the next state. */
-export function caseStateColumns(state: CaseState): Partial<CasesRow> {
+export function caseStateColumns(state: CaseState): Partial<CasesRow> & { RequestType: CaseState["kind"]; PreviousIfCase: string | undefined } {
   return {
     Status: state.status,
     WorkflowStatus: state.status,
@@ -76,5 +76,8 @@ export function caseStateColumns(state: CaseState): Partial<CasesRow> {
     WaitingSince: state.waitingSince,
     IfOverrideReason: state.inclusionForumOverride?.reason,
     IfOverrideBy: state.inclusionForumOverride?.by,
+    // An Inclusion Forum case taken on as a Partnership referral (convertToReferral) changes what it is.
+    RequestType: state.kind,
+    PreviousIfCase: state.previousInclusionForumCase,
   };
 }
