@@ -30,7 +30,7 @@ export async function changeToCard(system: LocalSystem, options: { changes: numb
       return ref;
     };
     const cardArrival = (ref: string) => {
-      const i = playground.events.findIndex((e) => (e as { action?: string }).action === "createMessage" && JSON.stringify(e).includes(`Core Group: ${ref}\\"`));
+      const i = playground.events.findIndex((e) => (e as { action?: string }).action === "createMessage" && JSON.stringify(e).includes(`Core Group: ${ref}"`));
       return i >= 0 ? playground.eventTimes[i] : undefined;
     };
     const time = async (refs: readonly string[]): Promise<number[]> => {
