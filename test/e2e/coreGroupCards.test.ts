@@ -295,6 +295,19 @@ describe("the Inclusion Forum agenda", () => {
     expect(item("LNCIP-2026-0053")?.fields.Status).toBe("Inclusion Forum outcome given");
   });
 
+  it("shows an outcome its card missed when the timer next runs, and leaves a current card alone", async () => {
+    const cg = coreGroupPortsFor(ports, teams, log);
+    // An outcome recorded while the card was not updated (two presses at once, each rendering without the other's).
+    expect(await cg.applyCommand("LNCIP-2026-0051", { kind: "recordInclusionForumOutcome", outcome: "pathway", by: "user-id-3", at: "2026-12-08T10:00:00Z" })).toMatchObject({ ok: true });
+    const agenda = await postInclusionForumAgenda(cg, "IF-2026-12");
+    const message = teams.message(agenda.posted);
+    expect(text(message.card)).toContain("Outcome: Pathway to services");
+    expect(agenda.caseRefs).toEqual(["LNCIP-2026-0050", "LNCIP-2026-0051", "LNCIP-2026-0053"]); // the case that joined late stays
+    const versions = message.versions.length;
+    await postInclusionForumAgenda(cg, "IF-2026-12");
+    expect(teams.message(agenda.posted).versions).toHaveLength(versions);
+  });
+
   it("is posted by the timer two school days before the forum (Wednesday 9 December: from Monday 7), once", async () => {
     const cg = coreGroupPortsFor(ports, teams, log);
     expect(await postDueInclusionForumAgendas(cg, new Date("2026-12-04T09:00:00Z"))).toEqual([]);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { caseStatusLabels, inclusionForumOutcomeLabels, inclusionForumOutcomeSchema } from "../../domain/case";
 import { addSchoolDays, londonDay } from "../../domain/calendar";
@@ -9,12 +10,16 @@ import { findCaseItem } from "../cases/findCase";
 import { FORUM_AGENDAS_SCOPE, type CoreGroupPorts } from "./coreGroupPorts";
 import { meetingByKey, meetingsOfKind } from "./panelDirectory";
 
-/** A posted Inclusion Forum agenda: where it is and the cases on it (fixed when it was posted). */
+/** A posted Inclusion Forum agenda: where it is and the cases on it (those at posting, and any that joined since). */
 export interface PostedAgenda {
   meetingKey: string;
   posted: PostedCard;
   caseRefs: string[];
+  /** A hash of the card as this workflow last rendered it for the channel: a later run that renders anything else updates the card. */
+  shown?: string;
 }
+
+const hashOf = (card: AdaptiveCardJson) => createHash("sha256").update(JSON.stringify(card)).digest("base64url");
 
 /** The verb of the agenda card's "Record outcome" buttons. */
 export const inclusionForumVerbs = { recordOutcome: "inclusionForum.recordOutcome" } as const;
@@ -62,8 +67,9 @@ async function renderAgenda(ports: CoreGroupPorts, meeting: MeetingsRow, caseRef
 
 /**
  * Posts a forum's agenda card into the Inclusion Forum channel, once per meeting. Run again after it was posted, it
- * adds the cases put on the forum since (a school's case scheduled late) and updates the card for everyone; the
- * cases already on it stay, whatever their outcome.
+ * keeps the card current for everyone: it adds the cases put on the forum since (a school's case scheduled late) and
+ * shows every outcome recorded (two outcomes recorded at the same moment can each update the card from a reading
+ * without the other's); the cases already on it stay, whatever their outcome. A card already current is left alone.
  *
  * @example
  * await postInclusionForumAgenda(ports, "IF-2026-12") // { meetingKey: "IF-2026-12", caseRefs: ["LNCIP-2026-0040", …], posted }
@@ -75,24 +81,29 @@ export async function postInclusionForumAgenda(ports: CoreGroupPorts, meetingKey
       const meeting = await meetingByKey(ports, meetingKey);
       if (!meeting || meeting.Kind !== "inclusionForum") throw new Error(`There is no Inclusion Forum ${meetingKey} in the Meetings list.`);
       const caseRefs = (await forumCases(ports, meetingKey)).map((r) => r.CaseRef);
-      const posted = await ports.teams.postCard("inclusionForum", await renderAgenda(ports, meeting, caseRefs), `Inclusion Forum agenda: ${caseRefs.length} case${caseRefs.length === 1 ? "" : "s"}`);
-      const agenda: PostedAgenda = { meetingKey, posted, caseRefs };
+      const card = await renderAgenda(ports, meeting, caseRefs);
+      const posted = await ports.teams.postCard("inclusionForum", card, `Inclusion Forum agenda: ${caseRefs.length} case${caseRefs.length === 1 ? "" : "s"}`);
+      const agenda: PostedAgenda = { meetingKey, posted, caseRefs, shown: hashOf(card) };
       await ports.state.put(FORUM_AGENDAS_SCOPE, meetingKey, agenda);
       return agenda;
     },
     { alreadyDone: async () => (await ports.state.get<PostedAgenda>(FORUM_AGENDAS_SCOPE, meetingKey))?.value },
   );
-  return addLateCases(ports, result);
+  // The ledger remembers the agenda as first posted; the app state holds it as last kept current.
+  return keepAgendaCurrent(ports, (await ports.state.get<PostedAgenda>(FORUM_AGENDAS_SCOPE, meetingKey))?.value ?? result);
 }
 
-async function addLateCases(ports: CoreGroupPorts, agenda: PostedAgenda): Promise<PostedAgenda> {
-  const late = (await forumCases(ports, agenda.meetingKey)).map((r) => r.CaseRef).filter((ref) => !agenda.caseRefs.includes(ref));
-  const meeting = late.length ? await meetingByKey(ports, agenda.meetingKey) : undefined;
+async function keepAgendaCurrent(ports: CoreGroupPorts, agenda: PostedAgenda): Promise<PostedAgenda> {
+  const meeting = await meetingByKey(ports, agenda.meetingKey);
   if (!meeting) return agenda;
-  const updated: PostedAgenda = { ...agenda, caseRefs: [...agenda.caseRefs, ...late] };
-  await ports.teams.updateCard(agenda.posted, await renderAgenda(ports, meeting, updated.caseRefs));
-  await ports.state.put(FORUM_AGENDAS_SCOPE, agenda.meetingKey, updated);
-  return updated;
+  const late = (await forumCases(ports, agenda.meetingKey)).map((r) => r.CaseRef).filter((ref) => !agenda.caseRefs.includes(ref));
+  const caseRefs = [...agenda.caseRefs, ...late];
+  const card = await renderAgenda(ports, meeting, caseRefs);
+  if (!late.length && hashOf(card) === agenda.shown) return agenda;
+  await ports.teams.updateCard(agenda.posted, card);
+  const current: PostedAgenda = { ...agenda, caseRefs, shown: hashOf(card) };
+  await ports.state.put(FORUM_AGENDAS_SCOPE, agenda.meetingKey, current);
+  return current;
 }
 
 /**
