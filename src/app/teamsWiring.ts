@@ -8,6 +8,7 @@ import { panelBot } from "../teams/bot/panelBot";
 import { pingCard, pingHandler } from "../teams/bot/pingCard";
 import { botTeamsChannel } from "../teams/bot/teamsChannel";
 import type { CardActionHandler, PanelChannel, TeamsChannel } from "../teams/teamsChannel";
+import { teamsUserIds } from "../teams/teamsUserIds";
 
 /**
  * The Teams side of the app, built once per process from the settings: the Agents SDK adapter (with the bot's
@@ -51,7 +52,8 @@ export function teams(settings: Settings): TeamsPorts {
  */
 export function composeTeams(settings: Settings, now: () => Date = () => new Date()): TeamsPorts {
   const adapter = botAdapter(settings);
-  const store = conversationStore(appState(tableStore(settings.AzureWebJobsStorage, "AppState")));
+  const state = appState(tableStore(settings.AzureWebJobsStorage, "AppState"));
+  const store = conversationStore(state);
   const handlers = new Map<string, CardActionHandler>([["bot", pingHandler]]);
   let chosen: ((panel: PanelChannel) => Promise<void>) | undefined;
   const log = (message: string, fields: Record<string, unknown> = {}) => console.warn(scrubMessage(`${message}: ${JSON.stringify(fields)}`));
@@ -65,7 +67,7 @@ export function composeTeams(settings: Settings, now: () => Date = () => new Dat
     store,
     channel: botTeamsChannel(adapter, store, settings.BOT_CLIENT_ID),
     // Handler failures answer the presser in words; the detail (scrubbed of anything personal) goes to the log.
-    bot: panelBot({ store, handlers, pingCard, now, log, channelChosen: async (panel) => chosen?.(panel) }),
+    bot: panelBot({ store, handlers, pingCard, now, log, channelChosen: async (panel) => chosen?.(panel), users: teamsUserIds(state) }),
     registerCardActions(prefix, handler) {
       handlers.set(prefix.replace(/\.$/, ""), handler);
     },

@@ -90,6 +90,11 @@ export interface CoreGroupCardInput {
   viewerId?: string | undefined;
   /** A message for the viewer at the top of the card (a refusal, "your view was recorded"). */
   notice?: string | undefined;
+  /**
+   * The Teams user id (MRI) for a panel id (an Entra object id), for `refresh.userIds`, which Teams matches against
+   * Teams user ids; ids without one are listed as they are.
+   */
+  teamsUserIdOf?: ((panelId: string) => string) | undefined;
 }
 
 /** The data bound into `cards/coreGroup.json`: strings, numbers and flags only. */
@@ -156,7 +161,8 @@ export function coreGroupCardView(input: CoreGroupCardInput): CoreGroupCardView 
   const viewerSeat = viewer ? panel.members.find((m) => m.id === viewer) ?? panel.members.find((m) => panel.deputies.some((d) => d.deputy.id === viewer && d.for === m.id)) : undefined;
   const ownView = viewerSeat ? votes.views[viewerSeat.id] : undefined;
   const flags = [facts.pupilPremium ? "Pupil premium" : undefined, facts.lookedAfter ? "Looked after" : undefined].filter((f): f is string => !!f);
-  const refreshUserIds = decided ? [] : participants(panel).slice(0, MAX_REFRESH_USERS);
+  const teamsUserIdOf = input.teamsUserIdOf ?? ((id: string) => id);
+  const refreshUserIds = decided ? [] : participants(panel).slice(0, MAX_REFRESH_USERS).map(teamsUserIdOf);
   return {
     caseRef: facts.caseRef,
     round: input.round,

@@ -3,6 +3,7 @@ import type { TurnContext } from "@microsoft/agents-hosting";
 import { z } from "zod";
 import type { AdaptiveCardJson, CardAction, CardActionHandler, CardActionResult, PanelChannel } from "../teamsChannel";
 import type { ConversationStore, TeamsConversation } from "./conversationStore";
+import type { TeamsUserIds } from "../teamsUserIds";
 
 /**
  * The bot's turn logic: what it does with each activity Teams sends. It remembers where it can post, lets a
@@ -163,6 +164,8 @@ export interface PanelBotPorts {
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** Told when a coordinator chooses a panel's channel (the cards kept until then are posted). */
   channelChosen?: (panel: PanelChannel) => Promise<void>;
+  /** Where the Teams user id of each person the bot hears from is kept, by Entra object id (for cards' refresh lists). */
+  users?: Pick<TeamsUserIds, "remember">;
 }
 
 /**
@@ -235,6 +238,10 @@ export function panelBot(ports: PanelBotPorts): { onTurn(context: TurnContext): 
       if (botRemoved) {
         if (teamId) await ports.store.forgetTeam(teamId);
         return;
+      }
+      if (activity.from?.aadObjectId && activity.from.id) {
+        // Never let bookkeeping stop the person's press or message.
+        await ports.users?.remember(activity.from.aadObjectId, activity.from.id).catch((e: unknown) => ports.log?.("Could not keep a Teams user id", { error: e instanceof Error ? e.name : "error" }));
       }
       if (conversation && (activity.type === "conversationUpdate" || activity.type === "installationUpdate" || (activity.type === "message" && inChannel))) {
         await ports.store.remember(conversation);

@@ -7,6 +7,7 @@ import type { AdaptiveCardJson, PostedCard } from "../../teams/teamsChannel";
 import { findCaseItem } from "../cases/findCase";
 import { CHAIR_COMMENTS_SCOPE, CORE_GROUP_CARDS_SCOPE, CORE_GROUP_VOTES_SCOPE, type CoreGroupPorts } from "./coreGroupPorts";
 import { meetingByKey, meetingPanel, type MeetingPanel } from "./panelDirectory";
+import { teamsUserIds } from "../../teams/teamsUserIds";
 
 /** Where a case's Core Group card was posted, for which posting (round) and which meeting it last showed. */
 export interface PostedCoreGroupCard {
@@ -103,6 +104,7 @@ export async function renderCoreGroupCard(
       nameOf: c.panel.nameOf,
       viewerId: options.viewerId,
       notice: options.notice,
+      teamsUserIdOf: await teamsUserIds(ports.state).lookup(),
     }),
   );
 }

@@ -8,7 +8,7 @@ import {
   type SubscriptionPorts,
 } from "../../../src/workflows/listChanges/ensureSubscriptions";
 import type { GraphSubscription, GraphSubscriptions, NewSubscription } from "../../../src/m365/graph/subscriptions";
-import type { AppState } from "../../../src/m365/tables/appState";
+import { memoryAppState } from "../../support/memoryAppState";
 
 /** Graph's subscriptions as a tiny in-memory service (the sandbox tests the real thing end to end). */
 function fakeGraph() {
@@ -36,33 +36,13 @@ function fakeGraph() {
   return { api, subs };
 }
 
-function memoryState(): AppState {
-  const data = new Map<string, unknown>();
-  const key = (s: string, n: string) => `${s}/${n}`;
-  return {
-    async get<T>(s: string, n: string) {
-      return data.has(key(s, n)) ? { value: data.get(key(s, n)) as T, version: "v" } : undefined;
-    },
-    async put(s, n, v) {
-      data.set(key(s, n), v);
-      return "v";
-    },
-    async remove(s, n) {
-      data.delete(key(s, n));
-    },
-    async list<T>(s: string) {
-      return [...data].filter(([k]) => k.startsWith(`${s}/`)).map(([k, v]) => ({ name: k.slice(s.length + 1), value: v as T }));
-    },
-  };
-}
-
 const cases = { name: "Cases", resource: async () => "sites/contoso.sharepoint.com,1,2/lists/abc" };
 
 describe("ensureSubscriptions", () => {
   let clock = new Date("2026-11-23T09:00:00Z");
   const setup = () => {
     const graph = fakeGraph();
-    const ports: SubscriptionPorts = { subscriptions: graph.api, state: memoryState(), now: () => clock, notificationUrl: "https://app.example/api/notifications", clientState: "secret-secret-secret" };
+    const ports: SubscriptionPorts = { subscriptions: graph.api, state: memoryAppState(), now: () => clock, notificationUrl: "https://app.example/api/notifications", clientState: "secret-secret-secret" };
     return { graph, ports };
   };
 
