@@ -15,6 +15,8 @@ export type CaseCommand = { by: string; at: string } & (
   | { kind: "recordDecision"; outcome: CoreGroupOutcome; source: DecisionSource }
   | { kind: "receivePurchaseOrder"; number: string; fundingSources: readonly string[] }
   | { kind: "offerPlace" }
+  /** Its placement was set up at the same moment as another decision's, for the key stage's last place, and came second. */
+  | { kind: "waitForPlace" }
   | { kind: "startPlacement" }
   | { kind: "endPlacement"; exitRoute: "homeSchool" | "anotherSchool" | "specialistPlacement" | "post16" }
   | { kind: "reopen"; reason: string }
@@ -54,7 +56,7 @@ export const allowedCommands: Record<CaseStatus, readonly CaseCommandKind[]> = {
   inclusionForumOutcome: ["convertToReferral", "scheduleForInclusionForum", "close", "withdraw"],
   triage: ["scheduleForInclusionForum", "recordInclusionForumOverride", "markReadyForCoreGroup", "receivePurchaseOrder", "withdraw"],
   readyForCoreGroup: ["recordDecision", "recordInclusionForumOverride", "receivePurchaseOrder", "withdraw"],
-  decided: ["recordDecision", "startPlacement", "receivePurchaseOrder", "reopen", "close", "withdraw"],
+  decided: ["recordDecision", "startPlacement", "waitForPlace", "receivePurchaseOrder", "reopen", "close", "withdraw"],
   awaitingPo: ["recordDecision", "receivePurchaseOrder", "reopen", "withdraw"],
   waitingList: ["recordDecision", "offerPlace", "receivePurchaseOrder", "reopen", "withdraw"],
   placed: ["recordDecision", "endPlacement", "withdraw"],
@@ -155,6 +157,13 @@ export function decide(state: CaseState, command: CaseCommand, context: CaseCont
       if (!placeFree(state.keyStage, context)) return refuse("noPlace", `No ${state.keyStage} place is free for ${state.caseRef} yet; it keeps its place on the waiting list.`);
       return t.to("decided", [t.effect({ kind: "createPlacement", outcome: state.decision?.outcome ?? "programmeManagementPartTime" })], { waitingSince: undefined });
 
+    case "waitForPlace":
+      if (!state.decision || !isProgrammeManagement(state.decision.outcome)) return refuse("notAllowedNow", `${state.caseRef} was not decided for Programme Management, so it has no place to wait for.`);
+      // Its turn in the queue is when it was decided: it lost the place only to a decision made at the same moment.
+      return t.to("waitingList", [t.effect({ kind: "addToWaitingList", keyStage: state.keyStage }), t.effect({ kind: "tellCoordinatorWaitingPosition", keyStage: state.keyStage })], {
+        waitingSince: state.decision.decidedAt,
+      });
+
     case "startPlacement":
       if (!state.decision || !isProgrammeManagement(state.decision.outcome)) return refuse("notAllowedNow", `${state.caseRef} was not decided for Programme Management, so no placement can start.`);
       if (!state.purchaseOrder) return refuse("noPurchaseOrder", `${state.caseRef} needs a purchase order number before a Programme Management placement can start. Ask the school's finance contact.`);
@@ -173,7 +182,7 @@ export function decide(state: CaseState, command: CaseCommand, context: CaseCont
       return t.to(
         state.kind === "partnershipReferral" ? "readyForCoreGroup" : "awaitingInclusionForum",
         [
-          ...(state.status === "placed" ? [t.effect({ kind: "cancelReviews", reason: "case reopened" })] : []),
+          ...(holdsPlace(state) ? [t.effect({ kind: "cancelReviews", reason: "case reopened" }), t.effect({ kind: "offerPlaceToNextWaitingCase", keyStage: state.keyStage })] : []),
           ...(state.kind === "partnershipReferral" ? [t.effect({ kind: "assignCoreGroupMeeting" }), t.effect({ kind: "postCoreGroupCard" })] : [t.effect({ kind: "assignInclusionForumMeeting" })]),
         ],
         { decision: undefined, waitingSince: undefined },
@@ -182,14 +191,14 @@ export function decide(state: CaseState, command: CaseCommand, context: CaseCont
     case "withdraw":
       if (!command.reason.trim()) return refuse("reasonRequired", `Please give the reason for withdrawing ${state.caseRef}.`);
       return t.to("withdrawn", [
-        ...(state.status === "placed"
+        ...(holdsPlace(state)
           ? [t.effect({ kind: "cancelReviews", reason: "case withdrawn" }), t.effect({ kind: "offerPlaceToNextWaitingCase", keyStage: state.keyStage })]
           : []),
         t.effect({ kind: "emailSchool", about: "withdrawn" }),
       ]);
 
     case "close":
-      return t.to("closed");
+      return t.to("closed", holdsPlace(state) ? [t.effect({ kind: "cancelReviews", reason: "case closed" }), t.effect({ kind: "offerPlaceToNextWaitingCase", keyStage: state.keyStage })] : []);
   }
 }
 
@@ -210,6 +219,15 @@ function placementRoute(
     );
   }
   return t.to("decided", [...effects, t.effect({ kind: "createPlacement", outcome })], changes);
+}
+
+/**
+ * Whether the case holds a place: placed, or decided for Programme Management with its placement being set up. A
+ * case leaving that (withdrawn, closed, reopened) ends its open placement (`cancelReviews` does) and frees the place
+ * for the longest-waiting case.
+ */
+function holdsPlace(state: CaseState): boolean {
+  return state.status === "placed" || (state.status === "decided" && !!state.decision && isProgrammeManagement(state.decision.outcome));
 }
 
 function placeFree(keyStage: KeyStage, context: CaseContext): boolean {

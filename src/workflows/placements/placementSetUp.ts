@@ -68,6 +68,8 @@ export async function createPlacement(ports: PlacementPorts, caseRef: string, ou
     },
     { alreadyDone: async () => { const open = await openPlacementOf(ports, caseRef); return open && { id: open.item.id, warning: open.row.UnregisteredProviderWarning }; } },
   );
+  // Set up beyond the places by a decision at the same moment: it will give the place up (see giveUpPlaceTakenMeanwhile).
+  if ((await placeHeld(ports, r.KeyStage, result.id)) === false) return result.id;
   await mailOnce(
     ports,
     `mail:placementSetUp:${key}`,
@@ -77,6 +79,36 @@ export async function createPlacement(ports: PlacementPorts, caseRef: string, ou
       (result.warning ? `<p><b>Unregistered provider:</b> ${escapeHtml(result.warning)}</p>` : ""),
   );
   return result.id;
+}
+
+/** Whether the open placement `placementId` holds one of its key stage's places: the earliest set up hold them. */
+async function placeHeld(ports: PlacementPorts, keyStage: KeyStage, placementId: string): Promise<boolean | undefined> {
+  const holders = (await ports.placements.all({ filter: `fields/KeyStage eq '${keyStage}'` }))
+    .filter((p) => p.fields.PlacementStatus !== "Ended")
+    .sort((a, b) => Number(a.id) - Number(b.id));
+  const rank = holders.findIndex((p) => p.id === placementId) + 1;
+  return rank === 0 ? undefined : rank <= ports.settings.placesPerKeyStage[keyStage];
+}
+
+/**
+ * Two decisions at the same moment can each find the key stage's last place free and set up a placement. The open
+ * placements of a key stage hold its places in the order they were set up (SharePoint item ids only grow), so the
+ * one set up later always sees the earlier one: beyond the places and not started, it gives the place up — the
+ * case goes to the waiting list at its decision's time (`waitForPlace`, the Coordinator told its position) and the
+ * placement is removed. Run for a new placement (the Placements list's change handler); a repeat finds the case
+ * already waiting and the placement gone.
+ *
+ * @example
+ * await giveUpPlaceTakenMeanwhile(ports, record) // true: KS3's last place went to the placement set up just before
+ */
+export async function giveUpPlaceTakenMeanwhile(ports: PlacementPorts, record: PlacementRecord): Promise<boolean> {
+  if (record.row.PlacementStatus !== "settingUp" || (await placeHeld(ports, record.row.KeyStage, record.item.id)) !== false) return false;
+  const caseRef = record.row.CaseRef;
+  const result = await ports.caseCommand(caseRef, { kind: "waitForPlace", by: "system", at: ports.now().toISOString() });
+  if (!result.ok && result.code !== "notAllowedNow") throw new Error(`${caseRef}: could not put the case on the waiting list after its place was taken: ${result.message}`);
+  await ports.placements.delete(record.item.id);
+  ports.log(`${caseRef}: the last ${record.row.KeyStage} place went to a decision made at the same moment; the case waits for the next place`);
+  return true;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { ListChangeHandler } from "../listChanges/processListChanges";
 import { mailOnce, placementRecord, readCase, updatePlacement, type PlacementPorts, type PlacementRecord } from "./placementPorts";
 import { escapeHtml } from "../../m365/outlook/mail";
 import { unregisteredProviderWarnings } from "../../domain/placement";
-import { startPlacement } from "./placementSetUp";
+import { giveUpPlaceTakenMeanwhile, startPlacement } from "./placementSetUp";
 import { syncReviews } from "../reviews/reviewSeries";
 
 /**
@@ -32,6 +32,7 @@ export function placementsHandler(ports: PlacementPorts): ListChangeHandler {
       const record = placementRecord(item, ports.log);
       if (!record) return;
       const caseRef = record.row.CaseRef;
+      if (await giveUpPlaceTakenMeanwhile(ports, record)) return;
       await checkUnregisteredProvider(ports, record);
       if (record.row.PlacementStatus === "active") {
         const found = await readCase(ports, caseRef);

@@ -97,6 +97,24 @@ describe("a Core Group decision", () => {
     expect(again.effects).toEqual([]);
   });
 
+  it("for Programme Management gives its place up when the case is withdrawn, closed or reopened before the placement starts", () => {
+    const decided = ok(decide(referral(), pm, room)).next;
+    for (const leave of [cmd({ kind: "withdraw", reason: "family moved away" }), cmd({ kind: "close" }), cmd({ kind: "reopen", reason: "new information" })]) {
+      expect(kinds(decide(decided, leave, room)), leave.kind).toEqual(expect.arrayContaining(["cancelReviews", "offerPlaceToNextWaitingCase"]));
+    }
+    const advice = ok(decide(referral(), cmd({ kind: "recordDecision", outcome: "inSchoolSupport", source: "teams" }), room)).next;
+    expect(kinds(decide(advice, cmd({ kind: "close" }), room))).toEqual(["audit"]);
+  });
+
+  it("for the last place, made second at the same moment, puts the case on the waiting list in its decision's turn", () => {
+    const decided = ok(decide(referral(), pm, room)).next;
+    const waiting = ok(decide(decided, cmd({ kind: "waitForPlace" }), room));
+    expect(waiting.next).toMatchObject({ status: "waitingList", waitingSince: at });
+    expect(kinds(waiting)).toEqual(["addToWaitingList", "tellCoordinatorWaitingPosition", "audit"]);
+    const advice = ok(decide(referral(), cmd({ kind: "recordDecision", outcome: "inSchoolSupport", source: "teams" }), room)).next;
+    expect(decide(advice, cmd({ kind: "waitForPlace" }), room)).toMatchObject({ ok: false, error: { code: "notAllowedNow" } });
+  });
+
   it("cannot be replaced by a different one without reopening the case with a reason", () => {
     const first = ok(decide(referral(), pm, room));
     const other = decide(first.next, cmd({ kind: "recordDecision", outcome: "inSchoolSupport", source: "teams" }), room);
@@ -170,7 +188,7 @@ describe("every status", () => {
     cmd({ kind: "triage" }), cmd({ kind: "scheduleForInclusionForum" }), cmd({ kind: "recordInclusionForumOutcome", outcome: "advice" }),
     cmd({ kind: "convertToReferral" }), cmd({ kind: "recordInclusionForumOverride", byRole: "director", reason: "r" }),
     cmd({ kind: "markReadyForCoreGroup" }), pm, cmd({ kind: "receivePurchaseOrder", number: "PO", fundingSources: ["awpu"] }),
-    cmd({ kind: "offerPlace" }), cmd({ kind: "startPlacement" }), cmd({ kind: "endPlacement", exitRoute: "post16" }),
+    cmd({ kind: "offerPlace" }), cmd({ kind: "waitForPlace" }), cmd({ kind: "startPlacement" }), cmd({ kind: "endPlacement", exitRoute: "post16" }),
     cmd({ kind: "reopen", reason: "r" }), cmd({ kind: "withdraw", reason: "r" }), cmd({ kind: "close" }),
   ];
   it.each(caseStatuses)("refuses as 'not possible now' every command not listed for %s", (status) => {
