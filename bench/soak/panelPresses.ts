@@ -10,11 +10,11 @@ const posts = (playground: TestPlayground) => playground.events.filter((e): e is
  * Presses a button of a posted card as `fromId`, again (as a person would) while the app cannot answer — the host
  * being killed — or answers that the press should be tried again, or answers `retryIf`.
  */
-async function pressUntilAnswered(playground: TestPlayground, card: Post, fromId: string, verb: string, data: Record<string, unknown>, what: string, retryIf?: RegExp, meanwhile?: () => Promise<void>): Promise<void> {
+async function pressUntilAnswered(playground: TestPlayground, card: Post, fromId: string, verb: string, data: Record<string, unknown>, what: string, retryIf?: RegExp, meanwhile?: () => Promise<void>): Promise<string> {
   for (let attempt = 1; attempt <= 20; attempt++) {
     const res = await playground.press({ conversationId: card.message.postConversationId ?? card.actionConversationId, replyToId: card.message.messageId, fromId, verb, data }).catch(() => undefined);
     const body = JSON.stringify(res?.body ?? "");
-    if (res?.status === 200 && !body.includes("vnd.microsoft.error") && !/being recorded|try again/i.test(body) && !(retryIf && retryIf.test(body))) return;
+    if (res?.status === 200 && !body.includes("vnd.microsoft.error") && !/being recorded|try again/i.test(body) && !(retryIf && retryIf.test(body))) return answerText(body);
     await meanwhile?.();
     await new Promise((r) => setTimeout(r, 500 * attempt));
   }
@@ -36,9 +36,11 @@ export async function decideInTeams(playground: TestPlayground, ref: string, dec
   const round = /\\?"round\\?":\\?"([^"\\]+)/.exec(JSON.stringify(card))?.[1];
   if (!round) throw new Error(`${ref}'s card carries no round`);
   const data = { caseRef: ref, round, outcome: "inSchoolSupport" };
-  for (const member of ["user-id-1", "user-id-2", "user-id-3"]) await pressUntilAnswered(playground, card, member, "coreGroup.giveView", data, ref);
-  await pressUntilAnswered(playground, card, "user-id-0", "coreGroup.recordDecision", data, ref);
-  await until(`${ref} decided in Teams`, decidedNow, 300_000, meanwhile);
+  const answers: string[] = [];
+  for (const member of ["user-id-1", "user-id-2", "user-id-3"]) answers.push(`${member}: ${await pressUntilAnswered(playground, card, member, "coreGroup.giveView", data, ref)}`);
+  answers.push(`chair: ${await pressUntilAnswered(playground, card, "user-id-0", "coreGroup.recordDecision", data, ref)}`);
+  // Should the decision never land, the answers the presses got say where it stopped.
+  await until(`${ref} decided in Teams`, decidedNow, 300_000, meanwhile, () => answers.join(" | "));
 }
 
 /**
@@ -61,4 +63,11 @@ export async function recordForumOutcome(playground: TestPlayground, ref: string
   }, 300_000, meanwhile);
   await pressUntilAnswered(playground, posted!, "user-id-4", "inclusionForum.recordOutcome", { caseRef: ref, meetingKey, [agendaInputId(ref)]: outcome }, ref, /not on this forum's agenda/, meanwhile);
   await until(`${ref}'s forum outcome recorded`, recordedNow, 300_000, meanwhile);
+}
+
+/** What an answer said: its message, or a card's notice and first lines (case references and labels only). */
+function answerText(body: string): string {
+  const texts = [...body.matchAll(/\\?"text\\?":\\?"([^"\\]{0,160})/g)].map((m) => m[1]).filter((t) => t && !/^(Core Group|Give my view|Record decision)$/.test(t!));
+  const value = /"value":"([^"]{0,200})"/.exec(body)?.[1];
+  return (value ?? texts.slice(0, 4).join(" / ")) || body.slice(0, 200);
 }

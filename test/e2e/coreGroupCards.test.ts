@@ -218,6 +218,39 @@ describe("without a Teams channel (no bot yet)", () => {
   });
 });
 
+describe("a card Teams took but whose post was never recorded (the worker died, or lost Teams' answer)", () => {
+  it("is adopted by its first press, which is answered as usual, and is not posted a second time", async () => {
+    await addCase("LNCIP-2026-0046", "readyForCoreGroup", { MeetingId: "CG-2026-12-03" });
+    let lost = true;
+    const losing: typeof teams = {
+      ...teams,
+      async postCard(channel, card, summary) {
+        const posted = await teams.postCard(channel, card, summary);
+        if (lost) throw new Error("socket hang up"); // Teams has the card; the app never hears so
+        return posted;
+      },
+    };
+    const cg = { ...coreGroupPortsFor(ports, losing, log) };
+    const round = "LNCIP-2026-0046:4:postCoreGroupCard";
+    await expect(postCoreGroupCard(cg, "LNCIP-2026-0046", round)).rejects.toThrow("socket hang up");
+    const posts = () => teams.messages.filter((m) => text(m.card).includes("Core Group: LNCIP-2026-0046"));
+    expect(posts()).toHaveLength(1);
+
+    // A member presses on the card in the channel: their view is taken, and the card is now the case's card.
+    const onCard = posts()[0]!.posted;
+    const answer = await handlers.coreGroup({ verb: "coreGroup.giveView", data: { caseRef: "LNCIP-2026-0046", round, outcome: "inSchoolSupport" }, from: { id: "user-id-1" }, trigger: "manual", conversationId: onCard.conversationId, messageId: onCard.messageId });
+    expect(answer.kind).toBe("card");
+    expect(text(answer.kind === "card" ? answer.card : undefined)).toContain("Your view: Partnership in-school support");
+    expect((await ports.state.get<PostedCoreGroupCard>(CORE_GROUP_CARDS_SCOPE, "LNCIP-2026-0046"))?.value).toMatchObject({ round, posted: onCard });
+    expect(text(teams.message(onCard).card)).toContain("Views from 1 of the 3 schools needed.");
+
+    // The effect tried again finds the card adopted: nothing is posted twice.
+    lost = false;
+    expect(await postCoreGroupCard(cg, "LNCIP-2026-0046", round)).toEqual(onCard);
+    expect(posts()).toHaveLength(1);
+  });
+});
+
 describe("reminders and rolling to the next meeting", () => {
   let record: PostedCoreGroupCard;
   const at = (iso: string) => ({ ...coreGroupPortsFor(ports, teams, log), now: () => new Date(iso) });
@@ -314,6 +347,31 @@ describe("the Inclusion Forum agenda", () => {
     expect(await postDueInclusionForumAgendas(cg, new Date("2026-12-07T09:00:00Z"))).toEqual(["IF-2026-12"]);
     expect(await postDueInclusionForumAgendas(cg, new Date("2026-12-10T09:00:00Z"))).toEqual([]);
     expect(teams.messages.filter((m) => m.channel === "inclusionForum")).toHaveLength(1);
+  });
+
+  it("adopts an agenda Teams took but whose post was never recorded, on its first press, and does not post it again", async () => {
+    await addMeeting({ MeetingKey: "IF-2026-12-B", Kind: "inclusionForum", Date: "2026-12-17", StartTime: "13:30", AgendaSize: 10 } as MeetingsRow);
+    await addCase("LNCIP-2026-0054", "awaitingInclusionForum", { RequestType: "inclusionForum", MeetingId: "IF-2026-12-B", PreviousIfCase: undefined });
+    let lost = true;
+    const losing: typeof teams = {
+      ...teams,
+      async postCard(channel, card, summary) {
+        const posted = await teams.postCard(channel, card, summary);
+        if (lost) throw new Error("socket hang up");
+        return posted;
+      },
+    };
+    await expect(postInclusionForumAgenda(coreGroupPortsFor(ports, losing, log), "IF-2026-12-B")).rejects.toThrow("socket hang up");
+    const agendas = () => teams.messages.filter((m) => m.channel === "inclusionForum" && text(m.card).includes("Thursday 17 December 2026, 13:30"));
+    expect(agendas()).toHaveLength(1);
+    const onCard = agendas()[0]!.posted;
+    const answer = await handlers.inclusionForum({ verb: "inclusionForum.recordOutcome", data: { caseRef: "LNCIP-2026-0054", meetingKey: "IF-2026-12-B", [agendaInputId("LNCIP-2026-0054")]: "advice" }, from: { id: "user-id-2" }, trigger: "manual", conversationId: onCard.conversationId, messageId: onCard.messageId });
+    expect(answer.kind).toBe("card");
+    expect(item("LNCIP-2026-0054")?.fields.InclusionForumOutcome).toBe("Advice");
+    lost = false;
+    await postInclusionForumAgenda(coreGroupPortsFor(ports, teams, log), "IF-2026-12-B");
+    expect(agendas()).toHaveLength(1);
+    expect(text(teams.message(onCard).card)).toContain("Outcome: Advice");
   });
 });
 

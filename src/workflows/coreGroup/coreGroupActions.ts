@@ -4,7 +4,7 @@ import { giveView, recordDecision, type Panel, type VotingResult, type VotingSta
 import { StaleStateError } from "../../m365/tables/appState";
 import { EffectInProgressError } from "../../m365/tables/effectLedger";
 import type { CardAction, CardActionHandler, CardActionResult } from "../../teams/teamsChannel";
-import { CaseNotOnCardError, loadCaseOnCard, recordDecisionDetails, renderCoreGroupCard, saveVotes, votesName, type CaseOnCard } from "./coreGroupCard";
+import { adoptPostedCard, CaseNotOnCardError, loadCaseOnCard, recordDecisionDetails, renderCoreGroupCard, saveVotes, votesName, type CaseOnCard } from "./coreGroupCard";
 import type { CaseCommandResult } from "../cases/casesHandler";
 import { CHAIR_COMMENTS_SCOPE, CORE_GROUP_VOTES_SCOPE, type CoreGroupPorts } from "./coreGroupPorts";
 
@@ -52,6 +52,9 @@ export function coreGroupCardActions(ports: CoreGroupPorts): CardActionHandler {
     } catch (e) {
       if (e instanceof CaseNotOnCardError) return { kind: "message", text: e.message };
       throw e;
+    }
+    if (c.record?.round !== press.round && action.messageId && (await adoptPostedCard(ports, press.caseRef, press.round, { conversationId: action.conversationId, messageId: action.messageId }))) {
+      c = await loadCaseOnCard(ports, press.caseRef);
     }
     person = panelIdOf(c.panel.panel, action.from);
     const own = async (notice?: string): Promise<CardActionResult> => ({ kind: "card", card: await renderCoreGroupCard(ports, c, { viewerId: person, notice }) });

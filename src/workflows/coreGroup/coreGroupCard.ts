@@ -5,7 +5,7 @@ import { coreGroupOutcomeLabels, type InclusionForumOutcome } from "../../domain
 import { coreGroupCard } from "../../teams/cards/cardTemplates";
 import type { AdaptiveCardJson, PostedCard } from "../../teams/teamsChannel";
 import { findCaseItem } from "../cases/findCase";
-import { CHAIR_COMMENTS_SCOPE, CORE_GROUP_CARDS_SCOPE, CORE_GROUP_VOTES_SCOPE, type CoreGroupPorts } from "./coreGroupPorts";
+import { CHAIR_COMMENTS_SCOPE, CORE_GROUP_CARDS_SCOPE, CORE_GROUP_POSTINGS_SCOPE, CORE_GROUP_VOTES_SCOPE, type CoreGroupPorts } from "./coreGroupPorts";
 import { meetingByKey, meetingPanel, type MeetingPanel } from "./panelDirectory";
 import { teamsUserIds } from "../../teams/teamsUserIds";
 
@@ -122,13 +122,18 @@ export async function postCoreGroupCard(ports: CoreGroupPorts, caseRef: string, 
     `teams:post:${postingKey}`,
     async () => {
       const c = await loadCaseOnCard(ports, caseRef);
+      // Posted before, by an attempt that never heard back from Teams, and adopted since by a press on it.
+      if (c.record?.round === postingKey) return c.record.posted;
       const fresh: CaseOnCard = { ...c, record: undefined, votes: { state: { caseRef, views: {} } } };
       const card = await renderCoreGroupCard(ports, fresh, { round: postingKey });
       const school = typeof (c.row as Record<string, unknown>).SchoolUrn === "string" ? await ports.schools.byUrn((c.row as Record<string, unknown>).SchoolUrn as string) : undefined;
+      // What a press needs is saved before the post: if this attempt dies between Teams taking the card and the
+      // record below, the first press on the card adopts it (adoptPostedCard) instead of finding no card.
+      if (!(await ports.state.get(CORE_GROUP_VOTES_SCOPE, votesName(caseRef, postingKey)))) await ports.state.put(CORE_GROUP_VOTES_SCOPE, votesName(caseRef, postingKey), fresh.votes.state);
+      await ports.state.put<PendingPosting>(CORE_GROUP_POSTINGS_SCOPE, postingKey, { caseRef, round: postingKey, meetingKey: c.row.MeetingId });
       const posted = await ports.teams.postCard("coreGroup", card, `${caseRef} (${school?.SchoolName ?? "school"}, ${c.row.KeyStage}) is ready for Core Group`);
-      const record: PostedCoreGroupCard = { caseRef, round: postingKey, posted, meetingKey: c.row.MeetingId };
-      await ports.state.put(CORE_GROUP_VOTES_SCOPE, votesName(caseRef, postingKey), fresh.votes.state);
-      await ports.state.put(CORE_GROUP_CARDS_SCOPE, caseRef, record);
+      await ports.state.put(CORE_GROUP_CARDS_SCOPE, caseRef, { caseRef, round: postingKey, posted, meetingKey: c.row.MeetingId } satisfies PostedCoreGroupCard);
+      await ports.state.remove(CORE_GROUP_POSTINGS_SCOPE, postingKey);
       ports.log(`${caseRef}: Core Group card posted`);
       return posted;
     },
@@ -140,6 +145,30 @@ export async function postCoreGroupCard(ports: CoreGroupPorts, caseRef: string, 
     },
   );
   return result;
+}
+
+interface PendingPosting {
+  caseRef: string;
+  round: string;
+  meetingKey?: string | undefined;
+}
+
+/**
+ * A press on a card whose posting was begun but never recorded (the attempt died, or lost Teams' answer, after
+ * Teams took the card): the card pressed is that posting's, so it becomes the case's card. Without this the press
+ * would find no card, and the retried effect would post a second one.
+ *
+ * @example
+ * await adoptPostedCard(ports, "LNCIP-2026-0042", "LNCIP-2026-0042:4:postCoreGroupCard", { conversationId, messageId }) // true
+ */
+export async function adoptPostedCard(ports: CoreGroupPorts, caseRef: string, round: string, pressedOn: PostedCard): Promise<boolean> {
+  const pending = (await ports.state.get<PendingPosting>(CORE_GROUP_POSTINGS_SCOPE, round))?.value;
+  if (!pending || pending.caseRef !== caseRef) return false;
+  const current = (await ports.state.get<PostedCoreGroupCard>(CORE_GROUP_CARDS_SCOPE, caseRef))?.value;
+  if (current?.round === round) return true;
+  await ports.state.put(CORE_GROUP_CARDS_SCOPE, caseRef, { caseRef, round, posted: pressedOn, meetingKey: pending.meetingKey } satisfies PostedCoreGroupCard);
+  ports.log(`${caseRef}: adopted the Core Group card pressed (its posting was not recorded)`);
+  return true;
 }
 
 /**

@@ -42,7 +42,11 @@ export interface CoreGroupPorts {
 export const CORE_GROUP_CARDS_SCOPE = "coreGroupCards";
 /** App state scope: the views and decision of one posting of a case, keyed `${caseRef}|${round}`. */
 export const CORE_GROUP_VOTES_SCOPE = "coreGroupVotes";
+/** Postings of a Core Group card begun (by posting key): a card whose post was not recorded is adopted on its first press. */
+export const CORE_GROUP_POSTINGS_SCOPE = "coreGroupPostings";
 /** App state scope: the posted Inclusion Forum agenda of each forum meeting, keyed by MeetingKey. */
 export const FORUM_AGENDAS_SCOPE = "forumAgendas";
+/** App state scope: agenda postings begun (by MeetingKey), adopted by the first press if the post was never recorded. */
+export const FORUM_AGENDA_POSTINGS_SCOPE = "forumAgendaPostings";
 /** App state scope: the comment the chair gave when recording a posting's decision, keyed by round. */
 export const CHAIR_COMMENTS_SCOPE = "coreGroupChairComments";

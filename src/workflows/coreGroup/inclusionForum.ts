@@ -5,9 +5,9 @@ import { addSchoolDays, londonDay } from "../../domain/calendar";
 import { agendaInputId, forumAgendaView, type AgendaCase } from "../../domain/coreGroup";
 import { casesList, fromListFields, type CasesRow, type MeetingsRow } from "../../domain/lists";
 import { inclusionForumAgendaCard } from "../../teams/cards/cardTemplates";
-import type { AdaptiveCardJson, CardActionHandler, PostedCard } from "../../teams/teamsChannel";
+import type { AdaptiveCardJson, CardAction, CardActionHandler, PostedCard } from "../../teams/teamsChannel";
 import { findCaseItem } from "../cases/findCase";
-import { FORUM_AGENDAS_SCOPE, type CoreGroupPorts } from "./coreGroupPorts";
+import { FORUM_AGENDA_POSTINGS_SCOPE, FORUM_AGENDAS_SCOPE, type CoreGroupPorts } from "./coreGroupPorts";
 import { meetingByKey, meetingsOfKind } from "./panelDirectory";
 
 /** A posted Inclusion Forum agenda: where it is and the cases on it (those at posting, and any that joined since). */
@@ -78,13 +78,20 @@ export async function postInclusionForumAgenda(ports: CoreGroupPorts, meetingKey
   const { result } = await ports.ledger.once(
     `teams:ifAgenda:${meetingKey}`,
     async () => {
+      // Posted before, by an attempt that never heard back from Teams, and adopted since by a press on it.
+      const adopted = (await ports.state.get<PostedAgenda>(FORUM_AGENDAS_SCOPE, meetingKey))?.value;
+      if (adopted) return adopted;
       const meeting = await meetingByKey(ports, meetingKey);
       if (!meeting || meeting.Kind !== "inclusionForum") throw new Error(`There is no Inclusion Forum ${meetingKey} in the Meetings list.`);
       const caseRefs = (await forumCases(ports, meetingKey)).map((r) => r.CaseRef);
       const card = await renderAgenda(ports, meeting, caseRefs);
+      // Saved before the post: if this attempt dies between Teams taking the card and the record below, the first
+      // press on the card adopts it instead of finding no agenda (and a second agenda being posted).
+      await ports.state.put(FORUM_AGENDA_POSTINGS_SCOPE, meetingKey, { meetingKey, caseRefs });
       const posted = await ports.teams.postCard("inclusionForum", card, `Inclusion Forum agenda: ${caseRefs.length} case${caseRefs.length === 1 ? "" : "s"}`);
       const agenda: PostedAgenda = { meetingKey, posted, caseRefs, shown: hashOf(card) };
       await ports.state.put(FORUM_AGENDAS_SCOPE, meetingKey, agenda);
+      await ports.state.remove(FORUM_AGENDA_POSTINGS_SCOPE, meetingKey);
       return agenda;
     },
     { alreadyDone: async () => (await ports.state.get<PostedAgenda>(FORUM_AGENDAS_SCOPE, meetingKey))?.value },
@@ -123,6 +130,15 @@ export async function postDueInclusionForumAgendas(ports: CoreGroupPorts, now: D
   return posted;
 }
 
+/** The agenda pressed on, when its posting was begun but never recorded: it becomes the forum's agenda. */
+async function adoptPostedAgenda(ports: CoreGroupPorts, meetingKey: string, action: CardAction): Promise<PostedAgenda | undefined> {
+  const pending = (await ports.state.get<{ meetingKey: string; caseRefs: string[] }>(FORUM_AGENDA_POSTINGS_SCOPE, meetingKey))?.value;
+  if (!pending || !action.messageId) return undefined;
+  const agenda: PostedAgenda = { meetingKey, posted: { conversationId: action.conversationId, messageId: action.messageId }, caseRefs: pending.caseRefs };
+  await ports.state.put(FORUM_AGENDAS_SCOPE, meetingKey, agenda);
+  return agenda;
+}
+
 const pressSchema = z.object({ caseRef: z.string().regex(/^[A-Z]{2,10}-\d{4}-\d{4,}$/), meetingKey: z.string().min(1).max(50) }).loose();
 
 /**
@@ -140,7 +156,7 @@ export function inclusionForumCardActions(ports: CoreGroupPorts): CardActionHand
     const parsed = pressSchema.safeParse(action.data);
     if (!parsed.success || action.verb !== inclusionForumVerbs.recordOutcome) return { kind: "error", statusCode: 400, message: "This button does not belong to an Inclusion Forum agenda this app posted." };
     const { caseRef, meetingKey } = parsed.data;
-    const agenda = (await ports.state.get<PostedAgenda>(FORUM_AGENDAS_SCOPE, meetingKey))?.value;
+    const agenda = (await ports.state.get<PostedAgenda>(FORUM_AGENDAS_SCOPE, meetingKey))?.value ?? (await adoptPostedAgenda(ports, meetingKey, action));
     const meeting = await meetingByKey(ports, meetingKey);
     if (!agenda || !meeting || !agenda.caseRefs.includes(caseRef)) return { kind: "message", text: `${caseRef} is not on this forum's agenda.` };
     const current = async (notice?: string) => ({ kind: "card" as const, card: await renderAgenda(ports, meeting, agenda.caseRefs, notice) });
