@@ -28,16 +28,7 @@ export interface Mailer {
 
 export function graphMailer(graph: Client, fromMailbox: string): Mailer {
   return {
-    async sentSince(subject, since) {
-      const page = (await graph
-        .api(`/users/${encodeURIComponent(fromMailbox)}/mailFolders/sentitems/messages`)
-        .filter(`subject eq '${subject.replace(/'/g, "''")}'`)
-        .select("id,subject,sentDateTime")
-        .top(50)
-        .get()) as { value?: { subject?: string; sentDateTime?: string }[] };
-      // A minute's slack: the sandbox's and Exchange's clocks are not the worker's.
-      return (page.value ?? []).some((m) => m.subject === subject && Date.parse(m.sentDateTime ?? "") >= since.getTime() - 60_000);
-    },
+    sentSince: (subject, since) => sentWithSubject(graph, fromMailbox, subject, since),
     async send(mail) {
       await graph.api(`/users/${encodeURIComponent(fromMailbox)}/sendMail`).post({
         message: {
@@ -69,4 +60,23 @@ function recipient(address: string) {
 /** Escapes text for an HTML email body: free text from a form is shown as written, never as markup. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * Looks in the sending mailbox's Sent Items for a message with exactly this subject (sent at or after `since`,
+ * when given): how an email whose sending was interrupted is found to have gone. Subjects carry reference tokens
+ * and case references, never a pupil's identity.
+ *
+ * @example
+ * await sentWithSubject(graph, "partnership@lncip.example", "Daily attendance 2026-11-23: Oakfield Academy (ref ATT-120345-20261123-D)") // true
+ */
+export async function sentWithSubject(graph: Client, fromMailbox: string, subject: string, since?: Date): Promise<boolean> {
+  const page = (await graph
+    .api(`/users/${encodeURIComponent(fromMailbox)}/mailFolders/sentitems/messages`)
+    .filter(`subject eq '${subject.replace(/'/g, "''")}'`)
+    .select("id,subject,sentDateTime")
+    .top(since ? 50 : 1)
+    .get()) as { value?: { subject?: string; sentDateTime?: string }[] };
+  // A minute's slack: the sandbox's and Exchange's clocks are not the worker's.
+  return (page.value ?? []).some((m) => m.subject === subject && (!since || Date.parse(m.sentDateTime ?? "") >= since.getTime() - 60_000));
 }

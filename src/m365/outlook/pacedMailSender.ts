@@ -218,19 +218,5 @@ export function graphMessage(mail: OutgoingMail): Record<string, unknown> {
   };
 }
 
-/**
- * Looks in the sending mailbox's Sent Items for a message with exactly this subject: how a digest whose sending
- * was interrupted is found to have gone (the subject carries a reference token, never a pupil's identity).
- *
- * @example
- * await sentWithSubject(graph, "partnership@lncip.example", "Daily attendance 2026-11-23: Oakfield Academy (ref ATT-120345-20261123-D)") // true
- */
-export async function sentWithSubject(graph: Client, fromMailbox: string, subject: string): Promise<boolean> {
-  const page = (await graph
-    .api(`/users/${encodeURIComponent(fromMailbox)}/mailFolders/sentitems/messages`)
-    .filter(`subject eq '${subject.replace(/'/g, "''")}'`)
-    .select("id,subject")
-    .top(1)
-    .get()) as { value?: { subject?: string }[] };
-  return (page.value ?? []).some((m) => m.subject === subject);
-}
+// Where a digest whose sending was interrupted is looked for: kept importable from here, where it is used.
+export { sentWithSubject } from "./mail";

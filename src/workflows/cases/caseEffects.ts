@@ -9,6 +9,7 @@ import type { EffectLedger } from "../../m365/tables/effectLedger";
 import type { ListItems } from "../../m365/sharepoint/items";
 import { escapeHtml, type Mailer } from "../../m365/outlook/mail";
 import type { SchoolDirectory } from "../schools/schoolDirectory";
+import { sendMailOnce } from "../../m365/outlook/mailOnce";
 
 export interface CaseEffectPorts {
   ledger: EffectLedger;
@@ -68,17 +69,7 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
   const school = await ports.schools.byUrn(row.SchoolUrn ?? "");
   const schoolName = school?.SchoolName ?? `school ${row.SchoolUrn ?? ""}`;
   const referrer = row.ReferrerEmail;
-  const mail = (key: string, to: (string | undefined)[], subject: string, html: string) =>
-    ports.ledger.once(
-      key,
-      async () => {
-        const recipients = [...new Set(to.filter((x): x is string => !!x))];
-        if (recipients.length) await ports.mailer.send({ to: recipients, subject, html });
-        return true;
-      },
-      // A worker that died after Graph accepted the email but before the ledger said so: Sent Items knows.
-      { alreadyDone: async (claimedAt) => ((await ports.mailer.sentSince?.(subject, claimedAt)) ? true : undefined) },
-    );
+  const mail = (key: string, to: (string | undefined)[], subject: string, html: string) => sendMailOnce(ports.ledger, ports.mailer, key, to, subject, html);
 
   for (const effect of effects) {
     switch (effect.kind) {
@@ -149,15 +140,7 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
 
 /** Tells the Coordinator why an edit in the Cases list was put back. */
 export async function tellCoordinatorRefused(ports: CaseEffectPorts, row: EffectRow, message: string, key: string): Promise<void> {
-  const subject = `${row.CaseRef}: your change was not applied`;
-  await ports.ledger.once(
-    key,
-    async () => {
-      await ports.mailer.send({ to: [ports.coordinatorEmail], subject, html: `<p>${escapeHtml(message)}</p><p>The case has been put back as it was.</p>` });
-      return true;
-    },
-    { alreadyDone: async (claimedAt) => ((await ports.mailer.sentSince?.(subject, claimedAt)) ? true : undefined) },
-  );
+  await sendMailOnce(ports.ledger, ports.mailer, key, [ports.coordinatorEmail], `${row.CaseRef}: your change was not applied`, `<p>${escapeHtml(message)}</p><p>The case has been put back as it was.</p>`);
 }
 
 /** Placement, review and meeting effects: each idempotent in itself (ledger keys, transactionIds, capacity). */

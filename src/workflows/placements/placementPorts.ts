@@ -10,6 +10,7 @@ import type { EffectLedger } from "../../m365/tables/effectLedger";
 import type { Settings } from "../../settings/settings";
 import type { SchoolDirectory } from "../schools/schoolDirectory";
 import { findCaseItem } from "../cases/findCase";
+import { sendMailOnce } from "../../m365/outlook/mailOnce";
 
 /**
  * What placements, reviews, meetings and reminders need: the lists, the partnership mailbox's calendar and mail,
@@ -135,14 +136,5 @@ export async function updatePlacement(ports: Pick<PlacementPorts, "placements">,
  * await mailOnce(ports, "remind:po:LNCIP-2026-0042:2026-11-25", [finance, referrer], "LNCIP-2026-0042: purchase order still needed", html) // true; again → false
  */
 export async function mailOnce(ports: Pick<PlacementPorts, "ledger" | "mailer">, key: string, to: readonly (string | undefined)[], subject: string, html: string): Promise<boolean> {
-  const recipients = [...new Set(to.filter((x): x is string => !!x).map((x) => x.toLowerCase()))];
-  const { firstTime } = await ports.ledger.once(
-    key,
-    async () => {
-      if (recipients.length) await ports.mailer.send({ to: recipients, subject, html });
-      return true;
-    },
-    { alreadyDone: async (claimedAt) => ((await ports.mailer.sentSince?.(subject, claimedAt)) ? true : undefined) },
-  );
-  return firstTime;
+  return sendMailOnce(ports.ledger, ports.mailer, key, to.map((x) => x?.toLowerCase()), subject, html);
 }

@@ -1,0 +1,24 @@
+import type { EffectLedger } from "../tables/effectLedger";
+import type { Mailer } from "./mail";
+
+/**
+ * Sends an email once under its key (the effect ledger), to the distinct addresses given (none: nothing is sent,
+ * the key is still done). A worker that died after Graph accepted the email but before the ledger said so is
+ * found out by Sent Items (the exact subject, sent since the dead attempt's claim), so recovery never sends it
+ * twice. True the first time.
+ *
+ * @example
+ * await sendMailOnce(ledger, mailer, "mail:decision:LNCIP-2026-0042:5", ["senco@oakfield.example"], "LNCIP-2026-0042: the Core Group has decided", html) // true; again → false
+ */
+export async function sendMailOnce(ledger: EffectLedger, mailer: Mailer, key: string, to: readonly (string | undefined)[], subject: string, html: string): Promise<boolean> {
+  const recipients = [...new Set(to.filter((x): x is string => !!x))];
+  const { firstTime } = await ledger.once(
+    key,
+    async () => {
+      if (recipients.length) await mailer.send({ to: recipients, subject, html });
+      return true;
+    },
+    { alreadyDone: async (claimedAt) => ((await mailer.sentSince?.(subject, claimedAt)) ? true : undefined) },
+  );
+  return firstTime;
+}
