@@ -1,7 +1,7 @@
 import { app, type HttpRequest, type InvocationContext } from "@azure/functions";
 import { settings } from "../src/app/settings";
 import { appPorts } from "../src/app/composition";
-import { listItems } from "../src/m365/sharepoint/items";
+import { recordMarksPorts } from "../src/app/attendanceWiring";
 import { recordMarks } from "../src/workflows/attendance/recordMarks";
 
 const MAX_BODY_CHARS = 512 * 1024;
@@ -26,7 +26,7 @@ app.http("attendanceMarks", {
       return { status: 400, jsonBody: { error: "The request is not JSON." } };
     }
     const ports = appPorts(settings);
-    const answer = await recordMarks({ attendance: listItems(ports.list("Attendance")), placements: listItems(ports.list("Placements")), ledger: ports.ledger, now: ports.now }, body);
+    const answer = await recordMarks(recordMarksPorts(ports), body);
     switch (answer.status) {
       case 400:
         return { status: 400, jsonBody: { error: answer.error } };

@@ -1,7 +1,6 @@
 import { app } from "@azure/functions";
 import { settings } from "../src/app/settings";
-import { panelTeams } from "../src/app/panelTeams";
-import { handleBotRequest } from "../src/teams/bot/functionsBotAdapter";
+import { answerBotRequest } from "../src/app/panelTeams";
 
 /**
  * POST /api/messages: the Teams bot's endpoint (the Azure Bot's messaging endpoint). Function-key auth is off
@@ -13,9 +12,8 @@ app.http("bot", {
   methods: ["POST"],
   authLevel: "anonymous",
   handler: async (request, context) => {
-    const { adapter, bot } = panelTeams(settings, context);
     try {
-      return await handleBotRequest(adapter, settings, process.env, request, bot.onTurn);
+      return await answerBotRequest(settings, request, context);
     } catch (e) {
       context.error(`The bot could not handle an activity: ${e instanceof Error ? e.message : String(e)}`);
       return { status: 500, jsonBody: { error: "the bot could not handle the activity" } };

@@ -1,8 +1,7 @@
 import { app, output, type HttpRequest, type InvocationContext } from "@azure/functions";
 import { settings } from "../src/app/settings";
-import { changeNotificationCollectionSchema, validationTokenSchema } from "../src/m365/graph/changeNotifications";
 import { LIST_CHANGES_QUEUE } from "../src/workflows/listChanges/listChangeMessage";
-import { sortNotifications } from "../src/workflows/listChanges/sortNotifications";
+import { receiveNotifications } from "../src/workflows/listChanges/receiveNotifications";
 import { structuredLog } from "../src/app/log/structuredLog";
 
 const listChanges = output.storageQueue({ queueName: LIST_CHANGES_QUEUE, connection: "AzureWebJobsStorage" });
@@ -18,25 +17,12 @@ app.http("notifications", {
   authLevel: "anonymous", // Graph cannot send a function key; clientState is the shared secret.
   extraOutputs: [listChanges],
   handler: async (request: HttpRequest, context: InvocationContext) => {
-    const token = request.query.get("validationToken");
-    if (token !== null) {
-      const parsed = validationTokenSchema.safeParse(token);
-      if (!parsed.success) return { status: 400, body: "Malformed validation token" };
-      return { status: 200, headers: { "content-type": "text/plain" }, body: parsed.data };
-    }
-
-    let body: unknown;
-    try {
-      body = JSON.parse(await request.text());
-    } catch {
-      return { status: 400, body: "The body is not JSON" };
-    }
-    const parsed = changeNotificationCollectionSchema.safeParse(body);
-    if (!parsed.success) return { status: 400, body: "The body is not a Graph change notification collection" };
-
-    const { accepted, refused } = sortNotifications(parsed.data.value, settings.NOTIFICATION_CLIENT_STATE, new Date());
-    for (const r of refused) structuredLog(context).warn(`Dropped a notification with a wrong clientState (subscription ${r.subscriptionId})`, { subscriptionId: r.subscriptionId });
-    if (accepted.length > 0) context.extraOutputs.set(listChanges, accepted);
+    const validationToken = request.query.get("validationToken");
+    const answer = receiveNotifications({ validationToken, body: validationToken === null ? await request.text() : "" }, settings.NOTIFICATION_CLIENT_STATE, new Date());
+    if (answer.kind === "validation") return { status: 200, headers: { "content-type": "text/plain" }, body: answer.token };
+    if (answer.kind === "badRequest") return { status: 400, body: answer.message };
+    for (const r of answer.refused) structuredLog(context).warn(`Dropped a notification with a wrong clientState (subscription ${r.subscriptionId})`, { subscriptionId: r.subscriptionId });
+    if (answer.accepted.length > 0) context.extraOutputs.set(listChanges, answer.accepted);
     return { status: 202 };
   },
 });

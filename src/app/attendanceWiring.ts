@@ -5,6 +5,7 @@ import { shippedCalendars } from "../domain/calendar";
 import { listAttendanceSource, schoolCalendars } from "../workflows/attendance/attendanceSource";
 import type { AttendanceRoundPorts } from "../workflows/attendance/dailyAttendance";
 import type { AppState } from "../m365/tables/appState";
+import type { RecordMarksPorts } from "../workflows/attendance/recordMarks";
 
 /**
  * The attendance rounds' ports from the app's: a new paced sender for each run (its pacing starts afresh, as
@@ -28,4 +29,14 @@ export function attendanceRoundPorts(ports: AppPorts, log: (m: string) => void):
     state: ports.state,
     log,
   };
+}
+
+/**
+ * The session-mark endpoint's ports: the Attendance and Placements lists, the ledger, the clock.
+ *
+ * @example
+ * await recordMarks(recordMarksPorts(appPorts(settings)), body)
+ */
+export function recordMarksPorts(ports: AppPorts): RecordMarksPorts {
+  return { attendance: listItems(ports.list("Attendance")), placements: listItems(ports.list("Placements")), ledger: ports.ledger, now: ports.now };
 }

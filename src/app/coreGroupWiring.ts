@@ -1,7 +1,7 @@
 import type { AppPorts } from "./composition";
 import { caseCommands } from "./listChangeWiring";
 import { coreGroupPortsFrom } from "./coreGroupPorts";
-import type { CardActionHandler, TeamsChannel } from "../teams/teamsChannel";
+import { ChannelNotChosenError, type CardActionHandler, type TeamsChannel } from "../teams/teamsChannel";
 import { carryOutPendingCardEffects, coreGroupCardActions, inclusionForumCardActions, postDueInclusionForumAgendas, remindCoreGroupMembers, type CoreGroupPorts, type ReminderReport } from "../workflows/coreGroup";
 
 /**
@@ -41,4 +41,26 @@ export async function coreGroupTimerRound(ports: AppPorts, teams: TeamsChannel, 
   if (pending) log(`Carried out ${pending} Core Group card effect(s) kept while there was no Teams channel`);
   const report = await remindCoreGroupMembers(cg, now);
   return { ...report, agendas: await postDueInclusionForumAgendas(cg, now) };
+}
+
+/**
+ * The hourly Core Group timer's round, or why it could not run: no Teams channel (the bot is not set up), or no
+ * panel channel chosen yet (the cards are kept until a coordinator chooses one).
+ *
+ * @example
+ * await coreGroupHourlyRound(appPorts(settings), teams, new Date(), log) // { ran: true, reminded: 2, refreshed: 0, agendas: [] }
+ */
+export async function coreGroupHourlyRound(
+  ports: AppPorts,
+  teams: TeamsChannel | undefined,
+  now: Date,
+  log: (m: string) => void,
+): Promise<({ ran: true } & ReminderReport & { agendas: string[] }) | { ran: false; why: "noTeams" | "channelNotChosen"; message: string }> {
+  if (!teams) return { ran: false, why: "noTeams", message: "no Teams channel yet (the bot is not set up)" };
+  try {
+    return { ran: true, ...(await coreGroupTimerRound(ports, teams, now, log)) };
+  } catch (e) {
+    if (!(e instanceof ChannelNotChosenError)) throw e;
+    return { ran: false, why: "channelNotChosen", message: e.message };
+  }
 }

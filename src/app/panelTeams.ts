@@ -1,4 +1,5 @@
-import type { InvocationContext } from "@azure/functions";
+import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import { handleBotRequest } from "../teams/bot/functionsBotAdapter";
 import type { Settings } from "../settings/settings";
 import { appPorts } from "./composition";
 import { teams, type TeamsPorts } from "./teamsWiring";
@@ -33,4 +34,15 @@ export function panelTeams(settings: Settings, context?: InvocationContext): Tea
     wired = true;
   }
   return t;
+}
+
+/**
+ * Answers one POST /api/messages with the panels' bot: the SDK's JWT check, then the turn.
+ *
+ * @example
+ * return answerBotRequest(settings, request, context) // 401 without a valid token; the invoke response otherwise
+ */
+export async function answerBotRequest(settings: Settings, request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const { adapter, bot } = panelTeams(settings, context);
+  return handleBotRequest(adapter, settings, process.env, request, bot.onTurn);
 }

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { identityStorageSetting } from "../m365/storage/storageConnection";
 
 /**
  * Every setting the app reads, parsed once at start-up. App settings (and `local.settings.json` Values) are
@@ -184,4 +183,15 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
     placesPerKeyStage: { KS3: s.PLACES_KS3, KS4: s.PLACES_KS4 },
     placeRatePencePerYear: { KS3: s.PLACE_RATE_KS3_PENCE_PER_YEAR, KS4: s.PLACE_RATE_KS4_PENCE_PER_YEAR },
   };
+}
+
+/**
+ * The one-string form of identity-based storage that the settings loader puts in AzureWebJobsStorage (the storage
+ * adapter's `parseStorageConnection` reads it back), so every part of the app keeps taking one storage string.
+ *
+ * @example
+ * identityStorageSetting("stlncip", "3b9d8f5e-7c21-4e0a-8f3b-000000000002") // "ManagedIdentity;AccountName=stlncip;ClientId=3b9d8f5e-…"
+ */
+export function identityStorageSetting(accountName: string, clientId?: string): string {
+  return `ManagedIdentity;AccountName=${accountName.trim()}${clientId ? `;ClientId=${clientId.trim()}` : ""}`;
 }

@@ -1,7 +1,13 @@
 import { QueueClient } from "@azure/storage-queue";
 import type { TokenCredential } from "@azure/identity";
 import { queueClient } from "./workQueue";
-import type { ReplayQueue } from "../../workflows/operations/replayPoison";
+
+/** A queue as replay needs it: receive a batch (hidden while being moved), send text, delete a received one. */
+export interface ReplayQueue {
+  receive(max: number, visibilitySeconds: number): Promise<{ id: string; popReceipt: string; text: string }[]>;
+  send(text: string): Promise<void>;
+  delete(id: string, popReceipt: string): Promise<void>;
+}
 
 /**
  * A storage queue as the poison replay uses it, text as stored (host.json: `messageEncoding: "none"`).

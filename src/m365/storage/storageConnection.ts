@@ -6,7 +6,8 @@ import { ManagedIdentityCredential } from "@azure/identity";
  *
  * The Functions host reads identity-based storage from `AzureWebJobsStorage__accountName`,
  * `AzureWebJobsStorage__credential` and `AzureWebJobsStorage__clientId`; the settings loader turns those into
- * `ManagedIdentity;AccountName=…;ClientId=…` in `AzureWebJobsStorage`, so every part of the app that takes
+ * `ManagedIdentity;AccountName=…;ClientId=…` in `AzureWebJobsStorage` (`identityStorageSetting` in
+ * src/settings), so every part of the app that takes
  * "the storage connection" keeps taking one string.
  *
  * @example
@@ -21,16 +22,6 @@ export function parseStorageConnection(setting: string): StorageConnection {
   const m = IDENTITY.exec(setting.trim());
   if (m) return { kind: "identity", accountName: m[1] as string, clientId: m[2] };
   return { kind: "connectionString", value: setting };
-}
-
-/**
- * The one-string form of identity-based storage (what the settings loader puts in AzureWebJobsStorage).
- *
- * @example
- * identityStorageSetting("stlncip", "3b9d8f5e-7c21-4e0a-8f3b-000000000002") // "ManagedIdentity;AccountName=stlncip;ClientId=3b9d8f5e-…"
- */
-export function identityStorageSetting(accountName: string, clientId?: string): string {
-  return `ManagedIdentity;AccountName=${accountName.trim()}${clientId ? `;ClientId=${clientId.trim()}` : ""}`;
 }
 
 /**

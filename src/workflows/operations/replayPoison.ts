@@ -1,9 +1,6 @@
-/** A queue as replay needs it: receive a batch (hidden while being moved), send text, delete a received one. */
-export interface ReplayQueue {
-  receive(max: number, visibilitySeconds: number): Promise<{ id: string; popReceipt: string; text: string }[]>;
-  send(text: string): Promise<void>;
-  delete(id: string, popReceipt: string): Promise<void>;
-}
+import type { ReplayQueue } from "../../m365/queues/replayQueue";
+
+export type { ReplayQueue };
 
 export interface ReplayReport {
   moved: number;

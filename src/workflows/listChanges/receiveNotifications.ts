@@ -1,0 +1,33 @@
+import { changeNotificationCollectionSchema, validationTokenSchema } from "../../m365/graph/changeNotifications";
+import { sortNotifications, type SortedNotifications } from "./sortNotifications";
+
+/** What POST /api/notifications answers: the validation handshake, a refusal, or the notifications sorted. */
+export type NotificationsAnswer =
+  | { kind: "validation"; token: string }
+  | { kind: "badRequest"; message: string }
+  | ({ kind: "sorted" } & SortedNotifications);
+
+/**
+ * Reads one POST from Graph to the notification URL: the validation handshake (`?validationToken=`, echoed only
+ * when it is printable text of modest size), or a collection of change and lifecycle notifications, parsed at the
+ * edge and sorted by clientState (see `sortNotifications`).
+ *
+ * @example
+ * receiveNotifications({ validationToken: null, body: '{"value":[{"subscriptionId":"s1","clientState":"secret…"}]}' }, "secret…", now)
+ * // { kind: "sorted", accepted: [{ subscriptionId: "s1", receivedAt: "…" }], refused: [] }
+ */
+export function receiveNotifications(request: { validationToken: string | null; body: string }, expectedClientState: string, now: Date): NotificationsAnswer {
+  if (request.validationToken !== null) {
+    const parsed = validationTokenSchema.safeParse(request.validationToken);
+    return parsed.success ? { kind: "validation", token: parsed.data } : { kind: "badRequest", message: "Malformed validation token" };
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(request.body);
+  } catch {
+    return { kind: "badRequest", message: "The body is not JSON" };
+  }
+  const parsed = changeNotificationCollectionSchema.safeParse(body);
+  if (!parsed.success) return { kind: "badRequest", message: "The body is not a Graph change notification collection" };
+  return { kind: "sorted", ...sortNotifications(parsed.data.value, expectedClientState, now) };
+}
