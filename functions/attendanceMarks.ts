@@ -1,8 +1,7 @@
-import { app, type HttpRequest, type InvocationContext } from "@azure/functions";
-import { settings } from "../src/app/settings";
-import { appPorts } from "../src/app/composition";
-import { recordMarksPorts } from "../src/app/attendanceWiring";
-import { recordMarks } from "../src/workflows/attendance/recordMarks";
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import { theApp } from "../src/app/theApp";
+import { inInvocation } from "../src/app/log/invocationLog";
+import { recordMarks, type RecordMarksAnswer } from "../src/workflows/attendance/recordMarks";
 
 const MAX_BODY_CHARS = 512 * 1024;
 
@@ -12,11 +11,8 @@ const MAX_BODY_CHARS = 512 * 1024;
  * 200 with each row's outcome (recorded, corrected, unchanged); 422 with every problem by row and field, and
  * nothing written; 400 for a body that is not a batch. Logs carry counts only.
  */
-app.http("attendanceMarks", {
-  route: "attendance/marks",
-  methods: ["POST"],
-  authLevel: "function",
-  handler: async (request: HttpRequest, context: InvocationContext) => {
+export async function attendanceMarksHandler(request: HttpRequest, context: InvocationContext, record = (body: unknown): Promise<RecordMarksAnswer> => recordMarks(theApp().ports.recordMarks, body)): Promise<HttpResponseInit> {
+  return inInvocation(context, async (log) => {
     const text = await request.text();
     if (text.length > MAX_BODY_CHARS) return { status: 400, jsonBody: { error: "The request is over 512 KB: send fewer marks at once." } };
     let body: unknown;
@@ -25,19 +21,16 @@ app.http("attendanceMarks", {
     } catch {
       return { status: 400, jsonBody: { error: "The request is not JSON." } };
     }
-    const ports = appPorts(settings);
-    const answer = await recordMarks(recordMarksPorts(ports), body);
-    switch (answer.status) {
-      case 400:
-        return { status: 400, jsonBody: { error: answer.error } };
-      case 422:
-        context.log(`Session marks refused: ${answer.problems.length} problem(s)`);
-        return { status: 422, jsonBody: { problems: answer.problems } };
-      default: {
-        const count = (o: string) => answer.results.filter((r) => r.outcome === o).length;
-        context.log(`Session marks: ${count("recorded")} recorded, ${count("corrected")} corrected, ${count("unchanged")} unchanged`);
-        return { status: 200, jsonBody: { results: answer.results } };
-      }
+    const answer = await record(body);
+    if (answer.status === 400) return { status: 400, jsonBody: { error: answer.error } };
+    if (answer.status === 422) {
+      log.info(`Session marks refused: ${answer.problems.length} problem(s)`, { count: answer.problems.length, status: 422 });
+      return { status: 422, jsonBody: { problems: answer.problems } };
     }
-  },
-});
+    const count = (o: string) => answer.results.filter((r) => r.outcome === o).length;
+    log.info(`Session marks: ${count("recorded")} recorded, ${count("corrected")} corrected, ${count("unchanged")} unchanged`, { count: answer.results.length, status: 200 });
+    return { status: 200, jsonBody: { results: answer.results } };
+  });
+}
+
+app.http("attendanceMarks", { route: "attendance/marks", methods: ["POST"], authLevel: "function", handler: attendanceMarksHandler });

@@ -1,8 +1,6 @@
 import { app, type InvocationContext } from "@azure/functions";
-import { settings } from "../src/app/settings";
-import { appPorts } from "../src/app/composition";
-import { caseCommands } from "../src/app/listChangeWiring";
-import { placementPorts } from "../src/app/placementWiring";
+import { theApp } from "../src/app/theApp";
+import { inInvocation } from "../src/app/log/invocationLog";
 import { dailyRound } from "../src/workflows/reminders/dailyReminders";
 
 /**
@@ -11,12 +9,12 @@ import { dailyRound } from "../src/workflows/reminders/dailyReminders";
  * Europe/London whether today is a school day. Safe to run again (on demand, or a retried run): every email has
  * its own ledger key.
  */
-app.timer("dailyRound", {
-  schedule: "0 30 6 * * 1-5",
-  handler: async (_timer: unknown, context: InvocationContext) => {
-    const ports = appPorts(settings);
-    const log = (m: string) => context.log(m);
-    const report = await dailyRound(placementPorts(ports, log, caseCommands(ports, log)));
-    context.log(`Daily round ${report.day}: ${report.schoolDay ? `${report.reminders} reminder(s), ${report.started} placement(s) started, ${report.charges} charge(s) updated, ${report.meetingAssignments} meeting assignment(s), ${report.agendas} agenda(s)` : "not a school day"}`);
-  },
-});
+export async function dailyRoundHandler(_timer: unknown, context: InvocationContext, run = () => dailyRound(theApp().ports.placements)): Promise<void> {
+  return inInvocation(context, async (log) => {
+    const r = await run();
+    const did = r.schoolDay ? `${r.reminders} reminder(s), ${r.started} placement(s) started, ${r.charges} charge(s) updated, ${r.meetingAssignments} meeting assignment(s), ${r.agendas} agenda(s)` : "not a school day";
+    log.info(`Daily round: ${did}`, { day: r.day, outcome: r.schoolDay ? "schoolDay" : "notSchoolDay" });
+  });
+}
+
+app.timer("dailyRound", { schedule: "0 30 6 * * 1-5", handler: dailyRoundHandler });

@@ -1,21 +1,20 @@
-import { app } from "@azure/functions";
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import { theApp } from "../src/app/theApp";
 import { settings } from "../src/app/settings";
-import { healthPorts } from "../src/app/operations";
-import { checkHealth } from "../src/workflows/operations/healthCheck";
-import { structuredLog } from "../src/app/log/structuredLog";
+import { inInvocation } from "../src/app/log/invocationLog";
+import { checkHealth, type HealthReport } from "../src/workflows/operations/healthCheck";
 
 /**
  * GET /api/health/deep (function key): storage reachable, a Graph token obtainable, each work queue's depth and
  * its poison queue's. 200 when everything is reachable (status "attention" if a poison queue holds messages:
  * README, "When the poison queue is not empty"), 503 when a dependency is down. Counts only, no personal data.
  */
-app.http("healthDeep", {
-  route: "health/deep",
-  methods: ["GET"],
-  authLevel: "function",
-  handler: async (_request, context) => {
-    const report = await checkHealth(healthPorts(settings));
-    if (report.status !== "ok") structuredLog(context).warn(`Health: ${report.status}`, { outcome: report.status });
-    return { status: report.status === "failing" ? 503 : 200, jsonBody: { app: "inclusion-flow", partnership: settings.PARTNERSHIP_CODE, ...report } };
-  },
-});
+export async function healthDeepHandler(_request: HttpRequest, context: InvocationContext, check = (): Promise<HealthReport> => checkHealth(theApp().ports.health), partnership = settings.PARTNERSHIP_CODE): Promise<HttpResponseInit> {
+  return inInvocation(context, async (log) => {
+    const report = await check();
+    if (report.status !== "ok") log.warn(`Health: ${report.status}`, { outcome: report.status });
+    return { status: report.status === "failing" ? 503 : 200, jsonBody: { app: "inclusion-flow", partnership, ...report } };
+  });
+}
+
+app.http("healthDeep", { route: "health/deep", methods: ["GET"], authLevel: "function", handler: healthDeepHandler });

@@ -5,7 +5,7 @@ import { settingsSchema } from "../src/settings/settings";
 import { graphClient } from "../src/m365/graph/graphClient";
 import { sharePointSite } from "../src/m365/sharepoint/site";
 import { sharePointList } from "../src/m365/sharepoint/list";
-import { listItems } from "../src/m365/sharepoint/items";
+import { graphItems } from "../src/m365/sharepoint/items";
 import { siteLists } from "../src/m365/sharepoint/siteLists";
 import { listDefinitions } from "../src/domain/lists/lists";
 import { provisionSite } from "../src/workflows/provisioning/provisionSite";
@@ -104,7 +104,7 @@ async function main(): Promise<number> {
 
   if (schools?.ok && !failed) {
     try {
-      const seeded = await seedSchools(listItems(sharePointList(site, "Schools")), schools.schools, { dryRun: args.dryRun });
+      const seeded = await seedSchools(graphItems(sharePointList(site, "Schools")), schools.schools, { dryRun: args.dryRun });
       out();
       out(`Schools — ${seeded.added.length} added, ${seeded.updated.length} updated, ${seeded.unchanged} unchanged${args.dryRun ? " (dry run)" : ""}`);
       for (const a of seeded.added) out(`  + ${a}`);

@@ -5,8 +5,7 @@ import { demoSchools } from "../../sandbox/demo/demoTenant";
 import { addDays, isSchoolDay, londonTime, schoolCalendarFor, shippedCalendars, type Day } from "../../src/domain/calendar";
 import type { MarkInput } from "../../src/domain/attendance";
 import { loadSettings } from "../../src/settings/settings";
-import { appPorts } from "../../src/app/composition";
-import { attendanceRoundPorts } from "../../src/app/attendanceWiring";
+import { composeApp } from "../../src/app/composition";
 import { runDueAttendanceRounds } from "../../src/workflows/attendance/attendanceTimer";
 import type { Mailer } from "../../src/m365/outlook/mail";
 import { retrying } from "./support";
@@ -57,8 +56,8 @@ export async function attendanceWeek(system: LocalSystem, mail: MailArea, placed
     day = addDays(day, 1);
   }
   const times = { alert: settings.ATTENDANCE_ALERT_TIME, digest: settings.ATTENDANCE_DIGEST_TIME };
-  const ports = appPorts(settings);
-  const roundPorts = () => attendanceRoundPorts(ports, () => undefined);
+  const app = composeApp(settings, { teams: undefined });
+  const roundPorts = () => ({ ...app.ports.attendanceRounds(), log: () => undefined });
   let marksRecorded = 0;
   let roundsKilled = 0;
   const send = async (day: Day, session: "AM" | "PM", dayIndex: number) => {

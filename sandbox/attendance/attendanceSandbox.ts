@@ -8,6 +8,8 @@ import { graphClient } from "../../src/m365/graph/graphClient";
 import { sharePointSite } from "../../src/m365/sharepoint/site";
 import { sharePointList } from "../../src/m365/sharepoint/list";
 import { listItems, type ListItems } from "../../src/m365/sharepoint/items";
+import { attendanceList, casesList, placementsList, schoolsList, type AttendanceRow, type CasesRow, type ListDefinition, type PlacementsRow } from "../../src/domain/lists";
+import type { z } from "zod";
 import { effectLedger, tableStore } from "../../src/m365/tables";
 import { schoolDirectory } from "../../src/workflows/schools/schoolDirectory";
 import { listAttendanceSource, schoolCalendars } from "../../src/workflows/attendance/attendanceSource";
@@ -26,7 +28,7 @@ export interface AttendanceSandbox {
   sites: SitesArea;
   mail: MailArea;
   client: Client;
-  lists: { attendance: ListItems; placements: ListItems; cases: ListItems };
+  lists: { attendance: ListItems<AttendanceRow>; placements: ListItems<PlacementsRow>; cases: ListItems<CasesRow> };
   /** Fresh round ports (a new sender each time, as each timer run has). `ledgerNow` moves the ledger's clock. */
   roundPorts(options?: { clock?: PacingClock; ledgerNow?: () => Date; wrapMailer?: (m: PacedMailSender) => AttendanceRoundPorts["mailer"]; log?: (m: string) => void }): AttendanceRoundPorts & { sender: PacedMailSender };
   stop(): Promise<void>;
@@ -37,8 +39,8 @@ export async function startAttendanceSandbox(options: { clock?: () => Date } = {
   const graph = await startGraphSandbox({ port: 0, areas: defaultAreas(), seed: seedDemoTenant, ...(options.clock ? { clock: options.clock } : {}) });
   const client = graphClient({ GRAPH_BASE_URL: graph.graphUrl, AZURE_AUTHORITY_HOST: graph.authorityHost, AZURE_TENANT_ID: defaultApp.tenantId, AZURE_CLIENT_ID: defaultApp.clientId, AZURE_CLIENT_SECRET: defaultApp.clientSecret });
   const site = sharePointSite(client, `${demoSite.hostname}:/sites/${demoSite.path}`);
-  const list = (name: string) => listItems(sharePointList(site, name));
-  const lists = { attendance: list("Attendance"), placements: list("Placements"), cases: list("Cases") };
+  const list = <S extends z.ZodObject>(definition: ListDefinition<S>) => listItems(sharePointList(site, definition.name), definition);
+  const lists = { attendance: list(attendanceList), placements: list(placementsList), cases: list(casesList) };
   const table = `Effects${Math.floor(Math.random() * 1e6)}`;
   const calendarFor = schoolCalendars(shippedCalendars.leicestershire!);
   return {
@@ -52,7 +54,7 @@ export async function startAttendanceSandbox(options: { clock?: () => Date } = {
       const sender = pacedMailSender(client, demoStaff.partnership, o.clock ? { clock: o.clock } : {});
       return {
         sender,
-        source: listAttendanceSource({ ...lists, schools: schoolDirectory(list("Schools"), () => new Date()) }),
+        source: listAttendanceSource({ ...lists, schools: schoolDirectory(list(schoolsList), () => new Date()) }),
         mailer: o.wrapMailer ? o.wrapMailer(sender) : sender,
         ledger: effectLedger(tableStore(azurite.connectionString, table), o.ledgerNow ? { now: o.ledgerNow } : {}),
         wasSent: (subject) => sentWithSubject(client, demoStaff.partnership, subject),

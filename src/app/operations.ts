@@ -1,5 +1,5 @@
 import { RestError } from "@azure/data-tables";
-import { graphCredential } from "../m365/graph/graphClient";
+import type { TokenCredential } from "@azure/identity";
 import { tableStore } from "../m365/tables/tableStore";
 import { queueClient } from "../m365/queues/workQueue";
 import type { Settings } from "../settings/settings";
@@ -17,14 +17,13 @@ import type { HealthPorts } from "../workflows/operations/healthCheck";
 export const workQueues: readonly string[] = [CASE_INTAKE_QUEUE, LIST_CHANGES_QUEUE];
 
 /**
- * The health check's ports, built from the settings: the app's state table, its credential, its queues.
+ * The health check's ports: the app's state table, the app's Graph credential (its tokens cached), its queues.
  *
  * @example
- * await checkHealth(healthPorts(settings))
+ * await checkHealth(healthPorts(settings, graphCredential(settings)))
  */
-export function healthPorts(settings: Settings): HealthPorts {
+export function healthPorts(settings: Settings, credential: TokenCredential): HealthPorts {
   const state = tableStore(settings.AzureWebJobsStorage, "AppState");
-  const credential = graphCredential(settings);
   return {
     queues: workQueues,
     now: () => Date.now(),

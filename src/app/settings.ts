@@ -1,4 +1,6 @@
 import { loadSettings, type Settings } from "../settings/settings";
+import type { FormDefinition } from "../domain/referral/formDefinition";
+import { loadFormDefinition } from "./formDefinition";
 
 /**
  * The app's settings, parsed once when the first function module loads. A bad setting throws here, so the
@@ -6,3 +8,6 @@ import { loadSettings, type Settings } from "../settings/settings";
  * not on the first request that happens to read it).
  */
 export const settings: Settings = loadSettings(process.env);
+
+/** The Referral Form definition answers are mapped with, checked at start-up as the settings are. */
+export const formDefinition: FormDefinition = loadFormDefinition(settings.REFERRAL_FORM_DEFINITION);

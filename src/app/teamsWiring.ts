@@ -11,7 +11,7 @@ import type { CardActionHandler, PanelChannel, TeamsChannel } from "../teams/tea
 import { teamsUserIds } from "../teams/teamsUserIds";
 
 /**
- * The Teams side of the app, built once per process from the settings: the Agents SDK adapter (with the bot's
+ * The Teams side of the app: the Agents SDK adapter (with the bot's
  * auth configuration), the conversation store, the `TeamsChannel` the card workflows post through, the bot's turn
  * logic and the registry of card action handlers by verb family.
  */
@@ -28,23 +28,8 @@ export interface TeamsPorts {
   whenChannelChosen(listener: (panel: PanelChannel) => Promise<void>): void;
 }
 
-let built: TeamsPorts | undefined;
-
 /**
- * The process's Teams ports (built on first use).
- *
- * @example
- * const { channel, registerCardActions } = teams(settings);
- * registerCardActions("coreGroup", coreGroupHandler);
- * await channel.postCard("coreGroup", card, "LNCIP-2026-0042 is ready for Core Group");
- */
-export function teams(settings: Settings): TeamsPorts {
-  built ??= composeTeams(settings);
-  return built;
-}
-
-/**
- * Builds fresh Teams ports (tests and scripts that need their own; the app uses `teams()`).
+ * Builds the Teams side from the settings (the app builds it once: `theApp()`; tests and scripts build their own).
  *
  * @example
  * const { channel } = composeTeams(loadSettings(process.env));

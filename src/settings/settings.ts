@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { shippedCalendars } from "../domain/calendar";
 
 /**
  * Every setting the app reads, parsed once at start-up. App settings (and `local.settings.json` Values) are
@@ -69,7 +70,11 @@ export const settingsSchema = z.object({
   PLACE_RATE_KS3_PENCE_PER_YEAR: wholeNumber("the yearly KS3 place cost in pence", 0, 100_000_000).default(1_800_000),
   PLACE_RATE_KS4_PENCE_PER_YEAR: wholeNumber("the yearly KS4 place cost in pence", 0, 100_000_000).default(1_800_000),
   /** Which shipped term-date calendar the partnership follows (a file under src/domain/calendar/data). */
-  PARTNERSHIP_CALENDAR: text("the partnership's calendar id, e.g. leicestershire").default("leicestershire"),
+  PARTNERSHIP_CALENDAR: z
+    .string({ error: "expected the partnership's calendar id, e.g. leicestershire" })
+    .trim()
+    .pipe(z.enum(Object.keys(shippedCalendars) as [string, ...string[]], { error: `expected the partnership's calendar: one of ${Object.keys(shippedCalendars).join(", ")}` }))
+    .default("leicestershire"),
 
   /** The tenant's own Referral Form definition (question ids as Forms gave them); the shipped demo one if unset. */
   REFERRAL_FORM_DEFINITION: z.string().trim().min(1).optional(),
@@ -116,7 +121,10 @@ export const settingsSchema = z.object({
   DEFAULT_ATTENDANCE_BASIS: z.enum(["B", "K", "D"], { error: "expected the default attendance basis: B, K or D" }).default("B"),
   /** The alternative provision a new placement's AP days are booked with, and whether it is a registered school. */
   AP_PROVIDER_NAME: text("the name of the alternative provision new placements use").default("Partnership alternative provision"),
-  AP_PROVIDER_REGISTERED: z.enum(["true", "false"], { error: "expected true or false: is the AP provider a registered school?" }).default("false"),
+  AP_PROVIDER_REGISTERED: z
+    .enum(["true", "false"], { error: "expected true or false: is the AP provider a registered school?" })
+    .default("false")
+    .transform((v) => v === "true"),
   /** A missing purchase order is chased every this many school days. */
   PO_REMINDER_SCHOOL_DAYS: wholeNumber("the school days between purchase order reminders", 1, 30).default(3),
   /** The Coordinator is reminded of a referral still undecided this many days after it was received. */

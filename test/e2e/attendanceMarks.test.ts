@@ -3,7 +3,7 @@ import { startAttendanceSandbox, type AttendanceSandbox } from "../../sandbox/at
 import { startTestSystem, type TestSystem } from "../support/system";
 import { attendanceWeek, seedAttendance } from "../../sandbox/attendance/attendanceFixture";
 import { recordMarks, type RecordMarksPorts } from "../../src/workflows/attendance/recordMarks";
-import { attendanceHandler } from "../../src/workflows/attendance/attendanceHandler";
+import { attendanceHandler, attendanceWatches } from "../../src/workflows/attendance/attendanceHandler";
 import { auditTrail, effectLedger, tableStore, type AuditTrail } from "../../src/m365/tables";
 import { demoSite } from "../../sandbox/demo/demoTenant";
 
@@ -66,13 +66,14 @@ describe("session marks in", () => {
     const siteId = box.sites.siteIdByPath(demoSite.hostname, demoSite.path);
     const id = box.sites.addItem(siteId, "Attendance", { Title: "typed by hand", CaseRef: "LNCIP-2026-9001", Date: "2026-11-23", Session: "PM", Happened: "Attended", RecordedBy: "teacher@lncip.example", RecordedAt: "2026-11-24T11:00:00Z" }, "teacher@lncip.example");
     const handler = attendanceHandler({ attendance: box.lists.attendance, audit, log: () => undefined });
+    const watched = (item: Parameters<typeof box.lists.attendance.watched>[0]) => box.lists.attendance.watched(item, attendanceWatches);
     const typed = (await box.lists.attendance.get(id))!;
-    await handler.changed(undefined, typed);
+    await handler.changed(undefined, typed, watched(typed));
     const numbered = (await box.lists.attendance.get(id))!;
-    expect(numbered.fields).toMatchObject({ Title: "LNCIP-2026-9001:2026-11-23:PM:2", Version: 2, CorrectionOf: "LNCIP-2026-9001:2026-11-23:PM:1" });
+    expect(numbered.row).toMatchObject({ MarkKey: "LNCIP-2026-9001:2026-11-23:PM:2", Version: 2, CorrectionOf: "LNCIP-2026-9001:2026-11-23:PM:1" });
     box.sites.patchAsPerson(siteId, "Attendance", id, { Happened: "Absent", AbsenceReason: "Left at lunch" }, "teacher@lncip.example");
     const edited = (await box.lists.attendance.get(id))!;
-    await handler.changed(handler.snapshot(numbered), edited);
+    await handler.changed(watched(numbered), edited, watched(edited));
     const trail = await audit.forCase("LNCIP-2026-9001");
     expect(trail.map((e) => [e.action, e.from ?? null, e.to])).toEqual(expect.arrayContaining([["correctSessionMark", "late", "attended"], ["editSessionMarkInPlace", "Attended", "Absent"]]));
   });

@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestSystem, type TestSystem } from "../support/system";
 import { namedReferral } from "../fixtures/referralAnswers";
 import { upnCheckLetter } from "../../src/domain/referral/upn";
-import { loadSettings } from "../../src/settings/settings";
-import { appPorts, type AppPorts } from "../../src/app/composition";
-import { caseCommands } from "../../src/app/listChangeWiring";
+import { loadSettings, type Settings } from "../../src/settings/settings";
+import { composeApp, type App } from "../../src/app/composition";
+import { graphItems } from "../../src/m365/sharepoint/items";
+import type { CaseCommandPort } from "../../src/workflows/cases/caseCommand";
 import { defaultApp } from "../../sandbox/graph/auth";
 import type { CaseCommand, CaseEffect } from "../../src/domain/case";
 import { applyCaseCommand, type CasesHandlerPorts } from "../../src/workflows/cases/casesHandler";
@@ -17,8 +18,10 @@ import { findCaseItem } from "../../src/workflows/cases/findCase";
  * coordinator's edit: these tests apply them from a second process (this one) while the app runs in the host.
  */
 let system: TestSystem;
-let ports: AppPorts;
-let apply: ReturnType<typeof caseCommands>;
+let settings: Settings;
+let app: App;
+let apply: CaseCommandPort;
+const quiet = () => undefined;
 let n = 0;
 const upn = (i: number) => { const d = `8013001${String(i).padStart(5, "0")}`; return upnCheckLetter(d) + d; };
 const item = (ref: string) => system.items("Cases").find((i) => i.fields.Title === ref);
@@ -50,8 +53,7 @@ async function readyCase(i: number): Promise<string> {
 beforeAll(async () => {
   system = await startTestSystem();
   const example = (JSON.parse(readFileSync(join(__dirname, "..", "..", "local.settings.example.json"), "utf8")) as { Values: Record<string, string> }).Values;
-  ports = appPorts(
-    loadSettings({
+  settings = loadSettings({
       ...example,
       AzureWebJobsStorage: system.azurite.connectionString,
       GRAPH_BASE_URL: system.graph.graphUrl,
@@ -60,9 +62,9 @@ beforeAll(async () => {
       AZURE_CLIENT_ID: defaultApp.clientId,
       AZURE_CLIENT_SECRET: defaultApp.clientSecret,
       NOTIFICATION_URL: `${system.appUrl}/api/notifications`,
-    }),
-  );
-  apply = caseCommands(ports, () => undefined);
+  });
+  app = composeApp(settings, { log: quiet });
+  apply = app.caseCommand;
 }, 90_000);
 afterAll(async () => system?.stop());
 
@@ -76,7 +78,7 @@ describe("applying a command to a case from outside the Cases list", () => {
     expect(item(ref)?.fields).toMatchObject({ Status: "Decided", WorkflowStatus: "Decided", CoreGroupOutcome: "Partnership in-school support", DecidedBy: "chair@oakfield.example" });
     expect(decisionsFor(ref)).toHaveLength(1);
     expect(decisionsFor(ref)[0]?.fields).toMatchObject({ Source: "Teams", Outcome: "Partnership in-school support" });
-    const decided = (await ports.audit.forCase(ref)).filter((e) => e.action === "recordDecision");
+    const decided = (await app.tables.audit.forCase(ref)).filter((e) => e.action === "recordDecision");
     expect(decided.map((e) => [e.source, e.by, e.to])).toEqual([["teams", "chair@oakfield.example", "decided"]]);
   });
 
@@ -93,10 +95,10 @@ describe("applying a command to a case from outside the Cases list", () => {
     const ref = await newCase(3);
     // The app never hears of the edit (the notification is lost), so only the command's own settling can apply it.
     await fetch(`${system.graph.url}/_sandbox/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kind: "lostNotification", count: 1 }) });
-    await ports.cases.update(item(ref)!.id, { Status: "In triage" });
+    await graphItems(app.lists.cases.list).update(item(ref)!.id, { Status: "In triage" });
     const result = await apply(ref, { kind: "withdraw", reason: "family moved out of area", by: "coordinator@lncip.example", at });
     expect(result).toMatchObject({ ok: true, changed: true, state: { status: "withdrawn" } });
-    const trail = await ports.audit.forCase(ref);
+    const trail = await app.tables.audit.forCase(ref);
     const transitions = trail.filter((e) => e.from).map((e) => `${e.from}→${e.to}`);
     expect(transitions.sort()).toEqual(["received→triage", "triage→withdrawn"]);
   });
@@ -115,15 +117,15 @@ describe("applying a command to a case from outside the Cases list", () => {
     const ref = await readyCase(5);
     // Only this test's rounds may touch the case: the app in the host hears of none of its changes.
     system.graph.faults.add({ kind: "lostNotification", rate: 1 });
-    const itemId = (await findCaseItem(ports.cases, ref))!.id;
+    const itemId = (await findCaseItem(app.lists.cases, ref))!.id;
     const carried: CaseEffect["kind"][] = [];
     const handlerPorts = (dieAfterWrite: boolean): CasesHandlerPorts => ({
-      cases: ports.cases,
+      cases: app.lists.cases,
       state: {
-        ...ports.state,
+        ...app.tables.state,
         put: async (scope, name, value, expected) => {
           if (dieAfterWrite && (value as { committed?: boolean }).committed) throw new Error("the worker died");
-          return ports.state.put(scope, name, value, expected);
+          return app.tables.state.put(scope, name, value, expected);
         },
       },
       capacity: async () => ({ places: { KS3: 9, KS4: 26 }, activePlacements: { KS3: 0, KS4: 0 } }),
@@ -144,7 +146,7 @@ describe("applying a command to a case from outside the Cases list", () => {
 
   it("lets a case holding the last place start its own placement: its own placement is not a rival for the place", async () => {
     const ref = await readyCase(6);
-    const onePlace = caseCommands({ ...ports, settings: { ...ports.settings, placesPerKeyStage: { KS3: 1, KS4: 1 } } }, () => undefined);
+    const onePlace = composeApp({ ...settings, placesPerKeyStage: { KS3: 1, KS4: 1 } }, { log: quiet }).caseCommand;
     expect(await onePlace(ref, { kind: "recordDecision", outcome: "programmeManagementPartTime", source: "teams", by: "chair@oakfield.example", at })).toMatchObject({ ok: true, state: { status: "decided" } });
     await system.until(() => system.items("Placements").find((p) => p.fields.Title === ref));
     expect(await onePlace(ref, { kind: "startPlacement", by: "coordinator@lncip.example", at })).toMatchObject({ ok: true, state: { status: "placed" } });

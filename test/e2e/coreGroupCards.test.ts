@@ -1,4 +1,4 @@
-import { listItems } from "../../src/m365/sharepoint/items";
+import { graphItems } from "../../src/m365/sharepoint/items";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestAzurite, type TestAzurite } from "../support/azurite";
 import { fakeTeamsChannel, type FakeTeamsChannel } from "../support/fakeTeamsChannel";
@@ -8,14 +8,11 @@ import { defaultAreas, type SitesArea } from "../../sandbox/graph/areas";
 import { demoSite, seedDemoTenant } from "../../sandbox/demo/demoTenant";
 import { localAppSettings } from "../../sandbox/localSystem";
 import { loadSettings } from "../../src/settings/settings";
-import { appPorts, type AppPorts } from "../../src/app/composition";
-import { caseCommands, listChangeHandlers } from "../../src/app/listChangeWiring";
-import { cardActionHandlers, coreGroupPortsFor } from "../../src/app/coreGroupWiring";
-import { casesList, coreGroupPanelList, meetingsList, toListFields, type CasesRow, type MeetingsRow } from "../../src/domain/lists";
+import { composeApp, type App } from "../../src/app/composition";
+import type { CasesRow, MeetingsRow } from "../../src/domain/lists";
 import type { CaseCommand, CoreGroupOutcome } from "../../src/domain/case";
 import { PENDING_EFFECTS_SCOPE } from "../../src/workflows/cases/caseEffects";
-import { processListChanges } from "../../src/workflows/listChanges/processListChanges";
-import { carryOutPendingCardEffects, CORE_GROUP_CARDS_SCOPE, postCoreGroupCard, postDueInclusionForumAgendas, postInclusionForumAgenda, remindCoreGroupMembers, type PostedCoreGroupCard } from "../../src/workflows/coreGroup";
+import { carryOutPendingCardEffects, coreGroupCardActions, CORE_GROUP_CARDS_SCOPE, inclusionForumCardActions, postCoreGroupCard, postDueInclusionForumAgendas, postInclusionForumAgenda, remindCoreGroupMembers, type CoreGroupPorts, type PostedCoreGroupCard } from "../../src/workflows/coreGroup";
 import { agendaInputId } from "../../src/domain/coreGroup";
 import type { AdaptiveCardJson, CardAction, CardActionResult } from "../../src/teams/teamsChannel";
 
@@ -25,9 +22,13 @@ import type { AdaptiveCardJson, CardAction, CardActionResult } from "../../src/t
  */
 let azurite: TestAzurite;
 let graph: GraphSandbox;
-let ports: AppPorts;
+let app: App;
+/** The same app without a Teams channel (no bot yet). */
+let noTeams: App;
 let teams: FakeTeamsChannel;
-let handlers: ReturnType<typeof cardActionHandlers>;
+let handlers: { coreGroup: ReturnType<typeof coreGroupCardActions>; inclusionForum: ReturnType<typeof inclusionForumCardActions> };
+/** The card workflows' ports, with another Teams channel when one is given. */
+const cgPorts = (channel: FakeTeamsChannel = teams): CoreGroupPorts => ({ ...app.ports.coreGroup!, teams: channel });
 const results: CardActionResult[] = [];
 const at = "2026-11-26T10:00:00.000Z";
 const log = () => undefined;
@@ -39,8 +40,7 @@ const decisionsFor = (ref: string) => sites.items(siteId, "Decisions").filter((d
 const text = (card: AdaptiveCardJson | undefined) => JSON.stringify(card ?? {});
 
 async function addMeeting(row: MeetingsRow): Promise<void> {
-  await ports.list("Meetings").path(); // the list exists (seeded)
-  await coreGroupPortsFor(ports, teams, log).meetings.create(toListFields(meetingsList, row));
+  await app.lists.meetings.create(row);
 }
 
 /** A case with a real-looking pupil's identity and free text in its row, at the given status. */
@@ -50,15 +50,15 @@ async function addCase(ref: string, status: CasesRow["WorkflowStatus"], extra: P
     RequestType: "partnershipReferral", SchoolUrn: "120345", YearGroup: 9, ParentalConsent: true, PupilPremium: true, LookedAfter: false, AttendancePercent: 78.5,
     SuspensionsThisYear: 2, SupportRequested: "inSchoolSupport", PreviousIfCase: "LNCIP-2026-0007", ...demoPupil, IfOverrideBy: "director@lncip.example", FundingSources: ["awpu"], ...extra,
   } as unknown as CasesRow;
-  await ports.cases.create(toListFields(casesList, row));
+  await app.lists.cases.create(row);
 }
 
 /** Puts a case through markReadyForCoreGroup with the Teams channel wired: the card is posted by the effect. */
 async function readyForCoreGroup(ref: string, meetingId = "CG-2026-12-03"): Promise<PostedCoreGroupCard> {
   await addCase(ref, "triage", { MeetingId: meetingId });
-  const result = await caseCommands(ports, log, () => teams)(ref, { kind: "markReadyForCoreGroup", by: "director@lncip.example", at } as CaseCommand);
+  const result = await app.caseCommand(ref, { kind: "markReadyForCoreGroup", by: "director@lncip.example", at } as CaseCommand);
   expect(result.ok).toBe(true);
-  return (await ports.state.get<PostedCoreGroupCard>(CORE_GROUP_CARDS_SCOPE, ref))!.value;
+  return (await app.tables.state.get<PostedCoreGroupCard>(CORE_GROUP_CARDS_SCOPE, ref))!.value;
 }
 
 async function press(verb: string, who: string, data: Record<string, unknown>, trigger: "manual" | "automatic" = "manual"): Promise<CardActionResult> {
@@ -78,20 +78,20 @@ beforeAll(async () => {
   graph = await startGraphSandbox({ port: 0, areas: defaultAreas(), seed: seedDemoTenant });
   sites = graph.area<SitesArea>("sites");
   siteId = sites.siteIdByPath(demoSite.hostname, demoSite.path);
-  ports = appPorts(loadSettings(localAppSettings(azurite.connectionString, graph, 9)));
+  const settings = loadSettings(localAppSettings(azurite.connectionString, graph, 9));
   teams = fakeTeamsChannel();
-  handlers = cardActionHandlers(ports, teams, log);
+  app = composeApp(settings, { teams, log });
+  noTeams = composeApp(settings, { log });
+  handlers = { coreGroup: coreGroupCardActions(cgPorts()), inclusionForum: inclusionForumCardActions(cgPorts()) };
   // This file's meetings only: the demo tenant's own calendar of meetings would share their dates and keys.
-  const meetings = listItems(ports.list("Meetings"));
-  for (const m of await meetings.all()) await meetings.delete(m.id);
+  for (const m of await app.lists.meetings.readAll()) await app.lists.meetings.delete(m.id);
   for (const m of [
     { MeetingKey: "CG-2026-11-26", Kind: "coreGroup", Date: "2026-11-26", StartTime: "16:00", AgendaSize: 6 },
     { MeetingKey: "CG-2026-12-03", Kind: "coreGroup", Date: "2026-12-03", StartTime: "16:00", AgendaSize: 6 },
     { MeetingKey: "CG-2026-12-10", Kind: "coreGroup", Date: "2026-12-10", StartTime: "16:00", AgendaSize: 6, Chair: "user-id-1" },
     { MeetingKey: "IF-2026-12", Kind: "inclusionForum", Date: "2026-12-09", StartTime: "09:30", AgendaSize: 10 },
   ] as MeetingsRow[]) await addMeeting(m);
-  const panel = coreGroupPortsFor(ports, teams, log).panel;
-  await panel.create(toListFields(coreGroupPanelList, { PanelKey: "deputy:CG-2026-12-03:user-id-5", MemberId: "deputy-meadowbank", MemberName: "Deputy head, Meadowbank", Role: "deputy", DeputyFor: "user-id-5", MeetingKey: "CG-2026-12-03" }));
+  await app.lists.coreGroupPanel.create({ PanelKey: "deputy:CG-2026-12-03:user-id-5", MemberId: "deputy-meadowbank", MemberName: "Deputy head, Meadowbank", Role: "deputy", DeputyFor: "user-id-5", MeetingKey: "CG-2026-12-03" });
   await addCase("LNCIP-2026-0007", "inclusionForumOutcome", { RequestType: "inclusionForum", InclusionForumOutcome: "referToPartnership", PreviousIfCase: undefined });
 }, 90_000);
 afterAll(async () => {
@@ -104,7 +104,7 @@ describe("the Core Group card in Teams", () => {
 
   it("is posted once when the case becomes ready for Core Group, with the case's facts and no identity", async () => {
     record = await readyForCoreGroup("LNCIP-2026-0042");
-    await postCoreGroupCard(coreGroupPortsFor(ports, teams, log), record.caseRef, record.round); // a repeated effect
+    await postCoreGroupCard(cgPorts(), record.caseRef, record.round); // a repeated effect
     const posts = teams.messages.filter((m) => m.card.body && text(m.card).includes("LNCIP-2026-0042"));
     expect(posts).toHaveLength(1);
     expect(posts[0]!.channel).toBe("coreGroup");
@@ -188,9 +188,8 @@ describe("the Core Group card in Teams", () => {
     const other = await readyForCoreGroup("LNCIP-2026-0043");
     await view(other, "user-id-1", "managedMoveOrFreshStart");
     const id = item(other.caseRef)!.id;
-    await ports.cases.update(id, { CoreGroupOutcome: "Managed move / fresh start support", DecidedBy: "coordinator@lncip.example", DecidedAt: "2026-12-03T17:00:00Z" });
-    const handler = listChangeHandlers(ports, log, () => teams).get("Cases")!;
-    await processListChanges({ state: ports.state, now: ports.now, list: (n) => ports.list(n) }, handler);
+    await graphItems(app.lists.cases.list).update(id, { CoreGroupOutcome: "Managed move / fresh start support", DecidedBy: "coordinator@lncip.example", DecidedAt: "2026-12-03T17:00:00Z" });
+    await app.watched.find((l) => l.name === "Cases")!.round({ state: app.tables.state, now: app.now });
     expect(item(other.caseRef)?.fields.Status).toBe("Decided");
     const shared = text(sharedCard(other));
     expect(shared).toContain("Decision: Managed move / fresh start support");
@@ -204,14 +203,14 @@ describe("without a Teams channel (no bot yet)", () => {
   it("keeps the card effects pending, as before, and posts nothing", async () => {
     const posts = teams.messages.length;
     await addCase("LNCIP-2026-0045", "triage", { MeetingId: "CG-2026-12-03" });
-    expect(await caseCommands(ports, log)("LNCIP-2026-0045", { kind: "markReadyForCoreGroup", by: "director@lncip.example", at } as CaseCommand)).toMatchObject({ ok: true });
-    const pending = await ports.state.list<{ caseRef: string; effect: { kind: string } }>(PENDING_EFFECTS_SCOPE);
+    expect(await noTeams.caseCommand("LNCIP-2026-0045", { kind: "markReadyForCoreGroup", by: "director@lncip.example", at } as CaseCommand)).toMatchObject({ ok: true });
+    const pending = await app.tables.state.list<{ caseRef: string; effect: { kind: string } }>(PENDING_EFFECTS_SCOPE);
     expect(pending.filter((p) => p.value.caseRef === "LNCIP-2026-0045").map((p) => p.value.effect.kind)).toEqual(["postCoreGroupCard"]);
     expect(teams.messages.length).toBe(posts);
   });
 
   it("posts the cards kept pending once there is a Teams channel, once", async () => {
-    const cg = coreGroupPortsFor(ports, teams, log);
+    const cg = cgPorts();
     expect(await carryOutPendingCardEffects(cg)).toBeGreaterThanOrEqual(1);
     expect(await carryOutPendingCardEffects(cg)).toBe(0);
     expect(teams.messages.filter((m) => text(m.card).includes("Core Group: LNCIP-2026-0045"))).toHaveLength(1);
@@ -230,7 +229,7 @@ describe("a card Teams took but whose post was never recorded (the worker died, 
         return posted;
       },
     };
-    const cg = { ...coreGroupPortsFor(ports, losing, log) };
+    const cg = cgPorts(losing);
     const round = "LNCIP-2026-0046:4:postCoreGroupCard";
     await expect(postCoreGroupCard(cg, "LNCIP-2026-0046", round)).rejects.toThrow("socket hang up");
     const posts = () => teams.messages.filter((m) => text(m.card).includes("Core Group: LNCIP-2026-0046"));
@@ -241,7 +240,7 @@ describe("a card Teams took but whose post was never recorded (the worker died, 
     const answer = await handlers.coreGroup({ verb: "coreGroup.giveView", data: { caseRef: "LNCIP-2026-0046", round, outcome: "inSchoolSupport" }, from: { id: "user-id-1" }, trigger: "manual", conversationId: onCard.conversationId, messageId: onCard.messageId });
     expect(answer.kind).toBe("card");
     expect(text(answer.kind === "card" ? answer.card : undefined)).toContain("Your view: Partnership in-school support");
-    expect((await ports.state.get<PostedCoreGroupCard>(CORE_GROUP_CARDS_SCOPE, "LNCIP-2026-0046"))?.value).toMatchObject({ round, posted: onCard });
+    expect((await app.tables.state.get<PostedCoreGroupCard>(CORE_GROUP_CARDS_SCOPE, "LNCIP-2026-0046"))?.value).toMatchObject({ round, posted: onCard });
     expect(text(teams.message(onCard).card)).toContain("Views from 1 of the 3 schools needed.");
 
     // The effect tried again finds the card adopted: nothing is posted twice.
@@ -253,7 +252,7 @@ describe("a card Teams took but whose post was never recorded (the worker died, 
 
 describe("reminders and rolling to the next meeting", () => {
   let record: PostedCoreGroupCard;
-  const at = (iso: string) => ({ ...coreGroupPortsFor(ports, teams, log), now: () => new Date(iso) });
+  const at = (iso: string) => ({ ...cgPorts(), now: () => new Date(iso) });
 
   it("reminds each member without a view in the card's thread, two school days before the meeting, once", async () => {
     record = await readyForCoreGroup("LNCIP-2026-0044");
@@ -272,7 +271,7 @@ describe("reminders and rolling to the next meeting", () => {
   });
 
   it("shows a case not decided at its meeting as rolled to the next one once its meeting changes, and says so in the thread once", async () => {
-    await ports.cases.update(item(record.caseRef)!.id, { MeetingId: "CG-2026-12-10" });
+    await graphItems(app.lists.cases.list).update(item(record.caseRef)!.id, { MeetingId: "CG-2026-12-10" });
     await remindCoreGroupMembers(at("2026-12-04T09:00:00Z"), new Date("2026-12-04T09:00:00Z"));
     await remindCoreGroupMembers(at("2026-12-04T10:00:00Z"), new Date("2026-12-04T10:00:00Z"));
     const shared = text(sharedCard(record));
@@ -294,7 +293,7 @@ describe("the Inclusion Forum agenda", () => {
     await addCase("LNCIP-2026-0050", "awaitingInclusionForum", { RequestType: "inclusionForum", YearGroup: 8, SchoolUrn: "120346", PreviousIfCase: undefined });
     await addCase("LNCIP-2026-0051", "awaitingInclusionForum", { RequestType: "inclusionForum", YearGroup: 10, PreviousIfCase: undefined, Named: false, PupilFirstName: undefined, PupilLastName: undefined, PupilDateOfBirth: undefined, Upn: undefined });
     await addCase("LNCIP-2026-0052", "awaitingInclusionForum", { RequestType: "inclusionForum", MeetingId: "IF-2027-01", PreviousIfCase: undefined });
-    const cg = coreGroupPortsFor(ports, teams, log);
+    const cg = cgPorts();
     const agenda = await postInclusionForumAgenda(cg, "IF-2026-12");
     await postInclusionForumAgenda(cg, "IF-2026-12");
     expect(teams.messages.filter((m) => m.channel === "inclusionForum")).toHaveLength(1);
@@ -315,7 +314,7 @@ describe("the Inclusion Forum agenda", () => {
   });
 
   it("takes in a case put on the forum after its agenda was posted: the card is updated, not posted again", async () => {
-    const cg = coreGroupPortsFor(ports, teams, log);
+    const cg = cgPorts();
     await addCase("LNCIP-2026-0053", "awaitingInclusionForum", { RequestType: "inclusionForum", MeetingId: "IF-2026-12", PreviousIfCase: undefined });
     const agenda = await postInclusionForumAgenda(cg, "IF-2026-12");
     expect(agenda.caseRefs).toEqual(["LNCIP-2026-0050", "LNCIP-2026-0051", "LNCIP-2026-0053"]);
@@ -329,9 +328,9 @@ describe("the Inclusion Forum agenda", () => {
   });
 
   it("shows an outcome its card missed when the timer next runs, and leaves a current card alone", async () => {
-    const cg = coreGroupPortsFor(ports, teams, log);
+    const cg = cgPorts();
     // An outcome recorded while the card was not updated (two presses at once, each rendering without the other's).
-    expect(await cg.applyCommand("LNCIP-2026-0051", { kind: "recordInclusionForumOutcome", outcome: "pathway", by: "user-id-3", at: "2026-12-08T10:00:00Z" })).toMatchObject({ ok: true });
+    expect(await cg.caseCommand("LNCIP-2026-0051", { kind: "recordInclusionForumOutcome", outcome: "pathway", by: "user-id-3", at: "2026-12-08T10:00:00Z" })).toMatchObject({ ok: true });
     const agenda = await postInclusionForumAgenda(cg, "IF-2026-12");
     const message = teams.message(agenda.posted);
     expect(text(message.card)).toContain("Outcome: Pathway to services");
@@ -342,7 +341,7 @@ describe("the Inclusion Forum agenda", () => {
   });
 
   it("is posted by the timer two school days before the forum (Wednesday 9 December: from Monday 7), once", async () => {
-    const cg = coreGroupPortsFor(ports, teams, log);
+    const cg = cgPorts();
     expect(await postDueInclusionForumAgendas(cg, new Date("2026-12-04T09:00:00Z"))).toEqual([]);
     expect(await postDueInclusionForumAgendas(cg, new Date("2026-12-07T09:00:00Z"))).toEqual(["IF-2026-12"]);
     expect(await postDueInclusionForumAgendas(cg, new Date("2026-12-10T09:00:00Z"))).toEqual([]);
@@ -361,7 +360,7 @@ describe("the Inclusion Forum agenda", () => {
         return posted;
       },
     };
-    await expect(postInclusionForumAgenda(coreGroupPortsFor(ports, losing, log), "IF-2026-12-B")).rejects.toThrow("socket hang up");
+    await expect(postInclusionForumAgenda(cgPorts(losing), "IF-2026-12-B")).rejects.toThrow("socket hang up");
     const agendas = () => teams.messages.filter((m) => m.channel === "inclusionForum" && text(m.card).includes("Thursday 17 December 2026, 13:30"));
     expect(agendas()).toHaveLength(1);
     const onCard = agendas()[0]!.posted;
@@ -369,7 +368,7 @@ describe("the Inclusion Forum agenda", () => {
     expect(answer.kind).toBe("card");
     expect(item("LNCIP-2026-0054")?.fields.InclusionForumOutcome).toBe("Advice");
     lost = false;
-    await postInclusionForumAgenda(coreGroupPortsFor(ports, teams, log), "IF-2026-12-B");
+    await postInclusionForumAgenda(cgPorts(), "IF-2026-12-B");
     expect(agendas()).toHaveLength(1);
     expect(text(teams.message(onCard).card)).toContain("Outcome: Advice");
   });

@@ -115,7 +115,7 @@ describe("a Programme Management decision recorded in SharePoint", () => {
   it("runs the daily round on demand, as the host runs its timer", async () => {
     const res = await fetch(`${system.appUrl}/admin/functions/dailyRound`, { method: "POST", headers: { "x-functions-key": "local-master-key" }, body: "{}" });
     expect(res.status).toBeLessThan(300);
-    await system.until(() => /Daily round \d{4}-\d{2}-\d{2}: /.test(system.host.output()));
+    await system.until(() => /"day":"\d{4}-\d{2}-\d{2}"[^\n]*"message":"Daily round: /.test(system.host.output()));
   });
 
   it("never puts a pupil's name, date of birth or UPN in an email, a calendar event, the Placements, Reviews or Meetings lists, or the logs", () => {

@@ -33,6 +33,11 @@ export const logFieldSchemas = {
   count: z.number().int().min(0),
   durationMs: z.number().min(0),
   dequeueCount: z.number().int().min(0),
+  /**
+   * The day a round ran for: a date within a week of now, so it can never be a pupil's date of birth (a date in a
+   * message is scrubbed; this field is how a round's day reaches the log).
+   */
+  day: z.iso.date().refine((d) => Math.abs(Date.parse(`${d}T12:00:00Z`) - Date.now()) <= 7 * 86_400_000, "a day within a week of today"),
   /** An error's class name (e.g. ItemChangedError); its message goes through the scrub in `message`. */
   errorName: word(80),
 } as const;

@@ -29,6 +29,14 @@ export interface FieldMeta {
 /** The registry that holds each field's metadata (kept apart from zod's global registry). */
 export const fieldRegistry = z.registry<FieldMeta>();
 
+declare const columnBrand: unique symbol;
+
+/**
+ * A field's schema with its SharePoint column's name carried in its type (never at run time): what lets a list's
+ * row type be derived from a nested form schema, column by column (see `FormColumns`).
+ */
+export type Field<T extends z.ZodType, Column extends string | undefined> = T & { readonly [columnBrand]?: Column };
+
 /**
  * Attaches field metadata to a schema.
  *
@@ -36,10 +44,39 @@ export const fieldRegistry = z.registry<FieldMeta>();
  * const upn = field(upnSchema.optional(), { question: "Pupil's UPN", questionType: "text", column: "Upn",
  *   indexed: true, personal: "identity" });
  */
-export function field<T extends z.ZodType>(schema: T, meta: FieldMeta): T {
+export function field<T extends z.ZodType, const M extends FieldMeta>(schema: T, meta: M): Field<T, M["column"]> {
   fieldRegistry.add(schema, meta);
   return schema;
 }
+
+/** The column name a field schema's type carries (never, for a schema that is not a field). */
+type ColumnOf<F> = F extends { readonly [columnBrand]?: infer C } ? (C extends string ? C : never) : never;
+
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+
+type ColumnsOfShape<Shape> = UnionToIntersection<
+  {
+    [K in keyof Shape]: Shape[K] extends z.ZodObject<infer Inner>
+      ? ColumnsOfShape<Inner>
+      : Shape[K] extends z.ZodOptional<z.ZodObject<infer Inner>>
+        ? ColumnsOfShape<Inner>
+        : [ColumnOf<Shape[K]>] extends [never]
+          ? unknown
+          : Shape[K] extends z.ZodType
+            ? { [C in ColumnOf<Shape[K]>]: z.ZodOptional<Shape[K]> }
+            : unknown;
+  }[keyof Shape]
+>;
+
+/**
+ * The flat, all-optional columns of a (nested) form schema, by column name: the type of
+ * `Object.fromEntries(fieldLeaves(form).map((leaf) => [leaf.meta.column, leaf.schema.optional()]))`.
+ *
+ * @example
+ * type C = FormColumns<typeof referralFormSchema>;
+ * // { RequestType: ZodOptional<…>; SchoolUrn: ZodOptional<…>; ReferrerName: ZodOptional<…>; … }
+ */
+export type FormColumns<S extends z.ZodObject> = S extends z.ZodObject<infer Shape> ? { [K in keyof ColumnsOfShape<Shape>]: ColumnsOfShape<Shape>[K] } : never;
 
 export function fieldMetaOf(schema: z.ZodType): FieldMeta | undefined {
   return fieldRegistry.get(schema);

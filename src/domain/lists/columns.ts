@@ -28,6 +28,11 @@ export interface ListDefinition<S extends z.ZodObject = z.ZodObject> {
   row: S;
   /** Title holds this field's value (the list's own Title column is renamed, not added). */
   titleColumn: string;
+  /**
+   * Columns a person typing an item straight into SharePoint may leave empty, read as the item's own last change
+   * instead (who and when), or as `otherwise` when SharePoint does not say.
+   */
+  standIns?: Readonly<Record<string, { from: "lastModified" | "lastModifiedBy"; otherwise?: string }>>;
 }
 
 /** SharePoint single-line text holds at most 255 characters; anything longer is multi-line, plain text. */

@@ -4,7 +4,7 @@ import { coreGroupOutcomeLabels, coreGroupOutcomes, inclusionForumOutcomeLabels,
 import { sessionHappenedLabels, sessionHappenedValues } from "../attendance/session";
 import { attendanceCodeSchema } from "../attendance/codes";
 import { attendanceBasisSchema } from "../placement/attendanceBasis";
-import { field } from "../fields/fieldMeta";
+import { field, type FormColumns } from "../fields/fieldMeta";
 import { fieldLeaves } from "../fields/fieldLeaves";
 import { referralFormSchema } from "../referral/referralForm";
 import { keyStageSchema } from "../referral/keyStage";
@@ -20,9 +20,9 @@ const optional = <T extends z.ZodType>(s: T) => s.optional();
  * The Referral Form's fields as Cases columns: every form field with a column, optional (an anonymous case has
  * no identity, an Inclusion Forum case no referral evidence). Declared on the form schema, not here.
  */
-const referralColumns = Object.fromEntries(
+const referralColumns: FormColumns<typeof referralFormSchema> = Object.fromEntries(
   fieldLeaves(referralFormSchema).map((leaf) => [leaf.meta.column ?? leaf.path, field(leaf.schema.optional(), { ...leaf.meta })]),
-) as Record<string, z.ZodType>;
+) as FormColumns<typeof referralFormSchema>; // what fieldLeaves finds at run time is what FormColumns derives in types (test/domain/lists)
 
 export const casesRow = z.object({
   CaseRef: caseRef("Case reference"),
@@ -162,7 +162,16 @@ export const schoolsList: ListDefinition<typeof schoolsRow> = { name: "Schools",
 export const decisionsList: ListDefinition<typeof decisionsRow> = { name: "Decisions", displayName: "Decisions", description: "Every Core Group decision: who, what, when.", row: decisionsRow, titleColumn: "DecisionKey" };
 export const placementsList: ListDefinition<typeof placementsRow> = { name: "Placements", displayName: "Placements", description: "Programme Management placements and their weekly patterns.", row: placementsRow, titleColumn: "CaseRef" };
 export const reviewsList: ListDefinition<typeof reviewsRow> = { name: "Reviews", displayName: "Reviews", description: "Placement reviews, linked to their Outlook events.", row: reviewsRow, titleColumn: "ReviewKey" };
-export const attendanceList: ListDefinition<typeof attendanceRow> = { name: "Attendance", displayName: "Attendance", description: "AM and PM session marks from the centre and providers.", row: attendanceRow, titleColumn: "MarkKey" };
+export const attendanceList: ListDefinition<typeof attendanceRow> = {
+  name: "Attendance",
+  displayName: "Attendance",
+  description: "AM and PM session marks from the centre and providers.",
+  row: attendanceRow,
+  titleColumn: "MarkKey",
+  // A mark typed straight into SharePoint may lack its time or author: it counts as recorded by whoever last changed
+  // the item, when they did, until the list's change handler numbers it.
+  standIns: { RecordedAt: { from: "lastModified" }, RecordedBy: { from: "lastModifiedBy", otherwise: "SharePoint" } },
+};
 export const meetingsList: ListDefinition<typeof meetingsRow> = { name: "Meetings", displayName: "Meetings", description: "Core Group meetings and Inclusion Forums.", row: meetingsRow, titleColumn: "MeetingKey" };
 
 export const coreGroupPanelList: ListDefinition<typeof coreGroupPanelRow> = { name: "CoreGroupPanel", displayName: "CoreGroupPanel", description: "Core Group members, their deputies per meeting, and the default chair.", row: coreGroupPanelRow, titleColumn: "PanelKey" };
@@ -170,7 +179,9 @@ export const coreGroupPanelList: ListDefinition<typeof coreGroupPanelRow> = { na
 export const listDefinitions = [casesList, schoolsList, decisionsList, placementsList, reviewsList, attendanceList, meetingsList, coreGroupPanelList] as const;
 export type CasesRow = z.output<typeof casesRow>;
 export type SchoolsRow = z.output<typeof schoolsRow>;
+export type DecisionsRow = z.output<typeof decisionsRow>;
 export type PlacementsRow = z.output<typeof placementsRow>;
 export type ReviewsRow = z.output<typeof reviewsRow>;
+export type AttendanceRow = z.output<typeof attendanceRow>;
 export type MeetingsRow = z.output<typeof meetingsRow>;
 export type CoreGroupPanelRow = z.output<typeof coreGroupPanelRow>;

@@ -2,4 +2,3 @@ export * from "./graphErrors";
 export * from "./site";
 export * from "./list";
 export * from "./items";
-export * from "./delta";

@@ -1,14 +1,23 @@
 import { markKeyOf } from "../../domain/attendance";
 import type { AuditTrail } from "../../m365/tables/auditTrail";
-import type { ListItem, ListItems } from "../../m365/sharepoint/items";
-import type { ListChangeHandler, Snapshot } from "../listChanges/processListChanges";
+import type { AttendanceRow } from "../../domain/lists";
+import { isReadable, type ListItems, type WatchedColumns } from "../../m365/sharepoint/items";
+import type { ListChangeHandler } from "../listChanges/processListChanges";
 import { markFromItem, marksOfCaseOnDay } from "./markItems";
 
 export interface AttendanceHandlerPorts {
-  attendance: ListItems;
+  attendance: ListItems<AttendanceRow>;
   audit: AuditTrail;
   log: (message: string) => void;
 }
+
+/** The Attendance columns whose change means something (coded only: never the free-text reason). */
+export const attendanceWatches: WatchedColumns<AttendanceRow> = {
+  happened: { column: "Happened", as: "nonEmptyText" },
+  lateMinutes: { column: "LateMinutes", as: "number" },
+  providerCode: { column: "ProviderCode", as: "nonEmptyText" },
+  version: { column: "Version", as: "number" },
+};
 
 /**
  * What the app does when someone changes the Attendance list in SharePoint (marks typed in by partnership
@@ -24,32 +33,26 @@ export interface AttendanceHandlerPorts {
  * @example
  * listChangeHandlers(ports, log).get("Attendance") // this handler
  */
-export function attendanceHandler(ports: AttendanceHandlerPorts): ListChangeHandler {
+export function attendanceHandler(ports: AttendanceHandlerPorts): ListChangeHandler<AttendanceRow> {
   return {
-    list: "Attendance",
-    snapshot: (item: ListItem): Snapshot => ({
-      happened: str(item.fields.Happened),
-      lateMinutes: typeof item.fields.LateMinutes === "number" ? item.fields.LateMinutes : null,
-      providerCode: str(item.fields.ProviderCode),
-      version: typeof item.fields.Version === "number" ? item.fields.Version : null,
-    }),
-    async changed(before, after) {
-      const mark = markFromItem(after);
-      if (!mark) {
+    items: ports.attendance,
+    watches: attendanceWatches,
+    async changed(before, after, now) {
+      if (!isReadable(after)) {
         ports.log(`Attendance item ${after.id} cannot be read as a session mark; left for a coordinator`);
         return;
       }
+      const mark = markFromItem(after);
       const by = after.lastModifiedBy ?? "SharePoint";
-      if (typeof after.fields.Version !== "number") {
+      if (after.row.Version === undefined) {
         const others = (await marksOfCaseOnDay(ports.attendance, mark.caseRef, mark.date)).filter((m) => m.session === mark.session && m.itemId !== after.id);
         const latest = others.sort((a, b) => b.version - a.version)[0];
         const version = (latest?.version ?? 0) + 1;
         const key = markKeyOf(mark.caseRef, mark.date, mark.session, version);
-        await ports.attendance.update(after.id, { Title: key, Version: version, RecordedAt: mark.recordedAt, RecordedBy: mark.recordedBy, ...(latest ? { CorrectionOf: latest.markKey } : {}) }, after.etag);
+        await ports.attendance.update(after, { MarkKey: key, Version: version, RecordedAt: mark.recordedAt, RecordedBy: mark.recordedBy, ...(latest ? { CorrectionOf: latest.markKey } : {}) }, { ifUnchanged: true });
         await ports.audit.append({ caseRef: mark.caseRef, key: `mark:${key}`, at: new Date(mark.recordedAt), by, source: "sharepoint", action: latest ? "correctSessionMark" : "recordSessionMark", from: latest?.happened, to: mark.happened, detail: `${mark.date} ${mark.session}` });
         return;
       }
-      const now = { happened: str(after.fields.Happened), lateMinutes: after.fields.LateMinutes ?? null, providerCode: str(after.fields.ProviderCode) };
       if (before && (before.happened !== now.happened || before.lateMinutes !== now.lateMinutes || before.providerCode !== now.providerCode)) {
         await ports.audit.append({
           caseRef: mark.caseRef,
@@ -59,14 +62,10 @@ export function attendanceHandler(ports: AttendanceHandlerPorts): ListChangeHand
           source: "sharepoint",
           action: "editSessionMarkInPlace",
           from: `${before.happened ?? ""}${before.lateMinutes !== null && before.lateMinutes !== undefined ? ` ${before.lateMinutes} min` : ""}${before.providerCode ? ` (${before.providerCode})` : ""}`,
-          to: `${now.happened ?? ""}${now.lateMinutes !== null ? ` ${String(now.lateMinutes)} min` : ""}${now.providerCode ? ` (${now.providerCode})` : ""}`,
+          to: `${now.happened ?? ""}${now.lateMinutes !== null && now.lateMinutes !== undefined ? ` ${String(now.lateMinutes)} min` : ""}${now.providerCode ? ` (${now.providerCode})` : ""}`,
           detail: `${mark.markKey}: edited in place; the earlier value is kept here`,
         });
       }
     },
   };
-}
-
-function str(v: unknown): string | null {
-  return typeof v === "string" && v !== "" ? v : null;
 }

@@ -1,9 +1,8 @@
-import { z } from "zod";
-import { fromListFields, placementsList, type SchoolsRow } from "../../domain/lists";
+import type { AttendanceRow, CasesRow, PlacementsRow, SchoolsRow } from "../../domain/lists";
 import { weeklyPatternSchema } from "../../domain/placement";
 import { calendarOverrideSchema, schoolCalendarFor, shippedCalendars, type PartnershipCalendar, type SchoolCalendar } from "../../domain/calendar";
 import type { PupilPlacement, RecordedMark } from "../../domain/attendance";
-import type { ListItems } from "../../m365/sharepoint/items";
+import { isReadable, type ListItems } from "../../m365/sharepoint/items";
 import type { SchoolDirectory } from "../schools/schoolDirectory";
 import { marksBetween } from "./markItems";
 
@@ -18,15 +17,6 @@ export interface AttendanceSource {
   marks(from: string, to: string): Promise<RecordedMark[]>;
 }
 
-const casePupilSchema = z.object({
-  Title: z.string(),
-  SchoolUrn: z.string().optional(),
-  PupilFirstName: z.string().optional(),
-  PupilLastName: z.string().optional(),
-  Upn: z.string().optional(),
-  YearGroup: z.union([z.number(), z.string()]).optional(),
-});
-
 /**
  * The source over the partnership's lists.
  *
@@ -34,24 +24,20 @@ const casePupilSchema = z.object({
  * const source = listAttendanceSource({ cases, placements, attendance, schools });
  * (await source.placements()).placements.length // 35
  */
-export function listAttendanceSource(lists: { cases: ListItems; placements: ListItems; attendance: ListItems; schools: SchoolDirectory }): AttendanceSource {
+export function listAttendanceSource(lists: { cases: ListItems<CasesRow>; placements: ListItems<PlacementsRow>; attendance: ListItems<AttendanceRow>; schools: SchoolDirectory }): AttendanceSource {
   return {
     schools: () => lists.schools.all(),
     async placements() {
       const problems: string[] = [];
-      const cases = new Map<string, z.infer<typeof casePupilSchema>>();
-      for (const item of await lists.cases.all({ select: ["Title", "SchoolUrn", "PupilFirstName", "PupilLastName", "Upn", "YearGroup"], top: 999 })) {
-        const parsed = casePupilSchema.safeParse(item.fields);
-        if (parsed.success) cases.set(parsed.data.Title, parsed.data);
-      }
+      // Only the columns the register needs are read (and checked): the pupil as the home school knows them.
+      const cases = new Map((await lists.cases.columns(["CaseRef", "SchoolUrn", "PupilFirstName", "PupilLastName", "Upn", "YearGroup"], { top: 999 })).map((c) => [c.row.CaseRef, c.row]));
       const placements: PupilPlacement[] = [];
-      for (const item of await lists.placements.all({ top: 999 })) {
-        const parsed = fromListFields(placementsList, item.fields);
-        if (!parsed.ok) {
+      for (const item of await lists.placements.readAll({ top: 999 })) {
+        if (!isReadable(item)) {
           problems.push(`Placements item ${item.id} could not be read`);
           continue;
         }
-        const row = parsed.row;
+        const row = item.row;
         // Setting up: not started. Ended with no end date: its last day is unknown, so it is not reported on.
         if (row.PlacementStatus === "settingUp" || (row.PlacementStatus === "ended" && !row.EndDate)) continue;
         const kase = cases.get(row.CaseRef);
@@ -66,11 +52,10 @@ export function listAttendanceSource(lists: { cases: ListItems; placements: List
           problems.push(`${row.CaseRef}: ${!kase?.SchoolUrn ? "no case with a home school" : "its weekly pattern is not valid"}`);
           continue;
         }
-        const year = typeof kase.YearGroup === "number" ? kase.YearGroup : Number(/\d+/.exec(kase.YearGroup ?? "")?.[0]);
         placements.push({
           caseRef: row.CaseRef,
           schoolUrn: kase.SchoolUrn,
-          pupil: { firstName: kase.PupilFirstName, lastName: kase.PupilLastName, upn: kase.Upn, yearGroup: Number.isFinite(year) ? year : undefined },
+          pupil: { firstName: kase.PupilFirstName, lastName: kase.PupilLastName, upn: kase.Upn, yearGroup: kase.YearGroup },
           basis: row.AttendanceBasis,
           pattern: weekly.data,
           startDate: row.StartDate,

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { markInputSchema, markKeyOf, sameMark, type MarkInput } from "../../domain/attendance";
-import { fromListFields, placementsList } from "../../domain/lists";
+import type { AttendanceRow, PlacementsRow } from "../../domain/lists";
 import type { EffectLedger } from "../../m365/tables/effectLedger";
-import type { ListItems } from "../../m365/sharepoint/items";
-import { marksOfCaseOnDay, markToFields } from "./markItems";
+import { titleIs, type ListItems } from "../../m365/sharepoint/items";
+import { marksOfCaseOnDay, markRow } from "./markItems";
 
 /** At most this many marks in one request: a provider's day for a full centre is a few hundred. */
 export const MAX_MARKS_PER_REQUEST = 500;
@@ -29,8 +29,8 @@ export type RecordMarksAnswer =
   | { status: 200; results: { row: number; markKey: string; outcome: MarkOutcome }[] };
 
 export interface RecordMarksPorts {
-  attendance: ListItems;
-  placements: ListItems;
+  attendance: ListItems<AttendanceRow>;
+  placements: ListItems<PlacementsRow>;
   ledger: EffectLedger;
   now: () => Date;
 }
@@ -86,13 +86,12 @@ export async function recordMarks(ports: RecordMarksPorts, body: unknown): Promi
   return { status: 200, results };
 }
 
-async function placementsOf(placements: ListItems, caseRefs: readonly string[]): Promise<Map<string, { start: string; end?: string | undefined }[]>> {
+async function placementsOf(placements: ListItems<PlacementsRow>, caseRefs: readonly string[]): Promise<Map<string, { start: string; end?: string | undefined }[]>> {
   const out = new Map<string, { start: string; end?: string | undefined }[]>();
   for (const caseRef of caseRefs) {
-    for (const item of await placements.all({ filter: `fields/Title eq '${caseRef}'` })) {
-      const parsed = fromListFields(placementsList, item.fields);
-      if (!parsed.ok || parsed.row.PlacementStatus === "settingUp") continue;
-      out.set(caseRef, [...(out.get(caseRef) ?? []), { start: parsed.row.StartDate, end: parsed.row.EndDate }]);
+    for (const { row } of await placements.all({ filter: `fields/Title eq '${caseRef}'` })) {
+      if (row.PlacementStatus === "settingUp") continue;
+      out.set(caseRef, [...(out.get(caseRef) ?? []), { start: row.StartDate, end: row.EndDate }]);
     }
   }
   return out;
@@ -106,8 +105,8 @@ async function writeMark(ports: RecordMarksPorts, mark: MarkInput): Promise<{ ma
     if (latest && sameMark(latest, mark)) return { markKey: latest.markKey, outcome: "unchanged" };
     const version = (latest?.version ?? 0) + 1;
     const markKey = markKeyOf(mark.caseRef, mark.date, mark.session, version);
-    const findByKey = async () => (await ports.attendance.all({ filter: `fields/Title eq '${markKey}'` }))[0]?.id;
-    await ports.ledger.once(`mark:${markKey}`, async () => (await ports.attendance.create(markToFields(mark, version, latest?.markKey, ports.now()))).id, { alreadyDone: findByKey });
+    const findByKey = async () => (await ports.attendance.readAll({ filter: titleIs(markKey) }))[0]?.id;
+    await ports.ledger.once(`mark:${markKey}`, async () => (await ports.attendance.create(markRow(mark, version, latest?.markKey, ports.now()))).id, { alreadyDone: findByKey });
     // Another request may have taken this version for a different mark at the same moment: then go again.
     const written = (await marksOfCaseOnDay(ports.attendance, mark.caseRef, mark.date)).find((m) => m.markKey === markKey);
     if (written && sameMark(written, mark)) return { markKey, outcome: latest ? "corrected" : "recorded" };

@@ -1,12 +1,12 @@
 import type { CaseEffect } from "../../domain/case/effects";
 import { ChannelNotChosenError } from "../../teams/teamsChannel";
 import { coreGroupOutcomeLabels } from "../../domain/case/outcomes";
-import { decisionsList, toListFields } from "../../domain/lists";
+import type { DecisionsRow } from "../../domain/lists";
 import type { EffectRow } from "./casesHandler";
 import type { AppState } from "../../m365/tables/appState";
 import type { AuditTrail } from "../../m365/tables/auditTrail";
 import type { EffectLedger } from "../../m365/tables/effectLedger";
-import type { ListItems } from "../../m365/sharepoint/items";
+import { titleIs, type ListItems } from "../../m365/sharepoint/items";
 import { escapeHtml, type Mailer } from "../../m365/outlook/mail";
 import type { SchoolDirectory } from "../schools/schoolDirectory";
 import { sendMailOnce } from "../../m365/outlook/mailOnce";
@@ -16,7 +16,7 @@ export interface CaseEffectPorts {
   audit: AuditTrail;
   mailer: Mailer;
   schools: SchoolDirectory;
-  decisions: ListItems;
+  decisions: ListItems<DecisionsRow>;
   state: AppState;
   sencoEmail: string;
   coordinatorEmail: string;
@@ -95,8 +95,8 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
       case "writeDecision":
         await ports.ledger.once(
           effect.key,
-          async () => (await ports.decisions.create(toListFields(decisionsList, { DecisionKey: effect.key, CaseRef: row.CaseRef, Outcome: effect.outcome, DecidedBy: effect.decidedBy, DecidedAt: effect.decidedAt, Source: effect.source }))).id,
-          { alreadyDone: async () => (await ports.decisions.all({ filter: `fields/Title eq '${effect.key.replace(/'/g, "''")}'` }))[0]?.id },
+          async () => (await ports.decisions.create({ DecisionKey: effect.key, CaseRef: row.CaseRef, Outcome: effect.outcome, DecidedBy: effect.decidedBy, DecidedAt: effect.decidedAt, Source: effect.source })).id,
+          { alreadyDone: async () => (await ports.decisions.readAll({ filter: titleIs(effect.key) }))[0]?.id },
         );
         break;
       case "postCoreGroupCard":

@@ -1,11 +1,10 @@
 import { caseStateColumns, caseStateFromRow, commandForStatusChange, decide, type CaseCommand, type CaseContext, type CaseEffect, type CaseRuleViolation, type CaseState } from "../../domain/case";
-import { caseStatusLabel } from "../../domain/case/caseStatus";
-import { casesList, fromListFields, toListFields, type CasesRow } from "../../domain/lists";
-import type { ListItem, ListItems } from "../../m365/sharepoint/items";
+import type { CasesRow, RowChanges } from "../../domain/lists";
+import { isReadable, type ItemRead, type ListItem, type ListItems, type WatchedColumns } from "../../m365/sharepoint/items";
 import { ItemChangedError } from "../../m365/sharepoint/graphErrors";
 import { EffectInProgressError } from "../../m365/tables/effectLedger";
 import type { AppState } from "../../m365/tables/appState";
-import type { ListChangeHandler, Snapshot } from "../listChanges/processListChanges";
+import type { ListChangeHandler } from "../listChanges/processListChanges";
 import { randomUUID } from "node:crypto";
 
 /** The few columns effects need (emails, the Decisions list): never identity or free text. */
@@ -13,7 +12,7 @@ export type EffectRow = Pick<CasesRow, "CaseRef" | "CoreGroupOutcome"> & { Schoo
 
 /** What the Cases handler needs: the list, the capacity the rules check, and who carries out effects. */
 export interface CasesHandlerPorts {
-  cases: ListItems;
+  cases: ListItems<CasesRow>;
   state: AppState;
   /** Places and placements running, not counting the case named (its own placement is no rival). */
   /**
@@ -25,7 +24,7 @@ export interface CasesHandlerPorts {
   carryOut(effects: readonly CaseEffect[], row: EffectRow): Promise<void>;
   /** A coordinator's edit the rules refuse: it is undone and the coordinator told why. */
   refused(row: EffectRow, message: string, editKey: string): Promise<void>;
-  rememberWrite(item: ListItem): Promise<void>;
+  rememberWrite(item: ListItem<CasesRow>): Promise<void>;
   log(message: string): void;
 }
 
@@ -33,19 +32,15 @@ export interface CasesHandlerPorts {
 export const STASHED_EFFECTS_SCOPE = "caseEffectsInFlight";
 
 /** The Cases columns whose change may mean something to the workflow (never free text or identity). */
-export function casesSnapshot(item: ListItem): Snapshot {
-  const f = item.fields;
-  const text = (k: string) => (typeof f[k] === "string" ? (f[k] as string) : null);
-  return {
-    Status: text("Status"),
-    WorkflowStatus: text("WorkflowStatus"),
-    CoreGroupOutcome: text("CoreGroupOutcome"),
-    PurchaseOrderNumber: text("PurchaseOrderNumber"),
-    FundingSources: Array.isArray(f.FundingSources) ? (f.FundingSources as string[]).join("|") : null,
-    IfOverrideReason: text("IfOverrideReason"),
-    WorkflowVersion: typeof f.WorkflowVersion === "number" ? f.WorkflowVersion : null,
-  };
-}
+export const casesWatches: WatchedColumns<CasesRow> = {
+  Status: { column: "Status", as: "text" },
+  WorkflowStatus: { column: "WorkflowStatus", as: "text" },
+  CoreGroupOutcome: { column: "CoreGroupOutcome", as: "text" },
+  PurchaseOrderNumber: { column: "PurchaseOrderNumber", as: "text" },
+  FundingSources: { column: "FundingSources", as: "joined" },
+  IfOverrideReason: { column: "IfOverrideReason", as: "text" },
+  WorkflowVersion: { column: "WorkflowVersion", as: "number" },
+};
 
 /**
  * Turns what a coordinator changed in a case's item into commands for the state machine. The item carries its
@@ -58,10 +53,10 @@ export function casesSnapshot(item: ListItem): Snapshot {
  * @example
  * await processListChanges(ports, casesHandler(casesPorts))
  */
-export function casesHandler(ports: CasesHandlerPorts): ListChangeHandler {
+export function casesHandler(ports: CasesHandlerPorts): ListChangeHandler<CasesRow> {
   return {
-    list: "Cases",
-    snapshot: casesSnapshot,
+    items: ports.cases,
+    watches: casesWatches,
     async changed(_before, changed) {
       let inProgress: EffectInProgressError | undefined;
       try {
@@ -99,17 +94,16 @@ export async function applyCaseCommand(ports: CasesHandlerPorts, itemId: string,
   await carryOutCommitted(ports, itemId, "leaveInProgress");
   for (let step = 0; step < 10; step++) {
     await settleItem(ports, itemId, "leaveInProgress");
-    const item = await ports.cases.get(itemId);
+    const item = await ports.cases.read(itemId);
     if (!item) return { ok: false, code: "notFound", message: `The case item ${itemId} is no longer in the Cases list.` };
     if (await adoptWrittenStash(ports, item)) await carryOutCommitted(ports, item.id, "leaveInProgress");
-    const parsed = fromListFields(casesList, item.fields);
-    if (!parsed.ok) return { ok: false, code: "unreadable", message: `The case item ${itemId} cannot be read; a coordinator must correct it first.` };
-    if (nextCommand(parsed.row, { by: "", at: "" })) continue; // a coordinator edited it meanwhile: settle that first
-    const state = caseStateFromRow(parsed.row);
+    if (!isReadable(item)) return { ok: false, code: "unreadable", message: `The case item ${itemId} cannot be read; a coordinator must correct it first.` };
+    if (nextCommand(item.row, { by: "", at: "" })) continue; // a coordinator edited it meanwhile: settle that first
+    const state = caseStateFromRow(item.row);
     const decision = decide(state, command, await ports.capacity(state.caseRef, command.kind));
     if (!decision.ok) return { ok: false, code: decision.error.code, message: decision.error.message };
     if (decision.effects.length === 0 && decision.next === state) return { ok: true, state, changed: false };
-    if ((await commitTransition(ports, item, parsed.row, decision)) === "conflict") continue;
+    if ((await commitTransition(ports, item, decision)) === "conflict") continue;
     await carryOutCommitted(ports, item.id, "leaveInProgress");
     return { ok: true, state: decision.next, changed: true };
   }
@@ -132,21 +126,20 @@ async function carryOutCommitted(ports: CasesHandlerPorts, itemId: string, inPro
 /** Runs the commands an item's own columns ask for until nothing is left (a coordinator's edits). */
 async function settleItem(ports: CasesHandlerPorts, itemId: string, inProgress: "retry" | "leaveInProgress" = "retry"): Promise<void> {
   for (let step = 0; step < 10; step++) {
-    const item = await ports.cases.get(itemId);
+    const item = await ports.cases.read(itemId);
     if (!item) return;
     if (await adoptWrittenStash(ports, item)) await carryOutCommitted(ports, item.id, inProgress);
-    const parsed = fromListFields(casesList, item.fields);
-    if (!parsed.ok) {
-      ports.log(`Case item ${item.id} cannot be read (${parsed.problems.length} problem(s)); a coordinator must correct it`);
+    if (!isReadable(item)) {
+      ports.log(`Case item ${item.id} cannot be read (${item.problems.length} problem(s)); a coordinator must correct it`);
       return;
     }
-    const row = parsed.row;
+    const row = item.row;
     const command = nextCommand(row, { by: item.lastModifiedBy ?? "a coordinator", at: item.lastModified ?? new Date().toISOString() });
     if (!command) return;
-    if ("refuse" in command) return revert(ports, item, row, command.refuse);
+    if ("refuse" in command) return revert(ports, item, command.refuse);
     const decision = decide(caseStateFromRow(row), command, await ports.capacity(row.CaseRef, command.kind));
-    if (!decision.ok) return revert(ports, item, row, decision.error.message);
-    if ((await commitTransition(ports, item, row, decision)) === "conflict") continue; // edited meanwhile: read it again
+    if (!decision.ok) return revert(ports, item, decision.error.message);
+    if ((await commitTransition(ports, item, decision)) === "conflict") continue; // edited meanwhile: read it again
     await carryOutCommitted(ports, item.id, inProgress);
   }
 }
@@ -158,20 +151,19 @@ async function settleItem(ports: CasesHandlerPorts, itemId: string, inProgress: 
  */
 async function commitTransition(
   ports: CasesHandlerPorts,
-  item: ListItem,
-  row: CasesRow,
+  item: ListItem<CasesRow>,
   decision: { next: CaseState; effects: CaseEffect[] },
 ): Promise<"written" | "conflict"> {
   const stash = `${item.id}:${String(decision.next.version).padStart(6, "0")}:${randomUUID()}`;
   // The stash's name goes into the item with the new state: if the process dies before the stash is marked
   // committed, whoever reads the item next knows this attempt's write is the one that landed (adoptWrittenStash).
-  const next = { ...row, ...caseStateColumns(decision.next), WorkflowTransition: stash } as CasesRow;
+  const next: CasesRow = { ...item.row, ...caseStateColumns(decision.next), WorkflowTransition: stash };
   const stashed = { effects: decision.effects, row: effectRowOf(next), committed: false };
   await ports.state.put(STASHED_EFFECTS_SCOPE, stash, stashed);
   try {
-    const written = await ports.cases.update(item.id, toListFields(casesList, next), item.etag);
+    const written = await ports.cases.write(item, next, { ifUnchanged: true });
     await ports.state.put(STASHED_EFFECTS_SCOPE, stash, { ...stashed, committed: true });
-    await ports.rememberWrite({ ...item, ...written, fields: { ...item.fields, ...written.fields } });
+    await ports.rememberWrite(written);
     return "written";
   } catch (e) {
     if (e instanceof ItemChangedError) {
@@ -188,7 +180,6 @@ async function commitTransition(
  * one, an override reason not yet recorded. Undefined when there is nothing to do.
  */
 export function nextCommand(row: CasesRow, who: { by: string; at: string }): CaseCommand | { refuse: string } | undefined {
-  const r = row as CasesRow & Record<string, unknown>;
   const recorded = row.WorkflowStatus;
   if (row.IfOverrideReason && !row.IfOverrideBy) {
     return { ...who, kind: "recordInclusionForumOverride", byRole: "director", reason: row.IfOverrideReason };
@@ -196,8 +187,8 @@ export function nextCommand(row: CasesRow, who: { by: string; at: string }): Cas
   if (recorded === "readyForCoreGroup" && row.CoreGroupOutcome) {
     return { by: row.DecidedBy ?? who.by, at: row.DecidedAt ?? who.at, kind: "recordDecision", outcome: row.CoreGroupOutcome, source: "sharepoint" };
   }
-  if (recorded === "awaitingPo" && typeof r.PurchaseOrderNumber === "string" && Array.isArray(r.FundingSources) && r.FundingSources.length > 0) {
-    return { ...who, kind: "receivePurchaseOrder", number: r.PurchaseOrderNumber, fundingSources: r.FundingSources as string[] };
+  if (recorded === "awaitingPo" && row.PurchaseOrderNumber !== undefined && row.FundingSources?.length) {
+    return { ...who, kind: "receivePurchaseOrder", number: row.PurchaseOrderNumber, fundingSources: row.FundingSources };
   }
   if (row.Status !== recorded) {
     const mapped = commandForStatusChange(recorded, row.Status, { ...who, reason: row.ReopenReason });
@@ -212,9 +203,9 @@ type Stashed = { effects: CaseEffect[]; row: EffectRow; committed: boolean };
  * Marks committed the stash whose write landed in the item but whose attempt died before saying so. Only the stash
  * the item names can be adopted: an attempt that lost the ETag race never wrote its name there.
  */
-async function adoptWrittenStash(ports: Pick<CasesHandlerPorts, "state">, item: ListItem): Promise<boolean> {
-  const written = item.fields.WorkflowTransition;
-  if (typeof written !== "string" || !written.startsWith(`${item.id}:`)) return false;
+async function adoptWrittenStash(ports: Pick<CasesHandlerPorts, "state">, item: ItemRead<CasesRow>): Promise<boolean> {
+  const written = isReadable(item) ? item.row.WorkflowTransition : item.readable.WorkflowTransition;
+  if (written === undefined || !written.startsWith(`${item.id}:`)) return false;
   const stashed = await ports.state.get<Stashed>(STASHED_EFFECTS_SCOPE, written);
   if (!stashed || stashed.value.committed) return false;
   await ports.state.put(STASHED_EFFECTS_SCOPE, written, { ...stashed.value, committed: true });
@@ -229,7 +220,7 @@ export async function adoptWrittenStashes(ports: Pick<CasesHandlerPorts, "state"
   const uncommitted = (await ports.state.list<Stashed>(STASHED_EFFECTS_SCOPE)).filter((s) => !s.value.committed);
   let adopted = 0;
   for (const itemId of new Set(uncommitted.map((s) => s.name.split(":", 1)[0] as string))) {
-    const item = await ports.cases.get(itemId);
+    const item = await ports.cases.read(itemId);
     if (item && (await adoptWrittenStash(ports, item))) adopted++;
   }
   return adopted;
@@ -261,25 +252,37 @@ export async function carryOutStashed(ports: Pick<CasesHandlerPorts, "state" | "
 }
 
 function effectRowOf(row: CasesRow): EffectRow {
-  const r = row as CasesRow & Record<string, unknown>;
   return {
     CaseRef: row.CaseRef,
     CoreGroupOutcome: row.CoreGroupOutcome,
-    ...(typeof r.SchoolUrn === "string" ? { SchoolUrn: r.SchoolUrn } : {}),
-    ...(typeof r.ReferrerEmail === "string" ? { ReferrerEmail: r.ReferrerEmail } : {}),
+    ...(row.SchoolUrn !== undefined ? { SchoolUrn: row.SchoolUrn } : {}),
+    ...(row.ReferrerEmail !== undefined ? { ReferrerEmail: row.ReferrerEmail } : {}),
   };
 }
 
-async function revert(ports: CasesHandlerPorts, item: ListItem, row: CasesRow, message: string): Promise<void> {
+async function revert(ports: CasesHandlerPorts, item: ListItem<CasesRow>, message: string): Promise<void> {
+  const row = item.row;
   ports.log(`Refused an edit to ${row.CaseRef}: ${message}`);
-  const fields: Record<string, unknown> = { Status: caseStatusLabel(row.WorkflowStatus) };
-  if (row.CoreGroupOutcome && row.WorkflowStatus === "readyForCoreGroup") fields.CoreGroupOutcome = null;
+  const changes: RowChanges<CasesRow> = { Status: row.WorkflowStatus };
+  if (row.CoreGroupOutcome && row.WorkflowStatus === "readyForCoreGroup") changes.CoreGroupOutcome = null;
   try {
-    const written = await ports.cases.update(item.id, fields, item.etag);
-    await ports.rememberWrite({ ...item, ...written, fields: { ...item.fields, ...written.fields } });
+    const written = await ports.cases.update(item, changes, { ifUnchanged: true });
+    await ports.rememberWrite(written);
   } catch (e) {
     if (!(e instanceof ItemChangedError)) throw e;
     return; // edited again meanwhile: the next round decides on the newer edit
   }
   await ports.refused(effectRowOf(row), message, `${item.id}:${item.etag}`);
+}
+
+/**
+ * The backstop the upkeep timer runs: adopts the stashes whose write landed but whose attempt died before saying
+ * so, then carries out every committed stash a failed round left behind. Returns how many stashes it carried out.
+ *
+ * @example
+ * await carryOutLeftovers(casesPorts) // 0 when every round finished
+ */
+export async function carryOutLeftovers(ports: CasesHandlerPorts): Promise<number> {
+  await adoptWrittenStashes(ports);
+  return carryOutStashed(ports);
 }

@@ -1,11 +1,14 @@
-import type { ListItem, ListItems } from "../../m365/sharepoint/items";
+import type { CasesRow } from "../../domain/lists";
+import { titleIs, type ItemRead, type ListItems } from "../../m365/sharepoint/items";
 
 /**
- * The Cases item with this case reference (kept in the list's Title column, which is indexed), if there is one.
+ * The Cases item with this case reference (kept in the list's Title column, which is indexed), if there is one:
+ * read into its row, or unreadable (a person's edit gone wrong) for the caller to say what that means.
  *
  * @example
- * (await findCaseItem(cases, "LNCIP-2026-0042"))?.fields.Status // "Ready for Core Group"
+ * const found = await findCaseItem(cases, "LNCIP-2026-0042");
+ * found && isReadable(found) ? found.row.Status : undefined // "readyForCoreGroup"
  */
-export async function findCaseItem(cases: ListItems, caseRef: string): Promise<ListItem | undefined> {
-  return (await cases.all({ filter: `fields/Title eq '${caseRef.replace(/'/g, "''")}'` }))[0];
+export async function findCaseItem(cases: ListItems<CasesRow>, caseRef: string): Promise<ItemRead<CasesRow> | undefined> {
+  return (await cases.readAll({ filter: titleIs(caseRef) }))[0];
 }

@@ -87,7 +87,7 @@ export function coreGroupCardActions(ports: CoreGroupPorts): CardActionHandler {
       if (press.comment && decision.by === person) await ports.state.put(CHAIR_COMMENTS_SCOPE, c.record!.round, press.comment);
       let applied: CaseCommandResult;
       try {
-        applied = await ports.applyCommand(press.caseRef, { kind: "recordDecision", outcome: decision.outcome, source: "teams", by, at: decision.at });
+        applied = await ports.caseCommand(press.caseRef, { kind: "recordDecision", outcome: decision.outcome, source: "teams", by, at: decision.at });
       } catch (e) {
         // Another press of the same decision is carrying out its effects right now: it finishes them and updates the card.
         if (!(e instanceof EffectInProgressError)) throw e;

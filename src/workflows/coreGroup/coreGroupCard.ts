@@ -1,6 +1,7 @@
 import { londonDay } from "../../domain/calendar";
 import { caseCardFacts, coreGroupCardView, dayLabel, meetingLabel, type MeetingOnCard, type VotingState } from "../../domain/coreGroup";
-import { casesList, decisionsList, fromListFields, type CasesRow, type MeetingsRow } from "../../domain/lists";
+import type { CasesRow, MeetingsRow } from "../../domain/lists";
+import { isReadable } from "../../m365/sharepoint/items";
 import { coreGroupOutcomeLabels, type InclusionForumOutcome } from "../../domain/case";
 import { coreGroupCard } from "../../teams/cards/cardTemplates";
 import type { AdaptiveCardJson, PostedCard } from "../../teams/teamsChannel";
@@ -50,12 +51,11 @@ export const votesName = (caseRef: string, round: string): string => `${caseRef}
 export async function loadCaseOnCard(ports: CoreGroupPorts, caseRef: string): Promise<CaseOnCard> {
   const item = await findCaseItem(ports.cases, caseRef);
   if (!item) throw new CaseNotOnCardError(`There is no case ${caseRef} in the Cases list.`);
-  const parsed = fromListFields(casesList, item.fields);
-  if (!parsed.ok) throw new CaseNotOnCardError(`The case ${caseRef} cannot be read; a coordinator must correct its item first.`);
+  if (!isReadable(item)) throw new CaseNotOnCardError(`The case ${caseRef} cannot be read; a coordinator must correct its item first.`);
   const record = (await ports.state.get<PostedCoreGroupCard>(CORE_GROUP_CARDS_SCOPE, caseRef))?.value;
   const votes = record ? await ports.state.get<VotingState>(CORE_GROUP_VOTES_SCOPE, votesName(caseRef, record.round)) : undefined;
-  const meeting = await meetingByKey(ports, parsed.row.MeetingId);
-  return { itemId: item.id, row: parsed.row, record, votes: votes ? { state: votes.value, version: votes.version } : { state: { caseRef, views: {} } }, meeting, panel: await meetingPanel(ports, meeting) };
+  const meeting = await meetingByKey(ports, item.row.MeetingId);
+  return { itemId: item.id, row: item.row, record, votes: votes ? { state: votes.value, version: votes.version } : { state: { caseRef, views: {} } }, meeting, panel: await meetingPanel(ports, meeting) };
 }
 
 /** Saves this posting's votes under the version read (`StaleStateError` if someone else saved in between). */
@@ -76,14 +76,12 @@ export async function renderCoreGroupCard(
   c: CaseOnCard,
   options: { viewerId?: string | undefined; notice?: string | undefined; round?: string | undefined } = {},
 ): Promise<AdaptiveCardJson> {
-  const r = c.row as CasesRow & Record<string, unknown>;
   const facts = caseCardFacts(c.row);
-  const school = typeof r.SchoolUrn === "string" ? await ports.schools.byUrn(r.SchoolUrn) : undefined;
+  const school = c.row.SchoolUrn !== undefined ? await ports.schools.byUrn(c.row.SchoolUrn) : undefined;
   const history: { caseRef: string; outcome?: InclusionForumOutcome | undefined }[] = [];
   if (facts.previousInclusionForumCase) {
     const earlier = await findCaseItem(ports.cases, facts.previousInclusionForumCase);
-    const earlierRow = earlier ? fromListFields(casesList, earlier.fields) : undefined;
-    history.push({ caseRef: facts.previousInclusionForumCase, outcome: earlierRow?.ok ? earlierRow.row.InclusionForumOutcome : undefined });
+    history.push({ caseRef: facts.previousInclusionForumCase, outcome: earlier && isReadable(earlier) ? earlier.row.InclusionForumOutcome : undefined });
   }
   if (c.row.InclusionForumOutcome) history.push({ caseRef: c.row.CaseRef, outcome: c.row.InclusionForumOutcome });
   const rolledFrom = c.record?.rolledFromKey ? await meetingByKey(ports, c.record.rolledFromKey) : undefined;
@@ -126,7 +124,7 @@ export async function postCoreGroupCard(ports: CoreGroupPorts, caseRef: string, 
       if (c.record?.round === postingKey) return c.record.posted;
       const fresh: CaseOnCard = { ...c, record: undefined, votes: { state: { caseRef, views: {} } } };
       const card = await renderCoreGroupCard(ports, fresh, { round: postingKey });
-      const school = typeof (c.row as Record<string, unknown>).SchoolUrn === "string" ? await ports.schools.byUrn((c.row as Record<string, unknown>).SchoolUrn as string) : undefined;
+      const school = c.row.SchoolUrn !== undefined ? await ports.schools.byUrn(c.row.SchoolUrn) : undefined;
       // What a press needs is saved before the post: if this attempt dies between Teams taking the card and the
       // record below, the first press on the card adopts it (adoptPostedCard) instead of finding no card.
       if (!(await ports.state.get(CORE_GROUP_VOTES_SCOPE, votesName(caseRef, postingKey)))) await ports.state.put(CORE_GROUP_VOTES_SCOPE, votesName(caseRef, postingKey), fresh.votes.state);
@@ -220,16 +218,13 @@ export async function recordDecisionDetails(ports: CoreGroupPorts, c: CaseOnCard
   const key = `decisionDetails:${c.record.round}`;
   if ((await ports.ledger.get<boolean>(key)) !== undefined) return;
   const rows = await ports.decisions.all({ filter: `fields/CaseRef eq '${c.row.CaseRef.replace(/'/g, "''")}'` });
-  const row = rows.find((i) => {
-    const parsed = fromListFields(decisionsList, i.fields);
-    return parsed.ok && parsed.row.Source === "teams" && Date.parse(parsed.row.DecidedAt) === Date.parse(decision.at);
-  });
+  const row = rows.find((i) => i.row.Source === "teams" && Date.parse(i.row.DecidedAt) === Date.parse(decision.at));
   if (!row) return; // the decision's own effects have not written it yet: the next refresh adds the details
   const views = Object.entries(c.votes.state.views);
   const votes = views.map(([member, v]) => `${c.panel.nameOf(member)}${v.givenBy !== member ? ` (deputy ${c.panel.nameOf(v.givenBy)})` : ""}: ${coreGroupOutcomeLabels[v.outcome]}`).join("; ");
   const comments = [chairComment ? `Chair: ${chairComment}` : undefined, ...views.filter(([, v]) => v.comment).map(([member, v]) => `${c.panel.nameOf(member)}: ${v.comment}`)].filter(Boolean).join("\n");
   await ports.ledger.once(key, async () => {
-    await ports.decisions.update(row.id, { Votes: votes.slice(0, 1000), ...(comments ? { Comment: comments.slice(0, 2000) } : {}), MeetingId: c.row.MeetingId ?? null });
+    await ports.decisions.update(row, { Votes: votes.slice(0, 1000), ...(comments ? { Comment: comments.slice(0, 2000) } : {}), MeetingId: c.row.MeetingId ?? null });
     return true;
   });
 }

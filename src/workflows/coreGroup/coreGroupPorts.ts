@@ -1,29 +1,29 @@
-import type { CaseCommand } from "../../domain/case";
 import type { SchoolCalendar } from "../../domain/calendar";
 import type { KeyStage } from "../../domain/referral/keyStage";
+import type { CasesRow, CoreGroupPanelRow, DecisionsRow, MeetingsRow } from "../../domain/lists";
 import type { ListItems } from "../../m365/sharepoint/items";
 import type { AppState } from "../../m365/tables/appState";
 import type { EffectLedger } from "../../m365/tables/effectLedger";
 import type { TeamsChannel } from "../../teams/teamsChannel";
-import type { CaseCommandResult } from "../cases/casesHandler";
+import type { CaseCommandPort } from "../cases/caseCommand";
 import type { SchoolDirectory } from "../schools/schoolDirectory";
 
 /**
  * What the Core Group and Inclusion Forum card workflows need: the lists they read, the app's tables, the Teams
- * channel port (the bot) and the one way to change a case (`caseCommands`, through the state machine).
+ * channel port (the bot) and the one way to change a case (`caseCommand`, through the state machine).
  */
 export interface CoreGroupPorts {
-  cases: ListItems;
-  meetings: ListItems;
+  cases: ListItems<CasesRow>;
+  meetings: ListItems<MeetingsRow>;
   /** The CoreGroupPanel list: members, deputies per meeting, the default chair. */
-  panel: ListItems;
-  decisions: ListItems;
+  panel: ListItems<CoreGroupPanelRow>;
+  decisions: ListItems<DecisionsRow>;
   schools: SchoolDirectory;
   state: AppState;
   ledger: EffectLedger;
   teams: TeamsChannel;
-  /** Applies a command to a case by reference (`caseCommands(ports, log)` in the app). */
-  applyCommand(caseRef: string, command: CaseCommand): Promise<CaseCommandResult>;
+  /** The one way to change a case (through the state machine). */
+  caseCommand: CaseCommandPort;
   /** Places left now and the waiting list's length, for a key stage. */
   capacity(keyStage: KeyStage): Promise<{ placesLeft: number; waitingList: number }>;
   /** Views from this many schools before the chair may record a decision (setting CORE_GROUP_QUORUM). */

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { caseStatusLabels, inclusionForumOutcomeLabels, inclusionForumOutcomeSchema } from "../../domain/case";
 import { addSchoolDays, londonDay } from "../../domain/calendar";
 import { agendaInputId, forumAgendaView, type AgendaCase } from "../../domain/coreGroup";
-import { casesList, fromListFields, type CasesRow, type MeetingsRow } from "../../domain/lists";
+import type { CasesRow, MeetingsRow } from "../../domain/lists";
+import { isReadable } from "../../m365/sharepoint/items";
 import { inclusionForumAgendaCard } from "../../teams/cards/cardTemplates";
 import type { AdaptiveCardJson, CardAction, CardActionHandler, PostedCard } from "../../teams/teamsChannel";
 import { findCaseItem } from "../cases/findCase";
@@ -39,8 +40,7 @@ export async function forumCases(ports: CoreGroupPorts, meetingKey: string): Pro
   const waiting: CasesRow[] = [];
   // Status is indexed (a filter on it never meets the list view threshold); the workflow's own status decides.
   for (const item of await ports.cases.all({ filter: `fields/Status eq '${caseStatusLabels.awaitingInclusionForum}'` })) {
-    const parsed = fromListFields(casesList, item.fields);
-    if (parsed.ok && parsed.row.WorkflowStatus === "awaitingInclusionForum") waiting.push(parsed.row);
+    if (item.row.WorkflowStatus === "awaitingInclusionForum") waiting.push(item.row);
   }
   const assigned = waiting.filter((r) => r.MeetingId === meetingKey);
   return (assigned.length ? assigned : waiting.filter((r) => !r.MeetingId)).sort((a, b) => a.CaseRef.localeCompare(b.CaseRef));
@@ -50,15 +50,14 @@ async function renderAgenda(ports: CoreGroupPorts, meeting: MeetingsRow, caseRef
   const cases: AgendaCase[] = [];
   for (const ref of caseRefs) {
     const item = await findCaseItem(ports.cases, ref);
-    const parsed = item ? fromListFields(casesList, item.fields) : undefined;
-    if (!item || !parsed?.ok) continue;
-    const r = parsed.row as CasesRow & Record<string, unknown>;
-    const school = typeof r.SchoolUrn === "string" ? await ports.schools.byUrn(r.SchoolUrn) : undefined;
+    if (!item || !isReadable(item)) continue;
+    const r = item.row;
+    const school = r.SchoolUrn !== undefined ? await ports.schools.byUrn(r.SchoolUrn) : undefined;
     cases.push({
       caseRef: ref,
       schoolName: school?.SchoolName ?? "School not in the Schools list",
-      yearGroup: typeof r.YearGroup === "number" ? r.YearGroup : undefined,
-      outcome: parsed.row.InclusionForumOutcome,
+      yearGroup: r.YearGroup,
+      outcome: r.InclusionForumOutcome,
       caseUrl: ports.caseUrl(item.id),
     });
   }
@@ -164,11 +163,10 @@ export function inclusionForumCardActions(ports: CoreGroupPorts): CardActionHand
     const chosen = inclusionForumOutcomeSchema.safeParse(action.data[agendaInputId(caseRef)]);
     if (!chosen.success) return current(`Please choose ${caseRef}'s outcome before recording it.`);
     const person = action.from.name ?? action.from.aadObjectId ?? action.from.id;
-    const applied = await ports.applyCommand(caseRef, { kind: "recordInclusionForumOutcome", outcome: chosen.data, by: person, at: ports.now().toISOString() });
+    const applied = await ports.caseCommand(caseRef, { kind: "recordInclusionForumOutcome", outcome: chosen.data, by: person, at: ports.now().toISOString() });
     if (!applied.ok) {
       const item = await findCaseItem(ports.cases, caseRef);
-      const row = item ? fromListFields(casesList, item.fields) : undefined;
-      const recorded = row?.ok ? row.row.InclusionForumOutcome : undefined;
+      const recorded = item && isReadable(item) ? item.row.InclusionForumOutcome : undefined;
       if (recorded === chosen.data) return current();
       return { kind: "message", text: recorded ? `${caseRef}'s outcome was already recorded: ${inclusionForumOutcomeLabels[recorded]}.` : applied.message };
     }

@@ -5,3 +5,5 @@ export * from "./coreGroupActions";
 export * from "./inclusionForum";
 export * from "./reminders";
 export * from "./pendingCardEffects";
+export * from "./cardEffects";
+export * from "./hourlyRound";

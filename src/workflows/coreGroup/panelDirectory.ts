@@ -1,4 +1,5 @@
-import { coreGroupPanelList, fromListFields, meetingsList, type CoreGroupPanelRow, type MeetingsRow } from "../../domain/lists";
+import type { CoreGroupPanelRow, MeetingsRow } from "../../domain/lists";
+import { isReadable, titleIs } from "../../m365/sharepoint/items";
 import type { Panel } from "../../domain/coreGroup";
 import type { CoreGroupPorts } from "./coreGroupPorts";
 
@@ -19,10 +20,9 @@ export interface MeetingPanel {
  */
 export async function meetingPanel(ports: Pick<CoreGroupPorts, "panel" | "quorumSchools" | "defaultChairId" | "log">, meeting: MeetingsRow | undefined): Promise<MeetingPanel> {
   const rows: CoreGroupPanelRow[] = [];
-  for (const item of await ports.panel.all()) {
-    const parsed = fromListFields(coreGroupPanelList, item.fields);
-    if (parsed.ok) rows.push(parsed.row);
-    else ports.log(`CoreGroupPanel item ${item.id} cannot be read (${parsed.problems.length} problem(s)); it is left out of the panel`);
+  for (const item of await ports.panel.readAll()) {
+    if (isReadable(item)) rows.push(item.row);
+    else ports.log(`CoreGroupPanel item ${item.id} cannot be read (${item.problems.length} problem(s)); it is left out of the panel`);
   }
   const members = rows.filter((r) => r.Role === "member" && r.SchoolUrn).map((r) => ({ id: r.MemberId, schoolUrn: r.SchoolUrn!, name: r.MemberName }));
   const deputies = rows
@@ -41,20 +41,11 @@ export async function meetingPanel(ports: Pick<CoreGroupPorts, "panel" | "quorum
  */
 export async function meetingByKey(ports: Pick<CoreGroupPorts, "meetings">, key: string | undefined): Promise<MeetingsRow | undefined> {
   if (!key) return undefined;
-  const items = await ports.meetings.all({ filter: `fields/Title eq '${key.replace(/'/g, "''")}'` });
-  for (const item of items) {
-    const parsed = fromListFields(meetingsList, item.fields);
-    if (parsed.ok && parsed.row.MeetingKey === key) return parsed.row;
-  }
-  return undefined;
+  return (await ports.meetings.all({ filter: titleIs(key) })).find((item) => item.row.MeetingKey === key)?.row;
 }
 
 /** Every meeting of a kind, earliest first. */
 export async function meetingsOfKind(ports: Pick<CoreGroupPorts, "meetings">, kind: MeetingsRow["Kind"]): Promise<MeetingsRow[]> {
-  const out: MeetingsRow[] = [];
-  for (const item of await ports.meetings.all()) {
-    const parsed = fromListFields(meetingsList, item.fields);
-    if (parsed.ok && parsed.row.Kind === kind) out.push(parsed.row);
-  }
+  const out = (await ports.meetings.all()).map((item) => item.row).filter((row) => row.Kind === kind);
   return out.sort((a, b) => `${a.Date}${a.StartTime}`.localeCompare(`${b.Date}${b.StartTime}`));
 }

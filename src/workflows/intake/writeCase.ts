@@ -2,18 +2,18 @@ import type { ReferralForm } from "../../domain/referral/referralForm";
 import { findCaseItem } from "../cases/findCase";
 import { requestTypeLabels } from "../../domain/referral/referralForm";
 import { newCaseRow } from "../../domain/case/caseRecord";
-import { casesList, toListFields } from "../../domain/lists";
+import type { CasesRow } from "../../domain/lists";
 import type { AuditTrail } from "../../m365/tables/auditTrail";
 import type { EffectLedger } from "../../m365/tables/effectLedger";
 import type { SubmissionStore } from "../../m365/tables/submissions";
-import type { ListItems, ListItem } from "../../m365/sharepoint/items";
+import { isReadable, type ListItems, type ListItem } from "../../m365/sharepoint/items";
 import { graphStatus, ItemChangedError } from "../../m365/sharepoint/graphErrors";
 import { escapeHtml, type Mailer } from "../../m365/outlook/mail";
 import type { SchoolDirectory } from "../schools/schoolDirectory";
 
 export interface WriteCasePorts {
   submissions: SubmissionStore;
-  cases: ListItems;
+  cases: ListItems<CasesRow>;
   ledger: EffectLedger;
   audit: AuditTrail;
   mailer: Mailer;
@@ -22,7 +22,7 @@ export interface WriteCasePorts {
   sencoEmail: string;
   now: () => Date;
   /** Called with each item the app writes, so its own change notification is not taken for a person's edit. */
-  rememberWrite?: (item: ListItem) => Promise<void>;
+  rememberWrite?: (item: ListItem<CasesRow>) => Promise<void>;
 }
 
 /**
@@ -77,7 +77,7 @@ async function writeCaseOnce(ports: WriteCasePorts, responseId: string): Promise
   await ports.ledger.once(
     `case-item:${caseRef}`,
     async () => {
-      const item = await ports.cases.create(toListFields(casesList, row));
+      const item = await ports.cases.create(row);
       await ports.rememberWrite?.(item);
       return item.id;
     },
@@ -114,12 +114,17 @@ async function appendLinkedSubmission(ports: WriteCasePorts, caseRef: string, re
   for (let attempt = 0; attempt < 5; attempt++) {
     const item = await findCaseItem(ports.cases, caseRef);
     if (!item) throw new Error(`Case ${caseRef} is not in the Cases list yet; the submission will be retried.`);
-    const existing = typeof item.fields.LinkedSubmissions === "string" ? item.fields.LinkedSubmissions : "";
+    // A case a coordinator has made unreadable still gets the submission, as long as the column that keeps them
+    // reads on its own: never overwrite what it holds.
+    if (!isReadable(item) && item.problems.some((p) => p.startsWith("LinkedSubmissions:"))) {
+      throw new Error(`Case ${caseRef}'s later submissions cannot be read; a coordinator must correct the item. The submission will be retried.`);
+    }
+    const existing = (isReadable(item) ? item.row.LinkedSubmissions : item.readable.LinkedSubmissions) ?? "";
     if (existing.includes(`response ${responseId} `)) return;
     const line = `response ${responseId} received ${at}`;
     try {
-      const updated = await ports.cases.update(item.id, { LinkedSubmissions: existing ? `${existing}\n${line}` : line }, item.etag);
-      await ports.rememberWrite?.(updated);
+      const updated = await ports.cases.update(item, { LinkedSubmissions: existing ? `${existing}\n${line}` : line }, { ifUnchanged: true });
+      if (isReadable(updated)) await ports.rememberWrite?.(updated);
       return;
     } catch (e) {
       if (!(e instanceof ItemChangedError)) throw e;

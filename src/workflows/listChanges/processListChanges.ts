@@ -1,26 +1,22 @@
 import type { AppState } from "../../m365/tables/appState";
 import { StaleStateError } from "../../m365/tables/appState";
-import { changesSince, type ItemChange } from "../../m365/sharepoint/delta";
 import { DeltaExpiredError } from "../../m365/sharepoint/graphErrors";
-import type { ListItem } from "../../m365/sharepoint/items";
-import type { SharePointList } from "../../m365/sharepoint/list";
+import type { ItemChangeOf, ItemRead, ListItem, ListItems, Snapshot, WatchedColumns } from "../../m365/sharepoint/items";
 
-/**
- * The fields of an item the app reacts to, as last seen. Only these are kept (never free text or identity),
- * and a change elsewhere in the item — a coordinator fixing a typo in the concerns — is not a transition.
- */
-export type Snapshot = Record<string, string | number | boolean | null>;
+export type { Snapshot, WatchedColumns };
 
 /** What one list's changes mean to the workflow. */
-export interface ListChangeHandler {
-  readonly list: string;
-  /** Picks the watched fields from an item. */
-  snapshot(item: ListItem): Snapshot;
+export interface ListChangeHandler<Row> {
+  /** The list whose changes these are. */
+  readonly items: ListItems<Row>;
+  /** The columns whose change means something to the workflow (never free text or identity). */
+  readonly watches: WatchedColumns<Row>;
   /**
-   * Called when the watched fields differ from what the app last saw (`before` undefined for an item the app
-   * has never seen). Must be idempotent: a crash after it and before the snapshot is saved repeats it.
+   * Called when the watched columns differ from what the app last saw (`before` undefined for an item the app
+   * has never seen; `now` what they are). Must be idempotent: a crash after it and before the snapshot is saved
+   * repeats it. An item a person made unreadable still comes here (its id may have work left).
    */
-  changed(before: Snapshot | undefined, after: ListItem): Promise<void>;
+  changed(before: Snapshot | undefined, after: ItemRead<Row>, now: Snapshot): Promise<void>;
   /** Called once for an item deleted from the list. */
   deleted?(id: string, before: Snapshot | undefined): Promise<void>;
 }
@@ -28,7 +24,6 @@ export interface ListChangeHandler {
 export interface ListChangePorts {
   state: AppState;
   now: () => Date;
-  list(name: string): SharePointList;
   /** Where a handler failure is reported; the change is retried with the next round (nothing is skipped). */
   log?: (message: string) => void;
 }
@@ -65,48 +60,48 @@ export interface RoundReport {
  * await processListChanges(ports, casesHandler, new Date("2026-11-23T09:15:00Z"))
  * // { list: "Cases", skipped: false, restarted: false, seen: 3, handled: 1 }
  */
-export async function processListChanges(
+export async function processListChanges<Row>(
   ports: ListChangePorts,
-  handler: ListChangeHandler,
+  handler: ListChangeHandler<Row>,
   notifiedAt?: Date,
 ): Promise<RoundReport> {
-  const stored = await ports.state.get<DeltaCursor>(DELTA_SCOPE, handler.list);
+  const name = handler.items.name;
+  const stored = await ports.state.get<DeltaCursor>(DELTA_SCOPE, name);
   if (stored && notifiedAt && Date.parse(stored.value.startedAt) > notifiedAt.getTime()) {
-    return { list: handler.list, skipped: true, restarted: false, seen: 0, handled: 0 };
+    return { list: name, skipped: true, restarted: false, seen: 0, handled: 0 };
   }
   const startedAt = ports.now().toISOString();
-  const list = ports.list(handler.list);
   let restarted = false;
-  let round: { changes: ItemChange[]; deltaLink: string };
+  let round: { changes: ItemChangeOf<Row>[]; deltaLink: string };
   try {
-    round = await changesSince(list, stored?.value.deltaLink);
+    round = await handler.items.changesSince(stored?.value.deltaLink, handler.watches);
   } catch (e) {
     if (!(e instanceof DeltaExpiredError)) throw e;
     restarted = true;
-    round = await changesSince(list);
+    round = await handler.items.changesSince(undefined, handler.watches);
   }
 
   let handled = 0;
   for (const change of round.changes) {
     if (change.kind === "deleted") {
-      const before = (await ports.state.get<Snapshot>(seenScope(handler.list), change.id))?.value;
+      const before = (await ports.state.get<Snapshot>(seenScope(name), change.id))?.value;
       if (before === undefined && restarted) continue;
       await handler.deleted?.(change.id, before);
-      await ports.state.remove(seenScope(handler.list), change.id);
+      await ports.state.remove(seenScope(name), change.id);
       handled++;
       continue;
     }
-    const seen = await ports.state.get<Snapshot>(seenScope(handler.list), change.item.id);
+    const seen = await ports.state.get<Snapshot>(seenScope(name), change.item.id);
     const before = seen?.value;
-    const after = handler.snapshot(change.item);
+    const after = change.watched;
     if (before && sameSnapshot(before, after)) {
-      ports.log?.(`${handler.list} item ${change.item.id}: no change the workflow watches`);
+      ports.log?.(`${name} item ${change.item.id}: no change the workflow watches`);
       continue;
     }
-    await handler.changed(before, change.item);
+    await handler.changed(before, change.item, after);
     try {
       // Only if nothing newer was remembered meanwhile (the handler's own write, or another round's).
-      await ports.state.put(seenScope(handler.list), change.item.id, after, seen?.version);
+      await ports.state.put(seenScope(name), change.item.id, after, seen?.version);
     } catch (e) {
       if (!(e instanceof StaleStateError)) throw e;
     }
@@ -114,24 +109,25 @@ export async function processListChanges(
   }
 
   try {
-    await ports.state.put<DeltaCursor>(DELTA_SCOPE, handler.list, { deltaLink: round.deltaLink, startedAt }, stored?.version);
+    await ports.state.put<DeltaCursor>(DELTA_SCOPE, name, { deltaLink: round.deltaLink, startedAt }, stored?.version);
   } catch (e) {
     // Another round advanced the link meanwhile; everything we handled was idempotent, so theirs stands.
     if (!(e instanceof StaleStateError)) throw e;
   }
-  return { list: handler.list, skipped: false, restarted, seen: round.changes.length, handled };
+  return { list: name, skipped: false, restarted, seen: round.changes.length, handled };
 }
 
 /**
  * Records what the app itself just wrote to an item, so the change notification its write causes is not
- * taken for a coordinator's edit.
+ * taken for a coordinator's edit. Only for a write made under the item's ETag: remembering an item that may hold
+ * a person's edit not yet handled would hide that edit.
  *
  * @example
- * const item = await cases.update(id, { Status: "Decided" }, etag);
- * await rememberWrite(state, casesHandler, item);
+ * const written = await cases.update(item, { Status: "decided" }, { ifUnchanged: true });
+ * await rememberWrite(state, casesHandler, written);
  */
-export async function rememberWrite(state: AppState, handler: ListChangeHandler, item: ListItem): Promise<void> {
-  await state.put(seenScope(handler.list), item.id, handler.snapshot(item));
+export async function rememberWrite<Row>(state: AppState, handler: Pick<ListChangeHandler<Row>, "items" | "watches">, item: ListItem<Row>): Promise<void> {
+  await state.put(seenScope(handler.items.name), item.id, handler.items.watched(item, handler.watches));
 }
 
 export function sameSnapshot(a: Snapshot, b: Snapshot): boolean {

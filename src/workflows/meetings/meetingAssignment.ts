@@ -1,10 +1,10 @@
 import { londonDay, londonTime } from "../../domain/calendar";
 import { agendaDue, needsMeeting, nextMeetingWithRoom, type MeetingKind, type MeetingSlot } from "../../domain/meetings";
 import { caseStatusLabels } from "../../domain/case/caseStatus";
-import { fromListFields, meetingsList, type MeetingsRow } from "../../domain/lists";
+import type { MeetingsRow } from "../../domain/lists";
 import type { ListItem } from "../../m365/sharepoint/items";
 import { escapeHtml } from "../../m365/outlook/mail";
-import { mailOnce, partnershipCalendar, readCase, type PlacementPorts } from "../placements/placementPorts";
+import { mailOnce, readCase, type PlacementPorts } from "../placements/placementPorts";
 
 const MEETING_MINUTES = 120;
 const kindLabel: Record<MeetingKind, string> = { coreGroup: "Core Group", inclusionForum: "Inclusion Forum" };
@@ -17,26 +17,22 @@ const statusFor: Record<MeetingKind, string> = { coreGroup: caseStatusLabels.rea
  * @example
  * (await meetingsOf(ports))[0]?.slot // { key: "CG-2026-12-03", kind: "coreGroup", date: "2026-12-03", startTime: "16:00", agendaSize: 6 }
  */
-export async function meetingsOf(ports: Pick<PlacementPorts, "meetings">): Promise<{ item: ListItem; row: MeetingsRow; slot: MeetingSlot }[]> {
-  const out: { item: ListItem; row: MeetingsRow; slot: MeetingSlot }[] = [];
-  for (const item of await ports.meetings.all()) {
-    const parsed = fromListFields(meetingsList, item.fields);
-    if (parsed.ok) out.push({ item, row: parsed.row, slot: { key: parsed.row.MeetingKey, kind: parsed.row.Kind, date: parsed.row.Date, startTime: parsed.row.StartTime, agendaSize: parsed.row.AgendaSize } });
-  }
-  return out;
+export async function meetingsOf(ports: Pick<PlacementPorts, "meetings">): Promise<{ item: ListItem<MeetingsRow>; row: MeetingsRow; slot: MeetingSlot }[]> {
+  return (await ports.meetings.all()).map((item) => ({ item, row: item.row, slot: { key: item.row.MeetingKey, kind: item.row.Kind, date: item.row.Date, startTime: item.row.StartTime, agendaSize: item.row.AgendaSize } }));
 }
 
 /** Cases on the agenda of each meeting of a kind (by the case's MeetingId), among the cases waiting for one. */
 async function agendaCases(ports: PlacementPorts, kind: MeetingKind): Promise<{ caseRef: string; meetingId?: string; itemId: string }[]> {
-  const items = await ports.cases.all({ filter: `fields/Status eq '${statusFor[kind]}'` });
-  return items.map((i) => ({ caseRef: String(i.fields.Title), itemId: i.id, ...(typeof i.fields.MeetingId === "string" && i.fields.MeetingId ? { meetingId: i.fields.MeetingId } : {}) }));
+  // Only the two columns the agenda needs are read: a case a person has made unreadable elsewhere keeps its meeting.
+  const items = await ports.cases.columns(["CaseRef", "MeetingId"], { filter: `fields/Status eq '${statusFor[kind]}'` });
+  return items.map((i) => ({ caseRef: i.row.CaseRef, itemId: i.id, ...(i.row.MeetingId ? { meetingId: i.row.MeetingId } : {}) }));
 }
 
 /**
  * The meeting's Teams event on the partnership mailbox's calendar, created once (transactionId from the meeting's
  * key) and linked from its Meetings row.
  */
-async function meetingEvent(ports: PlacementPorts, m: { item: ListItem; row: MeetingsRow }): Promise<string> {
+async function meetingEvent(ports: PlacementPorts, m: { item: ListItem<MeetingsRow>; row: MeetingsRow }): Promise<string> {
   if (m.row.EventId) return m.row.EventId;
   const start = londonTime(m.row.Date, m.row.StartTime);
   const event = await ports.calendar.create({
@@ -48,7 +44,7 @@ async function meetingEvent(ports: PlacementPorts, m: { item: ListItem; row: Mee
     optional: [ports.settings.COORDINATOR_EMAIL],
     transactionId: `${ports.settings.PARTNERSHIP_CODE}-meeting-${m.row.MeetingKey}`,
   });
-  await ports.meetings.update(m.item.id, { EventId: event.id });
+  await ports.meetings.update(m.item, { EventId: event.id });
   return event.id;
 }
 
@@ -66,7 +62,7 @@ export async function assignMeeting(ports: PlacementPorts, caseRef: string, kind
   if (!found) return undefined;
   const meetings = await meetingsOf(ports);
   const today = londonDay(ports.now());
-  const current = typeof found.row.MeetingId === "string" ? found.row.MeetingId : undefined;
+  const current = found.row.MeetingId;
   let key = current;
   if (needsMeeting(meetings.filter((m) => m.slot.kind === kind).map((m) => m.slot), current, today)) {
     const assigned = new Map<string, number>();
@@ -77,14 +73,14 @@ export async function assignMeeting(ports: PlacementPorts, caseRef: string, kind
       return undefined;
     }
     key = next.key;
-    await ports.cases.update(found.item.id, { MeetingId: key });
+    await ports.cases.update(found.item, { MeetingId: key });
     ports.log(`${caseRef}: on the agenda of ${key}${current ? ` (rolled on from ${current})` : ""}`);
   }
   const meeting = meetings.find((m) => m.row.MeetingKey === key);
   if (!meeting) return key;
-  const urn = typeof found.row.SchoolUrn === "string" ? found.row.SchoolUrn : undefined;
+  const urn = found.row.SchoolUrn;
   const school = urn ? await ports.schools.byUrn(urn) : undefined;
-  const presenters = [typeof found.row.ReferrerEmail === "string" ? found.row.ReferrerEmail : undefined, school?.SencoEmail].filter((x): x is string => !!x);
+  const presenters = [found.row.ReferrerEmail, school?.SencoEmail].filter((x): x is string => !!x);
   await ports.ledger.once(`invite:${key}:${caseRef}`, async () => {
     const eventId = await meetingEvent(ports, meeting);
     await ports.calendar.addAttendees(eventId, presenters);
@@ -113,14 +109,14 @@ export async function meetingsRound(ports: PlacementPorts): Promise<{ assigned: 
     }
   }
   let agendas = 0;
-  const { calendar } = partnershipCalendar(ports);
+  const { calendar } = ports.partnershipCalendar;
   const ifCases = await agendaCases(ports, "inclusionForum");
   for (const m of meetings) {
     if (!agendaDue(calendar, m.slot, today, ports.settings.IF_AGENDA_SCHOOL_DAYS_BEFORE)) continue;
     const lines: string[] = [];
     for (const c of ifCases.filter((x) => x.meetingId === m.row.MeetingKey)) {
       const found = await readCase(ports, c.caseRef);
-      const urn = typeof found?.row.SchoolUrn === "string" ? found.row.SchoolUrn : "";
+      const urn = found?.row.SchoolUrn ?? "";
       const school = await ports.schools.byUrn(urn);
       lines.push(`<li><b>${escapeHtml(c.caseRef)}</b> — ${escapeHtml(school?.SchoolName ?? `school ${urn}`)}</li>`);
     }

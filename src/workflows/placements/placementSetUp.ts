@@ -3,10 +3,12 @@ import type { KeyStage } from "../../domain/referral/keyStage";
 import { londonDay } from "../../domain/calendar";
 import { newPlacement, waitingOrder, waitingPosition, type WaitingCase } from "../../domain/placement";
 import { caseStatusLabels } from "../../domain/case/caseStatus";
-import { placementsList, toListFields } from "../../domain/lists";
 import { escapeHtml } from "../../m365/outlook/mail";
-import { mailOnce, openPlacementOf, partnershipCalendar, placementsOf, readCase, updatePlacement, type PlacementPorts, type PlacementRecord } from "./placementPorts";
+import { mailOnce, openPlacementOf, placementsOf, readCase, updatePlacement, type PlacementPorts, type PlacementRecord } from "./placementPorts";
 import { syncReviews } from "../reviews/reviewSeries";
+import { placeHeld } from "./places";
+
+const placesPorts = (ports: PlacementPorts) => ({ placements: ports.placements, places: ports.settings.placesPerKeyStage });
 
 /**
  * Creates a decided case's placement in the Placements list, once: the usual weekly pattern for its year group
@@ -25,7 +27,7 @@ export async function createPlacement(ports: PlacementPorts, caseRef: string, ou
     return undefined;
   }
   const r = found.row;
-  const { calendar } = partnershipCalendar(ports);
+  const { calendar } = ports.partnershipCalendar;
   const { result } = await ports.ledger.once(
     `placement:${key}`,
     async () => {
@@ -36,40 +38,38 @@ export async function createPlacement(ports: PlacementPorts, caseRef: string, ou
         {
           caseRef,
           keyStage: r.KeyStage,
-          yearGroup: typeof r.YearGroup === "number" ? r.YearGroup : r.KeyStage === "KS3" ? 8 : 10,
+          yearGroup: r.YearGroup ?? (r.KeyStage === "KS3" ? 8 : 10),
           outcome,
           ehcp: r.SendStatus === "ehcp",
           lookedAfter: r.LookedAfter === true,
-          purchaseOrderNumber: typeof r.PurchaseOrderNumber === "string" ? r.PurchaseOrderNumber : "",
-          schoolUrn: typeof r.SchoolUrn === "string" ? r.SchoolUrn : undefined,
+          purchaseOrderNumber: r.PurchaseOrderNumber ?? "",
+          schoolUrn: r.SchoolUrn,
         },
         {
           today: londonDay(ports.now()),
           leadSchoolDays: ports.settings.PLACEMENT_START_SCHOOL_DAYS,
           basis: ports.settings.DEFAULT_ATTENDANCE_BASIS,
-          provider: { id: "default-ap", name: ports.settings.AP_PROVIDER_NAME, registered: ports.settings.AP_PROVIDER_REGISTERED === "true" },
+          provider: { id: "default-ap", name: ports.settings.AP_PROVIDER_NAME, registered: ports.settings.AP_PROVIDER_REGISTERED },
         },
       );
-      const created = await ports.placements.create(
-        toListFields(placementsList, {
-          CaseRef: caseRef,
-          KeyStage: placement.keyStage,
-          Pattern: JSON.stringify(placement.pattern),
-          StartDate: placement.startDate,
-          AttendanceBasis: placement.attendanceBasis,
-          PurchaseOrderNumber: placement.purchaseOrderNumber,
-          PlacementStatus: "settingUp",
-          UnregisteredProviderWarning: placement.unregisteredProviderWarning,
-          SchoolUrn: placement.schoolUrn,
-          ChargeToDatePence: 0,
-        }),
-      );
+      const created = await ports.placements.create({
+        CaseRef: caseRef,
+        KeyStage: placement.keyStage,
+        Pattern: JSON.stringify(placement.pattern),
+        StartDate: placement.startDate,
+        AttendanceBasis: placement.attendanceBasis,
+        PurchaseOrderNumber: placement.purchaseOrderNumber,
+        PlacementStatus: "settingUp",
+        UnregisteredProviderWarning: placement.unregisteredProviderWarning,
+        SchoolUrn: placement.schoolUrn,
+        ChargeToDatePence: 0,
+      });
       return { id: created.id, warning: placement.unregisteredProviderWarning };
     },
     { alreadyDone: async () => { const open = await openPlacementOf(ports, caseRef); return open && { id: open.item.id, warning: open.row.UnregisteredProviderWarning }; } },
   );
   // Set up beyond the places by a decision at the same moment: it will give the place up (see giveUpPlaceTakenMeanwhile).
-  if ((await placeHeld(ports, r.KeyStage, result.id)) === false) return result.id;
+  if ((await placeHeld(placesPorts(ports), r.KeyStage, result.id)) === false) return result.id;
   await mailOnce(
     ports,
     `mail:placementSetUp:${key}`,
@@ -79,15 +79,6 @@ export async function createPlacement(ports: PlacementPorts, caseRef: string, ou
       (result.warning ? `<p><b>Unregistered provider:</b> ${escapeHtml(result.warning)}</p>` : ""),
   );
   return result.id;
-}
-
-/** Whether the open placement `placementId` holds one of its key stage's places: the earliest set up hold them. */
-async function placeHeld(ports: PlacementPorts, keyStage: KeyStage, placementId: string): Promise<boolean | undefined> {
-  const holders = (await ports.placements.all({ filter: `fields/KeyStage eq '${keyStage}'` }))
-    .filter((p) => p.fields.PlacementStatus !== "Ended")
-    .sort((a, b) => Number(a.id) - Number(b.id));
-  const rank = holders.findIndex((p) => p.id === placementId) + 1;
-  return rank === 0 ? undefined : rank <= ports.settings.placesPerKeyStage[keyStage];
 }
 
 /**
@@ -102,7 +93,7 @@ async function placeHeld(ports: PlacementPorts, keyStage: KeyStage, placementId:
  * await giveUpPlaceTakenMeanwhile(ports, record) // true: KS3's last place went to the placement set up just before
  */
 export async function giveUpPlaceTakenMeanwhile(ports: PlacementPorts, record: PlacementRecord): Promise<boolean> {
-  if (record.row.PlacementStatus !== "settingUp" || (await placeHeld(ports, record.row.KeyStage, record.item.id)) !== false) return false;
+  if (record.row.PlacementStatus !== "settingUp" || (await placeHeld(placesPorts(ports), record.row.KeyStage, record.item.id)) !== false) return false;
   const caseRef = record.row.CaseRef;
   const result = await ports.caseCommand(caseRef, { kind: "waitForPlace", by: "system", at: ports.now().toISOString() });
   if (!result.ok && result.code !== "notAllowedNow") throw new Error(`${caseRef}: could not put the case on the waiting list after its place was taken: ${result.message}`);
@@ -118,12 +109,9 @@ export async function giveUpPlaceTakenMeanwhile(ports: PlacementPorts, record: P
  * (await waitingList(ports, "KS3")).map((w) => w.caseRef) // ["LNCIP-2026-0050", "LNCIP-2026-0053"]
  */
 export async function waitingList(ports: Pick<PlacementPorts, "cases">, keyStage: KeyStage): Promise<WaitingCase[]> {
-  const items = await ports.cases.all({ filter: `fields/Status eq '${caseStatusLabels.waitingList}' and fields/KeyStage eq '${keyStage}'` });
-  return waitingOrder(
-    items
-      .map((i) => ({ caseRef: String(i.fields.Title ?? ""), waitingSince: typeof i.fields.WaitingSince === "string" ? i.fields.WaitingSince : String(i.fields.Created ?? "") }))
-      .filter((w) => w.caseRef),
-  );
+  // Only the two columns the order needs are read: a case a person has made unreadable elsewhere keeps its turn.
+  const items = await ports.cases.columns(["CaseRef", "WaitingSince"], { filter: `fields/Status eq '${caseStatusLabels.waitingList}' and fields/KeyStage eq '${keyStage}'` });
+  return waitingOrder(items.map((i) => ({ caseRef: i.row.CaseRef, waitingSince: i.row.WaitingSince ?? i.created ?? "" })));
 }
 
 /**

@@ -2,9 +2,19 @@ import { createHash } from "node:crypto";
 import type { ListChangeHandler } from "../listChanges/processListChanges";
 import { mailOnce, placementRecord, readCase, updatePlacement, type PlacementPorts, type PlacementRecord } from "./placementPorts";
 import { escapeHtml } from "../../m365/outlook/mail";
+import { isReadable, type WatchedColumns } from "../../m365/sharepoint/items";
+import type { PlacementsRow } from "../../domain/lists";
 import { unregisteredProviderWarnings } from "../../domain/placement";
 import { giveUpPlaceTakenMeanwhile, startPlacement } from "./placementSetUp";
 import { syncReviews } from "../reviews/reviewSeries";
+
+/** The Placements columns whose change means something: status, dates and the pattern (by a hash of it). */
+export const placementsWatches: WatchedColumns<PlacementsRow> = {
+  PlacementStatus: { column: "PlacementStatus", as: "text" },
+  StartDate: { column: "StartDate", as: "text" },
+  EndDate: { column: "EndDate", as: "text" },
+  Pattern: { column: "Pattern", as: "hash" },
+};
 
 /**
  * Coordinators' edits to the Placements list. Setting a placement Active starts it (the case goes "In placement"
@@ -15,22 +25,13 @@ import { syncReviews } from "../reviews/reviewSeries";
  * @example
  * await processListChanges(listPorts, placementsHandler(ports))
  */
-export function placementsHandler(ports: PlacementPorts): ListChangeHandler {
+export function placementsHandler(ports: PlacementPorts): ListChangeHandler<PlacementsRow> {
   return {
-    list: "Placements",
-    snapshot: (item) => {
-      const f = item.fields;
-      const text = (k: string) => (typeof f[k] === "string" ? (f[k] as string) : null);
-      return {
-        PlacementStatus: text("PlacementStatus"),
-        StartDate: text("StartDate"),
-        EndDate: text("EndDate"),
-        Pattern: text("Pattern") === null ? null : createHash("sha256").update(String(f.Pattern)).digest("hex").slice(0, 16),
-      };
-    },
+    items: ports.placements,
+    watches: placementsWatches,
     async changed(_before, item) {
-      const record = placementRecord(item, ports.log);
-      if (!record) return;
+      if (!isReadable(item)) return ports.log(`Placements item ${item.id} cannot be read (${item.problems.length} problem(s)); a coordinator must correct it`);
+      const record = placementRecord(item);
       const caseRef = record.row.CaseRef;
       if (await giveUpPlaceTakenMeanwhile(ports, record)) return;
       await checkUnregisteredProvider(ports, record);
@@ -61,7 +62,7 @@ async function checkUnregisteredProvider(ports: PlacementPorts, record: Placemen
   const warnings = unregisteredProviderWarnings(record.pattern, { ehcp: found.row.SendStatus === "ehcp", lookedAfter: found.row.LookedAfter === true });
   const warning = warnings.length ? warnings.map((w) => w.message).join(" ") : undefined;
   if (warning === record.row.UnregisteredProviderWarning) return;
-  await updatePlacement(ports, record, { UnregisteredProviderWarning: warning });
+  await updatePlacement(ports, record, { UnregisteredProviderWarning: warning ?? null });
   if (warning) {
     await mailOnce(ports, `mail:unregistered:${record.item.id}:${createHash("sha256").update(warning).digest("hex").slice(0, 16)}`, [ports.settings.COORDINATOR_EMAIL], `${record.row.CaseRef}: unregistered provider over 18 hours`, `<p><b>${escapeHtml(record.row.CaseRef)}</b>: ${escapeHtml(warning)}</p>`);
   }

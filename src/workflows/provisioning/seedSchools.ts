@@ -1,6 +1,6 @@
 import { schoolsList, type SchoolsRow } from "../../domain/lists/lists";
 import { fromListFields, toListFields } from "../../domain/lists/listFields";
-import type { ListItems } from "../../m365/sharepoint/items";
+import type { GraphItems } from "../../m365/sharepoint/items";
 
 export interface SchoolsSeedReport {
   added: string[];
@@ -16,10 +16,10 @@ export interface SchoolsSeedReport {
  * reported, never deleted. Run twice with the same file, the second run writes nothing.
  *
  * @example
- * await seedSchools(listItems(sharePointList(site, "Schools")), schools)
+ * await seedSchools(graphItems(sharePointList(site, "Schools")), schools)
  * // { added: ["120345 Oakfield Academy"], updated: [], unchanged: 11, notInFile: [] }
  */
-export async function seedSchools(items: ListItems, schools: readonly SchoolsRow[], options: { dryRun?: boolean } = {}): Promise<SchoolsSeedReport> {
+export async function seedSchools(items: GraphItems, schools: readonly SchoolsRow[], options: { dryRun?: boolean } = {}): Promise<SchoolsSeedReport> {
   const existing = await items.all();
   const byUrn = new Map<string, { id: string; fields: Record<string, unknown> }>();
   for (const item of existing) {

@@ -2,9 +2,8 @@ import { isSchoolDay, londonDay, type Day } from "../../domain/calendar";
 import { attendeesReminderKey, decisionPendingKey, overdueReviewKey, poReminderKey, schoolVisitReminderKey } from "../../domain/reminders";
 import { chargeToDate } from "../../domain/placement";
 import { caseStatusLabels } from "../../domain/case/caseStatus";
-import { casesList, fromListFields } from "../../domain/lists";
 import { escapeHtml } from "../../m365/outlook/mail";
-import { mailOnce, partnershipCalendar, placementRecord, updatePlacement, type PlacementPorts } from "../placements/placementPorts";
+import { mailOnce, placementRecord, updatePlacement, type PlacementPorts } from "../placements/placementPorts";
 import { startPlacement } from "../placements/placementSetUp";
 import { meetingsRound } from "../meetings/meetingAssignment";
 
@@ -37,7 +36,7 @@ export interface DailyRunReport {
  */
 export async function dailyRound(ports: PlacementPorts): Promise<DailyRunReport> {
   const today = londonDay(ports.now());
-  const { calendar } = partnershipCalendar(ports);
+  const { calendar } = ports.partnershipCalendar;
   const report: DailyRunReport = { day: today, schoolDay: false, reminders: 0, started: 0, charges: 0, meetingAssignments: 0, agendas: 0 };
   try {
     report.schoolDay = isSchoolDay(calendar, today);
@@ -53,8 +52,7 @@ export async function dailyRound(ports: PlacementPorts): Promise<DailyRunReport>
 
   // Placements: start those due, keep charges to date, and chase termly school visits.
   for (const item of await ports.placements.all({ filter: `fields/PlacementStatus ne 'Ended'` })) {
-    const record = placementRecord(item, ports.log);
-    if (!record) continue;
+    const record = placementRecord(item);
     const row = record.row;
     if (row.PlacementStatus === "settingUp" && row.StartDate <= today) {
       if ((await startPlacement(ports, record)) === "started") report.started++;
@@ -78,15 +76,14 @@ export async function dailyRound(ports: PlacementPorts): Promise<DailyRunReport>
   // Cases: purchase orders and decisions that have stalled.
   for (const status of ["awaitingPo", "readyForCoreGroup"] as const) {
     for (const item of await ports.cases.all({ filter: `fields/Status eq '${caseStatusLabels[status]}'` })) {
-      const parsed = fromListFields(casesList, item.fields);
-      if (!parsed.ok || parsed.row.WorkflowStatus !== status) continue;
-      const r = parsed.row as typeof parsed.row & Record<string, unknown>;
+      const r = item.row;
+      if (r.WorkflowStatus !== status) continue;
       if (status === "awaitingPo") {
         const since = londonDay(new Date(r.DecidedAt ?? item.lastModified ?? ports.now().toISOString()));
-        const school = typeof r.SchoolUrn === "string" ? await ports.schools.byUrn(r.SchoolUrn) : undefined;
+        const school = r.SchoolUrn !== undefined ? await ports.schools.byUrn(r.SchoolUrn) : undefined;
         await remind(
           poReminderKey(calendar, r.CaseRef, since, today, s.PO_REMINDER_SCHOOL_DAYS),
-          [school?.FinanceEmail, typeof r.ReferrerEmail === "string" ? r.ReferrerEmail : undefined],
+          [school?.FinanceEmail, r.ReferrerEmail],
           `${r.CaseRef}: purchase order still needed`,
           `<p>The placement for case <b>${escapeHtml(r.CaseRef)}</b> cannot start until the partnership has a purchase order number and the funding it covers. Please add them to the case or reply to this email.</p>`,
         );
@@ -95,20 +92,20 @@ export async function dailyRound(ports: PlacementPorts): Promise<DailyRunReport>
           decisionPendingKey(calendar, r.CaseRef, londonDay(new Date(r.ReceivedAt)), today, s.DECISION_PENDING_DAYS),
           [s.COORDINATOR_EMAIL],
           `${r.CaseRef}: still waiting for a Core Group decision`,
-          `<p><b>${escapeHtml(r.CaseRef)}</b> was received on ${escapeHtml(londonDay(new Date(r.ReceivedAt)))} and has no Core Group decision yet${typeof r.MeetingId === "string" ? ` (on the agenda of ${escapeHtml(r.MeetingId)})` : ""}.</p>`,
+          `<p><b>${escapeHtml(r.CaseRef)}</b> was received on ${escapeHtml(londonDay(new Date(r.ReceivedAt)))} and has no Core Group decision yet${r.MeetingId !== undefined ? ` (on the agenda of ${escapeHtml(r.MeetingId)})` : ""}.</p>`,
         );
       }
     }
   }
 
   // Reviews: attendees not confirmed, outcomes not recorded.
-  for (const item of await ports.reviews.all()) {
-    const f = item.fields;
-    if (f.ReviewStatus === "Cancelled" || typeof f.Title !== "string" || typeof f.DueDate !== "string") continue;
-    const due = f.DueDate.slice(0, 10);
-    const ref = String(f.CaseRef);
-    await remind(attendeesReminderKey(calendar, f.Title, due, f.AttendeesConfirmed === true, today), [s.COORDINATOR_EMAIL], `${ref}: review on ${due} — attendees not confirmed`, `<p>Placement review ${escapeHtml(String(f.Number))} for <b>${escapeHtml(ref)}</b> is on ${escapeHtml(due)} and its attendees have not confirmed. Please check with the school's SENCO and the referrer, then tick "Attendees confirmed".</p>`);
-    await remind(overdueReviewKey(calendar, f.Title, due, typeof f.ReturnToMainstream === "string" && f.ReturnToMainstream !== "", today), [s.COORDINATOR_EMAIL], `${ref}: review of ${due} has no outcome`, `<p>Placement review ${escapeHtml(String(f.Number))} for <b>${escapeHtml(ref)}</b> was due on ${escapeHtml(due)} and no outcome is recorded. Please record "Able to return to mainstream?" and the next steps in the Reviews list.</p>`);
+  // Only the columns the reminders need are read: a review a person has made unreadable elsewhere is still chased.
+  for (const { row: review } of await ports.reviews.columns(["ReviewKey", "CaseRef", "Number", "DueDate", "AttendeesConfirmed", "ReturnToMainstream", "ReviewStatus"])) {
+    if (review.ReviewStatus === "cancelled") continue;
+    const due = review.DueDate;
+    const ref = review.CaseRef;
+    await remind(attendeesReminderKey(calendar, review.ReviewKey, due, review.AttendeesConfirmed, today), [s.COORDINATOR_EMAIL], `${ref}: review on ${due} — attendees not confirmed`, `<p>Placement review ${escapeHtml(String(review.Number))} for <b>${escapeHtml(ref)}</b> is on ${escapeHtml(due)} and its attendees have not confirmed. Please check with the school's SENCO and the referrer, then tick "Attendees confirmed".</p>`);
+    await remind(overdueReviewKey(calendar, review.ReviewKey, due, review.ReturnToMainstream !== undefined, today), [s.COORDINATOR_EMAIL], `${ref}: review of ${due} has no outcome`, `<p>Placement review ${escapeHtml(String(review.Number))} for <b>${escapeHtml(ref)}</b> was due on ${escapeHtml(due)} and no outcome is recorded. Please record "Able to return to mainstream?" and the next steps in the Reviews list.</p>`);
   }
 
   const meetings = await meetingsRound(ports);

@@ -1,10 +1,13 @@
 import { londonDay, nextSchoolDay } from "../../domain/calendar";
 import { schoolCalendarFromOverride } from "../../domain/reviews";
-import { fromListFields, reviewsList } from "../../domain/lists";
-import type { ListItem } from "../../m365/sharepoint/items";
+import type { ReviewsRow } from "../../domain/lists";
+import { isReadable, type ItemRead, type WatchedColumns } from "../../m365/sharepoint/items";
 import { escapeHtml } from "../../m365/outlook/mail";
 import type { ListChangeHandler } from "../listChanges/processListChanges";
-import { mailOnce, openPlacementOf, partnershipCalendar, readCase, updatePlacement, type PlacementPorts } from "../placements/placementPorts";
+import { mailOnce, openPlacementOf, readCase, updatePlacement, type PlacementPorts } from "../placements/placementPorts";
+
+/** The Reviews column whose change means something: the outcome. */
+export const reviewsWatches: WatchedColumns<ReviewsRow> = { ReturnToMainstream: { column: "ReturnToMainstream", as: "text" } };
 
 /**
  * Review outcomes recorded in the Reviews list. "Able to return to mainstream? Yes" starts the exit path once:
@@ -16,10 +19,10 @@ import { mailOnce, openPlacementOf, partnershipCalendar, readCase, updatePlaceme
  * @example
  * await processListChanges(listPorts, reviewsHandler(ports))
  */
-export function reviewsHandler(ports: PlacementPorts): ListChangeHandler {
+export function reviewsHandler(ports: PlacementPorts): ListChangeHandler<ReviewsRow> {
   return {
-    list: "Reviews",
-    snapshot: (item) => ({ ReturnToMainstream: typeof item.fields.ReturnToMainstream === "string" ? item.fields.ReturnToMainstream : null }),
+    items: ports.reviews,
+    watches: reviewsWatches,
     async changed(_before, item) {
       await recordReviewOutcome(ports, item);
     },
@@ -32,14 +35,13 @@ export function reviewsHandler(ports: PlacementPorts): ListChangeHandler {
  * @example
  * await recordReviewOutcome(ports, reviewItem) // "2026-12-15" for a "Yes" at the review of 14 December
  */
-export async function recordReviewOutcome(ports: PlacementPorts, item: ListItem): Promise<string | undefined> {
-  const parsed = fromListFields(reviewsList, item.fields);
-  if (!parsed.ok || parsed.row.ReturnToMainstream !== "yes" || parsed.row.ReviewStatus === "cancelled") return undefined;
-  const row = parsed.row;
+export async function recordReviewOutcome(ports: PlacementPorts, item: ItemRead<ReviewsRow>): Promise<string | undefined> {
+  if (!isReadable(item) || item.row.ReturnToMainstream !== "yes" || item.row.ReviewStatus === "cancelled") return undefined;
+  const row = item.row;
   const found = await readCase(ports, row.CaseRef);
-  const urn = typeof found?.row.SchoolUrn === "string" ? found.row.SchoolUrn : undefined;
+  const urn = found?.row.SchoolUrn;
   const school = urn ? await ports.schools.byUrn(urn) : undefined;
-  const { source } = partnershipCalendar(ports);
+  const { source } = ports.partnershipCalendar;
   const { calendar } = schoolCalendarFromOverride(source, school?.CalendarOverride);
   const today = londonDay(ports.now());
   const from = row.DueDate > today ? row.DueDate : today;
@@ -55,7 +57,7 @@ export async function recordReviewOutcome(ports: PlacementPorts, item: ListItem)
   await mailOnce(
     ports,
     `mail:returnToMainstream:${row.ReviewKey}`,
-    [school?.SencoEmail, typeof found?.row.ReferrerEmail === "string" ? found.row.ReferrerEmail : undefined, ports.settings.COORDINATOR_EMAIL],
+    [school?.SencoEmail, found?.row.ReferrerEmail, ports.settings.COORDINATOR_EMAIL],
     `${row.CaseRef}: returning to mainstream from ${end}`,
     `<p>Placement review ${row.Number} for case <b>${escapeHtml(row.CaseRef)}</b> found the pupil able to return to mainstream. The placement ends and the pupil returns to ${escapeHtml(school?.SchoolName ?? "the home school")} full time from <b>${escapeHtml(end)}</b>. The remaining reviews are cancelled.</p>`,
   );

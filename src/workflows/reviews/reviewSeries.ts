@@ -1,9 +1,9 @@
 import { londonDay, londonTime, type Day } from "../../domain/calendar";
 import { reviewChanges, reviewKey, reviewSchedule, reviewTransactionId, schoolCalendarFromOverride, type PlannedReview, type ReviewChanges, type ScheduledReview } from "../../domain/reviews";
-import { fromListFields, reviewsList, toListFields, type ReviewsRow } from "../../domain/lists";
-import type { ListItem } from "../../m365/sharepoint/items";
+import type { ReviewsRow } from "../../domain/lists";
+import { titleIs, type ListItem } from "../../m365/sharepoint/items";
 import { escapeHtml } from "../../m365/outlook/mail";
-import { partnershipCalendar, placementsOf, readCase, type PlacementPorts } from "../placements/placementPorts";
+import { placementsOf, readCase, type PlacementPorts } from "../placements/placementPorts";
 
 const REVIEW_MINUTES = 60;
 
@@ -13,15 +13,9 @@ const REVIEW_MINUTES = 60;
  * @example
  * (await reviewsOf(ports, "LNCIP-2026-0042")).map((r) => r.row.DueDate) // ["2026-12-14", "2027-01-25", …]
  */
-export async function reviewsOf(ports: Pick<PlacementPorts, "reviews" | "log">, caseRef: string): Promise<{ item: ListItem; row: ReviewsRow }[]> {
+export async function reviewsOf(ports: Pick<PlacementPorts, "reviews">, caseRef: string): Promise<{ item: ListItem<ReviewsRow>; row: ReviewsRow }[]> {
   const items = await ports.reviews.all({ filter: `fields/CaseRef eq '${caseRef.replace(/'/g, "''")}'` });
-  const rows: { item: ListItem; row: ReviewsRow }[] = [];
-  for (const item of items) {
-    const parsed = fromListFields(reviewsList, item.fields);
-    if (parsed.ok) rows.push({ item, row: parsed.row });
-    else ports.log(`Review item ${item.id} cannot be read (${parsed.problems.join("; ")})`);
-  }
-  return rows;
+  return items.map((item) => ({ item, row: item.row }));
 }
 
 function scheduled(row: ReviewsRow, localTime: string): ScheduledReview {
@@ -39,13 +33,13 @@ function scheduled(row: ReviewsRow, localTime: string): ScheduledReview {
 async function plan(ports: PlacementPorts, caseRef: string): Promise<{ planned: PlannedReview[]; required: string[]; optional: string[]; ended: boolean }> {
   const placement = (await placementsOf(ports, caseRef))[0];
   const found = await readCase(ports, caseRef);
-  const urn = placement?.row.SchoolUrn ?? (typeof found?.row.SchoolUrn === "string" ? found.row.SchoolUrn : undefined);
+  const urn = placement?.row.SchoolUrn ?? found?.row.SchoolUrn;
   const school = urn ? await ports.schools.byUrn(urn) : undefined;
-  const referrer = typeof found?.row.ReferrerEmail === "string" ? found.row.ReferrerEmail : undefined;
+  const referrer = found?.row.ReferrerEmail;
   const required = [school?.SencoEmail, referrer].filter((x): x is string => !!x);
   const optional = [ports.settings.COORDINATOR_EMAIL, school?.DslEmail].filter((x): x is string => !!x);
   if (!placement || placement.row.PlacementStatus === "settingUp") return { planned: [], required, optional, ended: !placement };
-  const { source, calendar: partnership } = partnershipCalendar(ports);
+  const { source, calendar: partnership } = ports.partnershipCalendar;
   const { calendar: schoolCalendar, problem } = schoolCalendarFromOverride(source, school?.CalendarOverride);
   if (problem) ports.log(`${caseRef}: ${problem}`);
   const lastKnown = partnership.years[partnership.years.length - 1]?.halfTerms[5]?.last ?? placement.row.StartDate;
@@ -93,7 +87,7 @@ export async function syncReviews(ports: PlacementPorts, caseRef: string, cancel
       optional,
       transactionId: reviewTransactionId(caseRef, review.number, review.revision),
     });
-    const fields = toListFields(reviewsList, {
+    const row: ReviewsRow = {
       ReviewKey: key,
       CaseRef: caseRef,
       Number: review.number,
@@ -103,25 +97,25 @@ export async function syncReviews(ports: PlacementPorts, caseRef: string, cancel
       ReviewStatus: "scheduled",
       StartsAt: review.start.toISOString(),
       Revision: review.revision,
-    });
+    };
     const existing = byNumber.get(review.number);
     if (existing) {
-      await ports.reviews.update(existing.item.id, { ...fields, AttendeesConfirmed: false, ReturnToMainstream: null, NextSteps: null });
+      await ports.reviews.update(existing.item, { ...row, AttendeesConfirmed: false, ReturnToMainstream: null, NextSteps: null });
     } else {
-      await ports.ledger.once(`review-row:${key}`, async () => (await ports.reviews.create(fields)).id, {
-        alreadyDone: async () => (await ports.reviews.all({ filter: `fields/Title eq '${key.replace(/'/g, "''")}'` }))[0]?.id,
+      await ports.ledger.once(`review-row:${key}`, async () => (await ports.reviews.create(row)).id, {
+        alreadyDone: async () => (await ports.reviews.readAll({ filter: titleIs(key) }))[0]?.id,
       });
     }
   }
   for (const { review, to } of changes.move) {
     const row = byNumber.get(review.number);
     if (review.eventId) await ports.calendar.move(review.eventId, to.start, to.end);
-    if (row) await ports.reviews.update(row.item.id, { DueDate: to.day, StartsAt: to.start.toISOString(), AttendeesConfirmed: false });
+    if (row) await ports.reviews.update(row.item, { DueDate: to.day, StartsAt: to.start.toISOString(), AttendeesConfirmed: false });
   }
   for (const review of changes.cancel) {
     const row = byNumber.get(review.number);
     if (review.eventId) await ports.calendar.cancel(review.eventId, `${caseRef}: ${cancelMessage}`);
-    if (row) await ports.reviews.update(row.item.id, toListFields(reviewsList, { ...row.row, ReviewStatus: "cancelled" }));
+    if (row) await ports.reviews.write(row.item, { ...row.row, ReviewStatus: "cancelled" });
   }
   const n = changes.create.length + changes.move.length + changes.cancel.length;
   if (n) ports.log(`${caseRef}: reviews ${changes.create.length} created, ${changes.move.length} moved, ${changes.cancel.length} cancelled`);

@@ -1,4 +1,4 @@
-import { fromListFields, schoolsList, type SchoolsRow } from "../../domain/lists";
+import type { SchoolsRow } from "../../domain/lists";
 import type { ListItems } from "../../m365/sharepoint/items";
 
 /**
@@ -6,7 +6,7 @@ import type { ListItems } from "../../m365/sharepoint/items";
  * intake checks every submission's school against it, and a coordinator's edit is seen within minutes.
  *
  * @example
- * const schools = schoolDirectory(listItems(list("Schools")), () => new Date());
+ * const schools = schoolDirectory(listItems(sharePointList(site, "Schools"), schoolsList), () => new Date());
  * (await schools.byUrn("120345"))?.SencoEmail // "senco@oakfield.example"
  */
 export interface SchoolDirectory {
@@ -17,15 +17,11 @@ export interface SchoolDirectory {
 
 const TTL_MS = 5 * 60_000;
 
-export function schoolDirectory(items: ListItems, now: () => Date): SchoolDirectory {
+export function schoolDirectory(items: ListItems<SchoolsRow>, now: () => Date): SchoolDirectory {
   let cached: { at: number; rows: SchoolsRow[] } | undefined;
   const all = async () => {
     if (cached && now().getTime() - cached.at < TTL_MS) return cached.rows;
-    const rows: SchoolsRow[] = [];
-    for (const item of await items.all()) {
-      const parsed = fromListFields(schoolsList, item.fields);
-      if (parsed.ok) rows.push(parsed.row);
-    }
+    const rows = (await items.all()).map((item) => item.row);
     cached = { at: now().getTime(), rows };
     return rows;
   };

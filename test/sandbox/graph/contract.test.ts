@@ -5,7 +5,7 @@ import { defaultAreas, type MailArea } from "../../../sandbox/graph/areas";
 import { defaultApp } from "../../../sandbox/graph/auth";
 import { seedDemoTenant, demoSite, demoStaff } from "../../../sandbox/demo/demoTenant";
 import { graphClient } from "../../../src/m365/graph/graphClient";
-import { sharePointSite, sharePointList, listItems, changesSince, ItemChangedError, DeltaExpiredError } from "../../../src/m365/sharepoint";
+import { sharePointSite, sharePointList, graphItems, changesSince, ItemChangedError, DeltaExpiredError } from "../../../src/m365/sharepoint";
 import { graphMailer } from "../../../src/m365/outlook/mail";
 import { outlookCalendar } from "../../../src/m365/outlook/calendar";
 import { undefinedProperties } from "../../support/csdl";
@@ -47,7 +47,7 @@ describe("tokens", () => {
 });
 
 describe("lists and items", () => {
-  const cases = () => listItems(sharePointList(sharePointSite(graph, siteAddress), "Cases"));
+  const cases = () => graphItems(sharePointList(sharePointSite(graph, siteAddress), "Cases"));
   const fields = (ref: string) => ({ Title: ref, Status: "Received", WorkflowStatus: "Received", Named: false, KeyStage: "KS3", ReceivedAt: "2026-11-23T09:00:00Z", WorkflowVersion: 1, SchoolUrn: "120345" });
 
   it("creates (201), reads, updates with an ETag and refuses a stale ETag with 412", async () => {
@@ -91,7 +91,7 @@ describe("delta", () => {
   it("gives each changed item once with its latest state, deleted items as deleted, and 410 for an expired token", async () => {
     const site = sharePointSite(graph, siteAddress);
     const meetings = sharePointList(site, "Meetings");
-    const items = listItems(meetings);
+    const items = graphItems(meetings);
     const first = await changesSince(meetings);
     const a = await items.create({ Title: "M1", Kind: "Core Group", Date: "2026-12-03", StartTime: "15:30", AgendaSize: 6 });
     const b = await items.create({ Title: "M2", Kind: "Inclusion Forum", Date: "2026-12-10", StartTime: "09:30", AgendaSize: 8 });

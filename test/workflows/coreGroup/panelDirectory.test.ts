@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { meetingPanel } from "../../../src/workflows/coreGroup";
-import { coreGroupPanelList, toListFields, type CoreGroupPanelRow, type MeetingsRow } from "../../../src/domain/lists";
-import type { ListItems } from "../../../src/m365/sharepoint/items";
+import type { CoreGroupPanelRow, MeetingsRow } from "../../../src/domain/lists";
+import type { ItemRead, ListItems } from "../../../src/m365/sharepoint/items";
 
 const rows: CoreGroupPanelRow[] = [
   { PanelKey: "m0", MemberId: "u0", MemberName: "Head 0", Role: "member", SchoolUrn: "120345" },
@@ -10,8 +10,8 @@ const rows: CoreGroupPanelRow[] = [
   { PanelKey: "d1", MemberId: "d1", MemberName: "Deputy 1", Role: "deputy", DeputyFor: "u1", MeetingKey: "CG-A" },
   { PanelKey: "d2", MemberId: "d2", MemberName: "Deputy 2", Role: "deputy", DeputyFor: "u1" },
 ];
-const items = [...rows.map((r, i) => ({ id: String(i), etag: "", fields: toListFields(coreGroupPanelList, r) })), { id: "99", etag: "", fields: { Title: "broken", Role: "Nonsense" } }];
-const panelList = { all: async () => items } as unknown as ListItems;
+const items: ItemRead<CoreGroupPanelRow>[] = [...rows.map((row, i) => ({ id: String(i), etag: "", row })), { id: "99", etag: "", problems: ["Role: Invalid option"], readable: { PanelKey: "broken" } }];
+const panelList = { readAll: async () => items } as unknown as ListItems<CoreGroupPanelRow>;
 const meeting = (key: string, chair?: string): MeetingsRow => ({ MeetingKey: key, Kind: "coreGroup", Date: "2026-12-03", StartTime: "16:00", AgendaSize: 6, Chair: chair });
 const logged: string[] = [];
 const ports = (defaultChairId?: string) => ({ panel: panelList, quorumSchools: 3, defaultChairId, log: (m: string) => void logged.push(m) });

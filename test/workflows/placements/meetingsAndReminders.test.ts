@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandboxPorts, type SandboxPorts } from "./sandboxPorts";
 import { meetingsRound } from "../../../src/workflows/meetings/meetingAssignment";
 import { dailyRound } from "../../../src/workflows/reminders/dailyReminders";
-import { placementsHandler } from "../../../src/workflows/placements/placementsHandler";
+import { placementsHandler, placementsWatches } from "../../../src/workflows/placements/placementsHandler";
 
 let s: SandboxPorts;
 const caseItem = (ref: string) => s.items("Cases").find((c) => c.fields.Title === ref)!;
@@ -129,8 +129,9 @@ describe("the daily round", () => {
     await dailyRound(s.work);
     expect(visits()).toBe(1);
     const item = s.items("Placements").find((p) => p.fields.Title === ref)!;
-    await s.work.placements.update(item.id, { LastSchoolVisit: "2027-02-03" });
-    await placementsHandler(s.work).changed(undefined, (await s.work.placements.get(item.id))!);
+    await s.edit("placements", item.id, { LastSchoolVisit: "2027-02-03" });
+    const edited = (await s.work.placements.get(item.id))!;
+    await placementsHandler(s.work).changed(undefined, edited, s.work.placements.watched(edited, placementsWatches));
     s.setClock("2027-02-10T06:30:00Z");
     await dailyRound(s.work);
     expect(visits()).toBe(1);

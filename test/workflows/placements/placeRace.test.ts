@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandboxPorts, type SandboxPorts } from "./sandboxPorts";
-import { placementsHandler } from "../../../src/workflows/placements/placementsHandler";
+import { placementsHandler, placementsWatches } from "../../../src/workflows/placements/placementsHandler";
 
 /**
  * The last place of a key stage, decided for two cases at the same moment (two decisions typed into the Cases
@@ -25,7 +25,7 @@ describe("two decisions at the same moment for the last place", () => {
     expect(results.map((r) => r.ok)).toEqual([true, true]);
     expect(openPlacements()).toHaveLength(2); // both saw the place free, as two workers at the same moment do
     // Each new placement's change notification reaches the Placements handler (twice: Graph may repeat one).
-    for (let round = 0; round < 2; round++) for (const item of await s.work.placements.all()) await placementsHandler(s.work).changed(undefined, item);
+    for (let round = 0; round < 2; round++) for (const item of await s.work.placements.all()) await placementsHandler(s.work).changed(undefined, item, s.work.placements.watched(item, placementsWatches));
 
     expect(openPlacements()).toHaveLength(1);
     const holder = String(openPlacements()[0]!.fields.Title);

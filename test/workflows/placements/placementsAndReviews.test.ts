@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandboxPorts, type SandboxPorts } from "./sandboxPorts";
 import { londonClock, schoolCalendarFor, shippedCalendars, isSchoolDay, halfTerms } from "../../../src/domain/calendar";
 import { reviewSchedule } from "../../../src/domain/reviews";
-import { placementsHandler } from "../../../src/workflows/placements/placementsHandler";
+import { placementsHandler, placementsWatches } from "../../../src/workflows/placements/placementsHandler";
 import { recordReviewOutcome } from "../../../src/workflows/reviews/reviewOutcomes";
 import { syncReviews } from "../../../src/workflows/reviews/reviewSeries";
 
@@ -24,8 +24,9 @@ const decide = (ref: string) => s.apply(ref, { kind: "recordDecision", outcome: 
 const placementItem = async (ref: string) => (await s.work.placements.all({ filter: `fields/Title eq '${ref}'` })).sort((a, b) => Number(b.id) - Number(a.id))[0]!;
 async function coordinatorEdit(ref: string, fields: Record<string, unknown>): Promise<void> {
   const p = await placementItem(ref);
-  await s.work.placements.update(p.id, fields);
-  await placementsHandler(s.work).changed(undefined, await placementItem(ref));
+  await s.edit("placements", p.id, fields);
+  const edited = await placementItem(ref);
+  await placementsHandler(s.work).changed(undefined, edited, s.work.placements.watched(edited, placementsWatches));
 }
 const plan = (start: string, until = "2027-07-21") => reviewSchedule({ schoolCalendar: leicestershire, partnershipCalendar: leicestershire, placementStart: start, until, cadenceSchoolWeeks: 6, localTime: "15:30" });
 const live = (ref: string) => eventsOf(ref).filter((e) => !e.isCancelled).map((e) => e.start.toISOString()).sort();
@@ -81,7 +82,8 @@ describe("placements and reviews in Outlook", () => {
     expect(new Set(rows.map((r) => r.fields.EventId)).size).toBe(expected.length);
 
     const before = { events: events().length, rows: items("Reviews").length, mail: inbox("coordinator@lncip.example").length, writes: graphWrites() };
-    await placementsHandler(s.work).changed(undefined, await placementItem(ref));
+    const placement = await placementItem(ref);
+    await placementsHandler(s.work).changed(undefined, placement, s.work.placements.watched(placement, placementsWatches));
     await syncReviews(s.work, ref);
     expect({ events: events().length, rows: items("Reviews").length, mail: inbox("coordinator@lncip.example").length, writes: graphWrites() }).toEqual(before);
   });
@@ -151,7 +153,7 @@ describe("placements and reviews in Outlook", () => {
 
     const ref = "LNCIP-2026-0101";
     const review1 = items("Reviews").find((r) => r.fields.Title === `${ref}:review:1`)!;
-    await s.work.reviews.update(review1.id, { ReturnToMainstream: "Yes" });
+    await s.edit("reviews", review1.id, { ReturnToMainstream: "Yes" });
     const returnDate = await recordReviewOutcome(s.work, (await s.work.reviews.get(review1.id))!);
     expect(returnDate).toBeDefined();
     expect(caseItem(ref).fields.Status).toBe("Closed");

@@ -7,12 +7,9 @@ import { defaultAreas, type CalendarArea, type MailArea, type SitesArea } from "
 import { defaultApp } from "../../../sandbox/graph/auth";
 import { demoSite, seedDemoTenant } from "../../../sandbox/demo/demoTenant";
 import { loadSettings } from "../../../src/settings/settings";
-import { appPorts, type AppPorts } from "../../../src/app/composition";
-import { caseCommands } from "../../../src/app/listChangeWiring";
-import { placementPorts } from "../../../src/app/placementWiring";
-import { casesList, toListFields } from "../../../src/domain/lists";
-import type { CaseCommand } from "../../../src/domain/case";
-import type { CaseCommandResult } from "../../../src/workflows/cases/casesHandler";
+import { composeApp, type App } from "../../../src/app/composition";
+import { graphItems } from "../../../src/m365/sharepoint/items";
+import type { CaseCommandPort } from "../../../src/workflows/cases/caseCommand";
 import type { PlacementPorts } from "../../../src/workflows/placements/placementPorts";
 
 /**
@@ -21,9 +18,11 @@ import type { PlacementPorts } from "../../../src/workflows/placements/placement
  */
 export interface SandboxPorts {
   graph: GraphSandbox;
-  app: AppPorts;
+  app: App;
   work: PlacementPorts;
-  apply(caseRef: string, command: CaseCommand): Promise<CaseCommandResult>;
+  apply: CaseCommandPort;
+  /** A person's edit to an item, as SharePoint takes it (column values as the list shows them). */
+  edit(list: keyof App["lists"], id: string, fields: Record<string, unknown>): Promise<void>;
   setClock(iso: string): void;
   items(list: string): { id: string; fields: Record<string, unknown> }[];
   events(): ReturnType<CalendarArea["events"]>;
@@ -43,15 +42,16 @@ export async function startSandboxPorts(env: Record<string, string> = {}): Promi
     NOTIFICATION_URL: "http://127.0.0.1:1/api/notifications", ...env,
   });
   let clock = new Date("2026-11-20T10:00:00Z");
-  const app: AppPorts = { ...appPorts(settings), now: () => clock };
   const log = (m: string) => { if (process.env.SHOW_APP_LOG) console.log(m); };
-  const apply = caseCommands(app, log);
-  const work = placementPorts(app, log, apply);
+  const app = composeApp(settings, { now: () => clock, log });
+  const apply = app.caseCommand;
+  const work = app.ports.placements;
   graph.area<MailArea>("mail").limitPerMinute = 0; // many emails in little (real) time; the limit has its own tests
   const sites = graph.area<SitesArea>("sites");
   const siteId = sites.siteIdByPath(demoSite.hostname, demoSite.path);
   return {
     graph, app, work, apply,
+    edit: async (list, id, fields) => void (await graphItems(app.lists[list].list).update(id, fields)),
     setClock: (iso) => { clock = new Date(iso); },
     items: (list) => sites.items(siteId, list),
     events: () => graph.area<CalendarArea>("calendar").events(settings.PARTNERSHIP_MAILBOX),
@@ -59,13 +59,13 @@ export async function startSandboxPorts(env: Record<string, string> = {}): Promi
     async readyCase(n, extra = {}) {
       const ref = `LNCIP-2026-${String(n).padStart(4, "0")}`;
       const status = extra.status ?? "readyForCoreGroup";
-      await app.cases.create(
-        toListFields(casesList, {
+      await app.lists.cases.create(
+        {
           CaseRef: ref, Status: status, WorkflowStatus: status, Named: true, KeyStage: extra.keyStage ?? "KS3",
           ReceivedAt: extra.receivedAt ?? "2026-10-01T09:00:00Z", WorkflowVersion: 3, RequestType: "partnershipReferral", ParentalConsent: true, YearGroup: extra.year ?? 9,
           SendStatus: "ehcp", LookedAfter: false, SchoolUrn: "120345", ReferrerEmail: "s.oconnor@oakfield.example", PreviousIfCase: "LNCIP-2026-0001",
           ...(extra.po === false ? {} : { PurchaseOrderNumber: `PO-${n}`, FundingSources: ["awpu"] }),
-        } as never),
+        } as never,
       );
       return ref;
     },

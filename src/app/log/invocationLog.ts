@@ -1,0 +1,37 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { scrubMessage, structuredLog, type LogContext, type LogFields, type StructuredLog } from "./structuredLog";
+
+const current = new AsyncLocalStorage<StructuredLog>();
+
+/**
+ * Runs one invocation's work with its structured log as the log of everything the work does. The app's ports are
+ * built once per process, so they cannot hold an invocation's log: they write to `currentLog()`, which is the log
+ * of the invocation whose work is running (Node's AsyncLocalStorage follows it through every await), never another
+ * invocation's that happens to run at the same time.
+ *
+ * @example
+ * handler: (request, context) => inInvocation(context, (log) => answerSomething(request, log))
+ */
+export function inInvocation<T>(context: LogContext, work: (log: StructuredLog) => Promise<T>): Promise<T> {
+  const log = structuredLog(context);
+  return current.run(log, () => work(log));
+}
+
+/** Outside any invocation (start-up, a script): a scrubbed line on the console. */
+const processLog: StructuredLog = {
+  info: (m, f) => console.log(line(m, f)),
+  warn: (m, f) => console.warn(line(m, f)),
+  error: (m, f) => console.error(line(m, f)),
+  forCase: () => processLog,
+};
+const line = (message: string, fields: LogFields = {}) => scrubMessage(`${message}${Object.keys(fields).length ? `: ${JSON.stringify(fields)}` : ""}`);
+
+/**
+ * The structured log of the invocation being served (see `inInvocation`); outside one, the process's console.
+ *
+ * @example
+ * currentLog().info("Daily round: not a school day", { outcome: "notSchoolDay" })
+ */
+export function currentLog(): StructuredLog {
+  return current.getStore() ?? processLog;
+}

@@ -1,0 +1,43 @@
+import { coreGroupCardActions, coreGroupRound, inclusionForumCardActions } from "../workflows/coreGroup";
+import { composeApp, type App } from "./composition";
+import { formDefinition, settings } from "./settings";
+import { composeTeams, type TeamsPorts } from "./teamsWiring";
+
+let running: { app: App; bot: TeamsPorts } | undefined;
+
+/**
+ * The app of this process, built on first use from its settings (parsed when the first function module loads) and
+ * kept: every function invocation shares its lists, tables, clients and caches, so each list's id is resolved
+ * once, each token is fetched once, and the school directory's cache lives between invocations.
+ *
+ * @example
+ * await recordMarks(theApp().ports.recordMarks, body)
+ */
+export function theApp(): App {
+  return start().app;
+}
+
+/**
+ * The bot of this process: its adapter and turn logic, with the Core Group and Inclusion Forum cards' presses routed
+ * to their workflows, and the cards kept until a panel's channel is chosen posted when it is.
+ *
+ * @example
+ * const { adapter, bot } = theBot(); // then handleBotRequest(adapter, …, bot.onTurn)
+ */
+export function theBot(): TeamsPorts {
+  return start().bot;
+}
+
+function start(): { app: App; bot: TeamsPorts } {
+  if (running) return running;
+  const bot = composeTeams(settings);
+  const app = composeApp(settings, { teams: bot.channel, formDefinition });
+  const coreGroup = app.ports.coreGroup;
+  if (coreGroup) {
+    bot.registerCardActions("coreGroup", coreGroupCardActions(coreGroup));
+    bot.registerCardActions("inclusionForum", inclusionForumCardActions(coreGroup));
+    bot.whenChannelChosen(async () => void (await coreGroupRound(coreGroup, app.now())));
+  }
+  running = { app, bot };
+  return running;
+}

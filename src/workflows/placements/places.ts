@@ -1,0 +1,54 @@
+import type { CaseCommand, CaseContext } from "../../domain/case";
+import type { CasesRow, PlacementsRow } from "../../domain/lists";
+import { holdsPlace, placesLeft, placesTaken, type PlaceHolder } from "../../domain/places";
+import type { KeyStage } from "../../domain/referral/keyStage";
+import type { ListItems } from "../../m365/sharepoint/items";
+
+/** What counting places reads: the Placements list (and Cases, for the waiting list) and the places per key stage. */
+export interface PlacesPorts {
+  placements: ListItems<PlacementsRow>;
+  cases: ListItems<CasesRow>;
+  places: Readonly<Record<KeyStage, number>>;
+}
+
+/** The placements a filter finds that have not ended, read for counting (only the three columns it needs). */
+async function openPlacements(placements: ListItems<PlacementsRow>, filter: string): Promise<PlaceHolder[]> {
+  const items = await placements.columns(["CaseRef", "KeyStage", "PlacementStatus"], { filter });
+  return items.filter((i) => i.row.PlacementStatus !== "ended").map((i) => ({ id: i.id, caseRef: i.row.CaseRef, keyStage: i.row.KeyStage, started: i.row.PlacementStatus === "active" }));
+}
+
+/**
+ * The capacity a command to a case is decided against: the places, and the placements holding them, not counting
+ * the case's own; for `startPlacement`, only placements already started (see `placesTaken`).
+ *
+ * @example
+ * await caseContext(ports, "LNCIP-2026-0042", "recordDecision") // { places: { KS3: 9, KS4: 26 }, activePlacements: { KS3: 9, KS4: 3 } }
+ */
+export async function caseContext(ports: Pick<PlacesPorts, "placements" | "places">, caseRef: string | undefined, command: CaseCommand["kind"] | undefined): Promise<CaseContext> {
+  const open = await openPlacements(ports.placements, "fields/PlacementStatus ne 'Ended'");
+  return { places: ports.places, activePlacements: placesTaken(open, { notCounting: caseRef, startedOnly: command === "startPlacement" }) };
+}
+
+/**
+ * A key stage's places left now and its waiting list's length, as the Core Group card shows them.
+ *
+ * @example
+ * await keyStagePlaces(ports, "KS3") // { placesLeft: 0, waitingList: 2 }
+ */
+export async function keyStagePlaces(ports: PlacesPorts, keyStage: KeyStage): Promise<{ placesLeft: number; waitingList: number }> {
+  const open = await openPlacements(ports.placements, "fields/PlacementStatus ne 'Ended'");
+  const waiting = (await ports.cases.all({ filter: `fields/KeyStage eq '${keyStage}'` })).filter((c) => c.row.WorkflowStatus === "waitingList");
+  return { placesLeft: placesLeft(ports.places, placesTaken(open), keyStage), waitingList: waiting.length };
+}
+
+/**
+ * Whether the open placement `placementId` holds one of its key stage's places (the earliest set up hold them);
+ * undefined when it is not open.
+ *
+ * @example
+ * await placeHeld(ports, "KS3", "41") // false: set up at the same moment as another decision's, and after it
+ */
+export async function placeHeld(ports: Pick<PlacesPorts, "placements" | "places">, keyStage: KeyStage, placementId: string): Promise<boolean | undefined> {
+  const open = await openPlacements(ports.placements, `fields/KeyStage eq '${keyStage}'`);
+  return holdsPlace(open, placementId, ports.places[keyStage]);
+}
