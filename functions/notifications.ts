@@ -4,7 +4,7 @@ import { inInvocation } from "../src/app/log/invocationLog";
 import { LIST_CHANGES_QUEUE } from "../src/workflows/listChanges/listChangeMessage";
 import { receiveNotifications } from "../src/workflows/listChanges/receiveNotifications";
 
-const listChanges = output.storageQueue({ queueName: LIST_CHANGES_QUEUE, connection: "AzureWebJobsStorage" });
+export const listChangesOutput = output.storageQueue({ queueName: LIST_CHANGES_QUEUE, connection: "AzureWebJobsStorage" });
 
 /**
  * POST /api/notifications — Graph change and lifecycle notifications for the watched SharePoint lists. Answers the
@@ -19,9 +19,9 @@ export async function notificationsHandler(request: HttpRequest, context: Invoca
     if (answer.kind === "validation") return { status: 200, headers: { "content-type": "text/plain" }, body: answer.token };
     if (answer.kind === "badRequest") return { status: 400, body: answer.message };
     for (const r of answer.refused) log.warn(`Dropped a notification with a wrong clientState (subscription ${r.subscriptionId})`, { subscriptionId: r.subscriptionId });
-    if (answer.accepted.length > 0) context.extraOutputs.set(listChanges, answer.accepted);
+    if (answer.accepted.length > 0) context.extraOutputs.set(listChangesOutput, answer.accepted);
     return { status: 202 };
   });
 }
 
-app.http("notifications", { route: "notifications", methods: ["POST"], authLevel: "anonymous", extraOutputs: [listChanges], handler: notificationsHandler });
+app.http("notifications", { route: "notifications", methods: ["POST"], authLevel: "anonymous", extraOutputs: [listChangesOutput], handler: notificationsHandler });

@@ -31,7 +31,7 @@ const row = {
   SupportRequested: "programmeManagementPartTime",
   PreviousIfCase: "LNCIP-2026-0007",
   SchoolUrn: "120345",
-  FundingSources: ["awpu"],
+  FundingSources: ["awpu"] as "awpu"[],
   ...demoPupil,
 } as const;
 

@@ -39,17 +39,16 @@ const DECIDED: readonly string[] = ["decided", "awaitingPo", "waitingList", "pla
  * caseStateFromRow(row).status // "received"
  */
 export function caseStateFromRow(row: CasesRow): CaseState {
-  const r = row as CasesRow & Record<string, unknown>;
-  const po = typeof r.PurchaseOrderNumber === "string" ? r.PurchaseOrderNumber : undefined;
-  const funding = Array.isArray(r.FundingSources) ? (r.FundingSources as string[]) : [];
+  const po = row.PurchaseOrderNumber;
+  const funding = row.FundingSources ?? [];
   return {
     caseRef: row.CaseRef,
-    kind: r.RequestType === "inclusionForum" ? "inclusionForum" : "partnershipReferral",
+    kind: row.RequestType === "inclusionForum" ? "inclusionForum" : "partnershipReferral",
     status: row.WorkflowStatus,
     named: row.Named,
-    parentalConsent: r.ParentalConsent === true,
+    parentalConsent: row.ParentalConsent === true,
     keyStage: row.KeyStage,
-    previousInclusionForumCase: typeof r.PreviousIfCase === "string" ? r.PreviousIfCase : undefined,
+    previousInclusionForumCase: row.PreviousIfCase,
     inclusionForumOverride: row.IfOverrideReason ? { by: row.IfOverrideBy ?? "", reason: row.IfOverrideReason, at: "" } : undefined,
     purchaseOrder: po && funding.length ? { number: po, fundingSources: funding } : undefined,
     inclusionForumOutcome: row.InclusionForumOutcome,

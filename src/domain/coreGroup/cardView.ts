@@ -1,4 +1,5 @@
 import { coreGroupOutcomeLabels, coreGroupOutcomes, inclusionForumOutcomeLabels, type CoreGroupOutcome, type InclusionForumOutcome } from "../case/outcomes";
+import type { CasesRow } from "../lists/lists";
 import { caseStatusLabel, type CaseStatus } from "../case/caseStatus";
 import type { KeyStage } from "../referral/keyStage";
 import { supportRequestedLabels, yearGroupLabels } from "../referral/referralForm";
@@ -26,36 +27,32 @@ export interface CaseCardFacts {
 }
 
 /**
- * Picks the card's facts from a Cases row (any shape: the row's identity and free-text columns are never read).
+ * Picks the card's facts from a Cases row, column by column: the row's identity and free-text columns are never
+ * read, so nothing a card shows can name a pupil.
  *
  * @example
  * caseCardFacts({ CaseRef: "LNCIP-2026-0042", WorkflowStatus: "readyForCoreGroup", KeyStage: "KS3", YearGroup: 9,
  *   SendStatus: "senSupport", PupilFirstName: "Jayden", ... })
  * // { caseRef: "LNCIP-2026-0042", status: "readyForCoreGroup", yearGroup: 9, sendStatus: "senSupport", ... } — no name
  */
-export function caseCardFacts(row: Record<string, unknown> & { CaseRef: string; WorkflowStatus: CaseStatus; KeyStage: KeyStage }): CaseCardFacts {
-  const num = (k: string) => (typeof row[k] === "number" ? (row[k] as number) : undefined);
-  const bool = (k: string) => (typeof row[k] === "boolean" ? (row[k] as boolean) : undefined);
-  const pick = <T extends string>(k: string, allowed: readonly T[]) => (allowed.includes(row[k] as T) ? (row[k] as T) : undefined);
-  const po = typeof row.PurchaseOrderNumber === "string" && Array.isArray(row.FundingSources) && row.FundingSources.length > 0;
-  const outcome = pick("CoreGroupOutcome", coreGroupOutcomes);
+export function caseCardFacts(row: Pick<CasesRow, "CaseRef" | "WorkflowStatus" | "KeyStage"> & Partial<CasesRow>): CaseCardFacts {
   // An outcome typed into the item counts once the workflow has moved the case on from "Ready for Core Group".
   const decided = !["received", "triage", "readyForCoreGroup"].includes(row.WorkflowStatus);
   return {
     caseRef: row.CaseRef,
     status: row.WorkflowStatus,
     keyStage: row.KeyStage,
-    yearGroup: num("YearGroup"),
-    sendStatus: pick("SendStatus", ["none", "senSupport", "ehcpAssessment", "ehcp"] as const),
-    pupilPremium: bool("PupilPremium"),
-    lookedAfter: bool("LookedAfter"),
-    attendancePercent: num("AttendancePercent"),
-    suspensionsThisYear: num("SuspensionsThisYear"),
-    supportRequested: pick("SupportRequested", Object.keys(supportRequestedLabels) as (keyof typeof supportRequestedLabels)[]),
-    purchaseOrderReceived: po,
-    previousInclusionForumCase: typeof row.PreviousIfCase === "string" && /^[A-Z]{2,10}-\d{4}-\d{4,}$/.test(row.PreviousIfCase) ? row.PreviousIfCase : undefined,
+    yearGroup: row.YearGroup,
+    sendStatus: row.SendStatus,
+    pupilPremium: row.PupilPremium,
+    lookedAfter: row.LookedAfter,
+    attendancePercent: row.AttendancePercent,
+    suspensionsThisYear: row.SuspensionsThisYear,
+    supportRequested: row.SupportRequested,
+    purchaseOrderReceived: row.PurchaseOrderNumber !== undefined && (row.FundingSources?.length ?? 0) > 0,
+    previousInclusionForumCase: row.PreviousIfCase,
     decision:
-      outcome && decided && typeof row.DecidedBy === "string" && typeof row.DecidedAt === "string" ? { outcome, by: row.DecidedBy, at: row.DecidedAt } : undefined,
+      row.CoreGroupOutcome && decided && row.DecidedBy !== undefined && row.DecidedAt !== undefined ? { outcome: row.CoreGroupOutcome, by: row.DecidedBy, at: row.DecidedAt } : undefined,
   };
 }
 
