@@ -1,5 +1,5 @@
 import { app, type HttpResponseInit } from "@azure/functions";
-import { settings } from "../src/app/settings";
+import { settings } from "../src/app/processSettings";
 
 /** GET /api/health: answers once the app has loaded and its settings parsed. No personal data, no Graph call. */
 export async function healthHandler(_request?: unknown, _context?: unknown, partnership = settings.PARTNERSHIP_CODE): Promise<HttpResponseInit> {

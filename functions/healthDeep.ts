@@ -1,6 +1,6 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import { theApp } from "../src/app/theApp";
-import { settings } from "../src/app/settings";
+import { settings } from "../src/app/processSettings";
 import { inInvocation } from "../src/app/log/invocationLog";
 import { checkHealth, type HealthReport } from "../src/workflows/operations/healthCheck";
 

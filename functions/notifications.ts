@@ -1,5 +1,5 @@
 import { app, output, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
-import { settings } from "../src/app/settings";
+import { settings } from "../src/app/processSettings";
 import { inInvocation } from "../src/app/log/invocationLog";
 import { LIST_CHANGES_QUEUE } from "../src/workflows/listChanges/listChangeMessage";
 import { receiveNotifications } from "../src/workflows/listChanges/receiveNotifications";

@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { handleBotRequest } from "../teams/bot/functionsBotAdapter";
 import { theBot } from "./theApp";
-import { settings } from "./settings";
+import { settings } from "./processSettings";
 
 /**
  * Answers one POST /api/messages with the process's bot: the SDK's JWT check (401 without a valid token), then the

@@ -6,7 +6,7 @@ import { botAdapter } from "../teams/bot/functionsBotAdapter";
 import { conversationStore, type ConversationStore } from "../teams/bot/conversationStore";
 import { panelBot } from "../teams/bot/panelBot";
 import { pingCard, pingHandler } from "../teams/bot/pingCard";
-import { botTeamsChannel } from "../teams/bot/teamsChannel";
+import { botTeamsChannel } from "../teams/bot/botTeamsChannel";
 import type { CardActionHandler, PanelChannel, TeamsChannel } from "../teams/teamsChannel";
 import { teamsUserIds } from "../teams/teamsUserIds";
 

@@ -1,6 +1,6 @@
 import { coreGroupCardActions, coreGroupRound, inclusionForumCardActions } from "../workflows/coreGroup";
 import { composeApp, type App } from "./composition";
-import { formDefinition, settings } from "./settings";
+import { formDefinition, settings } from "./processSettings";
 import { composeTeams, type TeamsPorts } from "./teamsWiring";
 
 let running: { app: App; bot: TeamsPorts } | undefined;

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { composeTeams, type TeamsPorts } from "../../src/app/teamsWiring";
 import { loadSettings } from "../../src/settings/settings";
-import { PanelChannelNotChosenError } from "../../src/teams/bot/teamsChannel";
+import { PanelChannelNotChosenError } from "../../src/teams/bot/botTeamsChannel";
 import type { AdaptiveCardJson } from "../../src/teams/teamsChannel";
 import { startTestSystem, type TestSystem } from "../support/system";
 import { startTestPlayground, type TestPlayground } from "../support/playground";

@@ -2,7 +2,7 @@ import { CloudAdapter } from "@microsoft/agents-hosting";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../../sandbox/processes";
 import { botAdapter, botAuthConfiguration } from "../../src/teams/bot/functionsBotAdapter";
-import { botTeamsChannel, PanelChannelNotChosenError, UnknownConversationError } from "../../src/teams/bot/teamsChannel";
+import { botTeamsChannel, PanelChannelNotChosenError, UnknownConversationError } from "../../src/teams/bot/botTeamsChannel";
 import { memoryStore } from "../support/memoryConversationStore";
 
 const card = { type: "AdaptiveCard" as const, version: "1.5", body: [] };
