@@ -1,7 +1,7 @@
 import { app, type InvocationContext } from "@azure/functions";
 import { theApp } from "../src/app/theApp";
 import { inInvocation } from "../src/app/log/invocationLog";
-import { dailyRound } from "../src/workflows/reminders/dailyReminders";
+import { dailyRound } from "../src/workflows/dailyRound/dailyRound";
 
 /**
  * The daily round (placements starting, charges to date, meetings, reminders), each weekday at 06:30 UTC —

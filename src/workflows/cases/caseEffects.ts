@@ -7,7 +7,11 @@ import type { AppState } from "../../m365/tables/appState";
 import type { AuditTrail } from "../../m365/tables/auditTrail";
 import type { EffectLedger } from "../../m365/tables/effectLedger";
 import { titleIs, type ListItems } from "../../m365/sharepoint/items";
-import { escapeHtml, type Mailer } from "../../m365/outlook/mail";
+import type { Mailer } from "../../m365/outlook/mail";
+import type { Message } from "../messages/message";
+import { caseNews, purchaseOrderNeeded } from "../messages/schoolMessages";
+import { caseNeedsAttention } from "../messages/partnershipSencoMessages";
+import { editRefused, joinedWaitingList } from "../messages/coordinatorMessages";
 import type { SchoolDirectory } from "../schools/schoolDirectory";
 import { sendMailOnce } from "../../m365/outlook/mailOnce";
 
@@ -69,7 +73,7 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
   const school = await ports.schools.byUrn(row.SchoolUrn ?? "");
   const schoolName = school?.SchoolName ?? `school ${row.SchoolUrn ?? ""}`;
   const referrer = row.ReferrerEmail;
-  const mail = (key: string, to: (string | undefined)[], subject: string, html: string) => sendMailOnce(ports.ledger, ports.mailer, key, to, subject, html);
+  const mail = (key: string, to: (string | undefined)[], message: Message) => sendMailOnce(ports.ledger, ports.mailer, key, to, message.subject, message.html);
 
   for (const effect of effects) {
     switch (effect.kind) {
@@ -77,20 +81,20 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
         await ports.audit.append({ caseRef: row.CaseRef, key: effect.key, at: new Date(effect.at), by: effect.by, source: effect.source ?? "sharepoint", action: effect.action, from: effect.from, to: effect.to });
         break;
       case "notifyPartnershipSenco":
-        await mail(effect.key, [ports.sencoEmail], `${row.CaseRef}: ${effect.about === "overrideRecorded" ? "Inclusion Forum override recorded" : "ready for triage"} (${schoolName})`, `<p>${escapeHtml(row.CaseRef)} from ${escapeHtml(schoolName)} needs your attention in the Cases list.</p>`);
+        await mail(effect.key, [ports.sencoEmail], caseNeedsAttention(row.CaseRef, schoolName, effect.about));
         break;
       case "emailSchool":
-        await mail(effect.key, [referrer, school?.SencoEmail], `${row.CaseRef}: ${schoolNews[effect.about]}`, `<p>There is news about case <b>${escapeHtml(row.CaseRef)}</b>: ${escapeHtml(schoolNews[effect.about])}${effect.about === "decision" && row.CoreGroupOutcome ? ` — ${escapeHtml(coreGroupOutcomeLabels[row.CoreGroupOutcome])}` : ""}. The partnership Coordinator will be in touch.</p>`);
+        await mail(effect.key, [referrer, school?.SencoEmail], caseNews(row.CaseRef, schoolNews[effect.about], effect.about === "decision" && row.CoreGroupOutcome ? coreGroupOutcomeLabels[row.CoreGroupOutcome] : undefined));
         break;
       case "requestPurchaseOrder":
-        await mail(effect.key, [school?.FinanceEmail, referrer], `${row.CaseRef}: purchase order needed`, `<p>The Core Group has decided on Programme Management for case <b>${escapeHtml(row.CaseRef)}</b>. A placement can start only once the partnership has a purchase order number and the funding it covers. Please add them to the case or reply to this email.</p>`);
+        await mail(effect.key, [school?.FinanceEmail, referrer], purchaseOrderNeeded(row.CaseRef));
         break;
       case "tellCoordinatorWaitingPosition":
         if (ports.placementWork) {
           await ports.placementWork.tellWaitingPosition(row.CaseRef, effect.keyStage, effect.key);
           break;
         }
-        await mail(effect.key, [ports.coordinatorEmail], `${row.CaseRef}: on the ${effect.keyStage} waiting list`, `<p>Every ${escapeHtml(effect.keyStage)} place is taken: <b>${escapeHtml(row.CaseRef)}</b> has joined the waiting list.</p>`);
+        await mail(effect.key, [ports.coordinatorEmail], joinedWaitingList(row.CaseRef, effect.keyStage));
         break;
       case "writeDecision":
         await ports.ledger.once(
@@ -140,7 +144,8 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
 
 /** Tells the Coordinator why an edit in the Cases list was put back. */
 export async function tellCoordinatorRefused(ports: CaseEffectPorts, row: EffectRow, message: string, key: string): Promise<void> {
-  await sendMailOnce(ports.ledger, ports.mailer, key, [ports.coordinatorEmail], `${row.CaseRef}: your change was not applied`, `<p>${escapeHtml(message)}</p><p>The case has been put back as it was.</p>`);
+  const refused = editRefused(row.CaseRef, message);
+  await sendMailOnce(ports.ledger, ports.mailer, key, [ports.coordinatorEmail], refused.subject, refused.html);
 }
 
 /** Placement, review and meeting effects: each idempotent in itself (ledger keys, transactionIds, capacity). */

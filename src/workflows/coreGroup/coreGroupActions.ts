@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { coreGroupOutcomeLabels, coreGroupOutcomeSchema, type CoreGroupOutcome } from "../../domain/case";
+import { coreGroupOutcomeSchema, type CoreGroupOutcome } from "../../domain/case";
+import { pressAnswers } from "../messages/coreGroupPanelMessages";
 import { giveView, recordDecision, type Panel, type VotingResult, type VotingState } from "../../domain/coreGroup";
 import { StaleStateError } from "../../m365/tables/appState";
 import { EffectInProgressError } from "../../m365/tables/effectLedger";
@@ -17,7 +18,7 @@ const pressSchema = z.object({
   round: z.string().min(1).max(300),
   outcome: z.preprocess(blankToUndefined, coreGroupOutcomeSchema.optional()),
   decision: z.preprocess(blankToUndefined, coreGroupOutcomeSchema.optional()),
-  comment: z.preprocess(blankToUndefined, z.string().trim().max(500, "Please keep the comment to 500 characters or fewer.").optional()),
+  comment: z.preprocess(blankToUndefined, z.string().trim().max(500, pressAnswers.commentTooLong).optional()),
 });
 
 const ATTEMPTS = 8;
@@ -42,7 +43,7 @@ export function coreGroupCardActions(ports: CoreGroupPorts): CardActionHandler {
     if (!parsed.success) {
       const comment = parsed.error.issues.find((i) => i.path[0] === "comment");
       if (comment) return { kind: "message", text: comment.message };
-      return { kind: "error", statusCode: 400, message: "This button does not belong to a Core Group card this app posted." };
+      return { kind: "error", statusCode: 400, message: pressAnswers.notOurButton };
     }
     const press = parsed.data;
     let person = action.from.aadObjectId ?? action.from.id;
@@ -58,26 +59,26 @@ export function coreGroupCardActions(ports: CoreGroupPorts): CardActionHandler {
     }
     person = panelIdOf(c.panel.panel, action.from);
     const own = async (notice?: string): Promise<CardActionResult> => ({ kind: "card", card: await renderCoreGroupCard(ports, c, { viewerId: person, notice }) });
-    if (!c.record) return { kind: "message", text: `${press.caseRef} has no Core Group card any more.` };
-    if (c.record.round !== press.round) return own("This card was out of date: here is the case as it stands now.");
+    if (!c.record) return { kind: "message", text: pressAnswers.noCardAnyMore(press.caseRef) };
+    if (c.record.round !== press.round) return own(pressAnswers.outOfDate);
     if (action.trigger === "automatic" || action.verb === coreGroupVerbs.refresh) return own();
 
     if (action.verb === coreGroupVerbs.giveView) {
-      if (!press.outcome) return own("Please choose an outcome before giving your view.");
-      if (c.row.WorkflowStatus !== "readyForCoreGroup") return own(`${press.caseRef} is no longer waiting for the Core Group's decision.`);
+      if (!press.outcome) return own(pressAnswers.chooseOutcome);
+      if (c.row.WorkflowStatus !== "readyForCoreGroup") return own(pressAnswers.noLongerWaiting(press.caseRef));
       const outcome = press.outcome;
       const saved = await saveWithRetry(ports, () => c, async () => (c = await loadCaseOnCard(ports, press.caseRef)), (state) => giveView(state, c.panel.panel, person, outcome, press.comment, ports.now()));
       if (!saved.ok) return { kind: "message", text: saved.refusal };
       if (saved.changed) await updateShared(ports, c, action);
-      return own(`Your view was recorded: ${coreGroupOutcomeLabels[outcome]}.`);
+      return own(pressAnswers.viewRecorded(outcome));
     }
 
     if (action.verb === coreGroupVerbs.recordDecision) {
       const outcome: CoreGroupOutcome | undefined = press.decision ?? press.outcome;
-      if (!outcome) return own("Please choose the decision before recording it.");
+      if (!outcome) return own(pressAnswers.chooseDecision);
       if (c.row.WorkflowStatus !== "readyForCoreGroup" && !c.votes.state.decision) {
         await updateShared(ports, c, action);
-        return own(`${press.caseRef} was already decided${c.row.DecidedBy ? ` by ${c.row.DecidedBy}` : ""}.`);
+        return own(pressAnswers.alreadyDecided(press.caseRef, c.row.DecidedBy));
       }
       const by = c.panel.nameOf(person);
       const saved = await saveWithRetry(ports, () => c, async () => (c = await loadCaseOnCard(ports, press.caseRef)), (state) => recordDecision(state, c.panel.panel, person, outcome, ports.now()));
@@ -92,7 +93,7 @@ export function coreGroupCardActions(ports: CoreGroupPorts): CardActionHandler {
         // Another press of the same decision is carrying out its effects right now: it finishes them and updates the card.
         if (!(e instanceof EffectInProgressError)) throw e;
         c = await loadCaseOnCard(ports, press.caseRef);
-        return own(`Decision being recorded: ${coreGroupOutcomeLabels[decision.outcome]}.`);
+        return own(pressAnswers.decisionBeingRecorded(decision.outcome));
       }
       c = await loadCaseOnCard(ports, press.caseRef);
       if (!applied.ok) {
@@ -105,12 +106,12 @@ export function coreGroupCardActions(ports: CoreGroupPorts): CardActionHandler {
       } catch (e) {
         // Another press of the same decision is writing its details right now: it finishes them and updates the card.
         if (!(e instanceof EffectInProgressError)) throw e;
-        return own(`Decision being recorded: ${coreGroupOutcomeLabels[decision.outcome]}.`);
+        return own(pressAnswers.decisionBeingRecorded(decision.outcome));
       }
       await updateShared(ports, c, action);
-      return own(applied.changed ? `Decision recorded: ${coreGroupOutcomeLabels[decision.outcome]}.` : undefined);
+      return own(applied.changed ? pressAnswers.decisionRecorded(decision.outcome) : undefined);
     }
-    return { kind: "error", statusCode: 400, message: `The Core Group card has no button "${action.verb}".` };
+    return { kind: "error", statusCode: 400, message: pressAnswers.noSuchButton(action.verb) };
   };
 }
 
@@ -153,7 +154,7 @@ async function saveWithRetry(
       await reload();
     }
   }
-  return { ok: false, refusal: "Several people pressed at once; please press again." };
+  return { ok: false, refusal: pressAnswers.pressAgain };
 }
 
 /**

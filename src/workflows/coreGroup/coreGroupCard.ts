@@ -9,6 +9,7 @@ import { findCaseItem } from "../cases/findCase";
 import { CHAIR_COMMENTS_SCOPE, CORE_GROUP_CARDS_SCOPE, CORE_GROUP_POSTINGS_SCOPE, CORE_GROUP_VOTES_SCOPE, type CoreGroupPorts } from "./coreGroupPorts";
 import { meetingByKey, meetingPanel, type MeetingPanel } from "./panelDirectory";
 import { teamsUserIds } from "../../teams/teamsUserIds";
+import { cardPosted, rolledToNextMeeting } from "../messages/coreGroupPanelMessages";
 
 /** Where a case's Core Group card was posted, for which posting (round) and which meeting it last showed. */
 export interface PostedCoreGroupCard {
@@ -129,7 +130,7 @@ export async function postCoreGroupCard(ports: CoreGroupPorts, caseRef: string, 
       // record below, the first press on the card adopts it (adoptPostedCard) instead of finding no card.
       if (!(await ports.state.get(CORE_GROUP_VOTES_SCOPE, votesName(caseRef, postingKey)))) await ports.state.put(CORE_GROUP_VOTES_SCOPE, votesName(caseRef, postingKey), fresh.votes.state);
       await ports.state.put<PendingPosting>(CORE_GROUP_POSTINGS_SCOPE, postingKey, { caseRef, round: postingKey, meetingKey: c.row.MeetingId });
-      const posted = await ports.teams.postCard("coreGroup", card, `${caseRef} (${school?.SchoolName ?? "school"}, ${c.row.KeyStage}) is ready for Core Group`);
+      const posted = await ports.teams.postCard("coreGroup", card, cardPosted(caseRef, school?.SchoolName, c.row.KeyStage));
       await ports.state.put(CORE_GROUP_CARDS_SCOPE, caseRef, { caseRef, round: postingKey, posted, meetingKey: c.row.MeetingId } satisfies PostedCoreGroupCard);
       await ports.state.remove(CORE_GROUP_POSTINGS_SCOPE, postingKey);
       ports.log(`${caseRef}: Core Group card posted`);
@@ -200,7 +201,7 @@ async function noticeRoll(ports: CoreGroupPorts, c: CaseOnCard): Promise<CaseOnC
   await ports.state.put(CORE_GROUP_CARDS_SCOPE, record.caseRef, next);
   if (rolled && c.meeting) {
     await ports.ledger.once(`teams:rolled:${record.round}:${now}`, async () => {
-      await ports.teams.replyInThread(record.posted, `${record.caseRef} was not decided at the meeting on ${dayLabel(previous.Date)}: it has rolled to ${meetingLabel(onCard(c.meeting!))}. Views given so far still count.`);
+      await ports.teams.replyInThread(record.posted, rolledToNextMeeting(record.caseRef, dayLabel(previous.Date), meetingLabel(onCard(c.meeting!))));
       return true;
     });
   }

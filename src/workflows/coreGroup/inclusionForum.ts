@@ -8,6 +8,7 @@ import { isReadable } from "../../m365/sharepoint/items";
 import { inclusionForumAgendaCard } from "../../teams/cards/cardTemplates";
 import type { AdaptiveCardJson, CardAction, CardActionHandler, PostedCard } from "../../teams/teamsChannel";
 import { findCaseItem } from "../cases/findCase";
+import { agendaPosted, agendaPressAnswers } from "../messages/inclusionForumMessages";
 import { FORUM_AGENDA_POSTINGS_SCOPE, FORUM_AGENDAS_SCOPE, type CoreGroupPorts } from "./coreGroupPorts";
 import { meetingByKey, meetingsOfKind } from "./panelDirectory";
 
@@ -87,7 +88,7 @@ export async function postInclusionForumAgenda(ports: CoreGroupPorts, meetingKey
       // Saved before the post: if this attempt dies between Teams taking the card and the record below, the first
       // press on the card adopts it instead of finding no agenda (and a second agenda being posted).
       await ports.state.put(FORUM_AGENDA_POSTINGS_SCOPE, meetingKey, { meetingKey, caseRefs });
-      const posted = await ports.teams.postCard("inclusionForum", card, `Inclusion Forum agenda: ${caseRefs.length} case${caseRefs.length === 1 ? "" : "s"}`);
+      const posted = await ports.teams.postCard("inclusionForum", card, agendaPosted(caseRefs.length));
       const agenda: PostedAgenda = { meetingKey, posted, caseRefs, shown: hashOf(card) };
       await ports.state.put(FORUM_AGENDAS_SCOPE, meetingKey, agenda);
       await ports.state.remove(FORUM_AGENDA_POSTINGS_SCOPE, meetingKey);
@@ -153,22 +154,22 @@ const pressSchema = z.object({ caseRef: z.string().regex(/^[A-Z]{2,10}-\d{4}-\d{
 export function inclusionForumCardActions(ports: CoreGroupPorts): CardActionHandler {
   return async (action) => {
     const parsed = pressSchema.safeParse(action.data);
-    if (!parsed.success || action.verb !== inclusionForumVerbs.recordOutcome) return { kind: "error", statusCode: 400, message: "This button does not belong to an Inclusion Forum agenda this app posted." };
+    if (!parsed.success || action.verb !== inclusionForumVerbs.recordOutcome) return { kind: "error", statusCode: 400, message: agendaPressAnswers.notOurButton };
     const { caseRef, meetingKey } = parsed.data;
     const agenda = (await ports.state.get<PostedAgenda>(FORUM_AGENDAS_SCOPE, meetingKey))?.value ?? (await adoptPostedAgenda(ports, meetingKey, action));
     const meeting = await meetingByKey(ports, meetingKey);
-    if (!agenda || !meeting || !agenda.caseRefs.includes(caseRef)) return { kind: "message", text: `${caseRef} is not on this forum's agenda.` };
+    if (!agenda || !meeting || !agenda.caseRefs.includes(caseRef)) return { kind: "message", text: agendaPressAnswers.notOnAgenda(caseRef) };
     const current = async (notice?: string) => ({ kind: "card" as const, card: await renderAgenda(ports, meeting, agenda.caseRefs, notice) });
     if (action.trigger === "automatic") return current();
     const chosen = inclusionForumOutcomeSchema.safeParse(action.data[agendaInputId(caseRef)]);
-    if (!chosen.success) return current(`Please choose ${caseRef}'s outcome before recording it.`);
+    if (!chosen.success) return current(agendaPressAnswers.chooseOutcome(caseRef));
     const person = action.from.name ?? action.from.aadObjectId ?? action.from.id;
     const applied = await ports.caseCommand(caseRef, { kind: "recordInclusionForumOutcome", outcome: chosen.data, by: person, at: ports.now().toISOString() });
     if (!applied.ok) {
       const item = await findCaseItem(ports.cases, caseRef);
       const recorded = item && isReadable(item) ? item.row.InclusionForumOutcome : undefined;
       if (recorded === chosen.data) return current();
-      return { kind: "message", text: recorded ? `${caseRef}'s outcome was already recorded: ${inclusionForumOutcomeLabels[recorded]}.` : applied.message };
+      return { kind: "message", text: recorded ? agendaPressAnswers.alreadyRecorded(caseRef, inclusionForumOutcomeLabels[recorded]) : applied.message };
     }
     const card = await renderAgenda(ports, meeting, agenda.caseRefs);
     await ports.teams.updateCard(agenda.posted, card);

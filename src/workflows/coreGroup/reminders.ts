@@ -1,6 +1,7 @@
 import { londonClock, londonDay } from "../../domain/calendar";
 import { dayLabel, isReminderDue, membersWithoutView } from "../../domain/coreGroup";
 import { CORE_GROUP_CARDS_SCOPE, type CoreGroupPorts } from "./coreGroupPorts";
+import { viewReminder } from "../messages/coreGroupPanelMessages";
 import { CaseNotOnCardError, loadCaseOnCard, refreshCoreGroupCard, type PostedCoreGroupCard } from "./coreGroupCard";
 
 /** Reminders go out from this UK time on a reminder day (the timer runs hourly in UTC). */
@@ -41,10 +42,7 @@ export async function remindCoreGroupMembers(ports: CoreGroupPorts, now: Date): 
     if (!isReminderDue(ports.calendar, c.meeting.Date, today) || londonClock(now) < REMINDER_FROM) continue;
     for (const member of membersWithoutView(c.panel.panel, c.votes.state)) {
       const { firstTime } = await ports.ledger.once(`teams:remind:${record.round}:${c.meeting.MeetingKey}:${member.id}`, async () => {
-        await ports.teams.replyInThread(
-          record.posted,
-          `Reminder for ${member.name}: please give your view on ${record.caseRef} before the Core Group meeting on ${dayLabel(c.meeting!.Date)} at ${c.meeting!.StartTime}.`,
-        );
+        await ports.teams.replyInThread(record.posted, viewReminder(member.name, record.caseRef, dayLabel(c.meeting!.Date), c.meeting!.StartTime));
         return true;
       });
       if (firstTime) report.reminded++;

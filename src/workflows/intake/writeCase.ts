@@ -8,7 +8,9 @@ import type { EffectLedger } from "../../m365/tables/effectLedger";
 import type { SubmissionStore } from "../../m365/tables/submissions";
 import { isReadable, type ListItems, type ListItem } from "../../m365/sharepoint/items";
 import { graphStatus, ItemChangedError } from "../../m365/sharepoint/graphErrors";
-import { escapeHtml, type Mailer } from "../../m365/outlook/mail";
+import type { Mailer } from "../../m365/outlook/mail";
+import { referralReceived } from "../messages/schoolMessages";
+import { anotherSubmission, newReferral } from "../messages/partnershipSencoMessages";
 import type { SchoolDirectory } from "../schools/schoolDirectory";
 
 export interface WriteCasePorts {
@@ -61,11 +63,7 @@ async function writeCaseOnce(ports: WriteCasePorts, responseId: string): Promise
       return true;
     });
     await ports.ledger.once(`mail:senco-linked:${responseId}`, async () => {
-      await ports.mailer.send({
-        to: [ports.sencoEmail],
-        subject: `Another submission for ${caseRef} (${schoolName})`,
-        html: `<p>${escapeHtml(schoolName)} has sent another Referral Form for the pupil of open case <b>${escapeHtml(caseRef)}</b>. It has been added to that case rather than opening a new one.</p>`,
-      });
+      await ports.mailer.send({ to: [ports.sencoEmail], ...anotherSubmission(caseRef, schoolName) });
       return true;
     });
     await ports.audit.append({ caseRef, key: `${caseRef}:linked:${responseId}`, at: ports.now(), by: "forms", source: "forms", action: "linkSubmission", detail: `response ${responseId}` });
@@ -86,22 +84,11 @@ async function writeCaseOnce(ports: WriteCasePorts, responseId: string): Promise
   const what = requestTypeLabels[form.requestType];
 
   await ports.ledger.once(`mail:ack:${caseRef}`, async () => {
-    await ports.mailer.send({
-      to: [form.referrer.email],
-      subject: `${what} received: ${caseRef}`,
-      html:
-        `<p>Thank you. ${escapeHtml(ports.partnershipName)} has received your ${escapeHtml(what.toLowerCase())}.</p>` +
-        `<p>Its case reference is <b>${escapeHtml(caseRef)}</b>. Please quote it whenever you contact us about this pupil; ` +
-        `we never put pupils' names in emails.</p>`,
-    });
+    await ports.mailer.send({ to: [form.referrer.email], ...referralReceived(what, caseRef, ports.partnershipName) });
     return true;
   });
   await ports.ledger.once(`mail:senco-new:${caseRef}`, async () => {
-    await ports.mailer.send({
-      to: [ports.sencoEmail],
-      subject: `New ${what.toLowerCase()}: ${caseRef} (${schoolName}, Year ${form.yearGroup})`,
-      html: `<p>${escapeHtml(schoolName)} has sent a ${escapeHtml(what.toLowerCase())} for a Year ${form.yearGroup} pupil: <b>${escapeHtml(caseRef)}</b>. Open it in the Cases list to triage it.</p>`,
-    });
+    await ports.mailer.send({ to: [ports.sencoEmail], ...newReferral(what, caseRef, schoolName, form.yearGroup) });
     return true;
   });
   await ports.audit.append({ caseRef, key: `${caseRef}:received`, at: ports.now(), by: form.referrer.email, source: "forms", action: "receiveReferral", to: "received" });

@@ -3,7 +3,9 @@ import { agendaDue, needsMeeting, nextMeetingWithRoom, type MeetingKind, type Me
 import { caseStatusLabels } from "../../domain/case/caseStatus";
 import type { MeetingsRow } from "../../domain/lists";
 import type { ListItem } from "../../m365/sharepoint/items";
-import { escapeHtml } from "../../m365/outlook/mail";
+import { noMeetingWithRoom } from "../messages/coordinatorMessages";
+import { forumAgenda } from "../messages/inclusionForumMessages";
+import { meetingInvitation } from "../messages/invitationMessages";
 import { mailOnce, readCase, type PlacementPorts } from "../placements/placementPorts";
 
 const MEETING_MINUTES = 120;
@@ -36,8 +38,7 @@ async function meetingEvent(ports: PlacementPorts, m: { item: ListItem<MeetingsR
   if (m.row.EventId) return m.row.EventId;
   const start = londonTime(m.row.Date, m.row.StartTime);
   const event = await ports.calendar.create({
-    subject: `${kindLabel[m.row.Kind]}: ${m.row.Date}`,
-    html: `<p>${escapeHtml(kindLabel[m.row.Kind])} of ${escapeHtml(ports.settings.PARTNERSHIP_NAME)}. The agenda (case references and schools) comes separately.</p>`,
+    ...meetingInvitation(kindLabel[m.row.Kind], m.row.Date, ports.settings.PARTNERSHIP_NAME),
     start,
     end: new Date(start.getTime() + MEETING_MINUTES * 60_000),
     required: [],
@@ -69,7 +70,7 @@ export async function assignMeeting(ports: PlacementPorts, caseRef: string, kind
     for (const c of await agendaCases(ports, kind)) if (c.meetingId && c.caseRef !== caseRef) assigned.set(c.meetingId, (assigned.get(c.meetingId) ?? 0) + 1);
     const next = nextMeetingWithRoom(meetings.map((m) => m.slot), assigned, kind, today, ports.settings.CORE_GROUP_AGENDA_SIZE);
     if (!next) {
-      await mailOnce(ports, `mail:noMeeting:${kind}:${caseRef}:${today}`, [ports.settings.COORDINATOR_EMAIL], `${caseRef}: no ${kindLabel[kind]} meeting with room`, `<p>Every ${escapeHtml(kindLabel[kind])} meeting in the Meetings list is full or past. Add a meeting so <b>${escapeHtml(caseRef)}</b> can be heard.</p>`);
+      await mailOnce(ports, `mail:noMeeting:${kind}:${caseRef}:${today}`, [ports.settings.COORDINATOR_EMAIL], noMeetingWithRoom(caseRef, kindLabel[kind]));
       return undefined;
     }
     key = next.key;
@@ -113,20 +114,14 @@ export async function meetingsRound(ports: PlacementPorts): Promise<{ assigned: 
   const ifCases = await agendaCases(ports, "inclusionForum");
   for (const m of meetings) {
     if (!agendaDue(calendar, m.slot, today, ports.settings.IF_AGENDA_SCHOOL_DAYS_BEFORE)) continue;
-    const lines: string[] = [];
+    const cases: { caseRef: string; schoolName: string }[] = [];
     for (const c of ifCases.filter((x) => x.meetingId === m.row.MeetingKey)) {
       const found = await readCase(ports, c.caseRef);
       const urn = found?.row.SchoolUrn ?? "";
       const school = await ports.schools.byUrn(urn);
-      lines.push(`<li><b>${escapeHtml(c.caseRef)}</b> — ${escapeHtml(school?.SchoolName ?? `school ${urn}`)}</li>`);
+      cases.push({ caseRef: c.caseRef, schoolName: school?.SchoolName ?? `school ${urn}` });
     }
-    const sent = await mailOnce(
-      ports,
-      `mail:ifAgenda:${m.row.MeetingKey}`,
-      ports.settings.INCLUSION_FORUM_MEMBERS,
-      `Inclusion Forum ${m.row.Date}: agenda`,
-      `<p>The Inclusion Forum meets on <b>${escapeHtml(m.row.Date)}</b> at ${escapeHtml(m.row.StartTime)}. Cases to discuss:</p><ul>${lines.join("") || "<li>none yet</li>"}</ul><p>The case papers are in the partnership's SharePoint site.</p>`,
-    );
+    const sent = await mailOnce(ports, `mail:ifAgenda:${m.row.MeetingKey}`, ports.settings.INCLUSION_FORUM_MEMBERS, forumAgenda(m.row.Date, m.row.StartTime, cases));
     if (sent) agendas++;
   }
   return { assigned, agendas };

@@ -2,7 +2,8 @@ import type { PlacementEffects } from "../cases/caseEffects";
 import { assignMeeting } from "../meetings/meetingAssignment";
 import { cancelFutureReviews, syncReviews } from "../reviews/reviewSeries";
 import type { PlacementPorts } from "./placementPorts";
-import { createPlacement, endOpenPlacement, offerPlaceToNextWaitingCase, tellWaitingPosition } from "./placementSetUp";
+import { createPlacement, endOpenPlacement } from "./placementLifecycle";
+import { offerPlaceToNextWaitingCase, tellWaitingPosition } from "./waitingList";
 
 /**
  * The state machine's placement, review and meeting effects, carried out against the lists and the calendar.

@@ -10,6 +10,7 @@ import type { Settings } from "../../settings/settings";
 import type { SchoolDirectory } from "../schools/schoolDirectory";
 import { findCaseItem } from "../cases/findCase";
 import { sendMailOnce } from "../../m365/outlook/mailOnce";
+import type { Message } from "../messages/message";
 
 /**
  * What placements, reviews, meetings and reminders need: the lists, the partnership mailbox's calendar and mail,
@@ -111,8 +112,8 @@ export async function updatePlacement(ports: Pick<PlacementPorts, "placements">,
  * Sends an email once under its key (the ledger), to the distinct addresses given; true the first time.
  *
  * @example
- * await mailOnce(ports, "remind:po:LNCIP-2026-0042:2026-11-25", [finance, referrer], "LNCIP-2026-0042: purchase order still needed", html) // true; again → false
+ * await mailOnce(ports, "remind:po:LNCIP-2026-0042:2026-11-25", [finance, referrer], purchaseOrderStillNeeded("LNCIP-2026-0042")) // true; again → false
  */
-export async function mailOnce(ports: Pick<PlacementPorts, "ledger" | "mailer">, key: string, to: readonly (string | undefined)[], subject: string, html: string): Promise<boolean> {
-  return sendMailOnce(ports.ledger, ports.mailer, key, to.map((x) => x?.toLowerCase()), subject, html);
+export async function mailOnce(ports: Pick<PlacementPorts, "ledger" | "mailer">, key: string, to: readonly (string | undefined)[], message: Message): Promise<boolean> {
+  return sendMailOnce(ports.ledger, ports.mailer, key, to.map((x) => x?.toLowerCase()), message.subject, message.html);
 }

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import type { ListChangeHandler } from "../listChanges/processListChanges";
 import { mailOnce, placementRecord, readCase, updatePlacement, type PlacementPorts, type PlacementRecord } from "./placementPorts";
-import { escapeHtml } from "../../m365/outlook/mail";
+import { unregisteredProviderOver18Hours } from "../messages/coordinatorMessages";
 import { isReadable, type WatchedColumns } from "../../m365/sharepoint/items";
 import type { PlacementsRow } from "../../domain/lists";
 import { unregisteredProviderWarnings } from "../../domain/placement";
-import { giveUpPlaceTakenMeanwhile, startPlacement } from "./placementSetUp";
+import { giveUpPlaceTakenMeanwhile, startPlacement } from "./placementLifecycle";
 import { syncReviews } from "../reviews/reviewSeries";
 
 /** The Placements columns whose change means something: status, dates and the pattern (by a hash of it). */
@@ -64,6 +64,6 @@ async function checkUnregisteredProvider(ports: PlacementPorts, record: Placemen
   if (warning === record.row.UnregisteredProviderWarning) return;
   await updatePlacement(ports, record, { UnregisteredProviderWarning: warning ?? null });
   if (warning) {
-    await mailOnce(ports, `mail:unregistered:${record.item.id}:${createHash("sha256").update(warning).digest("hex").slice(0, 16)}`, [ports.settings.COORDINATOR_EMAIL], `${record.row.CaseRef}: unregistered provider over 18 hours`, `<p><b>${escapeHtml(record.row.CaseRef)}</b>: ${escapeHtml(warning)}</p>`);
+    await mailOnce(ports, `mail:unregistered:${record.item.id}:${createHash("sha256").update(warning).digest("hex").slice(0, 16)}`, [ports.settings.COORDINATOR_EMAIL], unregisteredProviderOver18Hours(record.row.CaseRef, warning));
   }
 }

@@ -2,7 +2,7 @@ import { londonDay, nextSchoolDay } from "../../domain/calendar";
 import { schoolCalendarFromOverride } from "../../domain/reviews";
 import type { ReviewsRow } from "../../domain/lists";
 import { isReadable, type ItemRead, type WatchedColumns } from "../../m365/sharepoint/items";
-import { escapeHtml } from "../../m365/outlook/mail";
+import { returningToMainstream } from "../messages/schoolMessages";
 import type { ListChangeHandler } from "../listChanges/processListChanges";
 import { mailOnce, openPlacementOf, readCase, updatePlacement, type PlacementPorts } from "../placements/placementPorts";
 
@@ -54,13 +54,7 @@ export async function recordReviewOutcome(ports: PlacementPorts, item: ItemRead<
   const open = await openPlacementOf(ports, row.CaseRef);
   if (open && !open.row.EndDate) await updatePlacement(ports, open, { EndDate: returnDate, ExitRoute: "homeSchool" });
   const end = open?.row.EndDate ?? returnDate;
-  await mailOnce(
-    ports,
-    `mail:returnToMainstream:${row.ReviewKey}`,
-    [school?.SencoEmail, found?.row.ReferrerEmail, ports.settings.COORDINATOR_EMAIL],
-    `${row.CaseRef}: returning to mainstream from ${end}`,
-    `<p>Placement review ${row.Number} for case <b>${escapeHtml(row.CaseRef)}</b> found the pupil able to return to mainstream. The placement ends and the pupil returns to ${escapeHtml(school?.SchoolName ?? "the home school")} full time from <b>${escapeHtml(end)}</b>. The remaining reviews are cancelled.</p>`,
-  );
+  await mailOnce(ports, `mail:returnToMainstream:${row.ReviewKey}`, [school?.SencoEmail, found?.row.ReferrerEmail, ports.settings.COORDINATOR_EMAIL], returningToMainstream(row.CaseRef, row.Number, school?.SchoolName, end));
   const result = await ports.caseCommand(row.CaseRef, { kind: "endPlacement", exitRoute: "homeSchool", by: item.lastModifiedBy ?? "a coordinator", at: ports.now().toISOString() });
   if (!result.ok && result.code !== "notAllowedNow") ports.log(`${row.CaseRef}: the placement could not be ended (${result.message})`);
   return end;

@@ -2,7 +2,7 @@ import { londonDay, londonTime, type Day } from "../../domain/calendar";
 import { reviewChanges, reviewKey, reviewSchedule, reviewTransactionId, schoolCalendarFromOverride, type PlannedReview, type ReviewChanges, type ScheduledReview } from "../../domain/reviews";
 import type { ReviewsRow } from "../../domain/lists";
 import { titleIs, type ListItem } from "../../m365/sharepoint/items";
-import { escapeHtml } from "../../m365/outlook/mail";
+import { reviewInvitation } from "../messages/invitationMessages";
 import { placementsOf, readCase, type PlacementPorts } from "../placements/placementPorts";
 
 const REVIEW_MINUTES = 60;
@@ -79,8 +79,7 @@ export async function syncReviews(ports: PlacementPorts, caseRef: string, cancel
   for (const review of changes.create) {
     const key = reviewKey(caseRef, review.number);
     const event = await ports.calendar.create({
-      subject: `Placement review ${review.number}: ${caseRef}`,
-      html: `<p>Placement review ${review.number} for case <b>${escapeHtml(caseRef)}</b> (${escapeHtml(ports.settings.PARTNERSHIP_NAME)}).</p><p>Please confirm you can attend. The case's details are in the partnership's SharePoint site.</p>`,
+      ...reviewInvitation(caseRef, review.number, ports.settings.PARTNERSHIP_NAME),
       start: review.start,
       end: review.end,
       required,

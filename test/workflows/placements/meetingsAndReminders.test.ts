@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandboxPorts, type SandboxPorts } from "./sandboxPorts";
 import { meetingsRound } from "../../../src/workflows/meetings/meetingAssignment";
-import { dailyRound } from "../../../src/workflows/reminders/dailyReminders";
+import { dailyRound } from "../../../src/workflows/dailyRound/dailyRound";
 import { placementsHandler, placementsWatches } from "../../../src/workflows/placements/placementsHandler";
 
 let s: SandboxPorts;

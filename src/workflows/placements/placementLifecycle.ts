@@ -1,12 +1,16 @@
 import type { CoreGroupOutcome } from "../../domain/case/outcomes";
-import type { KeyStage } from "../../domain/referral/keyStage";
 import { londonDay } from "../../domain/calendar";
-import { newPlacement, waitingOrder, waitingPosition, type WaitingCase } from "../../domain/placement";
-import { caseStatusLabels } from "../../domain/case/caseStatus";
-import { escapeHtml } from "../../m365/outlook/mail";
+import { newPlacement } from "../../domain/placement";
+import { placementCouldNotStart, placementSetUp } from "../messages/coordinatorMessages";
 import { mailOnce, openPlacementOf, placementsOf, readCase, updatePlacement, type PlacementPorts, type PlacementRecord } from "./placementPorts";
 import { syncReviews } from "../reviews/reviewSeries";
 import { placeHeld } from "./places";
+
+/*
+ * A placement's life in the Placements list: set up for a decided case, given up when a decision at the same moment
+ * took the last place, started (the case goes "In placement"), ended. (The pure rules of a new placement — its
+ * pattern, its start, its warnings — are src/domain/placement/placementSetUp.ts.)
+ */
 
 const placesPorts = (ports: PlacementPorts) => ({ placements: ports.placements, places: ports.settings.placesPerKeyStage });
 
@@ -70,14 +74,7 @@ export async function createPlacement(ports: PlacementPorts, caseRef: string, ou
   );
   // Set up beyond the places by a decision at the same moment: it will give the place up (see giveUpPlaceTakenMeanwhile).
   if ((await placeHeld(placesPorts(ports), r.KeyStage, result.id)) === false) return result.id;
-  await mailOnce(
-    ports,
-    `mail:placementSetUp:${key}`,
-    [ports.settings.COORDINATOR_EMAIL],
-    `${caseRef}: placement set up (${r.KeyStage})`,
-    `<p>A placement for <b>${escapeHtml(caseRef)}</b> is set up in the Placements list with the usual weekly pattern. Check its start date and pattern, then set its status to Active when the pupil starts (or it starts on its start date).</p>` +
-      (result.warning ? `<p><b>Unregistered provider:</b> ${escapeHtml(result.warning)}</p>` : ""),
-  );
+  await mailOnce(ports, `mail:placementSetUp:${key}`, [ports.settings.COORDINATOR_EMAIL], placementSetUp(caseRef, r.KeyStage, result.warning));
   return result.id;
 }
 
@@ -103,56 +100,6 @@ export async function giveUpPlaceTakenMeanwhile(ports: PlacementPorts, record: P
 }
 
 /**
- * The waiting list of a key stage, in the order it is served.
- *
- * @example
- * (await waitingList(ports, "KS3")).map((w) => w.caseRef) // ["LNCIP-2026-0050", "LNCIP-2026-0053"]
- */
-export async function waitingList(ports: Pick<PlacementPorts, "cases">, keyStage: KeyStage): Promise<WaitingCase[]> {
-  // Only the two columns the order needs are read: a case a person has made unreadable elsewhere keeps its turn.
-  const items = await ports.cases.columns(["CaseRef", "WaitingSince"], { filter: `fields/Status eq '${caseStatusLabels.waitingList}' and fields/KeyStage eq '${keyStage}'` });
-  return waitingOrder(items.map((i) => ({ caseRef: i.row.CaseRef, waitingSince: i.row.WaitingSince ?? i.created ?? "" })));
-}
-
-/**
- * Tells the Coordinator a case has joined the waiting list, and where it stands (1 = next to be offered).
- *
- * @example
- * await tellWaitingPosition(ports, "LNCIP-2026-0050", "KS3", effect.key) // 2
- */
-export async function tellWaitingPosition(ports: PlacementPorts, caseRef: string, keyStage: KeyStage, key: string): Promise<number | undefined> {
-  const position = waitingPosition(await waitingList(ports, keyStage), caseRef);
-  await mailOnce(
-    ports,
-    key,
-    [ports.settings.COORDINATOR_EMAIL],
-    `${caseRef}: on the ${keyStage} waiting list${position ? ` (position ${position})` : ""}`,
-    `<p>Every ${escapeHtml(keyStage)} place is taken: <b>${escapeHtml(caseRef)}</b> has joined the waiting list${position ? ` at position <b>${position}</b>` : ""}. It will be offered the next ${escapeHtml(keyStage)} place that is freed.</p>`,
-  );
-  return position;
-}
-
-/**
- * A place of this key stage was freed: offers it to the waiting cases in order (earliest WaitingSince first)
- * until one takes it. Idempotent by capacity: a repeat finds no free place, or offers a place truly free.
- *
- * @example
- * await offerPlaceToNextWaitingCase(ports, "KS3") // "LNCIP-2026-0050", or undefined when nobody waits
- */
-export async function offerPlaceToNextWaitingCase(ports: PlacementPorts, keyStage: KeyStage): Promise<string | undefined> {
-  for (const w of await waitingList(ports, keyStage)) {
-    const result = await ports.caseCommand(w.caseRef, { kind: "offerPlace", by: "system", at: ports.now().toISOString() });
-    if (result.ok) {
-      ports.log(`${w.caseRef}: offered the freed ${keyStage} place`);
-      return w.caseRef;
-    }
-    if (result.code === "noPlace") return undefined;
-    ports.log(`${w.caseRef}: could not be offered a place (${result.message})`);
-  }
-  return undefined;
-}
-
-/**
  * Starts a placement (the Coordinator set it Active, or its start date came): the case moves to "In placement"
  * through the state machine, whose `scheduleReviews` effect puts the reviews in Outlook. A start the rules
  * refuse (no PO, no place) puts the placement back to "Setting up" and tells the Coordinator why.
@@ -172,7 +119,7 @@ export async function startPlacement(ports: PlacementPorts, record: PlacementRec
   }
   const fresh = (await placementsOf(ports, caseRef)).find((p) => p.item.id === record.item.id);
   if (fresh) await updatePlacement(ports, fresh, { PlacementStatus: "settingUp" });
-  await mailOnce(ports, `mail:startRefused:${caseRef}:${record.item.id}:${result.code}`, [ports.settings.COORDINATOR_EMAIL], `${caseRef}: the placement could not start`, `<p>${escapeHtml(result.message)}</p><p>The placement has been put back to "Setting up".</p>`);
+  await mailOnce(ports, `mail:startRefused:${caseRef}:${record.item.id}:${result.code}`, [ports.settings.COORDINATOR_EMAIL], placementCouldNotStart(caseRef, result.message));
   return "refused";
 }
 

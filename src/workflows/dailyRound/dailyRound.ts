@@ -1,0 +1,56 @@
+import { isSchoolDay, londonDay, type Day } from "../../domain/calendar";
+import { placementRecord, type PlacementPorts } from "../placements/placementPorts";
+import { keepChargesToDate, startDuePlacements } from "../placements/dailyPlacements";
+import { remindPendingDecisions, remindPurchaseOrders, remindReviews, remindSchoolVisits } from "../reminders/reminders";
+import { meetingsRound } from "../meetings/meetingAssignment";
+
+/** What one daily run did (counts only: nothing personal). */
+export interface DailyRunReport {
+  day: Day;
+  schoolDay: boolean;
+  reminders: number;
+  started: number;
+  charges: number;
+  meetingAssignments: number;
+  agendas: number;
+}
+
+/**
+ * The daily round that keeps cases moving, run by one timer each weekday morning. It decides in Europe/London
+ * whether today is a school day of the partnership (nothing is done otherwise) and then, each job in its module:
+ * - starts placements whose start date has come (`startDuePlacements`);
+ * - brings each running placement's charge to date (`keepChargesToDate`);
+ * - reminds: a school visit not recorded this term, a missing PO, a decision pending, a review's attendees or
+ *   outcome (src/workflows/reminders);
+ * - puts cases waiting for a Core Group or an Inclusion Forum on the next meeting with room and sends each
+ *   Inclusion Forum's agenda when due (`meetingsRound`).
+ * The open placements are read once for the jobs that need them. Every email has its own ledger key, so a second
+ * run the same day (or a retried one) sends nothing new.
+ *
+ * @example
+ * await dailyRound(ports) // { day: "2026-12-01", schoolDay: true, reminders: 3, started: 1, ... }
+ */
+export async function dailyRound(ports: PlacementPorts): Promise<DailyRunReport> {
+  const today = londonDay(ports.now());
+  const report: DailyRunReport = { day: today, schoolDay: false, reminders: 0, started: 0, charges: 0, meetingAssignments: 0, agendas: 0 };
+  try {
+    report.schoolDay = isSchoolDay(ports.partnershipCalendar.calendar, today);
+  } catch {
+    ports.log(`${today} is outside the partnership's known term dates: add the next academic year's dates`);
+    return report;
+  }
+  if (!report.schoolDay) return report;
+
+  const open = (await ports.placements.all({ filter: `fields/PlacementStatus ne 'Ended'` })).map(placementRecord);
+  report.started = await startDuePlacements(ports, open, today);
+  report.charges = await keepChargesToDate(ports, open, today);
+  report.reminders += await remindSchoolVisits(ports, open, today);
+  report.reminders += await remindPurchaseOrders(ports, today);
+  report.reminders += await remindPendingDecisions(ports, today);
+  report.reminders += await remindReviews(ports, today);
+
+  const meetings = await meetingsRound(ports);
+  report.meetingAssignments = meetings.assigned;
+  report.agendas = meetings.agendas;
+  return report;
+}

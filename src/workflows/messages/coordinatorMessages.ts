@@ -1,0 +1,124 @@
+import { escapeHtml } from "../../m365/outlook/mail";
+import type { Message } from "./message";
+
+/* What the partnership Coordinator is told: case references, key stages, schools, dates — never a pupil. */
+
+/**
+ * A coordinator's edit in the Cases list the rules refused: put back, and why.
+ *
+ * @example
+ * editRefused("LNCIP-2026-0042", "A case can go to Core Group only after triage.").subject // "LNCIP-2026-0042: your change was not applied"
+ */
+export function editRefused(caseRef: string, why: string): Message {
+  return { subject: `${caseRef}: your change was not applied`, html: `<p>${escapeHtml(why)}</p><p>The case has been put back as it was.</p>` };
+}
+
+/**
+ * A case joined its key stage's waiting list (when placements cannot say its position).
+ *
+ * @example
+ * joinedWaitingList("LNCIP-2026-0050", "KS3").subject // "LNCIP-2026-0050: on the KS3 waiting list"
+ */
+export function joinedWaitingList(caseRef: string, keyStage: string): Message {
+  return { subject: `${caseRef}: on the ${keyStage} waiting list`, html: `<p>Every ${escapeHtml(keyStage)} place is taken: <b>${escapeHtml(caseRef)}</b> has joined the waiting list.</p>` };
+}
+
+/**
+ * A case joined its key stage's waiting list, at this position (1 = next to be offered a place).
+ *
+ * @example
+ * waitingListPosition("LNCIP-2026-0050", "KS3", 2).subject // "LNCIP-2026-0050: on the KS3 waiting list (position 2)"
+ */
+export function waitingListPosition(caseRef: string, keyStage: string, position: number | undefined): Message {
+  return {
+    subject: `${caseRef}: on the ${keyStage} waiting list${position ? ` (position ${position})` : ""}`,
+    html: `<p>Every ${escapeHtml(keyStage)} place is taken: <b>${escapeHtml(caseRef)}</b> has joined the waiting list${position ? ` at position <b>${position}</b>` : ""}. It will be offered the next ${escapeHtml(keyStage)} place that is freed.</p>`,
+  };
+}
+
+/**
+ * A decided case's placement is set up: its start date and pattern to check (and an unregistered provider warned of).
+ *
+ * @example
+ * placementSetUp("LNCIP-2026-0042", "KS3", undefined).subject // "LNCIP-2026-0042: placement set up (KS3)"
+ */
+export function placementSetUp(caseRef: string, keyStage: string, unregisteredProviderWarning: string | undefined): Message {
+  return {
+    subject: `${caseRef}: placement set up (${keyStage})`,
+    html:
+      `<p>A placement for <b>${escapeHtml(caseRef)}</b> is set up in the Placements list with the usual weekly pattern. Check its start date and pattern, then set its status to Active when the pupil starts (or it starts on its start date).</p>` +
+      (unregisteredProviderWarning ? `<p><b>Unregistered provider:</b> ${escapeHtml(unregisteredProviderWarning)}</p>` : ""),
+  };
+}
+
+/**
+ * A placement's start the rules refused (no PO, no place): put back to "Setting up", and why.
+ *
+ * @example
+ * placementCouldNotStart("LNCIP-2026-0042", "Every KS3 place is taken.").subject // "LNCIP-2026-0042: the placement could not start"
+ */
+export function placementCouldNotStart(caseRef: string, why: string): Message {
+  return { subject: `${caseRef}: the placement could not start`, html: `<p>${escapeHtml(why)}</p><p>The placement has been put back to "Setting up".</p>` };
+}
+
+/**
+ * A pattern that puts a pupil with an EHCP or in care at an unregistered provider for more than 18 hours a week.
+ *
+ * @example
+ * unregisteredProviderOver18Hours("LNCIP-2026-0042", warning).subject // "LNCIP-2026-0042: unregistered provider over 18 hours"
+ */
+export function unregisteredProviderOver18Hours(caseRef: string, warning: string): Message {
+  return { subject: `${caseRef}: unregistered provider over 18 hours`, html: `<p><b>${escapeHtml(caseRef)}</b>: ${escapeHtml(warning)}</p>` };
+}
+
+/**
+ * No meeting of a kind with room for a case waiting for one.
+ *
+ * @example
+ * noMeetingWithRoom("LNCIP-2026-0042", "Core Group").subject // "LNCIP-2026-0042: no Core Group meeting with room"
+ */
+export function noMeetingWithRoom(caseRef: string, meetingKind: string): Message {
+  return {
+    subject: `${caseRef}: no ${meetingKind} meeting with room`,
+    html: `<p>Every ${escapeHtml(meetingKind)} meeting in the Meetings list is full or past. Add a meeting so <b>${escapeHtml(caseRef)}</b> can be heard.</p>`,
+  };
+}
+
+/**
+ * A referral still without a Core Group decision beyond DECISION_PENDING_DAYS.
+ *
+ * @example
+ * decisionStillPending("LNCIP-2026-0042", "2026-10-01", "CG-2026-12-03").subject // "LNCIP-2026-0042: still waiting for a Core Group decision"
+ */
+export function decisionStillPending(caseRef: string, receivedOn: string, meetingId: string | undefined): Message {
+  return {
+    subject: `${caseRef}: still waiting for a Core Group decision`,
+    html: `<p><b>${escapeHtml(caseRef)}</b> was received on ${escapeHtml(receivedOn)} and has no Core Group decision yet${meetingId !== undefined ? ` (on the agenda of ${escapeHtml(meetingId)})` : ""}.</p>`,
+  };
+}
+
+/**
+ * A review within five school days whose attendees have not confirmed.
+ *
+ * @example
+ * reviewAttendeesNotConfirmed("LNCIP-2026-0042", 1, "2026-12-14").subject // "LNCIP-2026-0042: review on 2026-12-14 — attendees not confirmed"
+ */
+export function reviewAttendeesNotConfirmed(caseRef: string, reviewNumber: number, due: string): Message {
+  return {
+    subject: `${caseRef}: review on ${due} — attendees not confirmed`,
+    html: `<p>Placement review ${escapeHtml(String(reviewNumber))} for <b>${escapeHtml(caseRef)}</b> is on ${escapeHtml(due)} and its attendees have not confirmed. Please check with the school's SENCO and the referrer, then tick "Attendees confirmed".</p>`,
+  };
+}
+
+/**
+ * A review overdue with no outcome recorded.
+ *
+ * @example
+ * reviewOutcomeMissing("LNCIP-2026-0042", 1, "2026-12-14").subject // "LNCIP-2026-0042: review of 2026-12-14 has no outcome"
+ */
+export function reviewOutcomeMissing(caseRef: string, reviewNumber: number, due: string): Message {
+  return {
+    subject: `${caseRef}: review of ${due} has no outcome`,
+    html: `<p>Placement review ${escapeHtml(String(reviewNumber))} for <b>${escapeHtml(caseRef)}</b> was due on ${escapeHtml(due)} and no outcome is recorded. Please record "Able to return to mainstream?" and the next steps in the Reviews list.</p>`,
+  };
+}

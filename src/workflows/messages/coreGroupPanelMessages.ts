@@ -1,0 +1,53 @@
+import { coreGroupOutcomeLabels, type CoreGroupOutcome } from "../../domain/case";
+
+/*
+ * What the Core Group panel reads in Teams beyond the card itself (cards/coreGroup.json): the post's notification,
+ * replies in the card's thread, and the notice a member's press is answered with. Case references only.
+ */
+
+/**
+ * The notification text of a case's card (what Teams shows in the activity feed).
+ *
+ * @example
+ * cardPosted("LNCIP-2026-0042", "Oakfield Academy", "KS3") // "LNCIP-2026-0042 (Oakfield Academy, KS3) is ready for Core Group"
+ */
+export function cardPosted(caseRef: string, schoolName: string | undefined, keyStage: string): string {
+  return `${caseRef} (${schoolName ?? "school"}, ${keyStage}) is ready for Core Group`;
+}
+
+/**
+ * The reminder to a member without a view, in the card's thread, two school days before the meeting.
+ *
+ * @example
+ * viewReminder("Head, Oakfield", "LNCIP-2026-0042", "Thursday 3 December 2026", "16:00")
+ */
+export function viewReminder(memberName: string, caseRef: string, meetingDay: string, startTime: string): string {
+  return `Reminder for ${memberName}: please give your view on ${caseRef} before the Core Group meeting on ${meetingDay} at ${startTime}.`;
+}
+
+/**
+ * A case heard but not decided, rolled to the next meeting (said once in the card's thread).
+ *
+ * @example
+ * rolledToNextMeeting("LNCIP-2026-0042", "Thursday 3 December 2026", "Thursday 10 December 2026, 16:00")
+ */
+export function rolledToNextMeeting(caseRef: string, heardOn: string, nextMeeting: string): string {
+  return `${caseRef} was not decided at the meeting on ${heardOn}: it has rolled to ${nextMeeting}. Views given so far still count.`;
+}
+
+/** The notices a press is answered with (on the presser's own card, or as a message). */
+export const pressAnswers = {
+  notOurButton: "This button does not belong to a Core Group card this app posted.",
+  noCardAnyMore: (caseRef: string) => `${caseRef} has no Core Group card any more.`,
+  outOfDate: "This card was out of date: here is the case as it stands now.",
+  chooseOutcome: "Please choose an outcome before giving your view.",
+  noLongerWaiting: (caseRef: string) => `${caseRef} is no longer waiting for the Core Group's decision.`,
+  viewRecorded: (outcome: CoreGroupOutcome) => `Your view was recorded: ${coreGroupOutcomeLabels[outcome]}.`,
+  chooseDecision: "Please choose the decision before recording it.",
+  alreadyDecided: (caseRef: string, by: string | undefined) => `${caseRef} was already decided${by ? ` by ${by}` : ""}.`,
+  decisionBeingRecorded: (outcome: CoreGroupOutcome) => `Decision being recorded: ${coreGroupOutcomeLabels[outcome]}.`,
+  decisionRecorded: (outcome: CoreGroupOutcome) => `Decision recorded: ${coreGroupOutcomeLabels[outcome]}.`,
+  noSuchButton: (verb: string) => `The Core Group card has no button "${verb}".`,
+  pressAgain: "Several people pressed at once; please press again.",
+  commentTooLong: "Please keep the comment to 500 characters or fewer.",
+} as const;

@@ -1,0 +1,90 @@
+import { escapeHtml } from "../../m365/outlook/mail";
+import type { Message } from "./message";
+
+/*
+ * What the partnership tells a school — its referrer, SENCO, finance contact — about a case. Case references and
+ * school names only: a pupil is never named in an email.
+ */
+
+/**
+ * The referrer's acknowledgement of a Referral Form.
+ *
+ * @example
+ * referralReceived("Partnership referral", "LNCIP-2026-0042", "Lakeside North Inclusion Partnership").subject
+ * // "Partnership referral received: LNCIP-2026-0042"
+ */
+export function referralReceived(what: string, caseRef: string, partnershipName: string): Message {
+  return {
+    subject: `${what} received: ${caseRef}`,
+    html:
+      `<p>Thank you. ${escapeHtml(partnershipName)} has received your ${escapeHtml(what.toLowerCase())}.</p>` +
+      `<p>Its case reference is <b>${escapeHtml(caseRef)}</b>. Please quote it whenever you contact us about this pupil; ` +
+      `we never put pupils' names in emails.</p>`,
+  };
+}
+
+/**
+ * News about a case (the referrer and the school's SENCO): the decision, a placement starting or ending, the
+ * Inclusion Forum's outcome, a withdrawal.
+ *
+ * @example
+ * caseNews("LNCIP-2026-0042", "the Core Group has decided", "Partnership in-school support").subject // "LNCIP-2026-0042: the Core Group has decided"
+ */
+export function caseNews(caseRef: string, news: string, decision?: string): Message {
+  return {
+    subject: `${caseRef}: ${news}`,
+    html: `<p>There is news about case <b>${escapeHtml(caseRef)}</b>: ${escapeHtml(news)}${decision ? ` — ${escapeHtml(decision)}` : ""}. The partnership Coordinator will be in touch.</p>`,
+  };
+}
+
+/**
+ * Programme Management decided: the school's finance contact (and the referrer) asked for a purchase order.
+ *
+ * @example
+ * purchaseOrderNeeded("LNCIP-2026-0042").subject // "LNCIP-2026-0042: purchase order needed"
+ */
+export function purchaseOrderNeeded(caseRef: string): Message {
+  return {
+    subject: `${caseRef}: purchase order needed`,
+    html: `<p>The Core Group has decided on Programme Management for case <b>${escapeHtml(caseRef)}</b>. A placement can start only once the partnership has a purchase order number and the funding it covers. Please add them to the case or reply to this email.</p>`,
+  };
+}
+
+/**
+ * The reminder of a purchase order still missing (every PO_REMINDER_SCHOOL_DAYS school days).
+ *
+ * @example
+ * purchaseOrderStillNeeded("LNCIP-2026-0042").subject // "LNCIP-2026-0042: purchase order still needed"
+ */
+export function purchaseOrderStillNeeded(caseRef: string): Message {
+  return {
+    subject: `${caseRef}: purchase order still needed`,
+    html: `<p>The placement for case <b>${escapeHtml(caseRef)}</b> cannot start until the partnership has a purchase order number and the funding it covers. Please add them to the case or reply to this email.</p>`,
+  };
+}
+
+/**
+ * No visit recorded this term to a programme-managed pupil (the school's SENCO, the Coordinator copied).
+ *
+ * @example
+ * schoolVisitDue("LNCIP-2026-0042").subject // "LNCIP-2026-0042: no school visit recorded this term"
+ */
+export function schoolVisitDue(caseRef: string): Message {
+  return {
+    subject: `${caseRef}: no school visit recorded this term`,
+    html: `<p>The home school must visit each programme-managed pupil at least once a term. No visit to <b>${escapeHtml(caseRef)}</b> has been recorded this term. Please arrange one; the Coordinator records it as the placement's "Last school visit".</p>`,
+  };
+}
+
+/**
+ * A review found the pupil able to return to mainstream (the school's SENCO, the referrer, the Coordinator).
+ *
+ * @example
+ * returningToMainstream("LNCIP-2026-0042", 2, "Oakfield Academy", "2026-12-15").subject // "LNCIP-2026-0042: returning to mainstream from 2026-12-15"
+ */
+export function returningToMainstream(caseRef: string, reviewNumber: number, schoolName: string | undefined, from: string): Message {
+  return {
+    subject: `${caseRef}: returning to mainstream from ${from}`,
+    html: `<p>Placement review ${reviewNumber} for case <b>${escapeHtml(caseRef)}</b> found the pupil able to return to mainstream. The placement ends and the pupil returns to ${escapeHtml(schoolName ?? "the home school")} full time from <b>${escapeHtml(from)}</b>. The remaining reviews are cancelled.</p>`,
+  };
+}
