@@ -31,7 +31,7 @@ export const attendanceWatches: WatchedColumns<AttendanceRow> = {
  * Snapshots hold coded fields only (never the free-text reason).
  *
  * @example
- * listChangeHandlers(ports, log).get("Attendance") // this handler
+ * watchedList(attendanceHandler({ attendance, audit, log })) // the Attendance list, watched through this handler
  */
 export function attendanceHandler(ports: AttendanceHandlerPorts): ListChangeHandler<AttendanceRow> {
   return {

@@ -40,9 +40,9 @@ export function waitingListPosition(caseRef: string, keyStage: string, position:
  * A decided case's placement is set up: its start date and pattern to check (and an unregistered provider warned of).
  *
  * @example
- * placementSetUp("LNCIP-2026-0042", "KS3", undefined).subject // "LNCIP-2026-0042: placement set up (KS3)"
+ * placementIsSetUp("LNCIP-2026-0042", "KS3", undefined).subject // "LNCIP-2026-0042: placement set up (KS3)"
  */
-export function placementSetUp(caseRef: string, keyStage: string, unregisteredProviderWarning: string | undefined): Message {
+export function placementIsSetUp(caseRef: string, keyStage: string, unregisteredProviderWarning: string | undefined): Message {
   return {
     subject: `${caseRef}: placement set up (${keyStage})`,
     html:

@@ -1,7 +1,7 @@
 import type { CoreGroupOutcome } from "../../domain/case/outcomes";
 import { londonDay } from "../../domain/calendar";
 import { newPlacement } from "../../domain/placement";
-import { placementCouldNotStart, placementSetUp } from "../messages/coordinatorMessages";
+import { placementCouldNotStart, placementIsSetUp } from "../messages/coordinatorMessages";
 import { mailOnce, openPlacementOf, placementsOf, readCase, updatePlacement, type PlacementPorts, type PlacementRecord } from "./placementPorts";
 import { syncReviews } from "../reviews/reviewSeries";
 import { placeHeld } from "./places";
@@ -74,7 +74,7 @@ export async function createPlacement(ports: PlacementPorts, caseRef: string, ou
   );
   // Set up beyond the places by a decision at the same moment: it will give the place up (see giveUpPlaceTakenMeanwhile).
   if ((await placeHeld(placesPorts(ports), r.KeyStage, result.id)) === false) return result.id;
-  await mailOnce(ports, `mail:placementSetUp:${key}`, [ports.settings.COORDINATOR_EMAIL], placementSetUp(caseRef, r.KeyStage, result.warning));
+  await mailOnce(ports, `mail:placementSetUp:${key}`, [ports.settings.COORDINATOR_EMAIL], placementIsSetUp(caseRef, r.KeyStage, result.warning));
   return result.id;
 }
 
