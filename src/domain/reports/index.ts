@@ -1,0 +1,4 @@
+export * from "./reportInputs";
+export * from "./wholePercent";
+export * from "./academicYear";
+export * from "./progressSummary";
