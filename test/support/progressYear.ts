@@ -1,3 +1,4 @@
+import { upnCheckLetter } from "../../src/domain/referral/upn";
 import type { ReportCase, ReportPlacement, ReportQualification, ReportReview } from "../../src/domain/reports";
 
 /*
@@ -11,6 +12,7 @@ export const reviews: ReportReview[] = [];
 export const qualifications: ReportQualification[] = [];
 
 let n = 0;
+const upn = (twelve: string) => `${upnCheckLetter(twelve)}${twelve}`;
 function pupil(ref: string, c: { received: string; year: number; ks: "KS3" | "KS4"; pp?: boolean; ehcp?: boolean; upn?: string; first?: string; school?: string }): string {
   n++;
   cases.push({
@@ -21,7 +23,7 @@ function pupil(ref: string, c: { received: string; year: number; ks: "KS3" | "KS
     YearGroup: c.year,
     PupilPremium: c.pp ?? false,
     SendStatus: c.ehcp ? "ehcp" : "none",
-    Upn: c.upn ?? `A8230010${String(1000 + n).slice(-4)}0`,
+    Upn: c.upn ?? upn(`82300100${String(1000 + n).slice(-4)}`),
     PupilFirstName: c.first ?? `Pupil${n}`,
     PupilLastName: "Zebedee",
     SchoolUrn: c.school ?? "120001",
@@ -106,10 +108,10 @@ placement(L6, "KS4", "2026-07-01", undefined, { PlacementStatus: "settingUp" });
 
 // One pupil, two cases (same UPN): autumn and spring 2025 on the first (2 terms), then 6 Oct 2025 to July 2026 on the
 // second (48 of autumn's 77 days, spring, summer: 3 terms) = 5 terms; 3 + 2 passed at Level 1+ → Premier.
-const L7a = pupil("LNCIP-2024-0207", { received: "2024-05-01", year: 9, ks: "KS4", upn: "A823001099990" });
+const L7a = pupil("LNCIP-2024-0207", { received: "2024-05-01", year: 9, ks: "KS4", upn: upn("823001099990") });
 placement(L7a, "KS4", "2024-09-02", "2025-04-04", { EetOffer: false, CCap30Experiences: 2 });
 for (const level of ["level1", "level1", "level1"] as const) qual(L7a, level, "passed", "2025-03-20");
-const L7b = pupil("LNCIP-2025-0208", { received: "2025-10-01", year: 11, ks: "KS4", upn: "A823001099990" });
+const L7b = pupil("LNCIP-2025-0208", { received: "2025-10-01", year: 11, ks: "KS4", upn: upn("823001099990") });
 placement(L7b, "KS4", "2025-10-06", "2026-07-10", { EetOffer: true, Destination: "apprenticeship", CCap30Experiences: 30 });
 for (const level of ["level2", "level2"] as const) qual(L7b, level);
 
