@@ -2,3 +2,5 @@ export * from "./reportInputs";
 export * from "./wholePercent";
 export * from "./academicYear";
 export * from "./progressSummary";
+export * from "./chargeLines";
+export * from "./directorsWeek";
