@@ -4,3 +4,4 @@ export * from "./academicYear";
 export * from "./progressSummary";
 export * from "./chargeLines";
 export * from "./directorsWeek";
+export * from "./ofstedPack";
