@@ -5,3 +5,4 @@ export * from "./progressSummary";
 export * from "./chargeLines";
 export * from "./directorsWeek";
 export * from "./ofstedPack";
+export * from "./termlyStatement";
