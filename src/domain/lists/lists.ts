@@ -9,6 +9,7 @@ import { fieldLeaves } from "../fields/fieldLeaves";
 import { referralFormSchema } from "../referral/referralForm";
 import { keyStageSchema } from "../referral/keyStage";
 import type { ListDefinition } from "./columns";
+import { placementOutcomeColumns, qualificationsList, reviewProgressColumns } from "./outcomeLists";
 
 const caseRef = (title = "Case") => field(z.string().regex(/^[A-Z]{2,10}-\d{4}-\d{4,}$/).max(30), { column: "CaseRef", columnTitle: title, indexed: true });
 const text = (max: number) => z.string().max(max);
@@ -93,6 +94,7 @@ export const placementsRow = z.object({
     columnTitle: "Exit route",
     labels: { homeSchool: "Home school", anotherSchool: "Another school", specialistPlacement: "Specialist placement", post16: "Post-16" },
   }),
+  ...placementOutcomeColumns,
 });
 
 export const reviewsRow = z.object({
@@ -113,6 +115,7 @@ export const reviewsRow = z.object({
   StartsAt: field(optional(when()), { column: "StartsAt", columnTitle: "Starts at" }),
   /** Times this review number was re-created after a cancellation: part of its event's transactionId. */
   Revision: field(optional(z.number().int().min(0)), { column: "Revision", columnTitle: "Revision" }),
+  ...reviewProgressColumns,
 });
 
 export const attendanceRow = z.object({
@@ -167,7 +170,7 @@ export const meetingsList: ListDefinition<typeof meetingsRow> = { name: "Meeting
 
 export const coreGroupPanelList: ListDefinition<typeof coreGroupPanelRow> = { name: "CoreGroupPanel", displayName: "CoreGroupPanel", description: "Core Group members, their deputies per meeting, and the default chair.", row: coreGroupPanelRow, titleColumn: "PanelKey" };
 
-export const listDefinitions = [casesList, schoolsList, decisionsList, placementsList, reviewsList, attendanceList, meetingsList, coreGroupPanelList] as const;
+export const listDefinitions = [casesList, schoolsList, decisionsList, placementsList, reviewsList, attendanceList, meetingsList, coreGroupPanelList, qualificationsList] as const;
 export type CasesRow = z.output<typeof casesRow>;
 export type SchoolsRow = z.output<typeof schoolsRow>;
 export type PlacementsRow = z.output<typeof placementsRow>;

@@ -7,7 +7,8 @@ export interface OutgoingMail {
   subject: string;
   /** HTML body; callers escape every value they put into it. */
   html: string;
-  attachments?: readonly { name: string; contentType: string; contentBytes: Buffer }[] | undefined;
+  /** Files; an inline one (a chart) is shown where the body's `<img src="cid:{contentId}">` is. */
+  attachments?: readonly { name: string; contentType: string; contentBytes: Buffer; contentId?: string | undefined; isInline?: boolean | undefined }[] | undefined;
 }
 
 /**
@@ -43,6 +44,7 @@ export function graphMailer(graph: Client, fromMailbox: string): Mailer {
                   name: a.name,
                   contentType: a.contentType,
                   contentBytes: a.contentBytes.toString("base64"),
+                  ...(a.isInline ? { isInline: true, contentId: a.contentId } : {}),
                 })),
               }
             : {}),
