@@ -17,7 +17,7 @@ export interface AbsenceFlags {
 }
 
 /**
- * The flags a home school must see, from a pupil's marks so far (DOMAIN.md: persistent and severe absence,
+ * The flags a home school must see, from a pupil's marks so far (docs/domain.md, Attendance: persistent and severe absence,
  * 10 unauthorised sessions in 10 school weeks, 15 days' absence). Days absent count two absent sessions as a
  * day, so 30 absent sessions are 15 days.
  *

@@ -218,7 +218,7 @@ function viewerLine(own: VotingState["views"][string] | undefined, seated: boole
 }
 
 /**
- * The attendance band the card shows instead of the exact figure (DOMAIN.md: persistent absence is 10 % or more
+ * The attendance band the card shows instead of the exact figure (docs/domain.md, Attendance: persistent absence is 10 % or more
  * of sessions missed, severe absence 50 % or more).
  *
  * @example

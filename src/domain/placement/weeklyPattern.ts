@@ -44,7 +44,7 @@ const day = (location: PlacementLocation, hours = FULL_DAY_HOURS, provider?: Pro
   provider ? { location, hours, provider } : { location, hours: location === "none" ? 0 : hours };
 
 /**
- * The usual weekly pattern for a placement (DOMAIN.md): Years 7–8 one centre day, two AP days and two days
+ * The usual weekly pattern for a placement (docs/domain.md, Placements): Years 7–8 one centre day, two AP days and two days
  * at the home school; Year 9 two centre days and three AP days; KS4 full time five days off site (two centre,
  * three AP); KS4 part time three days (one centre, two AP) with two home-school days. A starting point the
  * Coordinator then edits; the AP days name the provider given.
