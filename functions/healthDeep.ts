@@ -7,7 +7,7 @@ import { structuredLog } from "../src/app/log/structuredLog";
 /**
  * GET /api/health/deep (function key): storage reachable, a Graph token obtainable, each work queue's depth and
  * its poison queue's. 200 when everything is reachable (status "attention" if a poison queue holds messages:
- * README, "When the poison queue is not empty"), 503 when a dependency is down. Counts only, no personal data.
+ * docs/operations.md, "When the poison queue is not empty"), 503 when a dependency is down. Counts only, no personal data.
  */
 app.http("healthDeep", {
   route: "health/deep",

@@ -65,8 +65,8 @@ const PAGE = 200;
 const SYSTEM_FIELDS = ["id", "Title", "Created", "Modified", "AuthorLookupId", "EditorLookupId", "_UIVersionString", "ContentType", "Attachments"];
 
 /**
- * SharePoint sites, lists, columns, items and delta, as Graph v1.0 serves them (GRAPH.md, "sites", "lists",
- * "items", "delta"). Writes emit `listChanged` for the subscriptions area.
+ * SharePoint sites, lists, columns, items and delta, as Graph v1.0 serves them (Microsoft's Graph v1.0
+ * reference: site, list, columnDefinition, listItem, listItem: delta; see docs/local-development.md). Writes emit `listChanged` for the subscriptions area.
  */
 export class SitesArea implements GraphArea {
   readonly name = "sites";

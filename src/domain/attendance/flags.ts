@@ -17,13 +17,16 @@ export interface AbsenceFlags {
 }
 
 /**
- * The flags a home school must see, from a pupil's marks so far (DOMAIN.md: persistent and severe absence,
+ * The flags a home school must see, from a pupil's marks so far (docs/domain.md, Attendance: persistent and severe absence,
  * 10 unauthorised sessions in 10 school weeks, 15 days' absence). Days absent count two absent sessions as a
  * day, so 30 absent sessions are 15 days.
  *
  * @example
- * absenceFlags(marks, calendar, "2026-11-27")
- * // { persistent: true, severe: false, unauthorisedInTenWeeks: 4, penaltyNoticeTrigger: false, daysAbsent: 3, fifteenDaysAbsence: false }
+ * const marks = [{ day: "2026-11-23", session: "AM", code: "/" }, { day: "2026-11-23", session: "PM", code: "\\" },
+ *   { day: "2026-11-24", session: "AM", code: "/" }, { day: "2026-11-24", session: "PM", code: "O" }];
+ * absenceFlags(marks, leicestershire, "2026-11-27")
+ * // { persistent: true, severe: false, unauthorisedInTenWeeks: 1, penaltyNoticeTrigger: false, daysAbsent: 0.5, fifteenDaysAbsence: false }
+ * // one session in four missed: persistent absence
  */
 export function absenceFlags(marks: readonly SessionMark[], calendar: SchoolCalendar, today: Day, rules: CodeRules = {}): AbsenceFlags {
   const stats = attendanceStatistics(marks, rules);

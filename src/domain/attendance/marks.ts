@@ -74,7 +74,9 @@ export function markKeyOf(caseRef: string, date: string, session: Session, versi
  * Whether a mark says the same as one already recorded (who recorded it aside): a repeat, not a correction.
  *
  * @example
+ * const m = { caseRef: "LNCIP-2026-0042", date: "2026-11-23", session: "AM", happened: "attended" };
  * sameMark({ ...m, recordedBy: "a" }, { ...m, recordedBy: "b" }) // true
+ * sameMark({ ...m, recordedBy: "a" }, { ...m, happened: "late", lateMinutes: 5, recordedBy: "a" }) // false
  */
 export function sameMark(a: MarkInput, b: MarkInput): boolean {
   return (
@@ -93,7 +95,10 @@ export function sameMark(a: MarkInput, b: MarkInput): boolean {
  * recorded). Earlier versions stay in the list as the history; they never count.
  *
  * @example
- * latestMarks([v1, v2]).get("LNCIP-2026-0042:2026-11-23:AM") // v2
+ * const v1 = { caseRef: "LNCIP-2026-0042", date: "2026-11-23", session: "AM", happened: "absent", recordedBy: "ap@riverside.example",
+ *   version: 1, markKey: "LNCIP-2026-0042:2026-11-23:AM:1", recordedAt: "2026-11-23T09:30:00Z" };
+ * const v2 = { ...v1, happened: "late", lateMinutes: 20, version: 2, markKey: "LNCIP-2026-0042:2026-11-23:AM:2", correctionOf: v1.markKey };
+ * latestMarks([v2, v1]).get("LNCIP-2026-0042:2026-11-23:AM") // v2
  */
 export function latestMarks<M extends RecordedMark>(marks: readonly M[]): Map<string, M> {
   const out = new Map<string, M>();

@@ -26,6 +26,7 @@ export interface AttendanceStatistics {
  * possible sessions and change nothing. Percentages are rounded half up to one decimal place.
  *
  * @example
+ * const day = "2026-11-23", d2 = "2026-11-24";
  * attendanceStatistics([{ day, session: "AM", code: "/" }, { day, session: "PM", code: "I" }, { day: d2, session: "AM", code: "D" }])
  * // { possible: 2, present: 1, authorised: 1, unauthorised: 0, attendancePercent: 50, absencePercent: 50 }
  */

@@ -9,6 +9,7 @@ import type { CaseState } from "./caseState";
  * the form schema's metadata, so no field list is written twice). An anonymous case has no identity to copy.
  *
  * @example
+ * // (illustrative)
  * newCaseRow(form, { caseRef: "LNCIP-2026-0042", receivedAt: "2026-11-23T09:12:00Z", responseId: "17" })
  * // { CaseRef: "LNCIP-2026-0042", Status: "received", Named: true, KeyStage: "KS3", SchoolUrn: "120345", ... }
  */
@@ -36,6 +37,7 @@ const DECIDED: readonly string[] = ["decided", "awaitingPo", "waitingList", "pla
  * The state machine's view of a case, from its Cases row.
  *
  * @example
+ * // (illustrative)
  * caseStateFromRow(row).status // "received"
  */
 export function caseStateFromRow(row: CasesRow): CaseState {

@@ -69,11 +69,15 @@ export const allowedCommands: Record<CaseStatus, readonly CaseCommandKind[]> = {
  * Pure: the clock comes in the command, capacity in the context.
  *
  * @example
- * decide(readyCase, { kind: "recordDecision", outcome: "programmeManagementPartTime", source: "teams",
- *   by: "chair@school.example", at: "2026-11-26T16:05:00Z" }, { places: { KS3: 9, KS4: 26 },
- *   activePlacements: { KS3: 9, KS4: 3 } })
- * // { ok: true, next: { ...readyCase, status: "waitingList" }, effects: [writeDecision, updateCoreGroupCard,
- * //   emailSchool, addToWaitingList, tellCoordinatorWaitingPosition, audit] } — KS3 is full
+ * const readyCase = { caseRef: "LNCIP-2026-0042", kind: "partnershipReferral", status: "readyForCoreGroup", named: true,
+ *   parentalConsent: true, keyStage: "KS3", previousInclusionForumCase: "LNCIP-2026-0031",
+ *   purchaseOrder: { number: "PO-1", fundingSources: ["awpu"] }, version: 3 };
+ * const decision = decide(readyCase, { kind: "recordDecision", outcome: "programmeManagementPartTime", source: "teams",
+ *   by: "chair@school.example", at: "2026-11-26T16:05:00Z" }, { places: { KS3: 9, KS4: 26 }, activePlacements: { KS3: 9, KS4: 3 } });
+ * decision.next.status // "waitingList" — every KS3 place is taken
+ * decision.effects.map((e) => e.kind)
+ * // ["writeDecision", "updateCoreGroupCard", "emailSchool", "addToWaitingList", "tellCoordinatorWaitingPosition", "audit"]
+ * decision.effects[0].key // "LNCIP-2026-0042:4:writeDecision" — the same keys on a retry
  */
 export function decide(state: CaseState, command: CaseCommand, context: CaseContext): Decision {
   // Recording the same decision again (a retried message, a second press) changes nothing and asks for nothing.

@@ -7,6 +7,7 @@ import type { CaseCommand, CaseRuleViolation } from "./decide";
  * step (say, Received straight to In placement) are refused, and the workflow puts the status back.
  *
  * @example
+ * const by = "coordinator@lncip.example", at = "2026-11-23T10:00:00Z";
  * commandForStatusChange("triage", "readyForCoreGroup", { by, at }) // { ok: true, command: { kind: "markReadyForCoreGroup", ... } }
  * commandForStatusChange("inclusionForumOutcome", "triage", { by, at }) // { ok: true, command: { kind: "convertToReferral", ... } }
  * commandForStatusChange("received", "placed", { by, at })          // { ok: false, error: { code: "notAllowedNow", ... } }

@@ -37,10 +37,12 @@ export interface NewPlacement {
  * says otherwise) and the unregistered-provider warning where the pupil has an EHCP or is in care.
  *
  * @example
- * newPlacement(calendar, { caseRef: "LNCIP-2026-0042", keyStage: "KS3", yearGroup: 9, outcome: "programmeManagementPartTime",
+ * const placement = newPlacement(calendar, { caseRef: "LNCIP-2026-0042", keyStage: "KS3", yearGroup: 9, outcome: "programmeManagementPartTime",
  *   ehcp: true, lookedAfter: false, purchaseOrderNumber: "PO-1" }, { today: "2026-11-26", leadSchoolDays: 5, basis: "B",
- *   provider: { id: "riverside", name: "Riverside AP", registered: false } })
- * // { startDate: "2026-12-03", pattern: { monday: centre, tuesday: AP, ... }, unregisteredProviderWarning: "Riverside AP is not …" }
+ *   provider: { id: "riverside", name: "Riverside AP", registered: false } });
+ * placement.startDate // "2026-12-03": five school days after the decision
+ * placement.pattern.friday // { location: "alternativeProvision", hours: 6.5, provider: { id: "riverside", ... } }
+ * placement.unregisteredProviderWarning.startsWith("Riverside AP is not a registered school") // true: three AP days are 19.5 hours
  */
 export function newPlacement(
   calendar: SchoolCalendar,
@@ -78,8 +80,9 @@ export interface WaitingCase {
  * breaking a tie (references are allocated in order of receipt).
  *
  * @example
- * waitingOrder([{ caseRef: "LNCIP-2026-0007", waitingSince: "2026-11-02T10:00:00Z" }, { caseRef: "LNCIP-2026-0003", waitingSince: "2026-11-03T09:00:00Z" }])
- * // [LNCIP-2026-0007, LNCIP-2026-0003]
+ * waitingOrder([{ caseRef: "LNCIP-2026-0003", waitingSince: "2026-11-03T09:00:00Z" }, { caseRef: "LNCIP-2026-0007", waitingSince: "2026-11-02T10:00:00Z" }])
+ *   .map((w) => w.caseRef)
+ * // ["LNCIP-2026-0007", "LNCIP-2026-0003"]
  */
 export function waitingOrder(waiting: readonly WaitingCase[]): WaitingCase[] {
   return [...waiting].sort((a, b) => Date.parse(a.waitingSince) - Date.parse(b.waitingSince) || a.caseRef.localeCompare(b.caseRef, undefined, { numeric: true }));
@@ -89,7 +92,9 @@ export function waitingOrder(waiting: readonly WaitingCase[]): WaitingCase[] {
  * A case's position (1 = next to be offered a place) on its key stage's waiting list; undefined if not on it.
  *
  * @example
+ * const waiting = [{ caseRef: "LNCIP-2026-0003", waitingSince: "2026-11-03T09:00:00Z" }, { caseRef: "LNCIP-2026-0007", waitingSince: "2026-11-02T10:00:00Z" }];
  * waitingPosition(waiting, "LNCIP-2026-0003") // 2
+ * waitingPosition(waiting, "LNCIP-2026-0042") // undefined: not waiting
  */
 export function waitingPosition(waiting: readonly WaitingCase[], caseRef: string): number | undefined {
   const i = waitingOrder(waiting).findIndex((w) => w.caseRef === caseRef);
@@ -101,8 +106,9 @@ export function waitingPosition(waiting: readonly WaitingCase[], caseRef: string
  * from its start to `today` (or its end, if earlier), times the days a week it takes off site.
  *
  * @example
+ * const pattern = standardPattern(10, "programmeManagementPartTime", { id: "riverside", name: "Riverside AP", registered: false });
  * chargeToDate(calendar, { ratePencePerYear: 1_800_000, startDate: "2026-11-30", endDate: undefined, pattern, today: "2026-12-18" })
- * // { schoolDaysUsed: 15, pence: … } — 3 days a week off site → 3/5 of the full-time cost
+ * // { schoolDaysUsed: 15, pence: 84817 } — 3 days a week off site: 3/5 of £18,000 × 15 ÷ 191 school days
  */
 export function chargeToDate(
   calendar: SchoolCalendar,

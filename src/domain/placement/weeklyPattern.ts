@@ -44,13 +44,15 @@ const day = (location: PlacementLocation, hours = FULL_DAY_HOURS, provider?: Pro
   provider ? { location, hours, provider } : { location, hours: location === "none" ? 0 : hours };
 
 /**
- * The usual weekly pattern for a placement (DOMAIN.md): Years 7–8 one centre day, two AP days and two days
+ * The usual weekly pattern for a placement (docs/domain.md, Placements): Years 7–8 one centre day, two AP days and two days
  * at the home school; Year 9 two centre days and three AP days; KS4 full time five days off site (two centre,
  * three AP); KS4 part time three days (one centre, two AP) with two home-school days. A starting point the
  * Coordinator then edits; the AP days name the provider given.
  *
  * @example
+ * const ap = { id: "riverside", name: "Riverside AP", registered: false };
  * standardPattern(8, "programmeManagementPartTime", ap).monday // { location: "centre", hours: 6.5 }
+ * standardPattern(8, "programmeManagementPartTime", ap).wednesday // { location: "homeSchool", hours: 6.5 }
  */
 export function standardPattern(yearGroup: number, outcome: CoreGroupOutcome, ap: Provider): WeeklyPattern {
   const centre = day("centre");
@@ -66,6 +68,7 @@ export function standardPattern(yearGroup: number, outcome: CoreGroupOutcome, ap
  * Where the pattern expects the pupil on a weekday.
  *
  * @example
+ * const pattern = standardPattern(8, "programmeManagementPartTime", { id: "riverside", name: "Riverside AP", registered: false });
  * expectedLocationOn(pattern, "tuesday") // "alternativeProvision"
  */
 export function expectedLocationOn(pattern: WeeklyPattern, weekday: Weekday): PlacementLocation {
@@ -90,8 +93,10 @@ export interface UnregisteredProviderWarning {
  * pattern puts such a pupil there for more than 18 hours. Exactly 18 hours is not a warning.
  *
  * @example
+ * const year9Pattern = standardPattern(9, "programmeManagementPartTime", { id: "riverside", name: "Riverside AP", registered: false });
  * unregisteredProviderWarnings(year9Pattern, { ehcp: true, lookedAfter: false })
- * // [{ providerName: "Riverside AP", hoursPerWeek: 19.5, message: "…more than 18 hours a week…" }]
+ * // [{ providerId: "riverside", providerName: "Riverside AP", hoursPerWeek: 19.5, ... }]
+ * unregisteredProviderWarnings(year9Pattern, { ehcp: false, lookedAfter: false }) // []
  */
 export function unregisteredProviderWarnings(pattern: WeeklyPattern, pupil: { ehcp: boolean; lookedAfter: boolean }): UnregisteredProviderWarning[] {
   if (!pupil.ehcp && !pupil.lookedAfter) return [];

@@ -76,6 +76,7 @@ export interface AnswerProblem {
  * Messages never repeat the answer given, so a pupil's details never reach a log through an error.
  *
  * @example
+ * // (illustrative)
  * parseReferralAnswers(definition, { requestType: "Partnership referral", ... }, context)
  * // { ok: false, problems: [{ question: "Pupil's UPN (unique pupil number)", message: "This UPN's check letter ..." }] }
  */

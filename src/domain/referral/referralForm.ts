@@ -218,6 +218,7 @@ const PM = ["programmeManagementPartTime", "programmeManagementFullTime"] as con
  * referral needs consent.
  *
  * @example
+ * // (illustrative)
  * referralRuleProblems({ ...form, requestType: "partnershipReferral", parentalConsent: false }, context)
  * // [{ path: "parentalConsent", message: "A Partnership referral needs the parent's or carer's consent. ..." }]
  */

@@ -1,6 +1,6 @@
 import type { Client } from "@microsoft/microsoft-graph-client";
 
-/** An email the partnership sends. The subject carries case references only (DOMAIN.md, data protection). */
+/** An email the partnership sends. The subject carries case references only (docs/domain.md, Data protection). */
 export interface OutgoingMail {
   to: readonly string[];
   cc?: readonly string[] | undefined;
