@@ -33,6 +33,7 @@ export interface PurchaseOrder {
  * charge yet has no line.
  *
  * @example
+ * // (illustrative)
  * chargeLinesFromPlacements([{ CaseRef: "LNCIP-2026-0042", SchoolUrn: "120001", ChargeToDatePence: 150_000, PurchaseOrderNumber: "PO-7", … }])
  * // [{ CaseRef: "LNCIP-2026-0042", SchoolUrn: "120001", PurchaseOrderNumber: "PO-7", pence: 150_000, daysCharged: 0, rates: "charge to date", … }]
  */
@@ -56,6 +57,7 @@ export interface PurchaseOrderUse {
  * How much of each of a school's purchase orders its charge lines use, and what is left.
  *
  * @example
+ * // (illustrative)
  * purchaseOrderUse("120001", lines, [{ SchoolUrn: "120001", PurchaseOrderNumber: "PO-7", ValuePence: 600_000 }])
  * // [{ PurchaseOrderNumber: "PO-7", valuePence: 600_000, usedPence: 150_000, leftPence: 450_000 }]
  */
@@ -78,6 +80,7 @@ export function purchaseOrderUse(schoolUrn: string, lines: readonly ChargeLine[]
  * `problems` rather than guessed at.
  *
  * @example
+ * // (illustrative)
  * chargeLinesForPeriod(calendar, placements, { KS3: 1_800_000, KS4: 1_800_000 }, { first: "2026-01-05", last: "2026-03-27" })
  * // { lines: [{ CaseRef: "LNCIP-2025-0011", daysCharged: 54, rates: "£18,000.00 a year pro rata, 3 of 5 days a week", pence: 449_587, … }], problems: [] }
  */

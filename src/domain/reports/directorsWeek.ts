@@ -101,6 +101,7 @@ const DECISION: readonly CaseStatus[] = ["readyForCoreGroup"];
  * - charges to date per school, against each purchase order's value where known.
  *
  * @example
+ * // (illustrative)
  * directorsWeek({ today: "2026-03-02", calendar, places: { KS3: 9, KS4: 26 }, cases, placements, … }).places.KS4
  * // { aim: 26, used: 24, active: 22, settingUp: 2, free: 2 }
  */

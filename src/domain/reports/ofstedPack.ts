@@ -69,6 +69,7 @@ export interface OfstedPack {
  * pupils, ever: a pupil is in the pack only through a placement (or, without one, a case) naming this school.
  *
  * @example
+ * // (illustrative)
  * ofstedPack({ school: { Urn: "120001", SchoolName: "Oakfield Academy" }, today: "2026-03-02", cases, placements, … }).pupils.map((p) => p.caseRef)
  * // ["LNCIP-2025-0011", "LNCIP-2025-0013"]
  */

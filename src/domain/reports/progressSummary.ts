@@ -90,6 +90,7 @@ interface Pupil {
  * a case with no UPN is its own pupil. Each figure follows `progressSummaryDefinitions`.
  *
  * @example
+ * // (illustrative)
  * progressSummary({ academicYear: "2025/26", calendar, today: "2026-09-07", cases, placements, reviews, qualifications }).summary.ks4
  * // { year11Leavers: 10, attainment5Premier: { count: 7, pct: 70, pupilPremium: { of: 3, count: 3, pct: 100 }, … }, … }
  */
@@ -223,6 +224,7 @@ function groupPupils(cases: readonly ReportCase[]): Pupil[] {
  * known term dates cannot be counted; `gap` is told.
  *
  * @example
+ * // (illustrative)
  * termsOnProgramme(calendar, [{ StartDate: "2025-09-01", EndDate: undefined, … }], "2026-07-10", note) // 3
  */
 export function termsOnProgramme(calendar: SchoolCalendar, placements: readonly Pick<ReportPlacement, "StartDate" | "EndDate">[], upTo: Day, gap: (message: string) => void = () => undefined): number {

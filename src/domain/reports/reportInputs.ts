@@ -19,6 +19,7 @@ const sendStatuses = Object.keys(sendStatusLabels) as [keyof typeof sendStatusLa
  * nonsense is refused by name, not half-counted.
  *
  * @example
+ * // (illustrative)
  * reportCaseSchema.parse(casesRow) // { CaseRef: "LNCIP-2026-0042", Status: "placed", YearGroup: 10, PupilPremium: true, … }
  */
 export const reportCaseSchema = z.object({

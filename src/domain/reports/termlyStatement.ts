@@ -48,6 +48,7 @@ export interface TermlyStatement {
  * one) and what is left. It takes the charge lines as given, so it follows whichever charging rules made them.
  *
  * @example
+ * // (illustrative)
  * termlyStatement({ school, term: { academicYear: "2025/26", term: "spring", first: "2026-01-06", last: "2026-03-27" }, lines, cases })
  * // { school: { urn: "120001", name: "Oakfield Academy" }, lines: [{ caseRef: "LNCIP-2025-0011", daysCharged: 54, pence: 449_587, … }], totalPence: 449_587, … }
  */
