@@ -88,6 +88,17 @@ describe("POST /api/forms/referral", () => {
     expect(String(first.fields.PoValidTo).slice(0, 10)).toBe(`${Number(day.slice(0, 4)) + (day.slice(5) >= "09-01" ? 1 : 0)}-08-31`);
   });
 
+  it("accepts a Partnership referral with no Inclusion Forum case as a case awaiting the Director's exception, never a 422", async () => {
+    const digits = "801200100078";
+    const { previousInclusionForumCase: _none, ...answers } = namedReferral;
+    const res = await system.post("/api/forms/referral", envelope({ ...answers, "pupil.upn": upnCheckLetter(digits) + digits }, "no-forum-1"));
+    expect(res.status).toBe(202);
+    const { caseRef } = (await res.json()) as { caseRef: string };
+    const [item] = await system.until(() => casesNamed(caseRef).length > 0 && casesNamed(caseRef));
+    expect(item!.fields).toMatchObject({ Status: "Awaiting Director's exception", WorkflowStatus: "Awaiting Director's exception", RequestType: "Partnership referral" });
+    expect(item!.fields.PreviousIfCase).toBeUndefined();
+  });
+
   it.each(badSubmissions)("answers 422 for a %s, naming the question, and writes nothing", async (_what, answers, question) => {
     // Let earlier tests' background work (emails, linked submissions) finish before taking the baseline.
     for (let last = -1; last !== system.graph.requests.length; ) {

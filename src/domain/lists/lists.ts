@@ -36,6 +36,17 @@ export const casesRow = z.object({
   LinkedSubmissions: field(optional(text(4000)), { column: "LinkedSubmissions", columnTitle: "Later submissions" }),
   IfOverrideReason: field(optional(text(255)), { column: "IfOverrideReason", columnTitle: "Inclusion Forum override reason", personal: "freeText" }),
   IfOverrideBy: field(optional(text(255)), { column: "IfOverrideBy", columnTitle: "Override recorded by" }),
+  IfOverrideAt: field(optional(when()), { column: "IfOverrideAt", columnTitle: "Override recorded at" }),
+  /** The pupil's case before this one (closed, withdrawn or its placement ended). */
+  PreviousCaseRef: field(optional(z.string().regex(/^[A-Z]{2,10}-\d{4}-\d{4,}$/).max(30)), { column: "PreviousCaseRef", columnTitle: "Pupil's previous case" }),
+  /** The Director types the reason to refuse an exception to "Inclusion Forum first"; the workflow records who and when. */
+  ExceptionRefusedReason: field(optional(text(255)), { column: "ExceptionRefusedReason", columnTitle: "Exception refused: Director's reason", personal: "freeText" }),
+  ExceptionRefusedBy: field(optional(text(255)), { column: "ExceptionRefusedBy", columnTitle: "Exception refused by" }),
+  ExceptionRefusedAt: field(optional(when()), { column: "ExceptionRefusedAt", columnTitle: "Exception refused at" }),
+  /** The Director types the reason to approve one place more than the key stage's number; the workflow records who and when. */
+  ExtraPlaceReason: field(optional(text(255)), { column: "ExtraPlaceReason", columnTitle: "Extra place: Director's reason", personal: "freeText" }),
+  ExtraPlaceBy: field(optional(text(255)), { column: "ExtraPlaceBy", columnTitle: "Extra place approved by" }),
+  ExtraPlaceAt: field(optional(when()), { column: "ExtraPlaceAt", columnTitle: "Extra place approved at" }),
   ReopenReason: field(optional(text(255)), { column: "ReopenReason", columnTitle: "Reason for reopening", personal: "freeText" }),
   CoreGroupOutcome: field(optional(z.enum(coreGroupOutcomes)), { column: "CoreGroupOutcome", columnTitle: "Core Group outcome", labels: coreGroupOutcomeLabels }),
   DecidedBy: field(optional(text(255)), { column: "DecidedBy", columnTitle: "Decided by" }),
