@@ -1,3 +1,4 @@
 export * from "./attendanceBasis";
 export * from "./weeklyPattern";
 export * from "./placementSetUp";
+export * from "./patternEdit";
