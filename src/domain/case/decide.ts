@@ -52,6 +52,11 @@ export interface CaseContext {
    * referred again since cannot have two open cases). Undefined: none, or this case, or an anonymous case.
    */
   pupilOpenCase?: string | undefined;
+  /**
+   * For `startPlacement`: why the placement would break the unregistered-school rule (see
+   * `unregisteredProviderProblems` in src/domain/placement), as the workflow found from the running placements.
+   */
+  unregisteredProviderProblems?: readonly string[] | undefined;
 }
 
 /** A command that the rules do not allow, with a message a coordinator can act on. */
@@ -67,7 +72,8 @@ export interface CaseRuleViolation {
     | "directorOnly"
     | "notAReferral"
     | "missingEvidence"
-    | "pupilHasOpenCase";
+    | "pupilHasOpenCase"
+    | "unregisteredProvider";
   message: string;
 }
 
@@ -266,6 +272,7 @@ export function decide(state: CaseState, command: CaseCommand, context: CaseCont
       if (!state.decision || !isProgrammeManagement(state.decision.outcome)) return refuse("notAllowedNow", `${state.caseRef} was not decided for Programme Management, so no placement can start.`);
       if (!state.purchaseOrder) return refuse("noPurchaseOrder", `${state.caseRef} needs a purchase order number before a Programme Management placement can start. Ask the school's finance contact.`);
       if (!placeFree(state, context)) return refuse("noPlace", `Every ${state.keyStage} place is taken, so ${state.caseRef}'s placement cannot start. The Director may approve one more place for it.`);
+      if (context.unregisteredProviderProblems?.length) return refuse("unregisteredProvider", `${state.caseRef}'s placement cannot start. ${context.unregisteredProviderProblems.join(" ")}`);
       return t.to("placed", [t.effect({ kind: "scheduleReviews" }), t.effect({ kind: "emailSchool", about: "placementStarting" })]);
 
     case "endPlacement":

@@ -2,3 +2,4 @@ export * from "./attendanceBasis";
 export * from "./weeklyPattern";
 export * from "./placementSetUp";
 export * from "./patternEdit";
+export * from "./providers";
