@@ -11,6 +11,7 @@ import {
 } from "../../../src/domain/placement";
 import { decide, type CaseState } from "../../../src/domain/case";
 import { fromListFields, providersList, toListFields, type ProvidersRow } from "../../../src/domain/lists";
+import { demoProviders } from "../../../sandbox/demo/demoTenant";
 
 const riversideRow: ProvidersRow = { Name: "Riverside AP", ProviderId: "riverside", Ukprn: "10012345", RegisteredSchool: false, LastQaVisit: "2026-03-10", SafeguardingConfirmedOn: "2025-11-23", Sites: "1 Mill Lane, Loughborough\nThe Barn, Shepshed", ContactEmail: "office@riverside.example" };
 const riverside = providerFromRow(riversideRow);
@@ -80,8 +81,7 @@ describe("provider checks older than a year", () => {
   });
 });
 
-describe("the demo partnership's providers", async () => {
-  const { demoProviders } = await import("../../../sandbox/demo/demoTenant");
+describe("the demo partnership's providers", () => {
   it("are valid Providers rows with a URN or UKPRN; the old safeguarding confirmation is flagged", () => {
     for (const row of demoProviders) {
       expect(fromListFields(providersList, toListFields(providersList, row)).ok, row.Name).toBe(true);
