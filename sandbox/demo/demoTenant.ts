@@ -1,5 +1,5 @@
 import { listDefinitions, toColumnDefinitions, toListFields, schoolsList, meetingsList } from "../../src/domain/lists";
-import { coreGroupPanelList, type CoreGroupPanelRow } from "../../src/domain/lists";
+import { coreGroupPanelList, providersList, type CoreGroupPanelRow, type ProvidersRow } from "../../src/domain/lists";
 import { addDays, isSchoolDay, isoWeekday, schoolCalendarFor, shippedCalendars } from "../../src/domain/calendar";
 import { fieldLeaves } from "../../src/domain/fields/fieldLeaves";
 import type { GraphArea, SandboxContext } from "../graph/routing";
@@ -48,6 +48,16 @@ export const demoCoreGroupPanel: CoreGroupPanelRow[] = [
 ];
 
 /**
+ * The demo partnership's alternative providers (the Providers list): two unregistered settings — one whose
+ * safeguarding confirmation is over a year old, to show the Coordinator's flag — and a registered independent school.
+ */
+export const demoProviders: ProvidersRow[] = [
+  { Name: "Riverside Alternative Provision", ProviderId: "riverside", Ukprn: "10099001", RegisteredSchool: false, LastQaVisit: "2026-10-14", SafeguardingConfirmedOn: "2026-09-08", Sites: "Unit 4, Mill Lane, Loughborough", ContactName: "Riverside office", ContactEmail: "office@riverside-ap.example", ContactPhone: "0116 496 0200" },
+  { Name: "North Works Training", ProviderId: "north-works", Ukprn: "10099002", RegisteredSchool: false, LastQaVisit: "2026-06-03", SafeguardingConfirmedOn: "2025-06-30", Sites: "North Works, Shepshed\nThe Yard, Hathern", ContactName: "North Works office", ContactEmail: "office@northworks.example" },
+  { Name: "Hillview Independent School", ProviderId: "hillview", Urn: "139876", RegisteredSchool: true, LastQaVisit: "2026-09-22", SafeguardingConfirmedOn: "2026-09-22", Sites: "Hillview House, Quorn", ContactName: "Hillview admissions", ContactEmail: "admissions@hillview.example" },
+];
+
+/**
  * The demo meetings: a Core Group every other Thursday at 16:00 (from 3 December 2026) and an Inclusion Forum on
  * the second Wednesday of each month at 09:30, on school days only, to the end of the 2026/27 term dates.
  */
@@ -80,6 +90,7 @@ export function seedDemoTenant(ctx: SandboxContext, areas: readonly GraphArea[])
   for (const school of demoSchools) sites.addItem(siteId, "Schools", toListFields(schoolsList, school), "seed", ctx.now());
   for (const entry of demoCoreGroupPanel) sites.addItem(siteId, "CoreGroupPanel", toListFields(coreGroupPanelList, entry), "seed", ctx.now());
   for (const meeting of demoMeetings()) sites.addItem(siteId, "Meetings", toListFields(meetingsList, meeting), "seed", ctx.now());
+  for (const provider of demoProviders) sites.addItem(siteId, "Providers", toListFields(providersList, provider), "seed", ctx.now());
   if (!mail) return;
   mail.addMailbox(demoStaff.partnership, "Lakeside North Inclusion Partnership");
   mail.addMailbox(demoStaff.senco, "Partnership SENCO");

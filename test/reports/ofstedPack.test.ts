@@ -9,7 +9,7 @@ const riverside = { id: "riverside", name: "Riverside AP", registered: false };
 const cases: ReportCase[] = weekCases.map((c) => (c.CaseRef === "LNCIP-2025-0011" ? { ...c, YearGroup: 8, DslName: "Sam Patel", DslEmail: "dsl@oakfield.example", DslPhone: "0116 496 0000" } : c));
 const placements: ReportPlacement[] = weekPlacements.map((p) =>
   p.CaseRef === "LNCIP-2025-0011"
-    ? { ...p, Pattern: JSON.stringify(standardPattern(8, "programmeManagementPartTime", riverside)), AttendanceBasis: "B", EnglishBaseline: "entry2", MathsBaseline: "entry1", BaselineOn: "2025-09-10" }
+    ? { ...p, Pattern: JSON.stringify(standardPattern(8, "programmeManagementFullTime", riverside)), AttendanceBasis: "B", EnglishBaseline: "entry2", MathsBaseline: "entry1", BaselineOn: "2025-09-10" }
     : p,
 );
 const reviews: ReportReview[] = [

@@ -8,7 +8,7 @@ import { cases as weekCases, placements as weekPlacements, purchaseOrders, schoo
 const calendar = schoolCalendarFor(shippedCalendars.leicestershire!);
 const ap = { id: "riverside", name: "Riverside AP", registered: false };
 const patterns: Record<string, string> = {
-  "LNCIP-2025-0011": JSON.stringify(standardPattern(8, "programmeManagementPartTime", ap)), // 3 days off site
+  "LNCIP-2025-0011": JSON.stringify(standardPattern(8, "programmeManagementFullTime", ap)), // 3 days off site
   "LNCIP-2025-0013": JSON.stringify(standardPattern(10, "programmeManagementFullTime", ap)), // 5 days off site
   "LNCIP-2025-0014": JSON.stringify(standardPattern(10, "programmeManagementPartTime", ap)),
   "LNCIP-2025-0015": "not json",

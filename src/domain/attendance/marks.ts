@@ -122,8 +122,9 @@ export function sessionKeyOf(caseRef: string, date: string, session: Session): s
 
 /**
  * The register code a mark stands for in the partnership's own figures: the provider's code when given, else
- * attended → `/` or `\`, late → `L`, absent → `N` (reason not yet turned into a code: it counts as
- * unauthorised until someone settles it, as DfE's N does), not attending by arrangement → `C2`.
+ * attended → `/` or `\`, late → `L`, absent → `N` (reason not yet given: the school decides its own mark, so the
+ * statistics count it as an absence awaiting a code, never as a recorded unauthorised one), not attending by
+ * arrangement → `C2`.
  *
  * @example
  * registerCodeOf({ happened: "absent", providerCode: "I", session: "AM" }) // "I"
@@ -144,11 +145,13 @@ export function registerCodeOf(mark: Pick<MarkInput, "happened" | "providerCode"
 }
 
 /**
- * A recorded mark as a register mark for the statistics.
+ * A recorded mark as a register mark for the statistics. An absence the provider gave no code for stands as `N`
+ * (reason not yet given) with `codeRecorded: false`: an absence, but not a recorded unauthorised one.
  *
  * @example
- * asSessionMark({ date: "2026-11-23", session: "AM", happened: "late" }) // { day: "2026-11-23", session: "AM", code: "L" }
+ * asSessionMark({ date: "2026-11-23", session: "AM", happened: "late" }) // { day: "2026-11-23", session: "AM", code: "L", codeRecorded: true }
+ * asSessionMark({ date: "2026-11-23", session: "PM", happened: "absent" }) // { ..., code: "N", codeRecorded: false }
  */
 export function asSessionMark(mark: Pick<MarkInput, "happened" | "providerCode" | "session" | "date">): SessionMark {
-  return { day: mark.date, session: mark.session, code: registerCodeOf(mark) };
+  return { day: mark.date, session: mark.session, code: registerCodeOf(mark), codeRecorded: mark.providerCode !== undefined || mark.happened !== "absent" };
 }

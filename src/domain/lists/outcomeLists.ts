@@ -40,7 +40,7 @@ export const workingAtLevelLabels = {
 } as const;
 export type WorkingAtLevel = keyof typeof workingAtLevelLabels;
 
-/** Where a pupil goes when the placement ends (DOMAIN.md, Exit; the summary's EET destinations). */
+/** Where a pupil goes when the placement ends (docs/domain.md, Exit; the summary's EET destinations). */
 export const destinationLabels = {
   homeSchool: "Back to the home school",
   anotherSchool: "Another school",

@@ -4,7 +4,7 @@ import type { Day, SchoolCalendar } from "../calendar/schoolCalendar";
 import { addSchoolDays } from "../calendar/schoolDays";
 import { placeCharge } from "../charges/placeCharge";
 import type { AttendanceBasis } from "./attendanceBasis";
-import { daysOffSite, standardPattern, unregisteredProviderWarnings, type Provider, type WeeklyPattern } from "./weeklyPattern";
+import { daysOffSite, standardPattern, unregisteredProviderWarnings, type PatternTable, type Provider, type WeeklyPattern } from "./weeklyPattern";
 
 /** What setting up a placement needs to know of a case (no identity: year group, key stage, EHCP, in care). */
 export interface PlacementCase {
@@ -31,12 +31,14 @@ export interface NewPlacement {
 }
 
 /**
- * Sets up a Programme Management placement: the usual weekly pattern for the year group and outcome (the AP
- * days at the given provider), starting `leadSchoolDays` school days after the decision (time to arrange
+ * Sets up a Programme Management placement: the usual weekly pattern for the year group and Core Group's decision,
+ * part-time or full-time (the partnership's pattern table, the offer's by default; the AP days at the given
+ * provider or providers), starting `leadSchoolDays` school days after the decision (time to arrange
  * transport and induction; the Coordinator edits it), with the attendance basis given (B unless the case
  * says otherwise) and the unregistered-provider warning where the pupil has an EHCP or is in care.
  *
  * @example
+ * // (illustrative)
  * const placement = newPlacement(calendar, { caseRef: "LNCIP-2026-0042", keyStage: "KS3", yearGroup: 9, outcome: "programmeManagementPartTime",
  *   ehcp: true, lookedAfter: false, purchaseOrderNumber: "PO-1" }, { today: "2026-11-26", leadSchoolDays: 5, basis: "B",
  *   provider: { id: "riverside", name: "Riverside AP", registered: false } });
@@ -47,9 +49,9 @@ export interface NewPlacement {
 export function newPlacement(
   calendar: SchoolCalendar,
   c: PlacementCase,
-  options: { today: Day; leadSchoolDays: number; basis: AttendanceBasis; provider: Provider },
+  options: { today: Day; leadSchoolDays: number; basis: AttendanceBasis; provider: Provider | readonly Provider[]; patterns?: PatternTable | undefined },
 ): NewPlacement {
-  const pattern = standardPattern(c.yearGroup, c.outcome, options.provider);
+  const pattern = standardPattern(c.yearGroup, c.outcome, options.provider, options.patterns);
   const warnings = unregisteredProviderWarnings(pattern, { ehcp: c.ehcp, lookedAfter: c.lookedAfter });
   let startDate: Day;
   try {

@@ -36,7 +36,7 @@ export interface PackReview {
 
 export interface PackPupil {
   caseRef: string;
-  /** The pupil's name: the pack goes to the pupil's own school only (DOMAIN.md: the body may name them). */
+  /** The pupil's name: the pack goes to the pupil's own school only (docs/domain.md, Data protection: the body may name them). */
   name: string;
   yearGroup: number | undefined;
   keyStage: KeyStage;

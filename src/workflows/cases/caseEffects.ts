@@ -55,6 +55,7 @@ const schoolNews: Record<Extract<CaseEffect, { kind: "emailSchool" }>["about"], 
   placementEnded: "the placement has ended",
   inclusionForumOutcome: "the Inclusion Forum's outcome",
   withdrawn: "the case has been withdrawn",
+  exceptionRefused: "the partnership Director's decision on the referral",
 };
 
 /**
@@ -80,6 +81,11 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
         await mail(effect.key, [ports.sencoEmail], `${row.CaseRef}: ${effect.about === "overrideRecorded" ? "Inclusion Forum override recorded" : "ready for triage"} (${schoolName})`, `<p>${escapeHtml(row.CaseRef)} from ${escapeHtml(schoolName)} needs your attention in the Cases list.</p>`);
         break;
       case "emailSchool":
+        if (effect.about === "exceptionRefused") {
+          // The Director's reason goes to the school in the body only (never the subject, never a log).
+          await mail(effect.key, [referrer, school?.SencoEmail], `${row.CaseRef}: ${schoolNews[effect.about]}`, `<p>The partnership Director has not granted an exception to "Inclusion Forum first" for case <b>${escapeHtml(row.CaseRef)}</b>, so the referral has been closed. The Director's reason:</p><p>${escapeHtml(effect.reason)}</p><p>Please bring the pupil to an Inclusion Forum first; you can then refer again, giving the forum's case reference.</p>`);
+          break;
+        }
         await mail(effect.key, [referrer, school?.SencoEmail], `${row.CaseRef}: ${schoolNews[effect.about]}`, `<p>There is news about case <b>${escapeHtml(row.CaseRef)}</b>: ${escapeHtml(schoolNews[effect.about])}${effect.about === "decision" && row.CoreGroupOutcome ? ` — ${escapeHtml(coreGroupOutcomeLabels[row.CoreGroupOutcome])}` : ""}. The partnership Coordinator will be in touch.</p>`);
         break;
       case "requestPurchaseOrder":
@@ -126,6 +132,14 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
           await carryOutPlacementEffect(ports.placementWork, effect, row.CaseRef);
           break;
         }
+        await ports.state.put(PENDING_EFFECTS_SCOPE, effect.key, { caseRef: row.CaseRef, effect });
+        ports.log(`${row.CaseRef}: ${effect.kind} recorded for the part of the app that carries it out`);
+        break;
+      case "askDirectorForException":
+      case "writeReferralIntoCase":
+      case "releasePupil":
+      case "claimPupil":
+        // Issue 13's rules: kept, never dropped, until the intake and the open-case index carry them out.
         await ports.state.put(PENDING_EFFECTS_SCOPE, effect.key, { caseRef: row.CaseRef, effect });
         ports.log(`${row.CaseRef}: ${effect.kind} recorded for the part of the app that carries it out`);
         break;
