@@ -7,7 +7,9 @@ import { defaultApp } from "../../../sandbox/graph/auth";
 import { tenantModeFromEnv } from "../../../sandbox/graph/strictTenant";
 import { seedDemoTenant, demoSite, demoStaff } from "../../../sandbox/demo/demoTenant";
 import { graphClient } from "../../../src/m365/graph/graphClient";
-import { graphMailer } from "../../../src/m365/outlook/mail";
+import { graphMailer, SentItemsNotPermittedError } from "../../../src/m365/outlook/mail";
+import { MeetingWithoutJoinUrlError, outlookCalendar } from "../../../src/m365/outlook/calendar";
+import type { CalendarArea } from "../../../sandbox/graph/areas/calendar";
 import { undefinedProperties } from "../../support/csdl";
 
 /**
@@ -104,7 +106,7 @@ describe("a strict tenant", () => {
     sandbox.tenant.change({ mode: "strict" });
     const mailer = graphMailer(graph, demoStaff.partnership);
     await mailer.send({ to: [demoStaff.coordinator], subject: "LNCIP-2026-0043: strict tenant", html: "<p>x</p>" });
-    const err = await failure(mailer.sentSince!("LNCIP-2026-0043: strict tenant", new Date(Date.now() - 60_000)));
+    const err = await failure(graph.api(`/users/${demoStaff.partnership}/mailFolders/sentitems/messages`).get());
     expect(err).toMatchObject({ statusCode: 403, code: "ErrorAccessDenied", message: "Access is denied. Check credentials and try again." });
     for (const path of [`/users/${demoStaff.partnership}/messages`, `/users/${demoStaff.coordinator}/mailFolders/inbox/messages`]) {
       expect(await failure(graph.api(path).get()), path).toMatchObject({ statusCode: 403, code: "ErrorAccessDenied" });
@@ -177,5 +179,32 @@ describe("setting the tenant", () => {
       if (previous === undefined) delete process.env.GRAPH_SANDBOX_TENANT;
       else process.env.GRAPH_SANDBOX_TENANT = previous;
     }
+  });
+});
+
+describe("the app's Outlook adapters in a strict tenant", () => {
+  it("Sent Items refused: the mailer's look-up fails once with a typed 'not permitted' error naming the role, not a retryable Graph error", async () => {
+    sandbox.tenant.change({ mailRead: false });
+    const before = sandbox.requests.length;
+    const err = await graphMailer(graph, demoStaff.partnership).sentSince!("LNCIP-2026-0044: strict tenant", new Date()).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(SentItemsNotPermittedError);
+    expect((err as SentItemsNotPermittedError).mailbox).toBe(demoStaff.partnership);
+    expect((err as Error).message).toContain('"Application Mail.ReadBasic"');
+    expect(sandbox.requests.slice(before).map((r) => r.status)).toEqual([403]);
+  });
+
+  it("an event made without its Teams meeting is an error carrying the event, and a retry finds the same event (nothing doubled)", async () => {
+    sandbox.tenant.change({ teamsMeetings: false });
+    const calendar = outlookCalendar(graph, demoStaff.partnership);
+    const review = { subject: "Placement review: LNCIP-2026-0045", html: "<p>Review of LNCIP-2026-0045</p>", start: new Date("2027-03-08T15:30:00Z"), end: new Date("2027-03-08T16:30:00Z"), required: [demoStaff.coordinator], optional: [], transactionId: "LNCIP-2026-0045-review-1" };
+    const first = await calendar.create(review).then(() => undefined, (e: unknown) => e);
+    expect(first).toBeInstanceOf(MeetingWithoutJoinUrlError);
+    const again = await calendar.create(review).then(() => undefined, (e: unknown) => e);
+    expect((again as MeetingWithoutJoinUrlError).eventId).toBe((first as MeetingWithoutJoinUrlError).eventId);
+    const events = sandbox.area<CalendarArea>("calendar").events(demoStaff.partnership).filter((e) => e.subject === review.subject);
+    expect(events.map((e) => [e.id, e.isOnlineMeeting])).toEqual([[(first as MeetingWithoutJoinUrlError).eventId, false]]);
+    sandbox.tenant.change({ mode: "default" });
+    const licensed = await calendar.create({ ...review, transactionId: "LNCIP-2026-0045-review-2" });
+    expect(licensed.joinUrl).toMatch(/^https:\/\/teams\.microsoft\.com\//);
   });
 });
