@@ -80,7 +80,7 @@ export function grantRemedy(grant: GrantId, t: GrantTarget): string[] {
         "  allow custom apps for the organisation: Teams admin center › Teams apps › Manage apps › Actions › Org-wide app settings › Custom apps,",
         "  or in PowerShell (MicrosoftTeams module): Set-CsTeamsSettingsCustomApp -isSideloadedAppsInteractionEnabled $true",
         "  upload it: Teams admin center › Teams apps › Manage apps › Actions › Upload new app, or: New-TeamsApp -DistributionMethod organization -Path inclusion-flow-teams.zip",
-        "add it to the partnership's team, then in the Core Group's channel post: @Inclusion Flow use this channel for Core Group",
+        "Then add it to the partnership's team, and in the Core Group's channel post: @Inclusion Flow use this channel for Core Group",
       ];
   }
 }

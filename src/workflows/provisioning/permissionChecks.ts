@@ -174,6 +174,9 @@ export async function checkPermissions(ports: PermissionCheckPorts): Promise<Gra
     const allowed = calendar.allowedOnlineMeetingProviders ?? [];
     const teams = allowed.includes("teamsForBusiness");
     record("meetingProvider", providerGrant, teams ? "granted" : "missing", `allowedOnlineMeetingProviders: ${allowed.length ? allowed.join(", ") : "none"}; default: ${calendar.defaultOnlineMeetingProvider ?? "unknown"}`);
+    const provider = checks[checks.length - 1] as GrantCheck;
+    // One licence grants both: say the commands once.
+    if (!teams && checks.some((c) => c.id === "teamsMeeting" && c.state === "missing")) provider.remedy = ["The same licence as above grants it."];
   } catch (e) {
     record("meetingProvider", providerGrant, refused(e) ? "missing" : "not checked", explain(e));
   }
