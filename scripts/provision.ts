@@ -12,16 +12,18 @@ import { provisionSite } from "../src/workflows/provisioning/provisionSite";
 import { parseSchoolsCsv } from "../src/workflows/provisioning/schoolsCsv";
 import { seedSchools } from "../src/workflows/provisioning/seedSchools";
 import { checkAccess } from "../src/workflows/provisioning/accessChecks";
+import { checkUsage, runPermissionCheck } from "./permissionCheck";
 
 /**
  * npm run provision -- --site <host:/sites/path> [--schools schools.csv] [--dry-run] [--check-write] [--send-test-mail <address>]
+ * npm run provision -- --check  (proves each permission the app uses instead: scripts/permissionCheck.ts)
  *
  * Creates or updates the partnership's SharePoint lists from the domain's definitions (additive only), upserts
  * the Schools list from a CSV by URN, and reports what the app's identity may do. Graph settings come from the
  * environment, then local.settings.json (as the Functions host reads them). Exit code 1 when something failed
  * or a permission was refused; warnings alone exit 0.
  */
-const usage = "npm run provision -- --site <host:/sites/path> [--schools schools.csv] [--dry-run] [--check-write] [--send-test-mail <address>]";
+const usage = `npm run provision -- --site <host:/sites/path> [--schools schools.csv] [--dry-run] [--check-write] [--send-test-mail <address>]\n   or: ${checkUsage}`;
 
 const argsSchema = z.object({
   site: settingsSchema.shape.SHAREPOINT_SITE.optional(),
@@ -66,9 +68,10 @@ function readConnection(site: string | undefined) {
 }
 
 async function main(): Promise<number> {
+  const out = (line = "") => process.stdout.write(`${line}\n`);
+  if (process.argv.includes("--check")) return runPermissionCheck(process.argv.slice(2), process.env, out);
   const args = readArgs(process.argv.slice(2));
   const settings = readConnection(args.site);
-  const out = (line = "") => process.stdout.write(`${line}\n`);
   let failed = false;
 
   // Read the CSV first: a bad file stops the run before anything is written.

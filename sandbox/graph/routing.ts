@@ -69,6 +69,15 @@ export interface SandboxContext {
   faults: AreaFaults;
   /** Look up another area's state by name (e.g. the calendar needs the directory of mailboxes). */
   area<T extends GraphArea>(name: string): T;
+  /** What the tenant grants the app (all of it unless the sandbox plays a strict tenant: strictTenant.ts). */
+  tenant: { readonly grants: TenantGrants };
+}
+
+/** What a tenant grants the app, where a real tenant may refuse (strictTenant.ts). */
+export interface TenantGrants {
+  listSubscriptions: boolean;
+  mailRead: boolean;
+  teamsMeetings: boolean;
 }
 
 export interface AreaFaults {

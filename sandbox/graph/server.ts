@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { defaultApp, openIdConfiguration, TokenAuthority, type AppRegistration } from "./auth";
 import { FaultBook, faultRuleSchema } from "./faults";
 import { renderStatePage } from "./statePage";
+import { TenantPolicy, tenantModeFromEnv, type TenantMode } from "./strictTenant";
 import { readBody } from "../httpBody";
 import {
   GraphError,
@@ -42,6 +43,8 @@ export interface GraphSandboxOptions {
   apps?: AppRegistration[];
   /** Random source for rate-based faults (tests pass a fixed one). */
   random?: () => number;
+  /** Play a strict tenant (strictTenant.ts); default: GRAPH_SANDBOX_TENANT, else `default`. */
+  tenant?: TenantMode;
 }
 
 export interface GraphSandbox {
@@ -51,6 +54,8 @@ export interface GraphSandbox {
   port: number;
   context: SandboxContext;
   faults: FaultBook;
+  /** What the tenant grants the app; `tenant.change({ mode: "strict" })` makes it refuse what a real tenant may. */
+  tenant: TenantPolicy;
   requests: RequestLogEntry[];
   area<T extends GraphArea>(name: string): T;
   reset(): Promise<void>;
@@ -73,6 +78,7 @@ export async function startGraphSandbox(options: GraphSandboxOptions): Promise<G
   const now = options.clock ?? (() => new Date());
   const apps = options.apps ?? [defaultApp];
   const faults = new FaultBook(options.random);
+  const tenant = new TenantPolicy(options.tenant ?? tenantModeFromEnv(process.env));
   const requests: RequestLogEntry[] = [];
   const emitter = new EventEmitter();
   emitter.setMaxListeners(100);
@@ -106,6 +112,7 @@ export async function startGraphSandbox(options: GraphSandboxOptions): Promise<G
     tenantId: apps[0]?.tenantId ?? defaultApp.tenantId,
     events,
     faults,
+    tenant,
     area<T extends GraphArea>(name: string): T {
       const a = areas.get(name);
       if (!a) throw new Error(`The sandbox has no area ${name}`);
@@ -127,13 +134,22 @@ export async function startGraphSandbox(options: GraphSandboxOptions): Promise<G
     let response: SandboxResponse & { reset?: boolean };
     const fault = faults.forRequest(method, path);
     if (fault?.kind === "slow") await delay(fault.delayMs ?? 4000);
+    const refused = fault && fault.kind !== "slow" ? undefined : tenant.refusal(method, path, body, subscriptionResource);
     if (fault && fault.kind !== "slow") {
       response = faultResponse(fault.kind, fault.retryAfterSeconds);
+    } else if (refused) {
+      response = { status: refused.status, body: graphErrorBody(refused.code, refused.message, now()) };
     } else {
       response = await route(method, path, url.searchParams, headers, body, appId);
     }
     requests.push({ at: now().toISOString(), method, path: `${path}${url.search}`, status: response.status, durationMs: Date.now() - started, appId, requestBody: body, ...(batch ? { batch } : {}) });
     return response;
+  }
+
+  /** What an existing subscription watches (a renewal of a list subscription is refused like its creation). */
+  function subscriptionResource(id: string): string | undefined {
+    const dump = areas.get("subscriptions")?.dump() as { subscriptions?: { id: string; resource: string }[] } | undefined;
+    return dump?.subscriptions?.find((s) => s.id === id)?.resource;
   }
 
   async function route(method: string, path: string, query: URLSearchParams, headers: Record<string, string>, body: unknown, appId: string): Promise<SandboxResponse> {
@@ -248,6 +264,10 @@ export async function startGraphSandbox(options: GraphSandboxOptions): Promise<G
       void reseed().then(() => send(res, 204, undefined));
       return;
     }
+    if (path === "/tenant") {
+      const out = tenant.admin(method, raw);
+      return send(res, out.status, out.body);
+    }
     if (path === "/faults" && method === "GET") return send(res, 200, { value: faults.list() });
     if (path === "/faults" && method === "DELETE") {
       faults.clear();
@@ -274,6 +294,7 @@ export async function startGraphSandbox(options: GraphSandboxOptions): Promise<G
     port,
     context,
     faults,
+    tenant,
     requests,
     area: context.area,
     reset: reseed,
