@@ -67,6 +67,10 @@ export class SharePointRestArea implements GraphArea {
   start(ctx: SandboxContext): void {
     this.ctx = ctx;
   }
+  /** For a seed, which runs before the areas start: the context to find the sites area by. */
+  useContext(ctx: SandboxContext): void {
+    this.ctx ??= ctx;
+  }
   reset(): void {
     this.views.clear();
     this.formatters.clear();
