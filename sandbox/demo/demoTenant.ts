@@ -18,6 +18,13 @@ export const demoStaff = {
   coordinator: "coordinator@lncip.example",
 };
 
+/** The partnership's staff who edit in SharePoint: the people the local tenant's forms save as. */
+export const demoPeople = [
+  { email: demoStaff.coordinator, displayName: "Partnership Coordinator", role: "Coordinator" },
+  { email: demoStaff.senco, displayName: "Partnership SENCO", role: "SENCO" },
+  { email: demoStaff.director, displayName: "Partnership Director", role: "Director" },
+] as const;
+
 const names = [
   "Oakfield Academy", "Brookside School", "Hillcrest High", "Riverside Community College", "St Anne's Catholic School",
   "Meadowbank Academy", "Castle Hill School", "Westfield Park School", "Northgate High", "Elmwood Academy",
