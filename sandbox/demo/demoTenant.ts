@@ -84,7 +84,7 @@ export function seedDemoTenant(ctx: SandboxContext, areas: readonly GraphArea[])
   const siteId = sites.createSite(demoSite.hostname, demoSite.path, demoSite.displayName);
   for (const list of listDefinitions) {
     const titleLeaf = fieldLeaves(list.row).find((l) => l.path === list.titleColumn);
-    sites.createList(siteId, { displayName: list.displayName, name: list.name, description: list.description, columns: toColumnDefinitions(list), indexTitle: titleLeaf?.meta.indexed ?? false }, ctx.now());
+    sites.createList(siteId, { displayName: list.displayName, name: list.name, description: list.description, columns: toColumnDefinitions(list), indexTitle: titleLeaf?.meta.indexed ?? false, titleDisplayName: titleLeaf?.meta.columnTitle ?? "Title" }, ctx.now());
   }
   for (const school of demoSchools) sites.addItem(siteId, "Schools", toListFields(schoolsList, school), "seed", ctx.now());
   for (const entry of demoCoreGroupPanel) sites.addItem(siteId, "CoreGroupPanel", toListFields(coreGroupPanelList, entry), "seed", ctx.now());

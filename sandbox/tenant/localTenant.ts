@@ -26,6 +26,7 @@ import {
   notFoundPage,
   plain,
   readOnly,
+  refusedPage,
   sitePage,
   viewPage,
   type AuditRow,
@@ -167,7 +168,8 @@ export class LocalTenantArea implements GraphArea {
   private save(request: WebRequest, res: ServerResponse, siteId: string, site: { path: string; displayName: string }, list: ListInfo, it: ItemRecord, base: string): boolean {
     // A form on another site must not edit this tenant (a cross-site POST carries its Origin).
     const origin = request.headers.origin;
-    if (origin && origin !== this.ctx?.baseUrl) return this.page(res, notFoundPage("Edits are taken from this tenant's own pages only."), 403);
+    const fetchSite = request.headers["sec-fetch-site"];
+    if ((fetchSite && fetchSite !== "same-origin") || (origin && origin !== this.ctx?.baseUrl)) return this.page(res, refusedPage("Edits are taken from this tenant's own pages only."), 403);
     const form = new URLSearchParams(request.raw);
     const editor = form.get("__editor") ?? "";
     const person = this.people.find((p) => p.email === editor);
@@ -326,7 +328,7 @@ export class LocalTenantArea implements GraphArea {
   }
 
   private page(res: ServerResponse, body: SafeHtml, status = 200): boolean {
-    res.writeHead(status, { "content-type": "text/html; charset=utf-8", "content-security-policy": PAGE_CSP, "x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "cache-control": "no-store", "x-frame-options": "SAMEORIGIN" });
+    res.writeHead(status, { "content-type": "text/html; charset=utf-8", "content-security-policy": PAGE_CSP, "x-content-type-options": "nosniff", "referrer-policy": "same-origin", "cache-control": "no-store", "x-frame-options": "SAMEORIGIN" });
     res.end(body.text);
     return true;
   }

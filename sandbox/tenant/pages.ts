@@ -382,3 +382,7 @@ ${rows.map((r) => html`<tr><td>${london(r.at, true)}</td><th scope="row"><a href
 export function notFoundPage(message: string): SafeHtml {
   return layout({ title: "Not found", body: html`<h1>Not found</h1><p>${message}</p><p><a href="/">Home</a></p>` });
 }
+
+export function refusedPage(message: string): SafeHtml {
+  return layout({ title: "Refused", body: html`<h1>Refused</h1><p>${message}</p><p><a href="/">Home</a></p>` });
+}

@@ -115,13 +115,13 @@ export class SitesArea implements GraphArea {
     return id;
   }
 
-  createList(siteId: string, def: { displayName: string; name?: string; description?: string; columns?: Omit<SandboxColumn, "id">[]; indexTitle?: boolean }, now = new Date()): string {
+  createList(siteId: string, def: { displayName: string; name?: string; description?: string; columns?: Omit<SandboxColumn, "id">[]; indexTitle?: boolean; titleDisplayName?: string }, now = new Date()): string {
     const site = this.site(siteId);
     const name = def.name ?? def.displayName.replace(/\s+/g, "");
     if ([...site.lists.values()].some((l) => l.name.toLowerCase() === name.toLowerCase() || l.displayName.toLowerCase() === def.displayName.toLowerCase())) {
       throw new GraphError(409, "nameAlreadyExists", `A list, survey, discussion board, or document library with the specified title already exists in this Web site.  Please choose another title.`);
     }
-    const columns: SandboxColumn[] = [{ ...TITLE, indexed: def.indexTitle ?? false }];
+    const columns: SandboxColumn[] = [{ ...TITLE, indexed: def.indexTitle ?? false, displayName: def.titleDisplayName ?? TITLE.displayName }];
     for (const c of def.columns ?? []) columns.push(checkColumn(c, columns));
     const id = randomUUID();
     site.lists.set(id, { id, name, displayName: def.displayName, description: def.description ?? "", template: "genericList", created: now.toISOString(), modified: now.toISOString(), columns, items: new Map(), nextItemId: 1, changes: new Map(), seq: 0 });
