@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { TableClient } from "@azure/data-tables";
 import type { FormatterElement } from "../../src/domain/lists/views";
 import { londonDay } from "../../src/domain/calendar/londonTime";
+import { caseStatusLabels } from "../../src/domain/case/caseStatus";
 import { matches, orderItems, parseViewQuery } from "../graph/caml";
 import { GraphError, type GraphArea, type GraphRoute, type SandboxContext, type WebContext, type WebRequest } from "../graph/routing";
 import type { CalendarArea } from "../graph/areas/calendar";
@@ -283,7 +284,9 @@ export class LocalTenantArea implements GraphArea {
     try {
       for await (const e of this.audit.listEntities<Record<string, string>>()) {
         if (caseRef && e.caseRef !== caseRef) continue;
-        rows.push({ caseRef: e.caseRef ?? "", at: e.at ?? "", by: e.by ?? "", source: e.source ?? "", action: e.action ?? "", from: e.from ?? "", to: e.to ?? "", detail: e.detail ?? "" });
+        // Statuses as people read them in SharePoint (the entry keeps the codes).
+        const status = (code: string | undefined) => (code ? (caseStatusLabels as Record<string, string>)[code] ?? code : "");
+        rows.push({ caseRef: e.caseRef ?? "", at: e.at ?? "", by: e.by ?? "", source: e.source ?? "", action: e.action ?? "", from: status(e.from), to: status(e.to), detail: e.detail ?? "" });
       }
     } catch (e) {
       if ((e as { statusCode?: number }).statusCode !== 404) return { rows: undefined, caseRef, error: `The audit trail could not be read: ${e instanceof Error ? e.message : String(e)}` };
