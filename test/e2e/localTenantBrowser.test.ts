@@ -7,6 +7,9 @@ import { startTestSystem, type TestSystem } from "../support/system";
 import { primeCoreGroupDemo } from "../../sandbox/demo/coreGroupDemo";
 import { demoSchools } from "../../sandbox/demo/demoTenant";
 import { defaultApp } from "../../sandbox/graph/auth";
+import { startTestPlayground, type TestPlayground } from "../support/playground";
+import { namedReferral } from "../fixtures/referralAnswers";
+import { upnCheckLetter } from "../../src/domain/referral/upn";
 
 /**
  * A coordinator steers the app from the local tenant in a real browser (headless Debian chromium), with no token,
@@ -116,6 +119,45 @@ describe.skipIf(!haveChromium)("the local tenant in headless chromium", () => {
       throw e;
     }
   }, 90_000);
+
+  it("moves a new referral to Core Group through its form; its card arrives in the Agents Playground, linking back here", async () => {
+    const playground: TestPlayground = await startTestPlayground(`${system.appUrl}/api/messages`);
+    const page = await browser.newPage();
+    try {
+      await playground.chooseChannel("Core Group");
+      const digits = "801200109123";
+      const res = await system.post("/api/forms/referral", { responseId: "tenant-browser-2", submittedAt: "2026-11-24T10:00:00Z", responder: "s.oconnor@oakfield.example", answers: { ...namedReferral, "pupil.upn": upnCheckLetter(digits) + digits } });
+      const { caseRef: ref } = (await res.json()) as { caseRef: string };
+      await system.until(() => system.items("Cases").find((i) => i.fields.Title === ref));
+
+      await page.goto(`${system.graph.url}/`, { waitUntil: "domcontentloaded" });
+      await page.getByRole("link", { name: "Cases", exact: true }).click();
+      await page.getByRole("navigation", { name: "Views of Cases" }).getByRole("link", { name: "New", exact: true }).click();
+      await page.getByRole("table").getByRole("row").filter({ hasText: ref }).getByRole("link", { name: ref }).click();
+      const casePage = page.url();
+      for (const status of ["In triage", "Ready for Core Group"]) {
+        await page.getByRole("link", { name: "Edit this item" }).click();
+        await page.getByLabel("Status", { exact: true }).selectOption(status);
+        await page.getByRole("button", { name: "Save" }).click();
+        await expect.poll(() => fieldText(page, "Status recorded by the workflow"), { timeout: 30_000 }).toBe(status);
+      }
+
+      // The card the app posts in the chosen channel (what the Playground's page shows), carrying no pupil's name.
+      type Post = { action?: string; message?: { attachments?: { content?: unknown }[] } };
+      const card = await playground.until(() => (playground.events as Post[]).map((e) => JSON.stringify(e.message?.attachments?.[0]?.content ?? null)).find((c) => c.includes(`Core Group: ${ref}`)), 30_000);
+      expect(card).not.toContain(namedReferral["pupil.lastName"]!);
+      // Its "Open the case in SharePoint" link is the local tenant's page of that case.
+      const link = /\[Open the case in SharePoint\]\(([^)]+)\)/.exec(card)?.[1];
+      expect(link).toBe(casePage);
+      await page.goto(link!);
+      await expect(page.getByRole("heading", { level: 1, name: ref }).isVisible()).resolves.toBe(true);
+    } catch (e) {
+      await page.screenshot({ path: join(tmpdir(), "local-tenant-playground-failure.png"), fullPage: true }).catch(() => undefined);
+      throw e;
+    } finally {
+      await playground.stop();
+    }
+  }, 120_000);
 
   it("shows an email's markup as an email, not as part of the page: no script runs and nothing is fetched", async () => {
     const page = await browser.newPage();

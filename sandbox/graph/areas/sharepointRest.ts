@@ -36,7 +36,8 @@ class RestError extends Error {
 }
 
 const notFoundList = (title: string, web: string) => new RestError(404, "-1, System.ArgumentException", `List '${title}' does not exist at site with URL '${web}'.`);
-const noSuchView = () => new RestError(404, "-2147024809, System.ArgumentException", "The specified view is invalid.");
+// 400, as SharePoint answers it (seen through Power Automate's "Send an HTTP request to SharePoint").
+const noSuchView = () => new RestError(400, "-2147024809, System.ArgumentException", "The specified view is invalid.");
 const noSuchColumn = (name: string, web: string) => new RestError(400, "-2147024809, System.ArgumentException", `Column '${name}' does not exist. It may have been deleted by another user.  ${web}`);
 const badQuery = (message: string) => new RestError(400, "-1, Microsoft.SharePoint.Client.InvalidClientQueryException", message);
 
