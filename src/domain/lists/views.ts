@@ -125,8 +125,8 @@ export const listViews: readonly ListViewDefinition[] = [
  * joined by `<And>` (CAML's And takes two), `<OrderBy>`, `<GroupBy>`.
  *
  * @example
- * viewQueryXml({ ...view, where: [{ op: "Eq", column: "Status", type: "Choice", value: "New" }], orderBy: [{ column: "ReceivedAt", ascending: true }] })
- * // '<Where><Eq><FieldRef Name="Status" /><Value Type="Choice">New</Value></Eq></Where><OrderBy><FieldRef Name="ReceivedAt" Ascending="TRUE" /></OrderBy>'
+ * viewQueryXml({ where: [{ op: "Eq", column: "Status", type: "Choice", value: "Received" }], orderBy: [{ column: "ReceivedAt", ascending: true }] })
+ * // '<Where><Eq><FieldRef Name="Status" /><Value Type="Choice">Received</Value></Eq></Where><OrderBy><FieldRef Name="ReceivedAt" Ascending="TRUE" /></OrderBy>'
  */
 export function viewQueryXml(view: Pick<ListViewDefinition, "where" | "orderBy" | "groupBy">): string {
   const where = view.where.length ? `<Where>${joinAnd(view.where.map(conditionXml))}</Where>` : "";
@@ -248,7 +248,7 @@ export function columnFormatting(calendar: SchoolCalendar): ColumnFormatting[] {
  * day; the difference of two lookups (`substring`) is the count. Days are UTC days, as `Number(date)` gives them.
  *
  * @example
- * schoolDaysTable(leicestershire).first // "2025-08-01"
+ * schoolDaysTable(schoolCalendarFor(shippedCalendars.leicestershire)).first // "2025-08-01"
  */
 export function schoolDaysTable(calendar: SchoolCalendar): { first: string; days: number; width: number; table: string } {
   const years = calendar.years.map((y) => Number(y.academicYear.slice(0, 4)));
