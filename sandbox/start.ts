@@ -4,7 +4,7 @@ import { startAzurite } from "./azurite";
 import { startGraphSandbox } from "./graph/server";
 import { defaultAreas } from "./graph/areas";
 import { defaultApp } from "./graph/auth";
-import { seedDemoTenant } from "./demo/demoTenant";
+import { demoSite, seedDemoTenant } from "./demo/demoTenant";
 import { seedEmptySite } from "./demo/emptySite";
 import { startFunctionsHost } from "./host/startFunctionsHost";
 import { defaultKeys } from "./host/host";
@@ -84,8 +84,9 @@ async function main(): Promise<void> {
 
     // SANDBOX_SEED=empty: the partnership's site with no lists, to try `npm run provision` against.
     // GRAPH_SANDBOX_TENANT=strict: a tenant that refuses what a real one may (sandbox/graph/strictTenant.ts).
-    const graph = await startGraphSandbox({ port: ports.graph, areas: defaultAreas(), seed: process.env.SANDBOX_SEED === "empty" ? seedEmptySite : seedDemoTenant });
-    await start(async () => ({ name: "Graph sandbox", where: `${graph.graphUrl}  (state: ${graph.url}/ , admin: ${graph.url}/_sandbox/${graph.tenant.mode === "default" ? "" : `, a ${graph.tenant.mode} tenant`})`, stop: graph.close }));
+    const graph = await startGraphSandbox({ port: ports.graph, areas: defaultAreas({ tenant: { auditStorage: azurite.connectionString } }), seed: process.env.SANDBOX_SEED === "empty" ? seedEmptySite : seedDemoTenant });
+    await start(async () => ({ name: "Graph sandbox", where: `${graph.graphUrl}  (admin and JSON state: ${graph.url}/_sandbox/${graph.tenant.mode === "default" ? "" : `, a ${graph.tenant.mode} tenant`})`, stop: graph.close }));
+    await start(async () => ({ name: "Local tenant (browser)", where: `${graph.url}/  (SharePoint ${graph.url}/sites/${demoSite.path} , mailboxes, calendars, audit)`, stop: async () => undefined }));
 
     const host = await start(async () => {
       const h = await startFunctionsHost({ appRoot: root, port: ports.app, env: appEnvironment(azurite.connectionString, graph.graphUrl, graph.authorityHost) });
@@ -120,8 +121,8 @@ async function main(): Promise<void> {
       "Try it:",
       `  Submit the demo referral:  curl -s -X POST -H 'x-functions-key: ${defaultKeys.functionKey}' -H 'content-type: application/json' \\`,
       `    --data @sandbox/demo/referral.json http://127.0.0.1:${ports.app}/api/forms/referral`,
-      `  Then open https://127.0.0.1:${ports.graph}/ to see the case in the Cases list and the emails in the mailboxes`,
-      "  (the sandbox's certificate is a local, self-signed one: accept it in the browser).",
+      `  Then open the local tenant, https://127.0.0.1:${ports.graph}/ , to see the case in the Cases list and the emails in the`,
+      "  mailboxes; edit a case there as a member of staff (the sandbox's certificate is a local, self-signed one: accept it).",
       ...(demoCase
         ? [
             `  Teams: the demo case ${demoCase} is Ready for Core Group (its referral came through the Forms intake, a`,
@@ -130,7 +131,7 @@ async function main(): Promise<void> {
             '  The bot answers, then posts the Core Group card it kept for the case until a channel was chosen.',
             "  You are Alex Wilber, a panel member and the demo's chair: choose an outcome, press \"Give my view\", then",
             "  \"Record decision\" (npm start sets CORE_GROUP_QUORUM=1 so one person can decide; a tenant's is 3 schools).",
-            `  The decision is then in the Decisions list at https://127.0.0.1:${ports.graph}/ and the card shows it to everyone.`,
+            `  The decision is then in the Decisions list at https://127.0.0.1:${ports.graph}/sites/${demoSite.path}/Lists/Decisions and the card shows it to everyone.`,
           ]
         : [`  Teams: open http://127.0.0.1:${ports.playground}/ ; in the General channel, "@Test Bot use this channel for Core Group" picks the channel.`]),
       "",

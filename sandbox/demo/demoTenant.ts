@@ -5,6 +5,8 @@ import { fieldLeaves } from "../../src/domain/fields/fieldLeaves";
 import type { GraphArea, SandboxContext } from "../graph/routing";
 import type { MailArea } from "../graph/areas/mail";
 import type { SitesArea } from "../graph/areas/sites";
+import type { SharePointRestArea } from "../graph/areas/sharepointRest";
+import { columnFormatting, listViews, viewQueryXml } from "../../src/domain/lists/views";
 
 /** The demo partnership: Lakeside North Community Inclusion Partnership (LNCIP), a dozen partner schools. */
 export const demoSite = { hostname: "contoso.sharepoint.com", path: "lncip", displayName: "Lakeside North Inclusion Partnership" };
@@ -15,6 +17,13 @@ export const demoStaff = {
   director: "director@lncip.example",
   coordinator: "coordinator@lncip.example",
 };
+
+/** The partnership's staff who edit in SharePoint: the people the local tenant's forms save as. */
+export const demoPeople = [
+  { email: demoStaff.coordinator, displayName: "Partnership Coordinator", role: "Coordinator" },
+  { email: demoStaff.senco, displayName: "Partnership SENCO", role: "SENCO" },
+  { email: demoStaff.director, displayName: "Partnership Director", role: "Director" },
+] as const;
 
 const names = [
   "Oakfield Academy", "Brookside School", "Hillcrest High", "Riverside Community College", "St Anne's Catholic School",
@@ -85,12 +94,19 @@ export function seedDemoTenant(ctx: SandboxContext, areas: readonly GraphArea[])
   const siteId = sites.createSite(demoSite.hostname, demoSite.path, demoSite.displayName);
   for (const list of listDefinitions) {
     const titleLeaf = fieldLeaves(list.row).find((l) => l.path === list.titleColumn);
-    sites.createList(siteId, { displayName: list.displayName, name: list.name, description: list.description, columns: toColumnDefinitions(list), indexTitle: titleLeaf?.meta.indexed ?? false }, ctx.now());
+    sites.createList(siteId, { displayName: list.displayName, name: list.name, description: list.description, columns: toColumnDefinitions(list), indexTitle: titleLeaf?.meta.indexed ?? false, titleDisplayName: titleLeaf?.meta.columnTitle ?? "Title" }, ctx.now());
   }
   for (const school of demoSchools) sites.addItem(siteId, "Schools", toListFields(schoolsList, school), "seed", ctx.now());
   for (const entry of demoCoreGroupPanel) sites.addItem(siteId, "CoreGroupPanel", toListFields(coreGroupPanelList, entry), "seed", ctx.now());
   for (const meeting of demoMeetings()) sites.addItem(siteId, "Meetings", toListFields(meetingsList, meeting), "seed", ctx.now());
   for (const provider of demoProviders) sites.addItem(siteId, "Providers", toListFields(providersList, provider), "seed", ctx.now());
+  // The coordinator's views and column formatting, as `npm run provision` makes them in a tenant.
+  const sharePoint = areas.find((a) => a.name === "sharepointRest") as SharePointRestArea | undefined;
+  if (sharePoint) {
+    sharePoint.useContext(ctx);
+    for (const v of listViews) sharePoint.addView(siteId, v.list, { Title: v.title, ViewQuery: viewQueryXml(v), RowLimit: v.rowLimit, DefaultView: v.defaultView ?? false }, v.fields);
+    for (const f of columnFormatting(schoolCalendarFor(shippedCalendars.leicestershire!))) sharePoint.setFormatter(siteId, f.list, f.column, JSON.stringify(f.formatter));
+  }
   if (!mail) return;
   mail.addMailbox(demoStaff.partnership, "Lakeside North Inclusion Partnership");
   mail.addMailbox(demoStaff.senco, "Partnership SENCO");

@@ -5,9 +5,8 @@ import { createServer as createHttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
-import { defaultApp, openIdConfiguration, TokenAuthority, type AppRegistration } from "./auth";
+import { defaultApp, GRAPH_RESOURCE, openIdConfiguration, TokenAuthority, type AppRegistration } from "./auth";
 import { FaultBook, faultRuleSchema } from "./faults";
-import { renderStatePage } from "./statePage";
 import { TenantPolicy, tenantModeFromEnv, type TenantMode } from "./strictTenant";
 import { readBody } from "../httpBody";
 import {
@@ -20,6 +19,7 @@ import {
   type SandboxRequest,
   type SandboxResponse,
   type TypedEmitter,
+  type WebContext,
 } from "./routing";
 
 export interface RequestLogEntry {
@@ -32,6 +32,8 @@ export interface RequestLogEntry {
   requestBody?: unknown;
   /** Set for a request that arrived inside a $batch. */
   batch?: boolean;
+  /** For SharePoint REST requests: the headers that shape them (Accept, Content-Type, X-HTTP-Method, IF-MATCH). */
+  requestHeaders?: Record<string, string> | undefined;
 }
 
 export interface GraphSandboxOptions {
@@ -76,7 +78,7 @@ const MAX_BODY = 4 * 1024 * 1024;
 export async function startGraphSandbox(options: GraphSandboxOptions): Promise<GraphSandbox> {
   const host = options.host ?? "127.0.0.1";
   const now = options.clock ?? (() => new Date());
-  const apps = options.apps ?? [defaultApp];
+  const apps = options.apps ?? [{ ...defaultApp, certificatePem: readFileSync(join(tlsDir(), "app-credential.pem"), "utf8") }];
   const faults = new FaultBook(options.random);
   const tenant = new TenantPolicy(options.tenant ?? tenantModeFromEnv(process.env));
   const requests: RequestLogEntry[] = [];
@@ -104,7 +106,17 @@ export async function startGraphSandbox(options: GraphSandboxOptions): Promise<G
   const address = front.address();
   const port = typeof address === "object" && address ? address.port : 0;
   const origin = `https://${host}:${port}`;
-  const authority = new TokenAuthority(apps, now);
+  // The sandbox's origin plays the tenant's SharePoint host: SharePoint REST tokens are for it.
+  const authority = new TokenAuthority(apps, now, [GRAPH_RESOURCE, origin]);
+  const web: WebContext = {
+    sandbox: undefined as unknown as SandboxContext,
+    verifyToken(authorization, audience) {
+      const v = authority.verify(authorization, audience);
+      return v.ok ? { ok: true, appId: v.claims.appid, appidacr: v.claims.appidacr, roles: v.claims.roles } : v;
+    },
+    fault: (method, path) => faults.forRequest(method, path),
+    log: (e) => void requests.push({ at: now().toISOString(), durationMs: 0, ...e }),
+  };
 
   const context: SandboxContext = {
     now,
@@ -119,6 +131,7 @@ export async function startGraphSandbox(options: GraphSandboxOptions): Promise<G
       return a as T;
     },
   };
+  web.sandbox = context;
   const reseed = async () => {
     for (const a of areas.values()) a.reset();
     await options.seed?.(context, [...areas.values()]);
@@ -213,17 +226,16 @@ export async function startGraphSandbox(options: GraphSandboxOptions): Promise<G
     if (oidc && method === "GET") return send(res, 200, openIdConfiguration(origin, oidc[1] as string));
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
     if (token && method === "POST") {
-      const issued = authority.issue(token[1] as string, new URLSearchParams(raw), `https://sts.windows.net/${token[1]}/`);
+      const issued = authority.issue(token[1] as string, new URLSearchParams(raw), `https://sts.windows.net/${token[1]}/`, `${origin}${url.pathname}`);
       return send(res, issued.ok ? 200 : issued.status, issued.body);
     }
 
     if (url.pathname.startsWith("/_sandbox")) return admin(method, url, raw, res);
-    if (url.pathname === "/" && method === "GET") {
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-      res.end(renderStatePage([...areas.values()].map((a) => ({ name: a.name, state: a.dump() }))));
-      return;
+    if (!url.pathname.startsWith("/v1.0/")) {
+      // SharePoint's REST API and the local tenant's pages (areas with handleWeb), else Graph's 404.
+      for (const a of areas.values()) if (a.handleWeb && (await a.handleWeb({ method, url, headers, raw }, res, web))) return;
+      return send(res, 404, graphErrorBody("NotFound", "Not found", now()));
     }
-    if (!url.pathname.startsWith("/v1.0/")) return send(res, 404, graphErrorBody("NotFound", "Not found", now()));
 
     const verified = authority.verify(headers.authorization);
     if (!verified.ok) return send(res, 401, graphErrorBody("InvalidAuthenticationToken", verified.message, now()));

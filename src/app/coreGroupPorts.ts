@@ -48,7 +48,8 @@ export function coreGroupPortsFrom(
     quorumSchools: ports.settings.CORE_GROUP_QUORUM,
     defaultChairId: ports.settings.CORE_GROUP_CHAIR,
     calendar: schoolCalendarFor(calendar),
-    caseUrl: (itemId) => `https://${host}${sitePath}/Lists/Cases/DispForm.aspx?ID=${encodeURIComponent(itemId)}`,
+    // The site's webUrl as Graph gives it (where its pages are: the tenant's SharePoint, or the local sandbox's).
+    caseUrl: async (itemId) => `${await ports.site.webUrl().catch(() => `https://${host}${sitePath}`)}/Lists/Cases/DispForm.aspx?ID=${encodeURIComponent(itemId)}`,
     now: ports.now,
     log,
   };

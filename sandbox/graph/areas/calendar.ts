@@ -7,12 +7,12 @@ interface DateTimeTimeZone {
   dateTime: string;
   timeZone: string;
 }
-interface Attendee {
+export interface Attendee {
   type: "required" | "optional" | "resource";
   emailAddress: { address: string; name?: string };
   status?: { response: string; time: string };
 }
-interface StoredEvent {
+export interface StoredEvent {
   id: string;
   iCalUId: string;
   changeKey: string;
@@ -63,6 +63,11 @@ export class CalendarArea implements GraphArea {
   }
   dump(): unknown {
     return Object.fromEntries([...this.calendars].map(([owner, events]) => [owner, events.map((e) => ({ subject: e.subject, start: e.start.toISOString(), end: e.end.toISOString(), cancelled: e.isCancelled, attendees: e.attendees.map((a) => a.emailAddress.address) }))]));
+  }
+
+  /** The mailboxes that have a calendar with events. */
+  owners(): string[] {
+    return [...this.calendars.keys()];
   }
 
   /** A mailbox's events (cancelled ones included), for tests. */

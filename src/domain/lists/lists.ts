@@ -114,7 +114,8 @@ export const reviewsRow = z.object({
   ReviewKey: field(text(100), { column: "ReviewKey", columnTitle: "Review", indexed: true }),
   CaseRef: caseRef(),
   Number: field(z.number().int().min(1), { column: "Number", columnTitle: "Review number" }),
-  DueDate: field(day(), { column: "DueDate", columnTitle: "Due" }),
+  /** Indexed: the coordinator's "due" and "overdue" views filter on it. */
+  DueDate: field(day(), { column: "DueDate", columnTitle: "Due", indexed: true }),
   EventId: field(optional(text(255)), { column: "EventId", columnTitle: "Calendar event" }),
   AttendeesConfirmed: field(z.boolean(), { column: "AttendeesConfirmed", columnTitle: "Attendees confirmed" }),
   ReturnToMainstream: field(optional(z.enum(["yes", "partly", "notYet"])), {
