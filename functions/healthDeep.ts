@@ -7,7 +7,7 @@ import { checkHealth, type HealthReport } from "../src/workflows/operations/heal
 /**
  * GET /api/health/deep (function key): storage reachable, a Graph token obtainable, each work queue's depth and
  * its poison queue's. 200 when everything is reachable (status "attention" if a poison queue holds messages:
- * README, "When the poison queue is not empty"), 503 when a dependency is down. Counts only, no personal data.
+ * docs/operations.md, "When the poison queue is not empty"), 503 when a dependency is down. Counts only, no personal data.
  */
 export async function healthDeepHandler(_request: HttpRequest, context: InvocationContext, check = (): Promise<HealthReport> => checkHealth(theApp().ports.health), partnership = settings.PARTNERSHIP_CODE): Promise<HttpResponseInit> {
   return inInvocation(context, async (log) => {

@@ -5,9 +5,9 @@
 //
 //   az deployment group create -g <resource-group> -f infra/main.bicep -p infra/main.parameters.json
 //
-// Secrets are created once, after this deployment, with `az keyvault secret set` (README, "Deploying to Azure").
+// Secrets are created once, after this deployment, with `az keyvault secret set` (docs/deploying-to-a-tenant.md, step 3, "The two secrets").
 // The identity's Microsoft Graph permissions (Sites.Selected, Mail.Send and Calendars.ReadWrite scoped to the
-// partnership mailbox) are granted by a tenant administrator: README, "Granting the app its permissions".
+// partnership mailbox) are granted by a tenant administrator: docs/deploying-to-a-tenant.md, steps 4 and 5.
 
 targetScope = 'resourceGroup'
 

@@ -1,10 +1,12 @@
 import { spawn } from "node:child_process";
-import { waitForPort } from "./processes";
+import { childExit, waitForPort, type ChildExit } from "./processes";
 
 export interface AzuriteProcess {
   connectionString: string;
   pid: number;
   ports: { blob: number; queue: number; table: number };
+  /** Resolves when Azurite's process has ended, whoever ended it. */
+  exited: Promise<ChildExit>;
   stop(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function startAzurite(ports: { blob: number; queue: number; table: 
   return {
     pid: child.pid ?? 0,
     ports,
+    exited: childExit(child),
     connectionString:
       `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${ACCOUNT_KEY};` +
       `BlobEndpoint=http://127.0.0.1:${ports.blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:${ports.queue}/devstoreaccount1;` +

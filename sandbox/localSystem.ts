@@ -66,12 +66,12 @@ export function localAppSettings(storage: string, graph: Pick<GraphSandbox, "gra
  * await system.stop();
  */
 export async function startLocalSystem(
-  options: { appRoot?: string; seed?: GraphSandboxOptions["seed"]; env?: Record<string, string>; quiet?: boolean; areas?: GraphSandboxOptions["areas"]; subscriptionTimings?: SubscriptionTimings } = {},
+  options: { appRoot?: string; seed?: GraphSandboxOptions["seed"]; env?: Record<string, string>; quiet?: boolean; areas?: GraphSandboxOptions["areas"]; subscriptionTimings?: SubscriptionTimings; tenant?: GraphSandboxOptions["tenant"] } = {},
 ): Promise<LocalSystem> {
   const azurite = await startAzurite({ blob: await freePort(), queue: await freePort(), table: await freePort() });
   let graph: GraphSandbox | undefined;
   try {
-    graph = await startGraphSandbox({ port: 0, areas: options.areas ?? defaultAreas({ subscriptionTimings: options.subscriptionTimings ?? fastNotifications }), seed: options.seed ?? seedDemoTenant });
+    graph = await startGraphSandbox({ port: 0, areas: options.areas ?? defaultAreas({ subscriptionTimings: options.subscriptionTimings ?? fastNotifications, tenant: { auditStorage: azurite.connectionString } }), seed: options.seed ?? seedDemoTenant, ...(options.tenant ? { tenant: options.tenant } : {}) });
     const appPort = await freePort();
     const env = { ...localAppSettings(azurite.connectionString, graph, appPort), ...options.env };
     const startHost = () => startFunctionsHost({ appRoot: options.appRoot ?? repoRoot, port: appPort, quiet: options.quiet ?? true, env });

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { waitForPort } from "./processes";
+import { childExit, waitForPort, type ChildExit } from "./processes";
 
 /**
  * The Microsoft 365 Agents Playground (npm `@microsoft/m365agentsplayground`): a local Teams client with a mock
@@ -17,6 +17,8 @@ export interface PlaygroundProcess {
   url: string;
   port: number;
   pid: number;
+  /** Resolves when the Playground's process has ended, whoever ended it. */
+  exited: Promise<ChildExit>;
   output(): string;
   stop(): Promise<void>;
 }
@@ -101,7 +103,7 @@ export async function startPlayground(options: { port: number; botEndpoint: stri
     });
     if (port !== options.port) throw new Error(`The Agents Playground could not have port ${options.port} (it took ${port}); choose another PLAYGROUND_PORT.`);
     await waitForPort(port, 10_000);
-    return { url: `http://127.0.0.1:${port}`, port, pid, output: () => out, stop };
+    return { url: `http://127.0.0.1:${port}`, port, pid, exited: childExit(child), output: () => out, stop };
   } catch (e) {
     await stop();
     throw e;

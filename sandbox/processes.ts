@@ -1,4 +1,23 @@
+import type { ChildProcess } from "node:child_process";
 import { connect, createServer } from "node:net";
+
+/** How a child process ended: its exit code, or the signal that ended it. */
+export interface ChildExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/**
+ * Resolves when the child has exited (at once if it already has), so whoever started it can tell when it goes.
+ *
+ * @example
+ * const exited = childExit(spawn(process.execPath, [script]));
+ * (await exited).signal // "SIGTERM" after someone ran kill <pid>
+ */
+export function childExit(child: ChildProcess): Promise<ChildExit> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+}
 
 /** Waits until something accepts connections on a loopback port. */
 export async function waitForPort(port: number, timeoutMs = 20_000): Promise<void> {

@@ -4,21 +4,30 @@ import { startAzurite } from "./azurite";
 import { startGraphSandbox } from "./graph/server";
 import { defaultAreas } from "./graph/areas";
 import { defaultApp } from "./graph/auth";
-import { seedDemoTenant } from "./demo/demoTenant";
+import { demoSite, seedDemoTenant } from "./demo/demoTenant";
 import { seedEmptySite } from "./demo/emptySite";
 import { startFunctionsHost } from "./host/startFunctionsHost";
 import { defaultKeys } from "./host/host";
 import { primeCoreGroupDemo } from "./demo/coreGroupDemo";
 import { startPlayground } from "./playground";
+import type { ChildExit } from "./processes";
 
 /**
  * `npm start`: the whole system on loopback with demo data — Azurite, the Graph sandbox (seeded with the demo
- * partnership) and the app in the local Functions host — then what to try. Ctrl-C stops everything it started.
- * Each port can be moved with an environment variable.
+ * partnership) and the app in the local Functions host — then what to try. Each port can be moved with an
+ * environment variable.
+ *
+ * Stopping: Ctrl-C, or SIGINT or SIGTERM to any of its processes, stops everything it started, each by its own
+ * process id. npm forwards SIGINT and SIGTERM to the script's process only, which is why the script `exec`s node
+ * (package.json): without it the signal reaches a shell that waits on node, and nothing stops. A signal to one of
+ * the children (Azurite, the Functions host, the Playground) ends that child; the others are then stopped too, so
+ * nothing is left half running.
  */
 interface Service {
   name: string;
   where: string;
+  /** A child process's end, when the service is one (the Graph sandbox runs in this process). */
+  exited?: Promise<ChildExit>;
   stop(): Promise<void>;
 }
 
@@ -35,41 +44,72 @@ const ports = {
 
 async function main(): Promise<void> {
   const services: Service[] = [];
+  /** A service still starting when a stop is asked for: the stop waits for it, then stops it too. */
+  let starting: Promise<unknown> = Promise.resolve();
   let stopping = false;
-  const stopAll = async (code: number) => {
+  const stopAll = async (code: number, why?: string) => {
     if (stopping) return;
     stopping = true;
-    for (const s of services.reverse()) await s.stop().catch(() => undefined);
+    if (why) process.stderr.write(`\n${why}; stopping everything else.\n`);
+    await starting.catch(() => undefined);
+    for (const s of [...services].reverse()) await s.stop().catch(() => undefined);
     process.exit(code);
   };
+  /** Starts a service and keeps it: stopped with the rest, and its process's end stops the rest. */
+  const start = async <T extends Service>(begin: () => Promise<T>): Promise<T> => {
+    if (stopping) throw new Error("stopping");
+    const started = begin();
+    starting = started;
+    const service = await started;
+    services.push(service);
+    void service.exited?.then((exit) => {
+      if (stopping) return;
+      // Someone stopped it (a signal, or it shut down cleanly): stop the rest. Anything else is a crash.
+      const asked = exit.code === 0 || exit.signal === "SIGINT" || exit.signal === "SIGTERM";
+      void stopAll(asked ? 0 : 1, `${service.name} ${asked ? "was stopped" : "stopped unexpectedly"} (${exit.signal ?? `exit code ${exit.code}`})`);
+    });
+    return service;
+  };
   let demoCase: string | undefined;
-  process.once("SIGINT", () => void stopAll(0));
-  process.once("SIGTERM", () => void stopAll(0));
+  // `on`, not `once`: Ctrl-C in a terminal reaches this process twice (from the terminal, and forwarded by npm), and
+  // a second signal without a listener would end it before it has stopped the others.
+  process.on("SIGINT", () => void stopAll(0));
+  process.on("SIGTERM", () => void stopAll(0));
 
   try {
-    const azurite = await startAzurite({ blob: ports.blob, queue: ports.queue, table: ports.table });
-    services.push({ name: "Azurite", where: `blob ${ports.blob}, queue ${ports.queue}, table ${ports.table} (in memory)`, stop: azurite.stop });
+    const azurite = await start(async () => {
+      const a = await startAzurite({ blob: ports.blob, queue: ports.queue, table: ports.table });
+      return { name: "Azurite", where: `blob ${ports.blob}, queue ${ports.queue}, table ${ports.table} (in memory)`, exited: a.exited, stop: a.stop, connectionString: a.connectionString };
+    });
 
     // SANDBOX_SEED=empty: the partnership's site with no lists, to try `npm run provision` against.
-    const graph = await startGraphSandbox({ port: ports.graph, areas: defaultAreas(), seed: process.env.SANDBOX_SEED === "empty" ? seedEmptySite : seedDemoTenant });
-    services.push({ name: "Graph sandbox", where: `${graph.graphUrl}  (state: ${graph.url}/ , admin: ${graph.url}/_sandbox/)`, stop: graph.close });
+    // GRAPH_SANDBOX_TENANT=strict: a tenant that refuses what a real one may (sandbox/graph/strictTenant.ts).
+    const graph = await startGraphSandbox({ port: ports.graph, areas: defaultAreas({ tenant: { auditStorage: azurite.connectionString } }), seed: process.env.SANDBOX_SEED === "empty" ? seedEmptySite : seedDemoTenant });
+    await start(async () => ({ name: "Graph sandbox", where: `${graph.graphUrl}  (admin and JSON state: ${graph.url}/_sandbox/${graph.tenant.mode === "default" ? "" : `, a ${graph.tenant.mode} tenant`})`, stop: graph.close }));
+    await start(async () => ({ name: "Local tenant (browser)", where: `${graph.url}/  (SharePoint ${graph.url}/sites/${demoSite.path} , mailboxes, calendars, audit)`, stop: async () => undefined }));
 
-    const host = await startFunctionsHost({ appRoot: root, port: ports.app, env: appEnvironment(azurite.connectionString, graph.graphUrl, graph.authorityHost) });
-    services.push({ name: "App (local Functions host)", where: `${host.url}/api  (health: ${host.url}/api/health)`, stop: host.stop });
+    const host = await start(async () => {
+      const h = await startFunctionsHost({ appRoot: root, port: ports.app, env: appEnvironment(azurite.connectionString, graph.graphUrl, graph.authorityHost) });
+      return { name: "App (local Functions host)", where: `${h.url}/api  (health: ${h.url}/api/health)`, exited: h.exited, stop: h.stop, url: h.url };
+    });
 
     // The Microsoft 365 Agents Playground (a local Teams client) against the bot, on loopback; PLAYGROUND=off skips it.
     if (process.env.PLAYGROUND !== "off") {
-      const playground = await startPlayground({ port: ports.playground, botEndpoint: `${host.url}/api/messages`, quiet: true });
-      services.push({ name: "Agents Playground (Teams)", where: `${playground.url}/  (the bot at ${host.url}/api/messages)`, stop: playground.stop });
+      await start(async () => {
+        const p = await startPlayground({ port: ports.playground, botEndpoint: `${host.url}/api/messages`, quiet: true });
+        return { name: "Agents Playground (Teams)", where: `${p.url}/  (the bot at ${host.url}/api/messages)`, exited: p.exited, stop: p.stop };
+      });
       // DEMO=off leaves the tenant as seeded (nothing submitted, no channel chosen).
       if (process.env.DEMO !== "off" && process.env.SANDBOX_SEED !== "empty") {
         demoCase = await primeCoreGroupDemo({ appUrl: host.url, functionKey: defaultKeys.functionKey, graph });
       }
     }
   } catch (e) {
+    if (stopping) return;
     process.stderr.write(`\nnpm start could not bring everything up: ${e instanceof Error ? e.message : String(e)}\n`);
     return stopAll(1);
   }
+  if (stopping) return;
 
   const width = Math.max(...services.map((s) => s.name.length));
   process.stdout.write(
@@ -81,8 +121,8 @@ async function main(): Promise<void> {
       "Try it:",
       `  Submit the demo referral:  curl -s -X POST -H 'x-functions-key: ${defaultKeys.functionKey}' -H 'content-type: application/json' \\`,
       `    --data @sandbox/demo/referral.json http://127.0.0.1:${ports.app}/api/forms/referral`,
-      `  Then open https://127.0.0.1:${ports.graph}/ to see the case in the Cases list and the emails in the mailboxes`,
-      "  (the sandbox's certificate is a local, self-signed one: accept it in the browser).",
+      `  Then open the local tenant, https://127.0.0.1:${ports.graph}/ , to see the case in the Cases list and the emails in the`,
+      "  mailboxes; edit a case there as a member of staff (the sandbox's certificate is a local, self-signed one: accept it).",
       ...(demoCase
         ? [
             `  Teams: the demo case ${demoCase} is Ready for Core Group (its referral came through the Forms intake, a`,
@@ -91,7 +131,7 @@ async function main(): Promise<void> {
             '  The bot answers, then posts the Core Group card it kept for the case until a channel was chosen.',
             "  You are Alex Wilber, a panel member and the demo's chair: choose an outcome, press \"Give my view\", then",
             "  \"Record decision\" (npm start sets CORE_GROUP_QUORUM=1 so one person can decide; a tenant's is 3 schools).",
-            `  The decision is then in the Decisions list at https://127.0.0.1:${ports.graph}/ and the card shows it to everyone.`,
+            `  The decision is then in the Decisions list at https://127.0.0.1:${ports.graph}/sites/${demoSite.path}/Lists/Decisions and the card shows it to everyone.`,
           ]
         : [`  Teams: open http://127.0.0.1:${ports.playground}/ ; in the General channel, "@Test Bot use this channel for Core Group" picks the channel.`]),
       "",

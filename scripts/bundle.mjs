@@ -34,6 +34,9 @@ const result = await build({
   outfile: join(out, "main.js"),
   // @opentelemetry/api-logs: an optional peer of the Agents SDK's telemetry, required lazily inside a try (absent here).
   external: ["@azure/functions-core", "@opentelemetry/api-logs"],
+  // vega-canvas's Node build tries `await import("canvas")` at top level, which a CommonJS bundle cannot hold; its
+  // browser build answers "no canvas" in Node, which is what the charts use anyway (headless SVG, then resvg).
+  alias: { "vega-canvas": join(root, "node_modules", "vega-canvas", "build", "vega-canvas.browser.js") },
   // Some dependencies ship only ESM that reads import.meta.url (e.g. @azure/storage-common's crc64): in a CommonJS
   // bundle that is the bundle file's own URL.
   define: { "import.meta.url": "__bundleFileUrl" },
@@ -46,6 +49,10 @@ const result = await build({
 });
 
 copyFileSync(join(root, "host.json"), join(out, "host.json"));
+// The reports' charts (src/reports/charts.ts) read resvg's WebAssembly and their font from assets/ beside main.js.
+mkdirSync(join(out, "assets"), { recursive: true });
+copyFileSync(join(root, "node_modules", "@resvg", "resvg-wasm", "index_bg.wasm"), join(out, "assets", "resvg.wasm"));
+copyFileSync(join(root, "node_modules", "dejavu-fonts-ttf", "ttf", "DejaVuSans.ttf"), join(out, "assets", "DejaVuSans.ttf"));
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 writeFileSync(
   join(out, "package.json"),

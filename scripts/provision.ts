@@ -12,16 +12,19 @@ import { provisionSite } from "../src/workflows/provisioning/provisionSite";
 import { parseSchoolsCsv } from "../src/workflows/provisioning/schoolsCsv";
 import { seedSchools } from "../src/workflows/provisioning/seedSchools";
 import { checkAccess } from "../src/workflows/provisioning/accessChecks";
+import { checkUsage, runPermissionCheck } from "./permissionCheck";
+import { provisionViewsStep } from "./provisionViewsStep";
 
 /**
- * npm run provision -- --site <host:/sites/path> [--schools schools.csv] [--dry-run] [--check-write] [--send-test-mail <address>]
+ * npm run provision -- --site <host:/sites/path> [--schools schools.csv] [--dry-run] [--check-write] [--send-test-mail <address>] [--skip-views]
+ * npm run provision -- --check  (proves each permission the app uses instead: scripts/permissionCheck.ts)
  *
  * Creates or updates the partnership's SharePoint lists from the domain's definitions (additive only), upserts
  * the Schools list from a CSV by URN, and reports what the app's identity may do. Graph settings come from the
  * environment, then local.settings.json (as the Functions host reads them). Exit code 1 when something failed
  * or a permission was refused; warnings alone exit 0.
  */
-const usage = "npm run provision -- --site <host:/sites/path> [--schools schools.csv] [--dry-run] [--check-write] [--send-test-mail <address>]";
+const usage = `npm run provision -- --site <host:/sites/path> [--schools schools.csv] [--dry-run] [--check-write] [--send-test-mail <address>] [--skip-views]\n   or: ${checkUsage}`;
 
 const argsSchema = z.object({
   site: settingsSchema.shape.SHAREPOINT_SITE.optional(),
@@ -29,6 +32,7 @@ const argsSchema = z.object({
   dryRun: z.boolean(),
   checkWrite: z.boolean(),
   sendTestMail: z.email("expected an email address after --send-test-mail").optional(),
+  skipViews: z.boolean(),
 });
 
 const connectionSchema = settingsSchema.pick({
@@ -39,6 +43,11 @@ const connectionSchema = settingsSchema.pick({
   AZURE_CLIENT_SECRET: true,
   PARTNERSHIP_MAILBOX: true,
   SHAREPOINT_SITE: true,
+  PARTNERSHIP_CALENDAR: true,
+}).extend({
+  // SharePoint's REST API (views, formatting) refuses app-only tokens from a client secret: a certificate (PEM
+  // with its private key), as @azure/identity's EnvironmentCredential names it.
+  AZURE_CLIENT_CERTIFICATE_PATH: z.string().min(1).optional(),
 });
 
 function readArgs(argv: string[]) {
@@ -46,10 +55,10 @@ function readArgs(argv: string[]) {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const known = new Set(["--site", "--schools", "--dry-run", "--check-write", "--send-test-mail"]);
+  const known = new Set(["--site", "--schools", "--dry-run", "--check-write", "--send-test-mail", "--skip-views"]);
   const unknown = argv.filter((a, i) => a.startsWith("--") && !known.has(a) && !(i > 0 && ["--site", "--schools", "--send-test-mail"].includes(argv[i - 1] ?? "")));
   if (unknown.length) throw new Error(`Unknown option ${unknown.join(", ")}.\nUsage: ${usage}`);
-  const parsed = argsSchema.safeParse({ site: value("--site"), schools: value("--schools"), dryRun: argv.includes("--dry-run"), checkWrite: argv.includes("--check-write"), sendTestMail: value("--send-test-mail") });
+  const parsed = argsSchema.safeParse({ site: value("--site"), schools: value("--schools"), dryRun: argv.includes("--dry-run"), checkWrite: argv.includes("--check-write"), sendTestMail: value("--send-test-mail"), skipViews: argv.includes("--skip-views") });
   if (!parsed.success) throw new Error(`${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join("\n")}\nUsage: ${usage}`);
   return parsed.data;
 }
@@ -66,9 +75,10 @@ function readConnection(site: string | undefined) {
 }
 
 async function main(): Promise<number> {
+  const out = (line = "") => process.stdout.write(`${line}\n`);
+  if (process.argv.includes("--check")) return runPermissionCheck(process.argv.slice(2), process.env, out);
   const args = readArgs(process.argv.slice(2));
   const settings = readConnection(args.site);
-  const out = (line = "") => process.stdout.write(`${line}\n`);
   let failed = false;
 
   // Read the CSV first: a bad file stops the run before anything is written.
@@ -84,7 +94,8 @@ async function main(): Promise<number> {
     }
   }
 
-  const graph = graphClient(settings);
+  const views = provisionViewsStep(settings);
+  const graph = graphClient(settings, views.credential);
   const site = sharePointSite(graph, settings.SHAREPOINT_SITE);
   out(`Provisioning ${settings.SHAREPOINT_SITE} through ${settings.GRAPH_BASE_URL}${args.dryRun ? " (dry run: nothing is written)" : ""}`);
 
@@ -101,6 +112,9 @@ async function main(): Promise<number> {
     failed = true;
     out(`Lists — stopped: ${e instanceof Error ? e.message : String(e)}`);
   }
+
+  // Views need the lists; a refusal here does not stop the schools.
+  const viewsFailed = !failed && !(await views.run(site, { dryRun: args.dryRun, skip: args.skipViews, out }));
 
   if (schools?.ok && !failed) {
     try {
@@ -121,7 +135,7 @@ async function main(): Promise<number> {
   const checks = await checkAccess(graph, site, { mailbox: settings.PARTNERSHIP_MAILBOX, wroteLists, checkWrite: args.checkWrite && !args.dryRun, sendTestMailTo: args.sendTestMail, now: new Date() });
   for (const c of checks) out(`  ${c.result === "verified" ? "✓" : c.result === "refused" ? "✗" : "?"} ${c.what}: ${c.result} — ${c.detail}`);
   if (checks.some((c) => c.result === "refused")) failed = true;
-  return failed ? 1 : 0;
+  return failed || viewsFailed ? 1 : 0;
 }
 
 main().then(

@@ -10,7 +10,7 @@ import { replayPoison } from "../src/workflows/operations/replayPoison";
  * npm run replay-poison -- --queue <name> [--account <storage account>] [--max N] [--dry-run]
  *
  * Moves the messages parked in `<name>-poison` back to `<name>` so the queue-triggered function tries them
- * again (after the cause is fixed: README, "When the poison queue is not empty"). Storage from
+ * again (after the cause is fixed: docs/operations.md, "When the poison queue is not empty"). Storage from
  * AzureWebJobsStorage (environment, then local.settings.json).
  */
 const usage = "npm run replay-poison -- --queue <name> [--account <storage account>] [--max N] [--dry-run]";

@@ -4,7 +4,7 @@ import { benchCases } from "../benchCases";
 import type { Figure } from "../report";
 import { round1 } from "../stats";
 
-/** How many reviews a placement starting now gets in its first half terms (DOMAIN.md: at least every half term). */
+/** How many reviews a placement starting now gets in its first half terms (docs/domain.md, Placements: at least every half term). */
 const REVIEWS_PER_PLACEMENT = 5;
 
 /**

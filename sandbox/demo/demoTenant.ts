@@ -1,10 +1,12 @@
 import { listDefinitions, toColumnDefinitions, toListFields, schoolsList, meetingsList } from "../../src/domain/lists";
-import { coreGroupPanelList, type CoreGroupPanelRow } from "../../src/domain/lists";
+import { coreGroupPanelList, providersList, type CoreGroupPanelRow, type ProvidersRow } from "../../src/domain/lists";
 import { addDays, isSchoolDay, isoWeekday, schoolCalendarFor, shippedCalendars } from "../../src/domain/calendar";
 import { fieldLeaves } from "../../src/domain/fields/fieldLeaves";
 import type { GraphArea, SandboxContext } from "../graph/routing";
 import type { MailArea } from "../graph/areas/mail";
 import type { SitesArea } from "../graph/areas/sites";
+import type { SharePointRestArea } from "../graph/areas/sharepointRest";
+import { columnFormatting, listViews, viewQueryXml } from "../../src/domain/lists/views";
 
 /** The demo partnership: Lakeside North Community Inclusion Partnership (LNCIP), a dozen partner schools. */
 export const demoSite = { hostname: "contoso.sharepoint.com", path: "lncip", displayName: "Lakeside North Inclusion Partnership" };
@@ -15,6 +17,13 @@ export const demoStaff = {
   director: "director@lncip.example",
   coordinator: "coordinator@lncip.example",
 };
+
+/** The partnership's staff who edit in SharePoint: the people the local tenant's forms save as. */
+export const demoPeople = [
+  { email: demoStaff.coordinator, displayName: "Partnership Coordinator", role: "Coordinator" },
+  { email: demoStaff.senco, displayName: "Partnership SENCO", role: "SENCO" },
+  { email: demoStaff.director, displayName: "Partnership Director", role: "Director" },
+] as const;
 
 const names = [
   "Oakfield Academy", "Brookside School", "Hillcrest High", "Riverside Community College", "St Anne's Catholic School",
@@ -48,6 +57,16 @@ export const demoCoreGroupPanel: CoreGroupPanelRow[] = [
 ];
 
 /**
+ * The demo partnership's alternative providers (the Providers list): two unregistered settings — one whose
+ * safeguarding confirmation is over a year old, to show the Coordinator's flag — and a registered independent school.
+ */
+export const demoProviders: ProvidersRow[] = [
+  { Name: "Riverside Alternative Provision", ProviderId: "riverside", Ukprn: "10099001", RegisteredSchool: false, LastQaVisit: "2026-10-14", SafeguardingConfirmedOn: "2026-09-08", Sites: "Unit 4, Mill Lane, Loughborough", ContactName: "Riverside office", ContactEmail: "office@riverside-ap.example", ContactPhone: "0116 496 0200" },
+  { Name: "North Works Training", ProviderId: "north-works", Ukprn: "10099002", RegisteredSchool: false, LastQaVisit: "2026-06-03", SafeguardingConfirmedOn: "2025-06-30", Sites: "North Works, Shepshed\nThe Yard, Hathern", ContactName: "North Works office", ContactEmail: "office@northworks.example" },
+  { Name: "Hillview Independent School", ProviderId: "hillview", Urn: "139876", RegisteredSchool: true, LastQaVisit: "2026-09-22", SafeguardingConfirmedOn: "2026-09-22", Sites: "Hillview House, Quorn", ContactName: "Hillview admissions", ContactEmail: "admissions@hillview.example" },
+];
+
+/**
  * The demo meetings: a Core Group every other Thursday at 16:00 (from 3 December 2026) and an Inclusion Forum on
  * the second Wednesday of each month at 09:30, on school days only, to the end of the 2026/27 term dates.
  */
@@ -75,11 +94,19 @@ export function seedDemoTenant(ctx: SandboxContext, areas: readonly GraphArea[])
   const siteId = sites.createSite(demoSite.hostname, demoSite.path, demoSite.displayName);
   for (const list of listDefinitions) {
     const titleLeaf = fieldLeaves(list.row).find((l) => l.path === list.titleColumn);
-    sites.createList(siteId, { displayName: list.displayName, name: list.name, description: list.description, columns: toColumnDefinitions(list), indexTitle: titleLeaf?.meta.indexed ?? false }, ctx.now());
+    sites.createList(siteId, { displayName: list.displayName, name: list.name, description: list.description, columns: toColumnDefinitions(list), indexTitle: titleLeaf?.meta.indexed ?? false, titleDisplayName: titleLeaf?.meta.columnTitle ?? "Title" }, ctx.now());
   }
   for (const school of demoSchools) sites.addItem(siteId, "Schools", toListFields(schoolsList, school), "seed", ctx.now());
   for (const entry of demoCoreGroupPanel) sites.addItem(siteId, "CoreGroupPanel", toListFields(coreGroupPanelList, entry), "seed", ctx.now());
   for (const meeting of demoMeetings()) sites.addItem(siteId, "Meetings", toListFields(meetingsList, meeting), "seed", ctx.now());
+  for (const provider of demoProviders) sites.addItem(siteId, "Providers", toListFields(providersList, provider), "seed", ctx.now());
+  // The coordinator's views and column formatting, as `npm run provision` makes them in a tenant.
+  const sharePoint = areas.find((a) => a.name === "sharepointRest") as SharePointRestArea | undefined;
+  if (sharePoint) {
+    sharePoint.useContext(ctx);
+    for (const v of listViews) sharePoint.addView(siteId, v.list, { Title: v.title, ViewQuery: viewQueryXml(v), RowLimit: v.rowLimit, DefaultView: v.defaultView ?? false }, v.fields);
+    for (const f of columnFormatting(schoolCalendarFor(shippedCalendars.leicestershire!))) sharePoint.setFormatter(siteId, f.list, f.column, JSON.stringify(f.formatter));
+  }
   if (!mail) return;
   mail.addMailbox(demoStaff.partnership, "Lakeside North Inclusion Partnership");
   mail.addMailbox(demoStaff.senco, "Partnership SENCO");

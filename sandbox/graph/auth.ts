@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { verifyClientAssertion } from "./clientAssertion";
 
 /** An app registration the sandbox knows: client credentials and the application roles it was granted. */
 export interface AppRegistration {
@@ -7,6 +8,8 @@ export interface AppRegistration {
   clientSecret: string;
   displayName: string;
   roles: string[];
+  /** A certificate credential (PEM): the app may sign a client assertion with its private key instead of a secret. */
+  certificatePem?: string;
 }
 
 export const defaultApp: AppRegistration = {
@@ -17,6 +20,8 @@ export const defaultApp: AppRegistration = {
   roles: ["Sites.Selected", "Sites.ReadWrite.All", "Sites.Manage.All", "Mail.Send", "Calendars.ReadWrite"],
 };
 
+export const GRAPH_RESOURCE = "https://graph.microsoft.com";
+
 export interface TokenClaims {
   aud: string;
   iss: string;
@@ -24,6 +29,8 @@ export interface TokenClaims {
   appid: string;
   app_displayname: string;
   roles: string[];
+  /** How the app authenticated, as Entra's v1 tokens say: "1" a client secret, "2" a certificate. */
+  appidacr: "1" | "2";
   iat: number;
   nbf: number;
   exp: number;
@@ -36,10 +43,17 @@ export interface TokenClaims {
  */
 export class TokenAuthority {
   private readonly key = randomBytes(32);
-  constructor(private readonly apps: readonly AppRegistration[], private readonly now: () => Date) {}
+  /**
+   * @param resources what a token may be for (`{resource}/.default`): Microsoft Graph, and the sandbox's own origin,
+   * which plays the tenant's SharePoint host (`https://contoso.sharepoint.com`) for SharePoint's REST API.
+   */
+  constructor(private readonly apps: readonly AppRegistration[], private readonly now: () => Date, private readonly resources: readonly string[] = [GRAPH_RESOURCE]) {}
 
-  /** OAuth 2.0 client-credentials grant, as `POST /{tenant}/oauth2/v2.0/token` does it. */
-  issue(tenant: string, form: URLSearchParams, issuer: string):
+  /**
+   * OAuth 2.0 client-credentials grant, as `POST /{tenant}/oauth2/v2.0/token` does it: with the app's secret
+   * (`client_secret`) or a client assertion signed with its certificate (`client_assertion`, RFC 7523).
+   */
+  issue(tenant: string, form: URLSearchParams, issuer: string, tokenEndpoint = ""):
     | { ok: true; body: Record<string, unknown> }
     | { ok: false; status: number; body: Record<string, unknown> } {
     const error = (status: number, code: string, aadsts: string, description: string) => ({
@@ -58,19 +72,31 @@ export class TokenAuthority {
     const app = this.apps.find((a) => a.clientId === form.get("client_id"));
     if (!app) return error(400, "unauthorized_client", "AADSTS700016", `Application with identifier '${form.get("client_id")}' was not found in the directory.`);
     if (app.tenantId !== tenant && tenant !== "organizations") return error(400, "invalid_request", "AADSTS90002", `Tenant '${tenant}' not found.`);
-    if (!sameText(form.get("client_secret") ?? "", app.clientSecret)) return error(401, "invalid_client", "AADSTS7000215", "Invalid client secret provided.");
-    const scope = form.get("scope") ?? "";
-    if (!scope.split(" ").includes("https://graph.microsoft.com/.default")) {
+    let appidacr: "1" | "2" = "1";
+    const assertion = form.get("client_assertion");
+    if (assertion !== null) {
+      if (form.get("client_assertion_type") !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer") return error(400, "invalid_request", "AADSTS50027", "Invalid JWT token. The client assertion type is not supported.");
+      const checked = verifyClientAssertion(assertion, { clientId: app.clientId, certificatePem: app.certificatePem, audience: tokenEndpoint, now: this.now() });
+      if (!checked.ok) return error(401, "invalid_client", checked.aadsts, checked.message);
+      appidacr = "2";
+    } else if (!sameText(form.get("client_secret") ?? "", app.clientSecret)) {
+      return error(401, "invalid_client", "AADSTS7000215", "Invalid client secret provided.");
+    }
+    const scope = (form.get("scope") ?? "").split(" ").find((s) => s.endsWith("/.default"));
+    if (!scope) {
       return error(400, "invalid_scope", "AADSTS1002012", "The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.");
     }
+    const resource = scope.slice(0, -"/.default".length).replace(/\/+$/, "");
+    if (!this.resources.includes(resource)) return error(400, "invalid_resource", "AADSTS500011", `The resource principal named ${resource} was not found in the tenant named ${tenant}.`);
     const iat = Math.floor(this.now().getTime() / 1000);
     const claims: TokenClaims = {
-      aud: "https://graph.microsoft.com",
+      aud: resource,
       iss: issuer,
       tid: app.tenantId,
       appid: app.clientId,
       app_displayname: app.displayName,
       roles: app.roles,
+      appidacr,
       iat,
       nbf: iat,
       exp: iat + 3599,
@@ -79,8 +105,8 @@ export class TokenAuthority {
     return { ok: true, body: { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: this.sign(claims) } };
   }
 
-  /** The claims of a valid, unexpired Graph token, or why it is not one. */
-  verify(authorization: string | undefined): { ok: true; claims: TokenClaims } | { ok: false; message: string } {
+  /** The claims of a valid, unexpired token for `audience` (Graph unless said), or why it is not one. */
+  verify(authorization: string | undefined, audience = GRAPH_RESOURCE): { ok: true; claims: TokenClaims } | { ok: false; message: string } {
     if (!authorization) return { ok: false, message: "Access token is empty." };
     const m = /^Bearer (.+)$/i.exec(authorization);
     if (!m) return { ok: false, message: "Access token is empty." };
@@ -89,7 +115,7 @@ export class TokenAuthority {
     const expected = this.mac(`${header}.${payload}`);
     if (!sameText(signature, expected)) return { ok: false, message: "Access token validation failure. Invalid audience or signature." };
     const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as TokenClaims;
-    if (claims.aud !== "https://graph.microsoft.com") return { ok: false, message: "Access token validation failure. Invalid audience." };
+    if (claims.aud !== audience) return { ok: false, message: "Access token validation failure. Invalid audience." };
     if (claims.exp * 1000 <= this.now().getTime()) return { ok: false, message: "Lifetime validation failed, the token is expired." };
     return { ok: true, claims };
   }

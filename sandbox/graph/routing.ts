@@ -7,6 +7,7 @@
  * Development only: production code never imports anything under `sandbox/`.
  */
 import type { EventEmitter } from "node:events";
+import type { ServerResponse } from "node:http";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
@@ -69,6 +70,15 @@ export interface SandboxContext {
   faults: AreaFaults;
   /** Look up another area's state by name (e.g. the calendar needs the directory of mailboxes). */
   area<T extends GraphArea>(name: string): T;
+  /** What the tenant grants the app (all of it unless the sandbox plays a strict tenant: strictTenant.ts). */
+  tenant: { readonly grants: TenantGrants };
+}
+
+/** What a tenant grants the app, where a real tenant may refuse (strictTenant.ts). */
+export interface TenantGrants {
+  listSubscriptions: boolean;
+  mailRead: boolean;
+  teamsMeetings: boolean;
 }
 
 export interface AreaFaults {
@@ -109,6 +119,32 @@ export interface GraphArea {
   /** Optional: start background work (e.g. notification delivery loop) and stop it on close. */
   start?(ctx: SandboxContext): void;
   stop?(): Promise<void> | void;
+  /**
+   * Optional: serve requests outside Graph's `/v1.0` on the sandbox's origin — SharePoint's REST API under a
+   * site's `/_api`, the local tenant's pages. True when the area answered the request.
+   */
+  handleWeb?(request: WebRequest, response: ServerResponse, web: WebContext): Promise<boolean>;
+}
+
+/** A request to the sandbox's origin outside Graph, as a web area sees it. */
+export interface WebRequest {
+  method: string;
+  url: URL;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  /** The body as text ("" when none). */
+  raw: string;
+}
+
+/** What the server lends web areas: token checks, faults and the request log, as Graph requests have them. */
+export interface WebContext {
+  sandbox: SandboxContext;
+  /** The claims of a valid token for `audience`, or why it is not one. */
+  verifyToken(authorization: string | undefined, audience: string): { ok: true; appId: string; appidacr: string; roles: readonly string[] } | { ok: false; message: string };
+  /** A fault rule matching this request, if any (the same rules as Graph's, by path). */
+  fault(method: string, path: string): { kind: string; retryAfterSeconds?: number | undefined; delayMs?: number | undefined } | undefined;
+  /** Adds an entry to the request log (`GET /_sandbox/requests`). */
+  log(entry: { method: string; path: string; status: number; appId?: string; requestBody?: unknown; requestHeaders?: Record<string, string> }): void;
 }
 
 export type { EventEmitter };

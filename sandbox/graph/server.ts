@@ -5,9 +5,9 @@ import { createServer as createHttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
-import { defaultApp, openIdConfiguration, TokenAuthority, type AppRegistration } from "./auth";
+import { defaultApp, GRAPH_RESOURCE, openIdConfiguration, TokenAuthority, type AppRegistration } from "./auth";
 import { FaultBook, faultRuleSchema } from "./faults";
-import { renderStatePage } from "./statePage";
+import { TenantPolicy, tenantModeFromEnv, type TenantMode } from "./strictTenant";
 import { readBody } from "../httpBody";
 import {
   GraphError,
@@ -19,6 +19,7 @@ import {
   type SandboxRequest,
   type SandboxResponse,
   type TypedEmitter,
+  type WebContext,
 } from "./routing";
 
 export interface RequestLogEntry {
@@ -31,6 +32,8 @@ export interface RequestLogEntry {
   requestBody?: unknown;
   /** Set for a request that arrived inside a $batch. */
   batch?: boolean;
+  /** For SharePoint REST requests: the headers that shape them (Accept, Content-Type, X-HTTP-Method, IF-MATCH). */
+  requestHeaders?: Record<string, string> | undefined;
 }
 
 export interface GraphSandboxOptions {
@@ -42,6 +45,8 @@ export interface GraphSandboxOptions {
   apps?: AppRegistration[];
   /** Random source for rate-based faults (tests pass a fixed one). */
   random?: () => number;
+  /** Play a strict tenant (strictTenant.ts); default: GRAPH_SANDBOX_TENANT, else `default`. */
+  tenant?: TenantMode;
 }
 
 export interface GraphSandbox {
@@ -51,6 +56,8 @@ export interface GraphSandbox {
   port: number;
   context: SandboxContext;
   faults: FaultBook;
+  /** What the tenant grants the app; `tenant.change({ mode: "strict" })` makes it refuse what a real tenant may. */
+  tenant: TenantPolicy;
   requests: RequestLogEntry[];
   area<T extends GraphArea>(name: string): T;
   reset(): Promise<void>;
@@ -71,8 +78,9 @@ const MAX_BODY = 4 * 1024 * 1024;
 export async function startGraphSandbox(options: GraphSandboxOptions): Promise<GraphSandbox> {
   const host = options.host ?? "127.0.0.1";
   const now = options.clock ?? (() => new Date());
-  const apps = options.apps ?? [defaultApp];
+  const apps = options.apps ?? [{ ...defaultApp, certificatePem: readFileSync(join(tlsDir(), "app-credential.pem"), "utf8") }];
   const faults = new FaultBook(options.random);
+  const tenant = new TenantPolicy(options.tenant ?? tenantModeFromEnv(process.env));
   const requests: RequestLogEntry[] = [];
   const emitter = new EventEmitter();
   emitter.setMaxListeners(100);
@@ -98,7 +106,17 @@ export async function startGraphSandbox(options: GraphSandboxOptions): Promise<G
   const address = front.address();
   const port = typeof address === "object" && address ? address.port : 0;
   const origin = `https://${host}:${port}`;
-  const authority = new TokenAuthority(apps, now);
+  // The sandbox's origin plays the tenant's SharePoint host: SharePoint REST tokens are for it.
+  const authority = new TokenAuthority(apps, now, [GRAPH_RESOURCE, origin]);
+  const web: WebContext = {
+    sandbox: undefined as unknown as SandboxContext,
+    verifyToken(authorization, audience) {
+      const v = authority.verify(authorization, audience);
+      return v.ok ? { ok: true, appId: v.claims.appid, appidacr: v.claims.appidacr, roles: v.claims.roles } : v;
+    },
+    fault: (method, path) => faults.forRequest(method, path),
+    log: (e) => void requests.push({ at: now().toISOString(), durationMs: 0, ...e }),
+  };
 
   const context: SandboxContext = {
     now,
@@ -106,12 +124,14 @@ export async function startGraphSandbox(options: GraphSandboxOptions): Promise<G
     tenantId: apps[0]?.tenantId ?? defaultApp.tenantId,
     events,
     faults,
+    tenant,
     area<T extends GraphArea>(name: string): T {
       const a = areas.get(name);
       if (!a) throw new Error(`The sandbox has no area ${name}`);
       return a as T;
     },
   };
+  web.sandbox = context;
   const reseed = async () => {
     for (const a of areas.values()) a.reset();
     await options.seed?.(context, [...areas.values()]);
@@ -127,13 +147,22 @@ export async function startGraphSandbox(options: GraphSandboxOptions): Promise<G
     let response: SandboxResponse & { reset?: boolean };
     const fault = faults.forRequest(method, path);
     if (fault?.kind === "slow") await delay(fault.delayMs ?? 4000);
+    const refused = fault && fault.kind !== "slow" ? undefined : tenant.refusal(method, path, body, subscriptionResource);
     if (fault && fault.kind !== "slow") {
       response = faultResponse(fault.kind, fault.retryAfterSeconds);
+    } else if (refused) {
+      response = { status: refused.status, body: graphErrorBody(refused.code, refused.message, now()) };
     } else {
       response = await route(method, path, url.searchParams, headers, body, appId);
     }
     requests.push({ at: now().toISOString(), method, path: `${path}${url.search}`, status: response.status, durationMs: Date.now() - started, appId, requestBody: body, ...(batch ? { batch } : {}) });
     return response;
+  }
+
+  /** What an existing subscription watches (a renewal of a list subscription is refused like its creation). */
+  function subscriptionResource(id: string): string | undefined {
+    const dump = areas.get("subscriptions")?.dump() as { subscriptions?: { id: string; resource: string }[] } | undefined;
+    return dump?.subscriptions?.find((s) => s.id === id)?.resource;
   }
 
   async function route(method: string, path: string, query: URLSearchParams, headers: Record<string, string>, body: unknown, appId: string): Promise<SandboxResponse> {
@@ -197,17 +226,16 @@ export async function startGraphSandbox(options: GraphSandboxOptions): Promise<G
     if (oidc && method === "GET") return send(res, 200, openIdConfiguration(origin, oidc[1] as string));
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
     if (token && method === "POST") {
-      const issued = authority.issue(token[1] as string, new URLSearchParams(raw), `https://sts.windows.net/${token[1]}/`);
+      const issued = authority.issue(token[1] as string, new URLSearchParams(raw), `https://sts.windows.net/${token[1]}/`, `${origin}${url.pathname}`);
       return send(res, issued.ok ? 200 : issued.status, issued.body);
     }
 
     if (url.pathname.startsWith("/_sandbox")) return admin(method, url, raw, res);
-    if (url.pathname === "/" && method === "GET") {
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-      res.end(renderStatePage([...areas.values()].map((a) => ({ name: a.name, state: a.dump() }))));
-      return;
+    if (!url.pathname.startsWith("/v1.0/")) {
+      // SharePoint's REST API and the local tenant's pages (areas with handleWeb), else Graph's 404.
+      for (const a of areas.values()) if (a.handleWeb && (await a.handleWeb({ method, url, headers, raw }, res, web))) return;
+      return send(res, 404, graphErrorBody("NotFound", "Not found", now()));
     }
-    if (!url.pathname.startsWith("/v1.0/")) return send(res, 404, graphErrorBody("NotFound", "Not found", now()));
 
     const verified = authority.verify(headers.authorization);
     if (!verified.ok) return send(res, 401, graphErrorBody("InvalidAuthenticationToken", verified.message, now()));
@@ -248,6 +276,10 @@ export async function startGraphSandbox(options: GraphSandboxOptions): Promise<G
       void reseed().then(() => send(res, 204, undefined));
       return;
     }
+    if (path === "/tenant") {
+      const out = tenant.admin(method, raw);
+      return send(res, out.status, out.body);
+    }
     if (path === "/faults" && method === "GET") return send(res, 200, { value: faults.list() });
     if (path === "/faults" && method === "DELETE") {
       faults.clear();
@@ -274,6 +306,7 @@ export async function startGraphSandbox(options: GraphSandboxOptions): Promise<G
     port,
     context,
     faults,
+    tenant,
     requests,
     area: context.area,
     reset: reseed,

@@ -1,10 +1,13 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { childExit, type ChildExit } from "../processes";
 
 export interface FunctionsHostProcess {
   url: string;
   pid: number;
+  /** Resolves when the host's process has ended, whoever ended it. */
+  exited: Promise<ChildExit>;
   stop(): Promise<void>;
   /** What the host printed so far (for diagnosing a failed start). */
   output(): string;
@@ -49,6 +52,7 @@ export async function startFunctionsHost(options: { appRoot: string; port: numbe
   return {
     url,
     pid: child.pid ?? 0,
+    exited: childExit(child),
     output: () => output,
     async stop() {
       if (child.exitCode !== null) return;

@@ -209,7 +209,8 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     quorumSchools: settings.CORE_GROUP_QUORUM,
     defaultChairId: settings.CORE_GROUP_CHAIR,
     calendar: partnershipCalendar.calendar,
-    caseUrl: (itemId) => `https://${host}${sitePath}/Lists/Cases/DispForm.aspx?ID=${encodeURIComponent(itemId)}`,
+    // The site's webUrl as Graph gives it (where its pages are: the tenant's SharePoint, or the local sandbox's).
+    caseUrl: async (itemId) => `${await site.webUrl().catch(() => `https://${host}${sitePath}`)}/Lists/Cases/DispForm.aspx?ID=${encodeURIComponent(itemId)}`,
     now,
     log,
   };

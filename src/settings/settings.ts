@@ -63,7 +63,7 @@ export const settingsSchema = z.object({
   DIRECTOR_EMAIL: email("the partnership Director's email address"),
   COORDINATOR_EMAIL: email("the partnership Coordinator's email address"),
 
-  /** Places per key stage (DOMAIN.md: aim 9 at KS3, 26 at KS4). */
+  /** Places per key stage (docs/domain.md: the offer aims at 9 at KS3, 26 at KS4). */
   PLACES_KS3: wholeNumber("the number of KS3 places", 0, 500).default(9),
   PLACES_KS4: wholeNumber("the number of KS4 places", 0, 500).default(26),
   /** Full-year cost of one full-time place, in pence, charged pro rata for the school days used. */

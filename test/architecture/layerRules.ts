@@ -9,25 +9,27 @@ import ts from "typescript";
  *
  *   functions/        → src/app, src/workflows, src/domain          (never an adapter: src/m365, src/teams)
  *   src/app           → src/workflows, src/teams, src/settings, src/m365, src/domain, forms/
- *   src/workflows     → src/teams, src/settings, src/m365, src/domain
+ *   src/workflows     → src/teams, src/settings, src/m365, src/reports, src/domain
+ *   src/reports       → src/domain                                   (renderers: documents, emails, charts, from models)
  *   src/teams         → src/m365, src/domain, cards/
  *   src/settings      → src/domain
  *   src/m365          → src/domain
  *   src/domain        → nothing but itself and pure libraries (zod, date-fns, @date-fns/tz)
- *   scripts/          → src/app, src/workflows, src/settings, src/m365, src/domain
+ *   scripts/          → src/app, src/workflows, src/teams, src/settings, src/m365, src/reports, src/domain
  *   production code (functions/, src/, scripts/) never imports sandbox/, test/ or bench/.
  */
-export type Layer = "functions" | "app" | "workflows" | "teams" | "settings" | "m365" | "domain" | "scripts" | "sandbox" | "test" | "bench" | "cards" | "forms" | "other";
+export type Layer = "functions" | "app" | "workflows" | "teams" | "settings" | "m365" | "reports" | "domain" | "scripts" | "sandbox" | "test" | "bench" | "cards" | "forms" | "other";
 
 export const allowedImports: Partial<Record<Layer, readonly Layer[]>> = {
   functions: ["functions", "app", "workflows", "domain"],
   app: ["app", "workflows", "teams", "settings", "m365", "domain", "forms"],
-  workflows: ["workflows", "teams", "settings", "m365", "domain"],
+  workflows: ["workflows", "teams", "settings", "m365", "reports", "domain"],
   teams: ["teams", "m365", "domain", "cards"],
   settings: ["settings", "domain"],
   m365: ["m365", "domain"],
+  reports: ["reports", "domain"],
   domain: ["domain"],
-  scripts: ["scripts", "app", "workflows", "settings", "m365", "domain"],
+  scripts: ["scripts", "app", "workflows", "teams", "settings", "m365", "reports", "domain"],
 };
 
 /** The only packages the domain may use: pure functions, no I/O, no clock of their own. */
@@ -38,7 +40,7 @@ export function layerOf(repoPath: string): Layer {
   const top = p.split("/")[0] ?? "";
   if (top === "src") {
     const second = p.split("/")[1] ?? "";
-    return (["app", "workflows", "teams", "settings", "m365", "domain"] as const).find((l) => l === second) ?? "other";
+    return (["app", "workflows", "teams", "settings", "m365", "reports", "domain"] as const).find((l) => l === second) ?? "other";
   }
   return (["functions", "scripts", "sandbox", "test", "bench", "cards", "forms"] as const).find((l) => l === top) ?? "other";
 }

@@ -98,6 +98,8 @@ describe("a week of daily attendance", () => {
     const thursday = digestOn(oakfield.AttendanceLeadEmail, "2026-11-26");
     expect(thursday.ccRecipients.map((r) => r.emailAddress.address)).toEqual([oakfield.DslEmail]);
     expect(thursday.body.content).toContain("Quartermaine, Amelia");
+    // 9001's absence with no code counts in no unauthorised flag: the school decides it.
+    expect(thursday.body.content).toContain("Unauthorised sessions in the last 10 school weeks (recorded codes only): 0. Absences with no code yet, for you to decide: 1.");
     expect(box.mail.inbox(oakfield.DslEmail).every((m) => m.toRecipients.length === 1 && m.toRecipients[0]!.emailAddress.address === oakfield.AttendanceLeadEmail)).toBe(true);
   });
 

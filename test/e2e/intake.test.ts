@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestSystem, type TestSystem } from "../support/system";
-import { anonymousInclusionForum, badSubmissions, namedReferral, validUpn } from "../fixtures/referralAnswers";
+import { anonymousInclusionForum, badSubmissions, branchingInSchoolSupportReferral, branchingInclusionForum, namedReferral, validUpn } from "../fixtures/referralAnswers";
+import { upnCheckLetter } from "../../src/domain/referral/upn";
 
 let system: TestSystem;
 let n = 0;
@@ -61,6 +62,41 @@ describe("POST /api/forms/referral", () => {
     expect(linked).toBeDefined();
     const named = system.items("Cases").filter((i) => i.fields.Upn === validUpn && i.fields.Status !== "Closed");
     expect(named).toHaveLength(1);
+  });
+
+  it("accepts an Inclusion Forum discussion from a form that branches (no support, PO, risk assessment or DSL) and keeps what it asks of the forum", async () => {
+    const res = await system.post("/api/forms/referral", envelope(branchingInclusionForum, "branching-if-1"));
+    expect(res.status).toBe(202);
+    const { caseRef } = (await res.json()) as { caseRef: string };
+    const [item] = await system.until(() => casesNamed(caseRef).length > 0 && casesNamed(caseRef));
+    expect(item!.fields).toMatchObject({ Status: "Received", RequestType: "Inclusion Forum discussion", Named: false, ForumRequest: ["Advice on what to do next", "Whether to make a Partnership referral"] });
+    for (const column of ["PurchaseOrderNumber", "RiskAssessmentCompleted", "DslName", "SupportRequested", "Upn"]) expect(item!.fields[column], column).toBeUndefined();
+  });
+
+  it("accepts a referral for in-school support with no PO, and gives a Programme Management PO its period to 31 August", async () => {
+    const digits = "801200100077";
+    const inSchool = await system.post("/api/forms/referral", envelope({ ...branchingInSchoolSupportReferral, "pupil.upn": upnCheckLetter(digits) + digits }, "branching-support-1"));
+    expect(inSchool.status).toBe(202);
+    const { caseRef } = (await inSchool.json()) as { caseRef: string };
+    const [item] = await system.until(() => casesNamed(caseRef).length > 0 && casesNamed(caseRef));
+    expect(item!.fields).toMatchObject({ SupportRequested: "Partnership in-school support", DslName: "Ms Patel" });
+    expect(item!.fields.PurchaseOrderNumber).toBeUndefined();
+    // The first test's referral (Programme Management, no period given): from its day to the end of the academic year.
+    const first = system.items("Cases").find((i) => i.fields.ResponseId === "named-1")!;
+    const day = String(first.fields.ReceivedAt).slice(0, 10);
+    expect(String(first.fields.PoValidFrom).slice(0, 10)).toBe(day);
+    expect(String(first.fields.PoValidTo).slice(0, 10)).toBe(`${Number(day.slice(0, 4)) + (day.slice(5) >= "09-01" ? 1 : 0)}-08-31`);
+  });
+
+  it("accepts a Partnership referral with no Inclusion Forum case as a case awaiting the Director's exception, never a 422", async () => {
+    const digits = "801200100078";
+    const { previousInclusionForumCase: _none, ...answers } = namedReferral;
+    const res = await system.post("/api/forms/referral", envelope({ ...answers, "pupil.upn": upnCheckLetter(digits) + digits }, "no-forum-1"));
+    expect(res.status).toBe(202);
+    const { caseRef } = (await res.json()) as { caseRef: string };
+    const [item] = await system.until(() => casesNamed(caseRef).length > 0 && casesNamed(caseRef));
+    expect(item!.fields).toMatchObject({ Status: "Awaiting Director's exception", WorkflowStatus: "Awaiting Director's exception", RequestType: "Partnership referral" });
+    expect(item!.fields.PreviousIfCase).toBeUndefined();
   });
 
   it.each(badSubmissions)("answers 422 for a %s, naming the question, and writes nothing", async (_what, answers, question) => {

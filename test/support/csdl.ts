@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 
 /**
- * Microsoft's schema of Graph v1.0 (../shared/graph/v1.0-Prod.csdl), read just enough to answer: which properties
+ * Microsoft's schema of Graph v1.0 (test/fixtures/graph/v1.0-Prod.csdl.gz: its source and MIT licence are in the
+ * README beside it), read just enough to answer: which properties
  * (with their types) does an entity or complex type have, including those of its base types?
  */
 export interface CsdlProperty {
@@ -15,7 +17,7 @@ let types: Map<string, { base?: string; properties: CsdlProperty[] }> | undefine
 
 function load() {
   if (types) return types;
-  const xml = readFileSync(join(__dirname, "../../../shared/graph/v1.0-Prod.csdl"), "utf8");
+  const xml = gunzipSync(readFileSync(join(__dirname, "../fixtures/graph/v1.0-Prod.csdl.gz"))).toString("utf8");
   types = new Map();
   const typeRe = /<(EntityType|ComplexType) Name="([^"]+)"([^>]*?)(\/?)>([\s\S]*?)(?:<\/\1>|(?=<(?:EntityType|ComplexType|EnumType|Action|Function) ))/g;
   for (const m of xml.matchAll(typeRe)) {

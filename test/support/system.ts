@@ -23,9 +23,10 @@ export interface TestSystem {
 
 const root = join(__dirname, "..", "..");
 
-export async function startTestSystem(extraEnv: Record<string, string> = {}): Promise<TestSystem> {
+/** `tenant: "strict"` starts the sandbox as a strict tenant (sandbox/graph/strictTenant.ts) before the app subscribes. */
+export async function startTestSystem(extraEnv: Record<string, string> = {}, options: { tenant?: "default" | "strict" } = {}): Promise<TestSystem> {
   const azurite = await startAzurite({ blob: await freePort(), queue: await freePort(), table: await freePort() });
-  const graph = await startGraphSandbox({ port: 0, areas: defaultAreas({ subscriptionTimings: { batchWindowMs: 50, retryDelayMs: 200, giveUpAfterMs: 60_000, timeoutMs: 3_000, validationTimeoutMs: 10_000 } }), seed: seedDemoTenant });
+  const graph = await startGraphSandbox({ port: 0, areas: defaultAreas({ subscriptionTimings: { batchWindowMs: 50, retryDelayMs: 200, giveUpAfterMs: 60_000, timeoutMs: 3_000, validationTimeoutMs: 10_000 }, tenant: { auditStorage: azurite.connectionString } }), seed: seedDemoTenant, ...(options.tenant ? { tenant: options.tenant } : {}) });
   const appPort = await freePort();
   const host = await startFunctionsHost({
     appRoot: root,

@@ -7,12 +7,12 @@ interface DateTimeTimeZone {
   dateTime: string;
   timeZone: string;
 }
-interface Attendee {
+export interface Attendee {
   type: "required" | "optional" | "resource";
   emailAddress: { address: string; name?: string };
   status?: { response: string; time: string };
 }
-interface StoredEvent {
+export interface StoredEvent {
   id: string;
   iCalUId: string;
   changeKey: string;
@@ -51,6 +51,7 @@ export class CalendarArea implements GraphArea {
     { method: "GET", pattern: "/users/:user/events", handle: (r) => this.list(r, () => true) },
     { method: "GET", pattern: "/users/:user/calendar/events", handle: (r) => this.list(r, () => true) },
     { method: "GET", pattern: "/users/:user/calendarView", handle: (r) => this.calendarView(r) },
+    { method: "GET", pattern: "/users/:user/calendar", handle: (r, ctx) => this.calendarResource(r, ctx) },
     { method: "GET", pattern: "/users/:user/events/:id", handle: (r) => this.one(r) },
     { method: "PATCH", pattern: "/users/:user/events/:id", handle: (r, ctx) => this.update(r, ctx) },
     { method: "DELETE", pattern: "/users/:user/events/:id", handle: (r) => this.remove(r) },
@@ -62,6 +63,11 @@ export class CalendarArea implements GraphArea {
   }
   dump(): unknown {
     return Object.fromEntries([...this.calendars].map(([owner, events]) => [owner, events.map((e) => ({ subject: e.subject, start: e.start.toISOString(), end: e.end.toISOString(), cancelled: e.isCancelled, attendees: e.attendees.map((a) => a.emailAddress.address) }))]));
+  }
+
+  /** The mailboxes that have a calendar with events. */
+  owners(): string[] {
+    return [...this.calendars.keys()];
   }
 
   /** A mailbox's events (cancelled ones included), for tests. */
@@ -88,7 +94,8 @@ export class CalendarArea implements GraphArea {
     const end = instant(b.end);
     if (end.getTime() < start.getTime()) throw new GraphError(400, "ErrorInvalidRequest", "The event's end is before its start.");
     const now = ctx.now().toISOString();
-    const online = b.isOnlineMeeting === true;
+    // A mailbox whose licence does not include Teams gets the event, not the meeting (strictTenant.ts).
+    const online = b.isOnlineMeeting === true && ctx.tenant.grants.teamsMeetings;
     const event: StoredEvent = {
       id: `AAMkA${randomUUID().replace(/-/g, "")}`,
       iCalUId: `040000008200E00074C5B7101A82E008${randomUUID().replace(/-/g, "").toUpperCase()}`,
@@ -144,6 +151,31 @@ export class CalendarArea implements GraphArea {
     event.lastModifiedDateTime = ctx.now().toISOString();
     this.notifyAttendees(ctx, owner, { ...event, body: { contentType: "text", content: comment } }, `Canceled: ${event.subject}`);
     return { status: 202 };
+  }
+
+  /** The mailbox's default calendar: which online meeting providers it allows depends on the mailbox's licence. */
+  private calendarResource(r: SandboxRequest, ctx: SandboxContext): SandboxResponse {
+    const owner = this.owner(r, ctx);
+    const teams = ctx.tenant.grants.teamsMeetings;
+    return {
+      status: 200,
+      body: {
+        id: `AAMkAGI2${Buffer.from(owner.address).toString("base64url")}`,
+        name: "Calendar",
+        color: "auto",
+        hexColor: "",
+        isDefaultCalendar: true,
+        changeKey: "nfZyf7VcrEKLNoU37KWlkQAAA0x0+w==",
+        canShare: true,
+        canViewPrivateItems: true,
+        canEdit: true,
+        isRemovable: false,
+        isTallyingResponses: true,
+        allowedOnlineMeetingProviders: teams ? ["teamsForBusiness"] : [],
+        defaultOnlineMeetingProvider: teams ? "teamsForBusiness" : "unknown",
+        owner: { name: owner.displayName, address: owner.address },
+      },
+    };
   }
 
   private list(r: SandboxRequest, keep: (e: StoredEvent) => boolean): SandboxResponse {

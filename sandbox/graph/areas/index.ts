@@ -1,12 +1,15 @@
 import type { GraphArea } from "../routing";
+import { demoPeople } from "../../demo/demoTenant";
 import { CalendarArea } from "./calendar";
 import { MailArea } from "./mail";
 import { SitesArea } from "./sites";
+import { SharePointRestArea } from "./sharepointRest";
+import { LocalTenantArea, type LocalTenantOptions } from "../../tenant/localTenant";
 import { SubscriptionsArea, type SubscriptionTimings } from "./subscriptions";
 
-export { CalendarArea, MailArea, SitesArea, SubscriptionsArea };
+export { CalendarArea, LocalTenantArea, MailArea, SharePointRestArea, SitesArea, SubscriptionsArea };
 
 /** The sandbox's areas, built in one place. */
-export function defaultAreas(options: { subscriptionTimings?: SubscriptionTimings } = {}): GraphArea[] {
-  return [new SitesArea(), new MailArea(), new CalendarArea(), new SubscriptionsArea(options.subscriptionTimings)];
+export function defaultAreas(options: { subscriptionTimings?: SubscriptionTimings; tenant?: LocalTenantOptions } = {}): GraphArea[] {
+  return [new SitesArea(), new MailArea(), new CalendarArea(), new SubscriptionsArea(options.subscriptionTimings), new SharePointRestArea(), new LocalTenantArea({ people: demoPeople, ...options.tenant })];
 }

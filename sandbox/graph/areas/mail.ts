@@ -25,7 +25,7 @@ export interface StoredMessage {
   importance: string;
   parentFolderId: string;
   conversationId: string;
-  attachments: { "@odata.type": string; id: string; name: string; contentType: string; size: number; isInline: boolean; contentBytes: string; lastModifiedDateTime: string }[];
+  attachments: { "@odata.type": string; id: string; name: string; contentType: string; size: number; isInline: boolean; contentId?: string; contentBytes: string; lastModifiedDateTime: string }[];
   meetingMessageType?: string;
 }
 
@@ -119,7 +119,9 @@ export class MailArea implements GraphArea {
 
   private sendMailRoute(r: SandboxRequest, ctx: SandboxContext): SandboxResponse {
     const from = this.box(r.params.user ?? "");
-    const body = r.body as { message?: Partial<StoredMessage> & { attachments?: { "@odata.type"?: string; name?: string; contentType?: string; contentBytes?: string }[] }; saveToSentItems?: boolean } | undefined;
+    const body = r.body as
+      | { message?: Partial<StoredMessage> & { attachments?: { "@odata.type"?: string; name?: string; contentType?: string; contentBytes?: string; contentId?: string; isInline?: boolean }[] }; saveToSentItems?: boolean }
+      | undefined;
     const m = body?.message;
     if (!m) throw new GraphError(400, "ErrorInvalidRequest", "The message is missing.");
     const to = m.toRecipients ?? [];
@@ -134,7 +136,18 @@ export class MailArea implements GraphArea {
       if (a["@odata.type"] !== "#microsoft.graph.fileAttachment" || !a.name || typeof a.contentBytes !== "string") throw new GraphError(400, "ErrorInvalidAttachment", "Attachments must be file attachments with a name and base64 contentBytes.");
       const size = Buffer.from(a.contentBytes, "base64").length;
       total += size;
-      return { "@odata.type": "#microsoft.graph.fileAttachment", id: randomUUID(), name: a.name, contentType: a.contentType ?? "application/octet-stream", size, isInline: false, contentBytes: a.contentBytes, lastModifiedDateTime: ctx.now().toISOString() };
+      // An inline picture (isInline, referenced from the body as cid:contentId) is kept as sent.
+      return {
+        "@odata.type": "#microsoft.graph.fileAttachment",
+        id: randomUUID(),
+        name: a.name,
+        contentType: a.contentType ?? "application/octet-stream",
+        size,
+        isInline: a.isInline === true,
+        ...(typeof a.contentId === "string" ? { contentId: a.contentId } : {}),
+        contentBytes: a.contentBytes,
+        lastModifiedDateTime: ctx.now().toISOString(),
+      };
     });
     if (total > MAX_ATTACHMENTS_BYTES) throw new GraphError(413, "RequestEntityTooLarge", "Attachments sent inline must total less than 3 MB; use an upload session for larger files.");
 
@@ -162,7 +175,8 @@ export class MailArea implements GraphArea {
         sentDateTime: sentAt,
         createdDateTime: sentAt,
         lastModifiedDateTime: sentAt,
-        hasAttachments: attachments.length > 0,
+        // As Graph documents it: inline attachments alone do not make hasAttachments true.
+        hasAttachments: attachments.some((a) => !a.isInline),
         internetMessageId: `<${randomUUID()}@sandbox.local>`,
         isDraft: false,
         importance: "normal",

@@ -1,6 +1,7 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { evaluate, filterPaths, parseExpandFields, parseFilter } from "../odata";
 import { GraphError, type GraphArea, type GraphRoute, type SandboxContext, type SandboxRequest, type SandboxResponse } from "../routing";
+import type { MailArea } from "./mail";
 
 /** A column as the sandbox keeps it: Graph's columnDefinition (id added), checked on every write. */
 export interface SandboxColumn {
@@ -65,8 +66,8 @@ const PAGE = 200;
 const SYSTEM_FIELDS = ["id", "Title", "Created", "Modified", "AuthorLookupId", "EditorLookupId", "_UIVersionString", "ContentType", "Attachments"];
 
 /**
- * SharePoint sites, lists, columns, items and delta, as Graph v1.0 serves them (GRAPH.md, "sites", "lists",
- * "items", "delta"). Writes emit `listChanged` for the subscriptions area.
+ * SharePoint sites, lists, columns, items and delta, as Graph v1.0 serves them (Microsoft's Graph v1.0
+ * reference: site, list, columnDefinition, listItem, listItem: delta; see docs/local-development.md). Writes emit `listChanged` for the subscriptions area.
  */
 export class SitesArea implements GraphArea {
   readonly name = "sites";
@@ -101,7 +102,7 @@ export class SitesArea implements GraphArea {
   dump(): unknown {
     return [...this.sites.values()].map((s) => ({
       id: s.id,
-      webUrl: `https://${s.hostname}/sites/${s.path}`,
+      webUrl: this.webUrl(s),
       lists: Object.fromEntries([...s.lists.values()].map((l) => [l.name, [...l.items.values()].map((i) => ({ id: i.id, ...i.fields }))])),
     }));
   }
@@ -114,13 +115,13 @@ export class SitesArea implements GraphArea {
     return id;
   }
 
-  createList(siteId: string, def: { displayName: string; name?: string; description?: string; columns?: Omit<SandboxColumn, "id">[]; indexTitle?: boolean }, now = new Date()): string {
+  createList(siteId: string, def: { displayName: string; name?: string; description?: string; columns?: Omit<SandboxColumn, "id">[]; indexTitle?: boolean; titleDisplayName?: string }, now = new Date()): string {
     const site = this.site(siteId);
     const name = def.name ?? def.displayName.replace(/\s+/g, "");
     if ([...site.lists.values()].some((l) => l.name.toLowerCase() === name.toLowerCase() || l.displayName.toLowerCase() === def.displayName.toLowerCase())) {
       throw new GraphError(409, "nameAlreadyExists", `A list, survey, discussion board, or document library with the specified title already exists in this Web site.  Please choose another title.`);
     }
-    const columns: SandboxColumn[] = [{ ...TITLE, indexed: def.indexTitle ?? false }];
+    const columns: SandboxColumn[] = [{ ...TITLE, indexed: def.indexTitle ?? false, displayName: def.titleDisplayName ?? TITLE.displayName }];
     for (const c of def.columns ?? []) columns.push(checkColumn(c, columns));
     const id = randomUUID();
     site.lists.set(id, { id, name, displayName: def.displayName, description: def.description ?? "", template: "genericList", created: now.toISOString(), modified: now.toISOString(), columns, items: new Map(), nextItemId: 1, changes: new Map(), seq: 0 });
@@ -132,11 +133,17 @@ export class SitesArea implements GraphArea {
     return this.insert(siteId, list, fields, by, now).id;
   }
 
-  /** A person's edit through the SharePoint UI (not through Graph, so never throttled): it notifies like any change. */
-  patchAsPerson(siteId: string, listIdOrName: string, itemId: string, fields: Record<string, unknown>, by = "coordinator@lncip.example", now = new Date()): void {
+  /**
+   * A person's edit through the SharePoint UI (not through Graph, so never throttled): it notifies like any change,
+   * and the item's new version names that person as its editor (`lastModifiedBy.user`), as SharePoint records it.
+   * With `ifMatch` (an ETag read before), a change made since is refused with 412, as SharePoint's form refuses a
+   * save over someone else's edit.
+   */
+  patchAsPerson(siteId: string, listIdOrName: string, itemId: string, fields: Record<string, unknown>, by = "coordinator@lncip.example", now = new Date(), ifMatch?: string): void {
     const list = this.findList(this.site(siteId), listIdOrName);
     const item = list.items.get(itemId);
     if (!item) throw new GraphError(404, "itemNotFound", "The requested item was not found.");
+    if (ifMatch && !sameEtag(ifMatch, etagOf(item))) throw new GraphError(412, "resourceModified", "The resource has changed since the caller last read it; usually an eTag mismatch");
     const patch = checkFields(list, fields, false);
     Object.assign(item.fields, patch);
     for (const [k, v] of Object.entries(patch)) if (v === null) delete item.fields[k];
@@ -150,6 +157,40 @@ export class SitesArea implements GraphArea {
 
   siteIdByPath(hostname: string, path: string): string {
     return this.siteByPath(hostname, path).id;
+  }
+
+  /** The site served at `/sites/{path}` on the sandbox's origin (its own SharePoint host), if any. */
+  siteAt(path: string): { id: string; path: string; displayName: string; hostname: string } | undefined {
+    const site = [...this.sites.values()].find((s) => s.path.toLowerCase() === path.toLowerCase());
+    return site && { id: site.id, path: site.path, displayName: site.displayName, hostname: site.hostname };
+  }
+
+  /** A site's path and names by its id. */
+  siteInfo(siteId: string): { id: string; path: string; displayName: string; hostname: string } {
+    const site = this.site(siteId);
+    return { id: site.id, path: site.path, displayName: site.displayName, hostname: site.hostname };
+  }
+
+  /** A site's lists with their columns (for SharePoint's REST API and the local tenant's pages). */
+  listsOf(siteId: string): { id: string; name: string; displayName: string; description: string; columns: SandboxColumn[]; itemCount: number }[] {
+    return [...this.site(siteId).lists.values()].map((l) => ({ id: l.id, name: l.name, displayName: l.displayName, description: l.description, columns: l.columns, itemCount: l.items.size }));
+  }
+
+  /** Items with what SharePoint shows about each version: who created and last changed it, when, its ETag. */
+  itemRecords(siteId: string, listIdOrName: string): { id: string; fields: Record<string, unknown>; etag: string; version: number; created: string; modified: string; createdBy: string; modifiedBy: string; webUrl: string }[] {
+    const site = this.site(siteId);
+    const list = this.findList(site, listIdOrName);
+    return [...list.items.values()].map((i) => ({
+      id: i.id,
+      fields: { ...i.fields },
+      etag: etagOf(i),
+      version: i.version,
+      created: i.created,
+      modified: i.modified,
+      createdBy: this.displayNameOf(i.createdBy),
+      modifiedBy: this.displayNameOf(i.modifiedBy),
+      webUrl: `${this.webUrl(site)}/Lists/${list.name}/${i.id}_.000`,
+    }));
   }
 
   // ---- routes ----
@@ -343,8 +384,31 @@ export class SitesArea implements GraphArea {
     return this.ctx?.baseUrl ?? "https://127.0.0.1";
   }
 
+  /**
+   * Where a person opens the site: the sandbox's own origin, which serves the local tenant's pages (SharePoint's
+   * webUrl is where its pages are). Its hostname stays the tenant's (`siteCollection.hostname`).
+   */
+  private webUrl(s: Site): string {
+    return `${this.baseUrl()}/sites/${s.path}`;
+  }
+
+  /** Graph's identitySet for who made a version: a person (by email) or an application (by app id). */
+  private identity(by: string): Record<string, unknown> {
+    if (by.includes("@")) return { user: { email: by, id: personId(by), displayName: this.displayNameOf(by) } };
+    return { application: { id: by, displayName: by === "seed" ? "Seed" : "Inclusion Flow" } };
+  }
+
+  private displayNameOf(by: string): string {
+    if (!by.includes("@")) return by === "seed" ? "Seed" : "Inclusion Flow";
+    try {
+      return this.ctx?.area<MailArea>("mail").mailboxes().find((m) => m.address === by.toLowerCase())?.displayName ?? by;
+    } catch {
+      return by;
+    }
+  }
+
   private siteView(s: Site) {
-    return { id: s.id, name: s.name, displayName: s.displayName, webUrl: `https://${s.hostname}/sites/${s.path}`, createdDateTime: s.created, siteCollection: { hostname: s.hostname } };
+    return { id: s.id, name: s.name, displayName: s.displayName, webUrl: this.webUrl(s), createdDateTime: s.created, siteCollection: { hostname: s.hostname } };
   }
 
   private listView(site: Site, l: List, r: SandboxRequest) {
@@ -357,7 +421,7 @@ export class SitesArea implements GraphArea {
       description: l.description,
       createdDateTime: l.created,
       lastModifiedDateTime: l.modified,
-      webUrl: `https://${site.hostname}/sites/${site.path}/Lists/${l.name}`,
+      webUrl: `${this.webUrl(site)}/Lists/${l.name}`,
       list: { contentTypesEnabled: false, hidden: false, template: l.template },
       ...(/columns/.test(expand) ? { columns: l.columns.map(columnView) } : {}),
     };
@@ -384,16 +448,15 @@ export class SitesArea implements GraphArea {
 
   private itemView(r: SandboxRequest, list: List, item: Item, expandFields: boolean, select?: string[]) {
     const site = this.site(r.params.site ?? "");
-    const who = (appId: string) => ({ application: { id: appId, displayName: appId === "seed" ? "Seed" : "Inclusion Flow" } });
     return {
       "@odata.etag": etagOf(item),
       id: item.id,
       eTag: etagOf(item),
       createdDateTime: item.created,
       lastModifiedDateTime: item.modified,
-      webUrl: `https://${site.hostname}/sites/${site.path}/Lists/${list.name}/${item.id}_.000`,
-      createdBy: who(item.createdBy),
-      lastModifiedBy: who(item.modifiedBy),
+      webUrl: `${this.webUrl(site)}/Lists/${list.name}/${item.id}_.000`,
+      createdBy: this.identity(item.createdBy),
+      lastModifiedBy: this.identity(item.modifiedBy),
       parentReference: { id: list.id, siteId: site.id },
       contentType: { id: "0x0100", name: "Item" },
       ...(expandFields ? { fields: this.fieldsView(list, item, select) } : {}),
@@ -416,6 +479,12 @@ function decodeToken(s: string): DeltaToken | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A stable, GUID-shaped id for a person, as Entra gives every user one. */
+function personId(email: string): string {
+  const h = createHash("sha256").update(email.toLowerCase()).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
 function etagOf(item: Item): string {

@@ -4,7 +4,7 @@ import { z } from "zod";
 export type CodeCategory = "present" | "attendingElsewhere" | "authorisedAbsence" | "unauthorisedAbsence" | "notPossible";
 
 /**
- * Every DfE attendance code, its meaning and how it counts (DOMAIN.md, Attendance).
+ * Every DfE attendance code, its meaning and how it counts (docs/domain.md, Attendance).
  *
  * @example
  * attendanceCodes.B // { meaning: "Other approved supervised educational activity", category: "attendingElsewhere" }

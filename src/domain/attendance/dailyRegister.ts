@@ -68,7 +68,9 @@ export function placementRunsOn(p: Pick<PupilPlacement, "startDate" | "endDate">
  * Where the pattern expects the pupil on a day (weekends: nowhere).
  *
  * @example
+ * const pattern = standardPattern(8, "programmeManagementPartTime", { id: "riverside", name: "Riverside AP", registered: false });
  * expectedOn(pattern, "2026-11-24") // { location: "alternativeProvision", provider: { id: "riverside", ... } }
+ * expectedOn(pattern, "2026-11-28") // { location: "none" } — a Saturday
  */
 export function expectedOn(pattern: WeeklyPattern, day: Day): { location: PlacementLocation; provider?: Provider | undefined } {
   const w = isoWeekday(day);
@@ -84,7 +86,12 @@ const offSite = (l: PlacementLocation) => l === "centre" || l === "alternativePr
  * home school. A session expected off site with no mark is "not yet recorded": never guessed.
  *
  * @example
- * sessionLine(bBasisPlacement, marks, "2026-11-23", "AM") // { expectedAt: "centre", happened: "attended", suggested: { kind: "code", code: "B", ... }, ... }
+ * const placement = { caseRef: "LNCIP-2026-0042", schoolUrn: "120345", pupil: {}, basis: "B", startDate: "2026-11-02",
+ *   pattern: standardPattern(8, "programmeManagementPartTime", { id: "riverside", name: "Riverside AP", registered: false }) };
+ * const marks = latestMarks([{ caseRef: "LNCIP-2026-0042", date: "2026-11-23", session: "AM", happened: "attended",
+ *   recordedBy: "centre@lncip.example", version: 1, markKey: "LNCIP-2026-0042:2026-11-23:AM:1", recordedAt: "2026-11-23T09:05:00Z" }]);
+ * sessionLine(placement, marks, "2026-11-23", "AM") // { expectedAt: "centre", happened: "attended", suggested: { kind: "code", code: "B", ... }, ... }
+ * sessionLine(placement, marks, "2026-11-23", "PM") // { expectedAt: "centre", happened: "notYetRecorded", ... } — never guessed
  */
 export function sessionLine(p: PupilPlacement, marks: ReadonlyMap<string, RecordedMark>, day: Day, session: Session): SessionLine {
   const { location, provider } = expectedOn(p.pattern, day);
@@ -135,6 +142,7 @@ function placementMarks(p: PupilPlacement, marks: ReadonlyMap<string, RecordedMa
  * and this term, and the absence flags. Pure: marks are the latest corrections (see `latestMarks`).
  *
  * @example
+ * // (illustrative)
  * const rows = dailyRegister(placements, latestMarks(marks), oakfieldCalendar, "2026-11-27");
  * rows[0].thisPlacement.attendancePercent // 80
  * rows[0].am.suggested // { kind: "code", code: "B", ... }
@@ -174,7 +182,10 @@ export function dailyRegister(
  * after the register closed) or are not yet marked, so the school can make its first-day call. Empty: send nothing.
  *
  * @example
- * morningAlert(placements, latestMarks(marks), "2026-11-23").map((l) => l.line.happened) // ["absent", "notYetRecorded"]
+ * const placement = { caseRef: "LNCIP-2026-0042", schoolUrn: "120345", pupil: {}, basis: "B", startDate: "2026-11-02",
+ *   pattern: standardPattern(8, "programmeManagementPartTime", { id: "riverside", name: "Riverside AP", registered: false }) };
+ * morningAlert([placement], new Map(), "2026-11-23").map((l) => l.line.happened) // ["notYetRecorded"]
+ * morningAlert([placement], new Map(), "2026-11-25") // [] — a home-school day: the school takes its own register
  */
 export function morningAlert(placements: readonly PupilPlacement[], marks: ReadonlyMap<string, RecordedMark>, day: Day): { placement: PupilPlacement; line: SessionLine }[] {
   return placements
@@ -189,7 +200,9 @@ export function morningAlert(placements: readonly PupilPlacement[], marks: Reado
  * partnership's own centre. What the provider chase sends (case references and sessions only).
  *
  * @example
- * missingByProvider(rows).get("riverside") // [{ caseRef: "LNCIP-2026-0042", date: "2026-11-23", session: "PM", ... }]
+ * // (illustrative)
+ * missingByProvider(rows).get("riverside")
+ * // { provider: { id: "riverside", ... }, sessions: [{ caseRef: "LNCIP-2026-0042", date: "2026-11-23", session: "PM", ... }] }
  */
 export function missingByProvider(rows: readonly DigestRow[]): Map<string, { provider?: Provider | undefined; sessions: (SessionLine & { caseRef: string; yearGroup?: number | undefined })[] }> {
   const out = new Map<string, { provider?: Provider | undefined; sessions: (SessionLine & { caseRef: string; yearGroup?: number | undefined })[] }>();

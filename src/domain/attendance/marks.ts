@@ -74,7 +74,9 @@ export function markKeyOf(caseRef: string, date: string, session: Session, versi
  * Whether a mark says the same as one already recorded (who recorded it aside): a repeat, not a correction.
  *
  * @example
+ * const m = { caseRef: "LNCIP-2026-0042", date: "2026-11-23", session: "AM", happened: "attended" };
  * sameMark({ ...m, recordedBy: "a" }, { ...m, recordedBy: "b" }) // true
+ * sameMark({ ...m, recordedBy: "a" }, { ...m, happened: "late", lateMinutes: 5, recordedBy: "a" }) // false
  */
 export function sameMark(a: MarkInput, b: MarkInput): boolean {
   return (
@@ -93,7 +95,10 @@ export function sameMark(a: MarkInput, b: MarkInput): boolean {
  * recorded). Earlier versions stay in the list as the history; they never count.
  *
  * @example
- * latestMarks([v1, v2]).get("LNCIP-2026-0042:2026-11-23:AM") // v2
+ * const v1 = { caseRef: "LNCIP-2026-0042", date: "2026-11-23", session: "AM", happened: "absent", recordedBy: "ap@riverside.example",
+ *   version: 1, markKey: "LNCIP-2026-0042:2026-11-23:AM:1", recordedAt: "2026-11-23T09:30:00Z" };
+ * const v2 = { ...v1, happened: "late", lateMinutes: 20, version: 2, markKey: "LNCIP-2026-0042:2026-11-23:AM:2", correctionOf: v1.markKey };
+ * latestMarks([v2, v1]).get("LNCIP-2026-0042:2026-11-23:AM") // v2
  */
 export function latestMarks<M extends RecordedMark>(marks: readonly M[]): Map<string, M> {
   const out = new Map<string, M>();
@@ -117,8 +122,9 @@ export function sessionKeyOf(caseRef: string, date: string, session: Session): s
 
 /**
  * The register code a mark stands for in the partnership's own figures: the provider's code when given, else
- * attended → `/` or `\`, late → `L`, absent → `N` (reason not yet turned into a code: it counts as
- * unauthorised until someone settles it, as DfE's N does), not attending by arrangement → `C2`.
+ * attended → `/` or `\`, late → `L`, absent → `N` (reason not yet given: the school decides its own mark, so the
+ * statistics count it as an absence awaiting a code, never as a recorded unauthorised one), not attending by
+ * arrangement → `C2`.
  *
  * @example
  * registerCodeOf({ happened: "absent", providerCode: "I", session: "AM" }) // "I"
@@ -139,11 +145,13 @@ export function registerCodeOf(mark: Pick<MarkInput, "happened" | "providerCode"
 }
 
 /**
- * A recorded mark as a register mark for the statistics.
+ * A recorded mark as a register mark for the statistics. An absence the provider gave no code for stands as `N`
+ * (reason not yet given) with `codeRecorded: false`: an absence, but not a recorded unauthorised one.
  *
  * @example
- * asSessionMark({ date: "2026-11-23", session: "AM", happened: "late" }) // { day: "2026-11-23", session: "AM", code: "L" }
+ * asSessionMark({ date: "2026-11-23", session: "AM", happened: "late" }) // { day: "2026-11-23", session: "AM", code: "L", codeRecorded: true }
+ * asSessionMark({ date: "2026-11-23", session: "PM", happened: "absent" }) // { ..., code: "N", codeRecorded: false }
  */
 export function asSessionMark(mark: Pick<MarkInput, "happened" | "providerCode" | "session" | "date">): SessionMark {
-  return { day: mark.date, session: mark.session, code: registerCodeOf(mark) };
+  return { day: mark.date, session: mark.session, code: registerCodeOf(mark), codeRecorded: mark.providerCode !== undefined || mark.happened !== "absent" };
 }

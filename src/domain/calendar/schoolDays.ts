@@ -158,7 +158,7 @@ export function academicYearOf(day: Day): string {
  * Friday week with at least one school day; holiday weeks are skipped, as "10 school weeks" means.
  *
  * @example
- * schoolWeeksBack(leicestershire, "2026-11-27", 1) // ["2026-11-23", …, "2026-11-27"]
+ * schoolWeeksBack(leicestershire, "2026-11-27", 1) // ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27"]
  */
 export function schoolWeeksBack(calendar: SchoolCalendar, day: Day, weeks: number): Day[] {
   const index = checkRange(calendar, day);

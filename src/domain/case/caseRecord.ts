@@ -2,26 +2,43 @@ import { fieldLeaves, getPath } from "../fields/fieldLeaves";
 import { keyStageOf } from "../referral/keyStage";
 import { referralFormSchema, type ReferralForm } from "../referral/referralForm";
 import type { CasesRow } from "../lists/lists";
-import type { CaseState } from "./caseState";
+import type { CaseState, RecordedBy } from "./caseState";
+import type { CaseStatus } from "./caseStatus";
+import type { CaseEffect } from "./effects";
+
+/**
+ * The status a new case starts in: a Partnership referral with no Inclusion Forum case waits for the Director's
+ * exception ("Inclusion Forum first"); everything else is received for triage.
+ *
+ * @example
+ * initialStatus({ requestType: "partnershipReferral", previousInclusionForumCase: undefined }) // "awaitingDirectorsException"
+ */
+export function initialStatus(form: Pick<ReferralForm, "requestType" | "previousInclusionForumCase">): "received" | "awaitingDirectorsException" {
+  return form.requestType === "partnershipReferral" && form.previousInclusionForumCase === undefined ? "awaitingDirectorsException" : "received";
+}
 
 /**
  * The Cases row for a new case: the case's own columns plus every Referral Form field in its column (read from
- * the form schema's metadata, so no field list is written twice). An anonymous case has no identity to copy.
+ * the form schema's metadata, so no field list is written twice). An anonymous case has no identity to copy. A
+ * pupil referred again names their previous case.
  *
  * @example
+ * // (illustrative)
  * newCaseRow(form, { caseRef: "LNCIP-2026-0042", receivedAt: "2026-11-23T09:12:00Z", responseId: "17" })
  * // { CaseRef: "LNCIP-2026-0042", Status: "received", Named: true, KeyStage: "KS3", SchoolUrn: "120345", ... }
  */
-export function newCaseRow(form: ReferralForm, c: { caseRef: string; receivedAt: string; responseId: string }): CasesRow {
+export function newCaseRow(form: ReferralForm, c: { caseRef: string; receivedAt: string; responseId: string; previousCaseRef?: string | undefined }): CasesRow {
+  const status = initialStatus(form);
   const row: Record<string, unknown> = {
     CaseRef: c.caseRef,
-    Status: "received",
-    WorkflowStatus: "received",
+    Status: status,
+    WorkflowStatus: status,
     Named: form.parentalConsent && form.pupil?.upn !== undefined,
     KeyStage: keyStageOf(form.yearGroup),
     ResponseId: c.responseId,
     ReceivedAt: c.receivedAt,
     WorkflowVersion: 0,
+    ...(c.previousCaseRef ? { PreviousCaseRef: c.previousCaseRef } : {}),
   };
   for (const leaf of fieldLeaves(referralFormSchema)) {
     const value = getPath(form, leaf.path);
@@ -30,17 +47,32 @@ export function newCaseRow(form: ReferralForm, c: { caseRef: string; receivedAt:
   return row as CasesRow;
 }
 
+/**
+ * What a new case asks to be done beyond the intake's own acknowledgement and SENCO notice: the Director is asked
+ * for an exception when a referral came with no Inclusion Forum case. Keys carry transition 0, the case's arrival.
+ *
+ * @example
+ * newCaseEffects("LNCIP-2026-0042", "awaitingDirectorsException") // [{ kind: "askDirectorForException", key: "LNCIP-2026-0042:0:askDirectorForException" }]
+ */
+export function newCaseEffects(caseRef: string, status: CaseStatus): CaseEffect[] {
+  return status === "awaitingDirectorsException" ? [{ kind: "askDirectorForException", key: `${caseRef}:0:askDirectorForException` }] : [];
+}
+
 const DECIDED: readonly string[] = ["decided", "awaitingPo", "waitingList", "placed", "closed"];
 
 /**
  * The state machine's view of a case, from its Cases row.
  *
  * @example
+ * // (illustrative)
  * caseStateFromRow(row).status // "received"
  */
 export function caseStateFromRow(row: CasesRow): CaseState {
   const po = row.PurchaseOrderNumber;
   const funding = row.FundingSources ?? [];
+  const written = (v: string | undefined) => v !== undefined && v.trim() !== "";
+  const recorded = (reason: string | undefined, by: string | undefined, at: string | undefined): RecordedBy | undefined =>
+    reason && by ? { by, reason, at: at ?? "" } : undefined;
   return {
     caseRef: row.CaseRef,
     kind: row.RequestType === "inclusionForum" ? "inclusionForum" : "partnershipReferral",
@@ -49,8 +81,23 @@ export function caseStateFromRow(row: CasesRow): CaseState {
     parentalConsent: row.ParentalConsent === true,
     keyStage: row.KeyStage,
     previousInclusionForumCase: row.PreviousIfCase,
-    inclusionForumOverride: row.IfOverrideReason ? { by: row.IfOverrideBy ?? "", reason: row.IfOverrideReason, at: "" } : undefined,
-    purchaseOrder: po && funding.length ? { number: po, fundingSources: funding } : undefined,
+    previousCaseRef: row.PreviousCaseRef,
+    inclusionForumOverride: row.IfOverrideReason ? { by: row.IfOverrideBy ?? "", reason: row.IfOverrideReason, at: row.IfOverrideAt ?? "" } : undefined,
+    // A reason typed in is the Director's request; it is the rules' only once the workflow has recorded who and when.
+    exceptionRefused: recorded(row.ExceptionRefusedReason, row.ExceptionRefusedBy, row.ExceptionRefusedAt),
+    extraPlace: recorded(row.ExtraPlaceReason, row.ExtraPlaceBy, row.ExtraPlaceAt),
+    hasPlanDoReviewEvidence: written(row.ActionsTaken),
+    hasExitStrategy: written(row.ExitStrategy),
+    purchaseOrder:
+      po && funding.length
+        ? {
+            number: po,
+            fundingSources: funding,
+            from: row.PoValidFrom,
+            to: row.PoValidTo,
+            sendTopUpPencePerYear: row.PoSendTopUp === undefined ? undefined : Math.round(row.PoSendTopUp * 100),
+          }
+        : undefined,
     inclusionForumOutcome: row.InclusionForumOutcome,
     // A decision typed into the item counts as recorded only once the workflow has moved the case past Core Group.
     decision:
@@ -75,6 +122,24 @@ export function caseStateColumns(state: CaseState): Partial<CasesRow> & { Reques
     WaitingSince: state.waitingSince,
     IfOverrideReason: state.inclusionForumOverride?.reason,
     IfOverrideBy: state.inclusionForumOverride?.by,
+    IfOverrideAt: state.inclusionForumOverride?.at || undefined,
+    PreviousCaseRef: state.previousCaseRef,
+    ExceptionRefusedReason: state.exceptionRefused?.reason,
+    ExceptionRefusedBy: state.exceptionRefused?.by,
+    ExceptionRefusedAt: state.exceptionRefused?.at || undefined,
+    ExtraPlaceReason: state.extraPlace?.reason,
+    ExtraPlaceBy: state.extraPlace?.by,
+    ExtraPlaceAt: state.extraPlace?.at || undefined,
+    // The PO a referral brought into an Inclusion Forum case is written with the transition (left alone when none).
+    ...(state.purchaseOrder
+      ? {
+          PurchaseOrderNumber: state.purchaseOrder.number,
+          FundingSources: [...state.purchaseOrder.fundingSources],
+          PoValidFrom: state.purchaseOrder.from,
+          PoValidTo: state.purchaseOrder.to,
+          PoSendTopUp: state.purchaseOrder.sendTopUpPencePerYear !== undefined ? state.purchaseOrder.sendTopUpPencePerYear / 100 : undefined,
+        } as Partial<CasesRow>
+      : {}),
     // An Inclusion Forum case taken on as a Partnership referral (convertToReferral) changes what it is.
     RequestType: state.kind,
     PreviousIfCase: state.previousInclusionForumCase,

@@ -10,6 +10,8 @@ import { z } from "zod";
  */
 export const caseStatusLabels = {
   received: "Received",
+  /** A Partnership referral with no Inclusion Forum case: only the Director can let it go on without the forum. */
+  awaitingDirectorsException: "Awaiting Director's exception",
   awaitingInclusionForum: "Awaiting Inclusion Forum",
   inclusionForumOutcome: "Inclusion Forum outcome given",
   triage: "In triage",
@@ -37,7 +39,10 @@ export function caseStatusFromLabel(label: string): CaseStatus | undefined {
 /** Statuses in which a case is still being worked on: a pupil has at most one open case. */
 export const openCaseStatuses: readonly CaseStatus[] = [
   "received",
+  "awaitingDirectorsException",
   "awaitingInclusionForum",
+  // Heard, but not finished with: the school may refer, the Coordinator may take it on or close it.
+  "inclusionForumOutcome",
   "triage",
   "readyForCoreGroup",
   "decided",
@@ -45,3 +50,15 @@ export const openCaseStatuses: readonly CaseStatus[] = [
   "waitingList",
   "placed",
 ];
+
+/**
+ * Whether a case still holds its pupil: open, not closed or withdrawn (a placement that ended closes its case). A
+ * pupil whose case has ended can be referred again: a new case, naming the one before.
+ *
+ * @example
+ * isOpenStatus("waitingList") // true
+ * isOpenStatus("withdrawn")   // false
+ */
+export function isOpenStatus(status: CaseStatus): boolean {
+  return openCaseStatuses.includes(status);
+}

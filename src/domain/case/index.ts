@@ -6,3 +6,5 @@ export * from "./effects";
 export * from "./decide";
 export * from "./statusChange";
 export * from "./caseRecord";
+export * from "./intakeRoute";
+export * from "./openCaseIndex";

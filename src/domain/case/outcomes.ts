@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * The one outcome a Core Group meeting decides for a Partnership referral (DOMAIN.md, step 3).
+ * The one outcome a Core Group meeting decides for a Partnership referral (docs/domain.md, the graduated response, step 3).
  *
  * @example
  * coreGroupOutcomeLabels.programmeManagementPartTime // "Programme Management (part-time)"
@@ -25,7 +25,7 @@ export function isProgrammeManagement(outcome: CoreGroupOutcome): boolean {
 }
 
 /**
- * What an Inclusion Forum records for a case (DOMAIN.md, step 1; issue: Inclusion Forum card).
+ * What an Inclusion Forum records for a case (docs/domain.md, the graduated response, step 1).
  *
  * @example
  * inclusionForumOutcomeLabels.referToPartnership // "Refer to Partnership"

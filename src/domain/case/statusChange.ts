@@ -1,5 +1,6 @@
 import { caseStatusLabel, type CaseStatus } from "./caseStatus";
 import type { CaseCommand, CaseRuleViolation } from "./decide";
+import type { PartnershipRole } from "./caseState";
 
 /**
  * A coordinator changed a case's Status in the SharePoint list from `before` to `after`: the command that
@@ -7,17 +8,30 @@ import type { CaseCommand, CaseRuleViolation } from "./decide";
  * step (say, Received straight to In placement) are refused, and the workflow puts the status back.
  *
  * @example
+ * // (illustrative)
+ * const by = "coordinator@lncip.example", at = "2026-11-23T10:00:00Z";
  * commandForStatusChange("triage", "readyForCoreGroup", { by, at }) // { ok: true, command: { kind: "markReadyForCoreGroup", ... } }
  * commandForStatusChange("inclusionForumOutcome", "triage", { by, at }) // { ok: true, command: { kind: "convertToReferral", ... } }
  * commandForStatusChange("received", "placed", { by, at })          // { ok: false, error: { code: "notAllowedNow", ... } }
+ * commandForStatusChange("awaitingDirectorsException", "triage", { by, at, role: "director", reason }) // grantDirectorsException
+ *
+ * `role` is who made the edit as the workflow found them in the partnership's roles (the rules refuse what the role
+ * may not do); `reason` is the reason column the edit goes with (Reason for reopening, or the Director's reason for
+ * an exception refused).
  */
 export function commandForStatusChange(
   before: CaseStatus,
   after: CaseStatus,
-  who: { by: string; at: string; reason?: string | undefined },
+  who: { by: string; at: string; reason?: string | undefined; role?: PartnershipRole | undefined },
 ): { ok: true; command: CaseCommand } | { ok: false; error: CaseRuleViolation } {
   const base = { by: who.by, at: who.at };
   const reason = who.reason ?? "";
+  const byRole = who.role ?? "other";
+  if (before === "awaitingDirectorsException") {
+    // Only the Director moves a case on from here: to triage (exception granted) or closed (refused, with the reason).
+    if (after === "triage") return { ok: true, command: { ...base, kind: "grantDirectorsException", byRole, reason } };
+    if (after === "closed") return { ok: true, command: { ...base, kind: "refuseDirectorsException", byRole, reason } };
+  }
   switch (after) {
     case "triage":
       // After the Inclusion Forum, taking the case into triage is taking it on as a Partnership referral (the

@@ -1,1 +1,3 @@
 export * from "./placeCharge";
+export * from "./placementCharge";
+export * from "./purchaseOrder";

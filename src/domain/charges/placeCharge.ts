@@ -18,7 +18,7 @@ export interface PlaceCharge {
  * @example
  * placeCharge(calendar, { ratePencePerYear: 1_800_000, placementStart: "2026-11-02", placementEnd: undefined,
  *   periodStart: "2026-11-01", periodEnd: "2026-11-30", daysPerWeek: 5 })
- * // { schoolDaysUsed: 21, pence: 1_800_000 × 21 / (school days in 2026/27) }
+ * // { schoolDaysUsed: 21, pence: 197906 } — £18,000 × 21 of the 191 school days in 2026/27
  */
 export function placeCharge(
   calendar: SchoolCalendar,

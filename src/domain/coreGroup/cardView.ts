@@ -31,9 +31,10 @@ export interface CaseCardFacts {
  * read, so nothing a card shows can name a pupil.
  *
  * @example
- * caseCardFacts({ CaseRef: "LNCIP-2026-0042", WorkflowStatus: "readyForCoreGroup", KeyStage: "KS3", YearGroup: 9,
- *   SendStatus: "senSupport", PupilFirstName: "Jayden", ... })
- * // { caseRef: "LNCIP-2026-0042", status: "readyForCoreGroup", yearGroup: 9, sendStatus: "senSupport", ... } — no name
+ * const facts = caseCardFacts({ CaseRef: "LNCIP-2026-0042", WorkflowStatus: "readyForCoreGroup", KeyStage: "KS3", YearGroup: 9,
+ *   SendStatus: "senSupport", PupilFirstName: "Jayden", Upn: "F801200100001" });
+ * facts // { caseRef: "LNCIP-2026-0042", status: "readyForCoreGroup", keyStage: "KS3", yearGroup: 9, sendStatus: "senSupport", purchaseOrderReceived: false }
+ * JSON.stringify(facts).includes("Jayden") // false: no name, whatever the row holds
  */
 export function caseCardFacts(row: Pick<CasesRow, "CaseRef" | "WorkflowStatus" | "KeyStage"> & Partial<CasesRow>): CaseCardFacts {
   // An outcome typed into the item counts once the workflow has moved the case on from "Ready for Core Group".
@@ -143,6 +144,7 @@ const NOT_RECORDED = "not recorded";
  * identity by construction: see `CaseCardFacts`. The members' comments are never shown (they may name people).
  *
  * @example
+ * // (illustrative)
  * coreGroupCardView({ facts, schoolName: "Oakfield Academy", round: "r1", votes, panel, placesLeft: 2, waitingList: 0,
  *   inclusionForumHistory: [], caseUrl, nameOf: (id) => id })
  * // { caseRef: "LNCIP-2026-0042", send: "SEND: yes", tallyLine: "Views from 1 of 3 schools needed", open: true, ... }
@@ -215,7 +217,7 @@ function viewerLine(own: VotingState["views"][string] | undefined, seated: boole
 }
 
 /**
- * The attendance band the card shows instead of the exact figure (DOMAIN.md: persistent absence is 10 % or more
+ * The attendance band the card shows instead of the exact figure (docs/domain.md, Attendance: persistent absence is 10 % or more
  * of sessions missed, severe absence 50 % or more).
  *
  * @example

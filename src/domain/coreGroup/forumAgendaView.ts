@@ -32,9 +32,10 @@ export function agendaInputId(caseRef: string): string {
  * has nothing more, a named one shows nothing more).
  *
  * @example
+ * const caseUrl = "https://contoso.sharepoint.com/sites/lncip/Lists/Cases/DispForm.aspx?ID=40";
  * forumAgendaView({ key: "IF-2026-12", date: "2026-12-09", startTime: "09:30" },
  *   [{ caseRef: "LNCIP-2026-0040", schoolName: "Oakfield Academy", yearGroup: 8, caseUrl }])
- * // { meeting: "Inclusion Forum, Wednesday 9 December 2026, 09:30", cases: [{ caseRef: "LNCIP-2026-0040", yearGroup: "Year 8", recorded: false, ... }] }
+ * // { meeting: "Inclusion Forum, Wednesday 9 December 2026, 09:30", cases: [{ caseRef: "LNCIP-2026-0040", yearGroup: "Year 8", recorded: false, ... }], ... }
  */
 export function forumAgendaView(meeting: MeetingOnCard, cases: readonly AgendaCase[], notice?: string): ForumAgendaView {
   return {

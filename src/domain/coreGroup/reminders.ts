@@ -20,7 +20,10 @@ export function isReminderDue(calendar: SchoolCalendar, meetingDay: Day, today: 
  * The members whose school has no view yet on a case (a deputy's view counts for the member).
  *
  * @example
- * membersWithoutView(panel, votes).map((m) => m.id) // ["user-id-3", "user-id-4"]
+ * const panel = { members: [{ id: "user-id-1", schoolUrn: "120345", name: "Head, Oakfield" },
+ *   { id: "user-id-2", schoolUrn: "120346", name: "Head, Riverside" }], deputies: [], chairId: "user-id-0", quorumSchools: 1 };
+ * const votes = { caseRef: "LNCIP-2026-0042", views: { "user-id-1": { outcome: "inSchoolSupport", at: "2026-11-26T16:00:00Z", schoolUrn: "120345", givenBy: "user-id-1" } } };
+ * membersWithoutView(panel, votes).map((m) => m.id) // ["user-id-2"]
  */
 export function membersWithoutView(panel: Panel, votes: VotingState): CoreGroupMember[] {
   return panel.members.filter((m) => votes.views[m.id] === undefined);

@@ -50,8 +50,12 @@ function seatOf(panel: Panel, personId: string): { member: CoreGroupMember; viaD
  * the card; a view on a decided case is refused with who decided and when.
  *
  * @example
- * giveView(state, panel, "head@oakfield.example", "inSchoolSupport", undefined, now)
- * // { ok: true, state: { ...views: { "head@oakfield.example": { outcome: "inSchoolSupport", ... } } }, changed: true }
+ * const panel = { members: [{ id: "head@oakfield.example", schoolUrn: "120345", name: "Head, Oakfield" }], deputies: [],
+ *   chairId: "chair@lncip.example", quorumSchools: 3 };
+ * const result = giveView({ caseRef: "LNCIP-2026-0042", views: {} }, panel, "head@oakfield.example", "inSchoolSupport", undefined,
+ *   new Date("2026-11-26T16:00:00Z"));
+ * result.state.views["head@oakfield.example"] // { outcome: "inSchoolSupport", schoolUrn: "120345", ... }
+ * giveView(result.state, panel, "someone@else.example", "inSchoolSupport", undefined, new Date()).ok // false: not on the panel
  */
 export function giveView(state: VotingState, panel: Panel, personId: string, outcome: CoreGroupOutcome, comment: string | undefined, now: Date): VotingResult {
   if (state.decision) return { ok: false, refusal: alreadyDecided(state) };
@@ -67,7 +71,10 @@ export function giveView(state: VotingState, panel: Panel, personId: string, out
  * How the views stand: per outcome, and how many different schools have given one.
  *
  * @example
- * tally(state) // { byOutcome: { inSchoolSupport: 2, programmeManagementPartTime: 1 }, schools: 3 }
+ * const view = (outcome, schoolUrn) => ({ outcome, schoolUrn, at: "2026-11-26T16:00:00Z", givenBy: "" });
+ * tally({ caseRef: "LNCIP-2026-0042", views: { a: view("inSchoolSupport", "1"), b: view("inSchoolSupport", "2"),
+ *   c: view("programmeManagementPartTime", "3") } })
+ * // { byOutcome: { inSchoolSupport: 2, programmeManagementPartTime: 1 }, schools: 3 }
  */
 export function tally(state: VotingState): { byOutcome: Partial<Record<CoreGroupOutcome, number>>; schools: number } {
   const byOutcome: Partial<Record<CoreGroupOutcome, number>> = {};
@@ -80,7 +87,10 @@ export function tally(state: VotingState): { byOutcome: Partial<Record<CoreGroup
  * retried message) changes nothing; a different one on a decided case is refused with who decided and when.
  *
  * @example
- * recordDecision(state, panel, panel.chairId, "programmeManagementPartTime", now)
+ * const panel = { members: [], deputies: [], chairId: "chair@lncip.example", quorumSchools: 3 };
+ * const view = (schoolUrn) => ({ outcome: "inSchoolSupport", schoolUrn, at: "2026-11-26T16:00:00Z", givenBy: "" });
+ * const state = { caseRef: "LNCIP-2026-0042", views: { a: view("1"), b: view("2") } };
+ * recordDecision(state, panel, panel.chairId, "programmeManagementPartTime", new Date("2026-11-26T16:05:00Z"))
  * // { ok: false, refusal: "Views from 1 more school are needed before the decision can be recorded." }
  */
 export function recordDecision(state: VotingState, panel: Panel, personId: string, outcome: CoreGroupOutcome, now: Date): VotingResult {

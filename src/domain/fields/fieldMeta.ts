@@ -24,6 +24,13 @@ export interface FieldMeta {
    * `freeText`: what a person wrote. None of these may appear in a card, an email subject or a log line.
    */
   personal?: "identity" | "special" | "freeText";
+  /**
+   * The form section the question is in (see `referralFormSections`): which request types, consent and support
+   * requested show it. A question in a section the school's answers skip is never required.
+   */
+  section?: string;
+  /** The question is required wherever its section is shown (Forms' "Required" switch). */
+  requiredWhenShown?: boolean;
 }
 
 /** The registry that holds each field's metadata (kept apart from zod's global registry). */
@@ -73,6 +80,7 @@ type ColumnsOfShape<Shape> = UnionToIntersection<
  * `Object.fromEntries(fieldLeaves(form).map((leaf) => [leaf.meta.column, leaf.schema.optional()]))`.
  *
  * @example
+ * // (illustrative)
  * type C = FormColumns<typeof referralFormSchema>;
  * // { RequestType: ZodOptional<…>; SchoolUrn: ZodOptional<…>; ReferrerName: ZodOptional<…>; … }
  */

@@ -45,7 +45,7 @@ const SINGLE_LINE_MAX = 255;
  *
  * @example
  * toColumnDefinitions(casesList).find((c) => c.name === "Status")
- * // { name: "Status", displayName: "Status", required: true, indexed: true, choice: { choices: ["Received", …] } }
+ * // { name: "Status", displayName: "Status", required: true, indexed: true, choice: { choices: ["Received", ...], ... }, ... }
  */
 export function toColumnDefinitions(list: ListDefinition): ColumnDefinition[] {
   return fieldLeaves(list.row)

@@ -1,3 +1,4 @@
 export * from "./columns";
 export * from "./listFields";
 export * from "./lists";
+export * from "./outcomeLists";

@@ -7,6 +7,7 @@ import type { ListDefinition } from "./columns";
  * multi-choice values are annotated as string collections, missing values are left out.
  *
  * @example
+ * // (illustrative)
  * toListFields(casesList, { CaseRef: "LNCIP-2026-0042", Status: "received", ... })
  * // { Title: "LNCIP-2026-0042", Status: "Received", ... }
  */
@@ -77,6 +78,7 @@ export function columnOf<S extends z.ZodObject>(list: ListDefinition<S>, key: ke
  * item a person edited into nonsense is an error value, not a crash.
  *
  * @example
+ * // (illustrative)
  * fromListFields(casesList, item.fields) // { ok: true, row: { CaseRef: "LNCIP-2026-0042", Status: "received", ... } }
  */
 export function fromListFields<S extends z.ZodObject>(

@@ -9,6 +9,7 @@ import { fieldLeaves } from "../fields/fieldLeaves";
 import { referralFormSchema } from "../referral/referralForm";
 import { keyStageSchema } from "../referral/keyStage";
 import type { ListDefinition } from "./columns";
+import { placementOutcomeColumns, qualificationsList, reviewProgressColumns } from "./outcomeLists";
 
 const caseRef = (title = "Case") => field(z.string().regex(/^[A-Z]{2,10}-\d{4}-\d{4,}$/).max(30), { column: "CaseRef", columnTitle: title, indexed: true });
 const text = (max: number) => z.string().max(max);
@@ -36,6 +37,17 @@ export const casesRow = z.object({
   LinkedSubmissions: field(optional(text(4000)), { column: "LinkedSubmissions", columnTitle: "Later submissions" }),
   IfOverrideReason: field(optional(text(255)), { column: "IfOverrideReason", columnTitle: "Inclusion Forum override reason", personal: "freeText" }),
   IfOverrideBy: field(optional(text(255)), { column: "IfOverrideBy", columnTitle: "Override recorded by" }),
+  IfOverrideAt: field(optional(when()), { column: "IfOverrideAt", columnTitle: "Override recorded at" }),
+  /** The pupil's case before this one (closed, withdrawn or its placement ended). */
+  PreviousCaseRef: field(optional(z.string().regex(/^[A-Z]{2,10}-\d{4}-\d{4,}$/).max(30)), { column: "PreviousCaseRef", columnTitle: "Pupil's previous case" }),
+  /** The Director types the reason to refuse an exception to "Inclusion Forum first"; the workflow records who and when. */
+  ExceptionRefusedReason: field(optional(text(255)), { column: "ExceptionRefusedReason", columnTitle: "Exception refused: Director's reason", personal: "freeText" }),
+  ExceptionRefusedBy: field(optional(text(255)), { column: "ExceptionRefusedBy", columnTitle: "Exception refused by" }),
+  ExceptionRefusedAt: field(optional(when()), { column: "ExceptionRefusedAt", columnTitle: "Exception refused at" }),
+  /** The Director types the reason to approve one place more than the key stage's number; the workflow records who and when. */
+  ExtraPlaceReason: field(optional(text(255)), { column: "ExtraPlaceReason", columnTitle: "Extra place: Director's reason", personal: "freeText" }),
+  ExtraPlaceBy: field(optional(text(255)), { column: "ExtraPlaceBy", columnTitle: "Extra place approved by" }),
+  ExtraPlaceAt: field(optional(when()), { column: "ExtraPlaceAt", columnTitle: "Extra place approved at" }),
   ReopenReason: field(optional(text(255)), { column: "ReopenReason", columnTitle: "Reason for reopening", personal: "freeText" }),
   CoreGroupOutcome: field(optional(z.enum(coreGroupOutcomes)), { column: "CoreGroupOutcome", columnTitle: "Core Group outcome", labels: coreGroupOutcomeLabels }),
   DecidedBy: field(optional(text(255)), { column: "DecidedBy", columnTitle: "Decided by" }),
@@ -88,18 +100,22 @@ export const placementsRow = z.object({
   ChargeUpdatedOn: field(optional(day()), { column: "ChargeUpdatedOn", columnTitle: "Charge as of" }),
   /** The home school's last visit to the pupil (schools visit at least termly); a coordinator records it. */
   LastSchoolVisit: field(optional(day()), { column: "LastSchoolVisit", columnTitle: "Last school visit" }),
+  /** Each provider the placement names and the pupil's hours a week there, from its pattern (e.g. "riverside: 13"). */
+  ProviderHours: field(optional(text(255)), { column: "ProviderHours", columnTitle: "Hours a week at each provider" }),
   ExitRoute: field(optional(z.enum(["homeSchool", "anotherSchool", "specialistPlacement", "post16"])), {
     column: "ExitRoute",
     columnTitle: "Exit route",
     labels: { homeSchool: "Home school", anotherSchool: "Another school", specialistPlacement: "Specialist placement", post16: "Post-16" },
   }),
+  ...placementOutcomeColumns,
 });
 
 export const reviewsRow = z.object({
   ReviewKey: field(text(100), { column: "ReviewKey", columnTitle: "Review", indexed: true }),
   CaseRef: caseRef(),
   Number: field(z.number().int().min(1), { column: "Number", columnTitle: "Review number" }),
-  DueDate: field(day(), { column: "DueDate", columnTitle: "Due" }),
+  /** Indexed: the coordinator's "due" and "overdue" views filter on it. */
+  DueDate: field(day(), { column: "DueDate", columnTitle: "Due", indexed: true }),
   EventId: field(optional(text(255)), { column: "EventId", columnTitle: "Calendar event" }),
   AttendeesConfirmed: field(z.boolean(), { column: "AttendeesConfirmed", columnTitle: "Attendees confirmed" }),
   ReturnToMainstream: field(optional(z.enum(["yes", "partly", "notYet"])), {
@@ -113,6 +129,7 @@ export const reviewsRow = z.object({
   StartsAt: field(optional(when()), { column: "StartsAt", columnTitle: "Starts at" }),
   /** Times this review number was re-created after a cancellation: part of its event's transactionId. */
   Revision: field(optional(z.number().int().min(0)), { column: "Revision", columnTitle: "Revision" }),
+  ...reviewProgressColumns,
 });
 
 export const attendanceRow = z.object({
@@ -157,6 +174,31 @@ export const coreGroupPanelRow = z.object({
   MeetingKey: field(optional(text(50)), { column: "MeetingKey", columnTitle: "For meeting" }),
 });
 
+/**
+ * The partnership's alternative providers (the offer points schools to "our database of APs"): who they are, whether
+ * they are registered schools (the unregistered-school rule), when the partnership last visited to quality-assure
+ * them and when their safeguarding checks were last confirmed in writing (DfE's AP guidance, February 2025), and
+ * every site a pupil may be taught at.
+ */
+export const providersRow = z.object({
+  Name: field(text(120), { column: "Name", columnTitle: "Provider" }),
+  /** The short id a placement's pattern names the provider by (letters, digits and dashes). */
+  ProviderId: field(z.string().regex(/^[a-z0-9][a-z0-9-]{0,49}$/, "a short id: lower-case letters, digits and dashes"), { column: "ProviderId", columnTitle: "Provider id", indexed: true }),
+  /** A registered school's unique reference number (Get Information about Schools). */
+  Urn: field(optional(z.string().regex(/^\d{6}$/)), { column: "Urn", columnTitle: "URN" }),
+  /** UK Register of Learning Providers number, for a provider that is not a school. */
+  Ukprn: field(optional(z.string().regex(/^1\d{7}$/)), { column: "Ukprn", columnTitle: "UKPRN" }),
+  RegisteredSchool: field(z.boolean(), { column: "RegisteredSchool", columnTitle: "Registered as a school" }),
+  LastQaVisit: field(optional(day()), { column: "LastQaVisit", columnTitle: "Last quality-assurance visit" }),
+  SafeguardingConfirmedOn: field(optional(day()), { column: "SafeguardingConfirmedOn", columnTitle: "Safeguarding checks confirmed on" }),
+  /** Every site a pupil may be taught at, one address per line. */
+  Sites: field(optional(text(2000)), { column: "Sites", columnTitle: "Sites (one per line)" }),
+  ContactName: field(optional(text(120)), { column: "ContactName", columnTitle: "Contact" }),
+  /** Where unrecorded session marks are chased. */
+  ContactEmail: field(optional(z.email()), { column: "ContactEmail", columnTitle: "Contact email" }),
+  ContactPhone: field(optional(text(30)), { column: "ContactPhone", columnTitle: "Contact phone" }),
+});
+
 export const casesList: ListDefinition<typeof casesRow> = { name: "Cases", displayName: "Cases", description: "Every Inclusion Forum case and Partnership referral, one item per case.", row: casesRow, titleColumn: "CaseRef" };
 export const schoolsList: ListDefinition<typeof schoolsRow> = { name: "Schools", displayName: "Schools", description: "Partner schools and their role mailboxes.", row: schoolsRow, titleColumn: "SchoolName" };
 export const decisionsList: ListDefinition<typeof decisionsRow> = { name: "Decisions", displayName: "Decisions", description: "Every Core Group decision: who, what, when.", row: decisionsRow, titleColumn: "DecisionKey" };
@@ -176,7 +218,9 @@ export const meetingsList: ListDefinition<typeof meetingsRow> = { name: "Meeting
 
 export const coreGroupPanelList: ListDefinition<typeof coreGroupPanelRow> = { name: "CoreGroupPanel", displayName: "CoreGroupPanel", description: "Core Group members, their deputies per meeting, and the default chair.", row: coreGroupPanelRow, titleColumn: "PanelKey" };
 
-export const listDefinitions = [casesList, schoolsList, decisionsList, placementsList, reviewsList, attendanceList, meetingsList, coreGroupPanelList] as const;
+export const providersList: ListDefinition<typeof providersRow> = { name: "Providers", displayName: "Providers", description: "Alternative providers: registration, quality-assurance visits, safeguarding confirmation, sites and contacts.", row: providersRow, titleColumn: "Name" };
+
+export const listDefinitions = [casesList, schoolsList, decisionsList, placementsList, reviewsList, attendanceList, meetingsList, coreGroupPanelList, providersList, qualificationsList] as const;
 export type CasesRow = z.output<typeof casesRow>;
 export type SchoolsRow = z.output<typeof schoolsRow>;
 export type DecisionsRow = z.output<typeof decisionsRow>;
@@ -185,3 +229,4 @@ export type ReviewsRow = z.output<typeof reviewsRow>;
 export type AttendanceRow = z.output<typeof attendanceRow>;
 export type MeetingsRow = z.output<typeof meetingsRow>;
 export type CoreGroupPanelRow = z.output<typeof coreGroupPanelRow>;
+export type ProvidersRow = z.output<typeof providersRow>;

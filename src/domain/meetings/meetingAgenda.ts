@@ -18,8 +18,11 @@ export interface MeetingSlot {
  * future meeting has room (the Coordinator must add one).
  *
  * @example
- * nextMeetingWithRoom(meetings, new Map([["CG-2026-12-03", 6]]), "coreGroup", "2026-11-25", 6)
- * // the first Core Group after 3 December: 3 December is full
+ * const meetings = [
+ *   { key: "CG-2026-12-03", kind: "coreGroup", date: "2026-12-03", startTime: "16:00", agendaSize: 6 },
+ *   { key: "CG-2026-12-17", kind: "coreGroup", date: "2026-12-17", startTime: "16:00", agendaSize: 8 },
+ * ];
+ * nextMeetingWithRoom(meetings, new Map([["CG-2026-12-03", 6]]), "coreGroup", "2026-11-25", 6).key // "CG-2026-12-17": 3 December is full
  */
 export function nextMeetingWithRoom(
   meetings: readonly MeetingSlot[],
@@ -39,7 +42,9 @@ export function nextMeetingWithRoom(
  * its meeting has passed (today or earlier) without a decision.
  *
  * @example
+ * const meetings = [{ key: "CG-2026-11-19", kind: "coreGroup", date: "2026-11-19", startTime: "16:00", agendaSize: 6 }];
  * needsMeeting(meetings, "CG-2026-11-19", "2026-11-25") // true: 19 November has passed — the case rolls on
+ * needsMeeting(meetings, "CG-2026-11-19", "2026-11-18") // false
  */
 export function needsMeeting(meetings: readonly MeetingSlot[], meetingKey: string | undefined, today: Day): boolean {
   const m = meetingKey ? meetings.find((x) => x.key === meetingKey) : undefined;
@@ -51,7 +56,9 @@ export function needsMeeting(meetings: readonly MeetingSlot[], meetingKey: strin
  * the day before it (a run missed on the exact day still sends it; the ledger sends it once).
  *
  * @example
- * agendaDue(calendar, { date: "2026-12-10", ... }, "2026-12-07", 3) // true: three school days before
+ * const forum = { key: "IF-2026-12", kind: "inclusionForum", date: "2026-12-10", startTime: "09:30", agendaSize: 6 };
+ * agendaDue(calendar, forum, "2026-12-07", 3) // true: three school days before
+ * agendaDue(calendar, forum, "2026-12-04", 3) // false: four
  */
 export function agendaDue(calendar: SchoolCalendar, meeting: MeetingSlot, today: Day, daysBefore: number): boolean {
   if (meeting.kind !== "inclusionForum" || today >= meeting.date) return false;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * How the home school registers a partnership pupil's sessions away from school (DOMAIN.md, Attendance):
+ * How the home school registers a partnership pupil's sessions away from school (docs/domain.md, Attendance):
  * `B` when the school commissioned the provision (usual), `K` when the local authority arranged it,
  * `D` when the pupil is dual registered at another school. Stored per placement, never assumed.
  */

@@ -4,7 +4,7 @@ import type { Day, SchoolCalendar } from "../calendar/schoolCalendar";
 import { addSchoolDays } from "../calendar/schoolDays";
 import { placeCharge } from "../charges/placeCharge";
 import type { AttendanceBasis } from "./attendanceBasis";
-import { daysOffSite, standardPattern, unregisteredProviderWarnings, type Provider, type WeeklyPattern } from "./weeklyPattern";
+import { daysOffSite, standardPattern, unregisteredProviderWarnings, type PatternTable, type Provider, type WeeklyPattern } from "./weeklyPattern";
 
 /** What setting up a placement needs to know of a case (no identity: year group, key stage, EHCP, in care). */
 export interface PlacementCase {
@@ -31,23 +31,27 @@ export interface NewPlacement {
 }
 
 /**
- * Sets up a Programme Management placement: the usual weekly pattern for the year group and outcome (the AP
- * days at the given provider), starting `leadSchoolDays` school days after the decision (time to arrange
+ * Sets up a Programme Management placement: the usual weekly pattern for the year group and Core Group's decision,
+ * part-time or full-time (the partnership's pattern table, the offer's by default; the AP days at the given
+ * provider or providers), starting `leadSchoolDays` school days after the decision (time to arrange
  * transport and induction; the Coordinator edits it), with the attendance basis given (B unless the case
  * says otherwise) and the unregistered-provider warning where the pupil has an EHCP or is in care.
  *
  * @example
- * newPlacement(calendar, { caseRef: "LNCIP-2026-0042", keyStage: "KS3", yearGroup: 9, outcome: "programmeManagementPartTime",
+ * // (illustrative)
+ * const placement = newPlacement(calendar, { caseRef: "LNCIP-2026-0042", keyStage: "KS3", yearGroup: 9, outcome: "programmeManagementPartTime",
  *   ehcp: true, lookedAfter: false, purchaseOrderNumber: "PO-1" }, { today: "2026-11-26", leadSchoolDays: 5, basis: "B",
- *   provider: { id: "riverside", name: "Riverside AP", registered: false } })
- * // { startDate: "2026-12-03", pattern: { monday: centre, tuesday: AP, ... }, unregisteredProviderWarning: "Riverside AP is not …" }
+ *   provider: { id: "riverside", name: "Riverside AP", registered: false } });
+ * placement.startDate // "2026-12-03": five school days after the decision
+ * placement.pattern.friday // { location: "alternativeProvision", hours: 6.5, provider: { id: "riverside", ... } }
+ * placement.unregisteredProviderWarning.startsWith("Riverside AP is not a registered school") // true: three AP days are 19.5 hours
  */
 export function newPlacement(
   calendar: SchoolCalendar,
   c: PlacementCase,
-  options: { today: Day; leadSchoolDays: number; basis: AttendanceBasis; provider: Provider },
+  options: { today: Day; leadSchoolDays: number; basis: AttendanceBasis; provider: Provider | readonly Provider[]; patterns?: PatternTable | undefined },
 ): NewPlacement {
-  const pattern = standardPattern(c.yearGroup, c.outcome, options.provider);
+  const pattern = standardPattern(c.yearGroup, c.outcome, options.provider, options.patterns);
   const warnings = unregisteredProviderWarnings(pattern, { ehcp: c.ehcp, lookedAfter: c.lookedAfter });
   let startDate: Day;
   try {
@@ -78,8 +82,9 @@ export interface WaitingCase {
  * breaking a tie (references are allocated in order of receipt).
  *
  * @example
- * waitingOrder([{ caseRef: "LNCIP-2026-0007", waitingSince: "2026-11-02T10:00:00Z" }, { caseRef: "LNCIP-2026-0003", waitingSince: "2026-11-03T09:00:00Z" }])
- * // [LNCIP-2026-0007, LNCIP-2026-0003]
+ * waitingOrder([{ caseRef: "LNCIP-2026-0003", waitingSince: "2026-11-03T09:00:00Z" }, { caseRef: "LNCIP-2026-0007", waitingSince: "2026-11-02T10:00:00Z" }])
+ *   .map((w) => w.caseRef)
+ * // ["LNCIP-2026-0007", "LNCIP-2026-0003"]
  */
 export function waitingOrder(waiting: readonly WaitingCase[]): WaitingCase[] {
   return [...waiting].sort((a, b) => Date.parse(a.waitingSince) - Date.parse(b.waitingSince) || a.caseRef.localeCompare(b.caseRef, undefined, { numeric: true }));
@@ -89,7 +94,9 @@ export function waitingOrder(waiting: readonly WaitingCase[]): WaitingCase[] {
  * A case's position (1 = next to be offered a place) on its key stage's waiting list; undefined if not on it.
  *
  * @example
+ * const waiting = [{ caseRef: "LNCIP-2026-0003", waitingSince: "2026-11-03T09:00:00Z" }, { caseRef: "LNCIP-2026-0007", waitingSince: "2026-11-02T10:00:00Z" }];
  * waitingPosition(waiting, "LNCIP-2026-0003") // 2
+ * waitingPosition(waiting, "LNCIP-2026-0042") // undefined: not waiting
  */
 export function waitingPosition(waiting: readonly WaitingCase[], caseRef: string): number | undefined {
   const i = waitingOrder(waiting).findIndex((w) => w.caseRef === caseRef);
@@ -101,8 +108,9 @@ export function waitingPosition(waiting: readonly WaitingCase[], caseRef: string
  * from its start to `today` (or its end, if earlier), times the days a week it takes off site.
  *
  * @example
+ * const pattern = standardPattern(10, "programmeManagementPartTime", { id: "riverside", name: "Riverside AP", registered: false });
  * chargeToDate(calendar, { ratePencePerYear: 1_800_000, startDate: "2026-11-30", endDate: undefined, pattern, today: "2026-12-18" })
- * // { schoolDaysUsed: 15, pence: … } — 3 days a week off site → 3/5 of the full-time cost
+ * // { schoolDaysUsed: 15, pence: 84817 } — 3 days a week off site: 3/5 of £18,000 × 15 ÷ 191 school days
  */
 export function chargeToDate(
   calendar: SchoolCalendar,

@@ -49,6 +49,7 @@ export function placesLeft(places: Readonly<Record<KeyStage, number>>, taken: Re
  * places in the order they were set up, so the earliest `places` of them do. Undefined when `id` is not among them.
  *
  * @example
+ * // (illustrative)
  * holdsPlace([{ id: "7", keyStage: "KS3", … }, { id: "9", keyStage: "KS3", … }], "9", 1) // false: 7 was set up first and holds the only place
  */
 export function holdsPlace(placements: readonly PlaceHolder[], id: string, places: number): boolean | undefined {

@@ -8,7 +8,7 @@ const LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ";
  * final letter of a temporary UPN as its place in the table) times its weight 2…13, summed, modulo 23.
  *
  * @example
- * upnCheckLetter("801200100001") // "A": so "A801200100001" is a valid UPN
+ * upnCheckLetter("801200100001") // "F": so "F801200100001" is a valid UPN
  */
 export function upnCheckLetter(twelve: string): string {
   if (!/^\d{11}[\dABCDEFGHJKLMNPQRTUVWXYZ]$/.test(twelve)) {
@@ -30,8 +30,9 @@ export type UpnProblem = "length" | "characters" | "checkLetter";
  * digits and a final letter. Spaces and lower case are forgiven (people copy UPNs from letters and screens).
  *
  * @example
- * parseUpn(" a801200100001 ") // { ok: true, upn: "A801200100001", temporary: false }
+ * parseUpn(" f801200100001 ") // { ok: true, upn: "F801200100001", temporary: false }
  * parseUpn("B801200100001")   // { ok: false, problem: "checkLetter" }
+ * parseUpn("F80120010000")    // { ok: false, problem: "length" }
  */
 export function parseUpn(input: string):
   | { ok: true; upn: string; temporary: boolean }

@@ -29,8 +29,13 @@ export interface ReviewChanges {
  * and wanted again is created afresh with the next revision (its event needs a new transactionId).
  *
  * @example
- * reviewChanges(plan, [{ number: 1, day: "2026-12-14", start: "2026-12-14T15:30:00.000Z", eventId: "e1", cancelled: false, revision: 0 }], "2026-11-25")
- * // { create: [review 2, review 3], move: [review 1 → 2027-01-11], cancel: [] }
+ * const plan = (start) => reviewSchedule({ schoolCalendar: leicestershire, partnershipCalendar: leicestershire,
+ *   placementStart: start, until: "2027-03-25", cadenceSchoolWeeks: 6, localTime: "15:30" });
+ * const scheduled = plan("2026-11-02").map((p) => ({ number: p.number, day: p.day, start: p.start.toISOString(),
+ *   eventId: `e${p.number}`, cancelled: false, revision: 0 }));
+ * const changes = reviewChanges(plan("2026-11-30"), scheduled, "2026-11-25");
+ * changes.move.map((m) => `${m.review.number}: ${m.review.day} → ${m.to.day}`) // ["2: 2027-02-08 → 2027-01-25", "3: 2027-03-19 → 2027-03-15"]
+ * changes.create.length + changes.cancel.length // 0 — review 1 (14 December) stays as it is
  */
 export function reviewChanges(planned: readonly PlannedReview[], existing: readonly ScheduledReview[], today: Day): ReviewChanges {
   const past = existing.filter((r) => !r.cancelled && r.day <= today);
@@ -76,7 +81,10 @@ export function reviewKey(caseRef: string, number: number): string {
  * or spaces (INSET days the partnership does not share). Anything else is reported, not guessed.
  *
  * @example
- * schoolCalendarFromOverride(leicestershire, "2026-12-14, 2027-02-01").calendar // closed on those two days too
+ * const { calendar: oakfield } = schoolCalendarFromOverride(shippedCalendars.leicestershire, "2026-12-14, 2027-02-01");
+ * isSchoolDay(oakfield, "2026-12-14") // false: closed on those two days too
+ * schoolCalendarFromOverride(shippedCalendars.leicestershire, "2026-12-14, Tuesday").problem
+ * // "Calendar override \"2026-12-14, Tuesday\" has Tuesday, which is neither a calendar id nor a date (yyyy-MM-dd)."
  */
 export function schoolCalendarFromOverride(partnership: PartnershipCalendar, override: string | undefined): { calendar: SchoolCalendar; problem?: string } {
   const text = override?.trim();

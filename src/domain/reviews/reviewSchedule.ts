@@ -32,8 +32,10 @@ export interface ReviewPlan {
  * of a BST change).
  *
  * @example
- * reviewSchedule({ ..., placementStart: "2026-11-02", until: "2027-03-25", cadenceSchoolWeeks: 6, localTime: "15:30" })
- * // [{ number: 1, day: "2026-12-14", ... }, { number: 2, day: "2027-02-01", ... }, ...]
+ * const reviews = reviewSchedule({ schoolCalendar: leicestershire, partnershipCalendar: leicestershire,
+ *   placementStart: "2026-11-02", until: "2027-03-25", cadenceSchoolWeeks: 6, localTime: "15:30" });
+ * reviews.map((r) => r.day) // ["2026-12-14", "2027-02-08", "2027-03-19"]
+ * reviews[0].start.toISOString() // "2026-12-14T15:30:00.000Z" — 15:30 in London (GMT)
  */
 export function reviewSchedule(plan: ReviewPlan): PlannedReview[] {
   const both = (d: Day) => isSchoolDay(plan.schoolCalendar, d) && isSchoolDay(plan.partnershipCalendar, d);

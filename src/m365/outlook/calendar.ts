@@ -20,7 +20,28 @@ export interface CreatedEvent {
 }
 
 /**
- * Reviews and meetings on the partnership mailbox's calendar, as Teams meetings. Times are sent in UTC (the
+ * Graph made the event but not its Teams meeting: it answers 201 with `isOnlineMeeting: false` and no join URL when
+ * the organising mailbox has no licence that includes Teams. The event exists (a retry with the same transactionId
+ * finds it again, and fails again): the workflow reports it to the Coordinator rather than keep a review without a
+ * link. `eventId` lets it record or cancel the event.
+ *
+ * @example
+ * new MeetingWithoutJoinUrlError("AAMkA…", "partnership@lncip.example").message
+ * // "Outlook made the event in partnership@lncip.example's calendar but no Teams meeting (no join link): …"
+ */
+export class MeetingWithoutJoinUrlError extends Error {
+  constructor(
+    readonly eventId: string,
+    readonly mailbox: string,
+  ) {
+    super(`Outlook made the event in ${mailbox}'s calendar but no Teams meeting (no join link): the mailbox needs a licence that includes Microsoft Teams.`);
+    this.name = "MeetingWithoutJoinUrlError";
+  }
+}
+
+/**
+ * Reviews and meetings on the partnership mailbox's calendar, as Teams meetings (an event Graph made without its
+ * Teams meeting fails with `MeetingWithoutJoinUrlError`). Times are sent in UTC (the
  * instant is what the domain computed in UK time), attendees as required or optional.
  *
  * @example
@@ -53,7 +74,9 @@ export function outlookCalendar(graph: Client, mailbox: string): OutlookCalendar
         onlineMeetingProvider: "teamsForBusiness",
         transactionId: m.transactionId,
       })) as { id: string; webLink?: string; onlineMeeting?: { joinUrl?: string } | null };
-      return { id: event.id, joinUrl: event.onlineMeeting?.joinUrl, webLink: event.webLink };
+      const joinUrl = event.onlineMeeting?.joinUrl;
+      if (!joinUrl) throw new MeetingWithoutJoinUrlError(event.id, mailbox);
+      return { id: event.id, joinUrl, webLink: event.webLink };
     },
     async move(eventId, start, end) {
       await graph.api(`${base}/events/${encodeURIComponent(eventId)}`).patch({ start: when(start), end: when(end) });

@@ -1,13 +1,15 @@
 import type { Client } from "@microsoft/microsoft-graph-client";
+import { graphStatus } from "../sharepoint/graphErrors";
 
-/** An email the partnership sends. The subject carries case references only (DOMAIN.md, data protection). */
+/** An email the partnership sends. The subject carries case references only (docs/domain.md, Data protection). */
 export interface OutgoingMail {
   to: readonly string[];
   cc?: readonly string[] | undefined;
   subject: string;
   /** HTML body; callers escape every value they put into it. */
   html: string;
-  attachments?: readonly { name: string; contentType: string; contentBytes: Buffer }[] | undefined;
+  /** Files; an inline one (a chart) is shown where the body's `<img src="cid:{contentId}">` is. */
+  attachments?: readonly { name: string; contentType: string; contentBytes: Buffer; contentId?: string | undefined; isInline?: boolean | undefined }[] | undefined;
 }
 
 /**
@@ -43,6 +45,7 @@ export function graphMailer(graph: Client, fromMailbox: string): Mailer {
                   name: a.name,
                   contentType: a.contentType,
                   contentBytes: a.contentBytes.toString("base64"),
+                  ...(a.isInline ? { isInline: true, contentId: a.contentId } : {}),
                 })),
               }
             : {}),
@@ -57,26 +60,45 @@ function recipient(address: string) {
   return { emailAddress: { address } };
 }
 
-/** Escapes text for an HTML email body: free text from a form is shown as written, never as markup. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export { escapeHtml } from "../../domain/text/escapeHtml";
+
+/**
+ * The app may not read the sending mailbox's Sent Items (403: no Mail.ReadBasic or Mail.Read on the mailbox), so it
+ * cannot tell whether an interrupted email went. Not worth retrying: an administrator has to grant the role.
+ *
+ * @example
+ * new SentItemsNotPermittedError("partnership@lncip.example").message
+ * // "The app may not read partnership@lncip.example's Sent Items, so it cannot tell whether an interrupted email was sent: …"
+ */
+export class SentItemsNotPermittedError extends Error {
+  constructor(readonly mailbox: string) {
+    super(`The app may not read ${mailbox}'s Sent Items, so it cannot tell whether an interrupted email was sent: an Exchange administrator must assign it the "Application Mail.ReadBasic" role scoped to the mailbox.`);
+    this.name = "SentItemsNotPermittedError";
+  }
 }
 
 /**
  * Looks in the sending mailbox's Sent Items for a message with exactly this subject (sent at or after `since`,
  * when given): how an email whose sending was interrupted is found to have gone. Subjects carry reference tokens
- * and case references, never a pupil's identity.
+ * and case references, never a pupil's identity. A 403 is `SentItemsNotPermittedError`.
  *
  * @example
  * await sentWithSubject(graph, "partnership@lncip.example", "Daily attendance 2026-11-23: Oakfield Academy (ref ATT-120345-20261123-D)") // true
  */
 export async function sentWithSubject(graph: Client, fromMailbox: string, subject: string, since?: Date): Promise<boolean> {
-  const page = (await graph
-    .api(`/users/${encodeURIComponent(fromMailbox)}/mailFolders/sentitems/messages`)
-    .filter(`subject eq '${subject.replace(/'/g, "''")}'`)
-    .select("id,subject,sentDateTime")
-    .top(since ? 50 : 1)
-    .get()) as { value?: { subject?: string; sentDateTime?: string }[] };
+  let page: { value?: { subject?: string; sentDateTime?: string }[] };
+  try {
+    page = (await graph
+      .api(`/users/${encodeURIComponent(fromMailbox)}/mailFolders/sentitems/messages`)
+      .filter(`subject eq '${subject.replace(/'/g, "''")}'`)
+      .select("id,subject,sentDateTime")
+      .top(since ? 50 : 1)
+      .get()) as typeof page;
+  } catch (e) {
+    // A refusal does not pass with time: retrying it only hides it (the email stays unsent and nobody is told).
+    if (graphStatus(e) === 403) throw new SentItemsNotPermittedError(fromMailbox);
+    throw e;
+  }
   // A minute's slack: the sandbox's and Exchange's clocks are not the worker's.
   return (page.value ?? []).some((m) => m.subject === subject && (!since || Date.parse(m.sentDateTime ?? "") >= since.getTime() - 60_000));
 }

@@ -9,7 +9,7 @@ import type { EffectLedger } from "../../m365/tables/effectLedger";
 import { titleIs, type ListItems } from "../../m365/sharepoint/items";
 import type { Mailer } from "../../m365/outlook/mail";
 import type { Message } from "../messages/message";
-import { caseNews, purchaseOrderNeeded } from "../messages/schoolMessages";
+import { caseNews, directorsExceptionRefused, purchaseOrderNeeded } from "../messages/schoolMessages";
 import { caseNeedsAttention } from "../messages/partnershipSencoMessages";
 import { editRefused, joinedWaitingList } from "../messages/coordinatorMessages";
 import type { SchoolDirectory } from "../schools/schoolDirectory";
@@ -59,6 +59,7 @@ const schoolNews: Record<Extract<CaseEffect, { kind: "emailSchool" }>["about"], 
   placementEnded: "the placement has ended",
   inclusionForumOutcome: "the Inclusion Forum's outcome",
   withdrawn: "the case has been withdrawn",
+  exceptionRefused: "the partnership Director's decision on the referral",
 };
 
 /**
@@ -84,6 +85,10 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
         await mail(effect.key, [ports.sencoEmail], caseNeedsAttention(row.CaseRef, schoolName, effect.about));
         break;
       case "emailSchool":
+        if (effect.about === "exceptionRefused") {
+          await mail(effect.key, [referrer, school?.SencoEmail], directorsExceptionRefused(row.CaseRef, schoolNews[effect.about], effect.reason));
+          break;
+        }
         await mail(effect.key, [referrer, school?.SencoEmail], caseNews(row.CaseRef, schoolNews[effect.about], effect.about === "decision" && row.CoreGroupOutcome ? coreGroupOutcomeLabels[row.CoreGroupOutcome] : undefined));
         break;
       case "requestPurchaseOrder":
@@ -130,6 +135,14 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
           await carryOutPlacementEffect(ports.placementWork, effect, row.CaseRef);
           break;
         }
+        await ports.state.put(PENDING_EFFECTS_SCOPE, effect.key, { caseRef: row.CaseRef, effect });
+        ports.log(`${row.CaseRef}: ${effect.kind} recorded for the part of the app that carries it out`);
+        break;
+      case "askDirectorForException":
+      case "writeReferralIntoCase":
+      case "releasePupil":
+      case "claimPupil":
+        // Issue 13's rules: kept, never dropped, until the intake and the open-case index carry them out.
         await ports.state.put(PENDING_EFFECTS_SCOPE, effect.key, { caseRef: row.CaseRef, effect });
         ports.log(`${row.CaseRef}: ${effect.kind} recorded for the part of the app that carries it out`);
         break;

@@ -99,7 +99,7 @@ export async function renderCoreGroupCard(
       placesLeft: capacity.placesLeft,
       waitingList: capacity.waitingList,
       inclusionForumHistory: history,
-      caseUrl: ports.caseUrl(c.itemId),
+      caseUrl: await ports.caseUrl(c.itemId),
       nameOf: c.panel.nameOf,
       viewerId: options.viewerId,
       notice: options.notice,

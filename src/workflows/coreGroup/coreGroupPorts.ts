@@ -32,8 +32,8 @@ export interface CoreGroupPorts {
   defaultChairId?: string | undefined;
   /** The partnership's school calendar (reminders count school days). */
   calendar: SchoolCalendar;
-  /** The case item's page in SharePoint (the card links to it instead of copying it). */
-  caseUrl(itemId: string): string;
+  /** The case item's page in SharePoint (the card links to it instead of copying it), at the site's own address. */
+  caseUrl(itemId: string): string | Promise<string>;
   now(): Date;
   log(message: string): void;
 }

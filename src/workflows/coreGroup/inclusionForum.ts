@@ -59,7 +59,7 @@ async function renderAgenda(ports: CoreGroupPorts, meeting: MeetingsRow, caseRef
       schoolName: school?.SchoolName ?? "School not in the Schools list",
       yearGroup: r.YearGroup,
       outcome: r.InclusionForumOutcome,
-      caseUrl: ports.caseUrl(item.id),
+      caseUrl: await ports.caseUrl(item.id),
     });
   }
   return inclusionForumAgendaCard(forumAgendaView({ key: meeting.MeetingKey, date: meeting.Date, startTime: meeting.StartTime }, cases, notice));

@@ -35,9 +35,10 @@ export function anotherSubmission(caseRef: string, schoolName: string): Message 
  * @example
  * caseNeedsAttention("LNCIP-2026-0042", "Oakfield Academy", "overrideRecorded").subject // "LNCIP-2026-0042: Inclusion Forum override recorded (Oakfield Academy)"
  */
-export function caseNeedsAttention(caseRef: string, schoolName: string, about: "newCase" | "linkedSubmission" | "overrideRecorded"): Message {
+export function caseNeedsAttention(caseRef: string, schoolName: string, about: "newCase" | "linkedSubmission" | "overrideRecorded" | "referralContinuesCase"): Message {
+  const what = about === "overrideRecorded" ? "Inclusion Forum override recorded" : about === "referralContinuesCase" ? "a Partnership referral continues the case: ready for triage" : "ready for triage";
   return {
-    subject: `${caseRef}: ${about === "overrideRecorded" ? "Inclusion Forum override recorded" : "ready for triage"} (${schoolName})`,
+    subject: `${caseRef}: ${what} (${schoolName})`,
     html: `<p>${escapeHtml(caseRef)} from ${escapeHtml(schoolName)} needs your attention in the Cases list.</p>`,
   };
 }

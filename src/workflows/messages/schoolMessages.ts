@@ -38,6 +38,23 @@ export function caseNews(caseRef: string, news: string, decision?: string): Mess
 }
 
 /**
+ * The Director has not granted an exception to "Inclusion Forum first": the referral is closed. The Director's reason
+ * goes in the body only (never the subject, never a log).
+ *
+ * @example
+ * directorsExceptionRefused("LNCIP-2026-0042", "the Director has not granted an exception", "Bring the pupil to the forum first").subject
+ * // "LNCIP-2026-0042: the Director has not granted an exception"
+ */
+export function directorsExceptionRefused(caseRef: string, news: string, reason: string): Message {
+  return {
+    subject: `${caseRef}: ${news}`,
+    html:
+      `<p>The partnership Director has not granted an exception to "Inclusion Forum first" for case <b>${escapeHtml(caseRef)}</b>, so the referral has been closed. The Director's reason:</p>` +
+      `<p>${escapeHtml(reason)}</p><p>Please bring the pupil to an Inclusion Forum first; you can then refer again, giving the forum's case reference.</p>`,
+  };
+}
+
+/**
  * Programme Management decided: the school's finance contact (and the referrer) asked for a purchase order.
  *
  * @example

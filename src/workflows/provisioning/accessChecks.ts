@@ -30,7 +30,7 @@ const explain = (e: unknown) => {
  * What the app's identity can do on the partnership's site and mailbox, checked with the cheapest call for each
  * (reads; a write only when asked). Sending mail cannot be checked without sending one, so Mail.Send is
  * "not verified" unless a test address is given; Exchange's `Test-ServicePrincipalAuthorization` checks it
- * without sending (README, "Scoping mail and calendar to the partnership mailbox").
+ * without sending (docs/deploying-to-a-tenant.md, step 5, "Mail and calendar: the partnership mailbox only").
  *
  * @example
  * await checkAccess(graph, site, { mailbox: "partnership@lncip.example", wroteLists: false, checkWrite: false, now })

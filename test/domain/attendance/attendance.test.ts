@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
   absenceFlags,
+  asSessionMark,
   attendanceCodes,
   attendanceStatistics,
   categoryOf,
@@ -32,7 +33,7 @@ describe("attendance codes", () => {
 describe("attendanceStatistics", () => {
   it("divides present and attending-elsewhere by possible sessions", () => {
     expect(attendanceStatistics(marks(["/", "I", "D", "B"]))).toEqual({
-      possible: 3, present: 2, authorised: 1, unauthorised: 0, attendancePercent: 66.7, absencePercent: 33.3,
+      possible: 3, present: 2, authorised: 1, unauthorised: 0, absentAwaitingCode: 0, attendancePercent: 66.7, absencePercent: 33.3,
     });
   });
   it("matches Arbor's worked example: 26 present and 26 U is 50 %", () => {
@@ -71,6 +72,19 @@ describe("absenceFlags", () => {
     const late = Array.from({ length: 10 }, (_, i) => ({ day: days[days.length - 1 - i]!, session: "AM" as const, code: "G" as const }));
     expect(absenceFlags(early, leics, "2026-12-18")).toMatchObject({ unauthorisedInTenWeeks: 0, penaltyNoticeTrigger: false });
     expect(absenceFlags(late, leics, "2026-12-18")).toMatchObject({ unauthorisedInTenWeeks: 10, penaltyNoticeTrigger: true });
+  });
+  it("judges on recorded codes only: an absence no one has coded is missed time, never an unauthorised session", () => {
+    const days = schoolDaysIn(leics, "2026-11-02", "2026-12-18");
+    // Twelve absences the provider recorded without a code (what happened: absent, reason not yet given).
+    const uncoded = days.slice(-12).map((day) => asSessionMark({ date: day, session: "AM", happened: "absent" }));
+    const flags = absenceFlags(uncoded, leics, "2026-12-18");
+    expect(flags).toMatchObject({ unauthorisedInTenWeeks: 0, absentAwaitingCodeInTenWeeks: 12, penaltyNoticeTrigger: false, daysAbsent: 6, severe: true });
+    expect(attendanceStatistics(uncoded)).toMatchObject({ possible: 12, unauthorised: 0, absentAwaitingCode: 12, absencePercent: 100 });
+    // The same sessions with the provider's own unauthorised code do count.
+    const coded = days.slice(-12).map((day) => asSessionMark({ date: day, session: "AM", happened: "absent", providerCode: "O" }));
+    expect(absenceFlags(coded, leics, "2026-12-18")).toMatchObject({ unauthorisedInTenWeeks: 12, absentAwaitingCodeInTenWeeks: 0, penaltyNoticeTrigger: true });
+    // Sessions never marked are not passed in at all, so they count nowhere: nothing is flagged from gaps.
+    expect(absenceFlags([], leics, "2026-12-18")).toMatchObject({ persistent: false, severe: false, unauthorisedInTenWeeks: 0, daysAbsent: 0 });
   });
   it("flags 15 days' absence at 30 absent sessions, authorised or not", () => {
     expect(absenceFlags(marks([...Array(29).fill("I")]), leics, "2026-12-18").fifteenDaysAbsence).toBe(false);

@@ -53,7 +53,7 @@ describe("the daily register", () => {
     const row = dailyRegister(placements, marks, leics, "2026-11-27").find((r) => r.placement.caseRef === "LNCIP-2026-9004")!;
     const want = expectedRegister["LNCIP-2026-9004"];
     expect(row.thisPlacement).toMatchObject({ possible: 40, present: 10, authorised: 15, unauthorised: 15, attendancePercent: want.attendancePercent, absencePercent: want.absencePercent });
-    expect(row.flags).toEqual({ persistent: true, severe: true, unauthorisedInTenWeeks: 15, penaltyNoticeTrigger: true, daysAbsent: 15, fifteenDaysAbsence: true });
+    expect(row.flags).toEqual({ persistent: true, severe: true, unauthorisedInTenWeeks: 15, absentAwaitingCodeInTenWeeks: 0, penaltyNoticeTrigger: true, daysAbsent: 15, fifteenDaysAbsence: true });
     expect(row.flagged).toBe(true);
   });
 
@@ -72,6 +72,18 @@ describe("the daily register", () => {
     const row = dailyRegister(placements, marks, leics, "2026-12-18").find((r) => r.placement.caseRef === "LNCIP-2026-9003")!;
     expect(row.notYetRecorded).toHaveLength(22); // 4–18 December: 11 school days
     expect(row.olderNotYetRecorded).toBe(11);
+  });
+
+  it("judges on marks, not gaps: a placement the provider never recorded is chased and flags nothing", () => {
+    // 9003 recorded nothing after Thursday 26 AM: three weeks later its figures are those of its five recorded sessions.
+    const row = dailyRegister(placements, marks, leics, "2026-12-18").find((r) => r.placement.caseRef === "LNCIP-2026-9003")!;
+    expect(row.thisPlacement).toMatchObject({ possible: 5, present: 3, authorised: 2, unauthorised: 0, absentAwaitingCode: 0 });
+    expect(row.flags).toMatchObject({ unauthorisedInTenWeeks: 0, absentAwaitingCodeInTenWeeks: 0, daysAbsent: 1, penaltyNoticeTrigger: false, fifteenDaysAbsence: false });
+    expect(row.notYetRecorded.every((l) => l.happened === "notYetRecorded" && l.suggested.kind === "notYetRecorded")).toBe(true);
+    // 9001's absence with no code is the school's to decide: an absence, not an unauthorised session.
+    const r9001 = dailyRegister(placements, marks, leics, "2026-11-27").find((r) => r.placement.caseRef === "LNCIP-2026-9001")!;
+    expect(r9001.thisPlacement).toMatchObject({ unauthorised: 0, absentAwaitingCode: 1, absencePercent: 50 });
+    expect(r9001.flags).toMatchObject({ unauthorisedInTenWeeks: 0, absentAwaitingCodeInTenWeeks: 1 });
   });
 
   it("shows home-school days as the school's own register", () => {

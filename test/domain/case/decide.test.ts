@@ -27,6 +27,8 @@ const referral = (over: Partial<CaseState> = {}): CaseState => ({
   keyStage: "KS3",
   previousInclusionForumCase: "LNCIP-2026-0007",
   purchaseOrder: { number: "PO-1", fundingSources: ["awpu"] },
+  hasPlanDoReviewEvidence: true,
+  hasExitStrategy: true,
   version: 3,
   ...over,
 });
@@ -87,7 +89,8 @@ describe("a Core Group decision", () => {
     expect(kinds(decide(referral({ status: "triage", previousInclusionForumCase: undefined }), cmd({ kind: "scheduleForInclusionForum" }), room))).toEqual(["assignInclusionForumMeeting", "audit"]);
     const forumCase = referral({ kind: "inclusionForum", status: "received", previousInclusionForumCase: undefined });
     expect(kinds(decide(forumCase, cmd({ kind: "triage" }), room))).toEqual(["assignInclusionForumMeeting", "audit"]);
-    expect(kinds(decide({ ...forumCase, status: "closed" }, cmd({ kind: "reopen", reason: "the school asks again" }), room))).toEqual(["assignInclusionForumMeeting", "audit"]);
+    // Reopened, a named case holds its pupil again.
+    expect(kinds(decide({ ...forumCase, status: "closed" }, cmd({ kind: "reopen", reason: "the school asks again" }), room))).toEqual(["assignInclusionForumMeeting", "claimPupil", "audit"]);
   });
 
   it("recorded again exactly as before changes nothing and asks for nothing (a retried message)", () => {
@@ -103,7 +106,7 @@ describe("a Core Group decision", () => {
       expect(kinds(decide(decided, leave, room)), leave.kind).toEqual(expect.arrayContaining(["cancelReviews", "offerPlaceToNextWaitingCase"]));
     }
     const advice = ok(decide(referral(), cmd({ kind: "recordDecision", outcome: "inSchoolSupport", source: "teams" }), room)).next;
-    expect(kinds(decide(advice, cmd({ kind: "close" }), room))).toEqual(["audit"]);
+    expect(kinds(decide(advice, cmd({ kind: "close" }), room))).toEqual(["releasePupil", "audit"]);
   });
 
   it("for the last place, made second at the same moment, puts the case on the waiting list in its decision's turn", () => {
@@ -173,7 +176,7 @@ describe("guards", () => {
     const placed = referral({ status: "placed", decision: { outcome: "programmeManagementFullTime", decidedBy: by, decidedAt: at, source: "teams" } });
     const ended = ok(decide(placed, cmd({ kind: "endPlacement", exitRoute: "homeSchool" }), room));
     expect(ended.next.status).toBe("closed");
-    expect(kinds(ended)).toEqual(["cancelReviews", "offerPlaceToNextWaitingCase", "emailSchool", "audit"]);
+    expect(kinds(ended)).toEqual(["cancelReviews", "offerPlaceToNextWaitingCase", "emailSchool", "releasePupil", "audit"]);
   });
 
   it("an illegal step names the case, its status and what it can do next", () => {
@@ -190,6 +193,9 @@ describe("every status", () => {
     cmd({ kind: "markReadyForCoreGroup" }), pm, cmd({ kind: "receivePurchaseOrder", number: "PO", fundingSources: ["awpu"] }),
     cmd({ kind: "offerPlace" }), cmd({ kind: "waitForPlace" }), cmd({ kind: "startPlacement" }), cmd({ kind: "endPlacement", exitRoute: "post16" }),
     cmd({ kind: "reopen", reason: "r" }), cmd({ kind: "withdraw", reason: "r" }), cmd({ kind: "close" }),
+    cmd({ kind: "continueAsReferral", responseId: "r", evidence: { planDoReview: true, exitStrategy: true } }),
+    cmd({ kind: "grantDirectorsException", byRole: "director", reason: "r" }), cmd({ kind: "refuseDirectorsException", byRole: "director", reason: "r" }),
+    cmd({ kind: "approveExtraPlace", byRole: "director", reason: "r" }),
   ];
   it.each(caseStatuses)("refuses as 'not possible now' every command not listed for %s", (status) => {
     for (const c of every) {

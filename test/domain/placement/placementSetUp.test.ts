@@ -17,9 +17,10 @@ describe("newPlacement", () => {
   });
 
   it("warns when a pupil with an EHCP or in care would be at an unregistered provider more than 18 hours a week", () => {
-    expect(newPlacement(calendar, { ...base, ehcp: true }, { today: "2026-11-20", leadSchoolDays: 5, basis: "B", provider: unregistered }).unregisteredProviderWarning).toMatch(/19.5 hours/);
+    expect(newPlacement(calendar, { ...base, ehcp: true, outcome: "programmeManagementFullTime" }, { today: "2026-11-20", leadSchoolDays: 5, basis: "B", provider: unregistered }).unregisteredProviderWarning).toMatch(/19.5 hours/);
+    expect(newPlacement(calendar, { ...base, ehcp: true }, { today: "2026-11-20", leadSchoolDays: 5, basis: "B", provider: unregistered }).unregisteredProviderWarning).toBeUndefined(); // part-time: 13 hours
     expect(newPlacement(calendar, { ...base, lookedAfter: true, yearGroup: 8 }, { today: "2026-11-20", leadSchoolDays: 5, basis: "B", provider: unregistered }).unregisteredProviderWarning).toBeUndefined(); // 13 hours
-    expect(newPlacement(calendar, { ...base, ehcp: true }, { today: "2026-11-20", leadSchoolDays: 5, basis: "B", provider: { ...unregistered, registered: true } }).unregisteredProviderWarning).toBeUndefined();
+    expect(newPlacement(calendar, { ...base, ehcp: true, outcome: "programmeManagementFullTime" }, { today: "2026-11-20", leadSchoolDays: 5, basis: "B", provider: { ...unregistered, registered: true } }).unregisteredProviderWarning).toBeUndefined();
   });
 });
 
@@ -49,7 +50,7 @@ describe("the waiting list", () => {
 
 describe("chargeToDate", () => {
   it("charges the days off site a week, pro rata for the school days so far, and nothing before the start", () => {
-    const pattern = standardPattern(8, "programmeManagementPartTime", unregistered); // 3 days off site
+    const pattern = standardPattern(8, "programmeManagementFullTime", unregistered); // the offer's Years 7–8: 3 days off site
     expect(chargeToDate(calendar, { ratePencePerYear: 1_800_000, startDate: "2026-11-30", endDate: undefined, pattern, today: "2026-11-27" })).toEqual({ schoolDaysUsed: 0, pence: 0 });
     const twoWeeks = chargeToDate(calendar, { ratePencePerYear: 1_800_000, startDate: "2026-11-30", endDate: undefined, pattern, today: "2026-12-11" });
     expect(twoWeeks.schoolDaysUsed).toBe(10);

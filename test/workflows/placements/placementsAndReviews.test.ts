@@ -20,7 +20,8 @@ const placementOf = (ref: string) => items("Placements").filter((p) => p.fields.
 const caseItem = (ref: string) => items("Cases").find((c) => c.fields.Title === ref)!;
 const inbox = (who: string) => s.inbox(who);
 const readyCase = (n: number, extra: { po?: boolean; keyStage?: "KS3" | "KS4"; year?: number } = {}) => s.readyCase(n, extra);
-const decide = (ref: string) => s.apply(ref, { kind: "recordDecision", outcome: "programmeManagementPartTime", source: "sharepoint", by: "chair@oakfieldacade.example", at: s.app.now().toISOString() });
+// Full-time: Year 9's pattern then has three AP days (19.5 hours), over the unregistered-provider line.
+const decide = (ref: string) => s.apply(ref, { kind: "recordDecision", outcome: "programmeManagementFullTime", source: "sharepoint", by: "chair@oakfieldacade.example", at: s.app.now().toISOString() });
 const placementItem = async (ref: string) => (await s.work.placements.all({ filter: `fields/Title eq '${ref}'` })).sort((a, b) => Number(b.id) - Number(a.id))[0]!;
 async function coordinatorEdit(ref: string, fields: Record<string, unknown>): Promise<void> {
   const p = await placementItem(ref);

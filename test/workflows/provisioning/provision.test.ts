@@ -35,6 +35,8 @@ function provision(...args: string[]): Promise<{ code: number; out: string }> {
           AZURE_TENANT_ID: defaultApp.tenantId,
           AZURE_CLIENT_ID: defaultApp.clientId,
           AZURE_CLIENT_SECRET: defaultApp.clientSecret,
+          // Views and formatting go through SharePoint's REST API, which wants a certificate (test/workflows/provisioning/views.test.ts).
+          AZURE_CLIENT_CERTIFICATE_PATH: join(root, "sandbox", "tls", "app-credential.pem"),
           PARTNERSHIP_MAILBOX: "partnership@lncip.example",
         },
       },
