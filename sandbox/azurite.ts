@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { childExit, waitForPort, type ChildExit } from "./processes";
+import { childExit, freePort, waitForPort, type ChildExit } from "./processes";
 
 export interface AzuriteProcess {
   connectionString: string;
@@ -30,15 +30,31 @@ export async function startAzurite(ports: { blob: number; queue: number; table: 
       "--queueHost", "127.0.0.1", "--queuePort", String(ports.queue),
       "--tableHost", "127.0.0.1", "--tablePort", String(ports.table),
     ],
-    { stdio: "ignore" },
+    { stdio: ["ignore", "ignore", "pipe"] },
   );
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
   const stopOnExit = () => child.kill("SIGKILL");
   process.once("exit", stopOnExit);
-  await Promise.all([ports.blob, ports.queue, ports.table].map((p) => waitForPort(p)));
+  const exited = childExit(child);
+  // A loaded machine (CI on two cores, a dozen servers) can take a while to start Node; a child that dies (a port
+  // taken between asking and listening) is reported at once instead of after the whole wait.
+  const died = exited.then(({ code, signal }) => {
+    throw new Error(`Azurite ended before listening (code ${code}, signal ${signal}): ${stderr.trim() || "no output"}`);
+  });
+  try {
+    await Promise.race([Promise.all([ports.blob, ports.queue, ports.table].map((p) => waitForPort(p, 60_000))), died]);
+  } catch (error) {
+    process.removeListener("exit", stopOnExit);
+    child.kill("SIGKILL");
+    throw error;
+  } finally {
+    died.catch(() => undefined);
+  }
   return {
     pid: child.pid ?? 0,
     ports,
-    exited: childExit(child),
+    exited,
     connectionString:
       `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${ACCOUNT_KEY};` +
       `BlobEndpoint=http://127.0.0.1:${ports.blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:${ports.queue}/devstoreaccount1;` +
@@ -51,4 +67,24 @@ export async function startAzurite(ports: { blob: number; queue: number; table: 
         child.kill("SIGTERM");
       }),
   };
+}
+
+/**
+ * Starts Azurite on ports the OS says are free, trying fresh ports again if another process took one between asking
+ * and listening (two test files asking at once on a busy machine).
+ *
+ * @example
+ * const azurite = await startAzuriteOnFreePorts();
+ * azurite.ports.blob // 40123 (whatever the OS gave)
+ */
+export async function startAzuriteOnFreePorts(attempts = 3): Promise<AzuriteProcess> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    try {
+      return await startAzurite({ blob: await freePort(), queue: await freePort(), table: await freePort() });
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startAzurite, type AzuriteProcess } from "./azurite";
+import { startAzuriteOnFreePorts, type AzuriteProcess } from "./azurite";
 import { freePort } from "./processes";
 import { startGraphSandbox, type GraphSandbox, type GraphSandboxOptions } from "./graph/server";
 import { defaultAreas } from "./graph/areas";
@@ -68,7 +68,7 @@ export function localAppSettings(storage: string, graph: Pick<GraphSandbox, "gra
 export async function startLocalSystem(
   options: { appRoot?: string; seed?: GraphSandboxOptions["seed"]; env?: Record<string, string>; quiet?: boolean; areas?: GraphSandboxOptions["areas"]; subscriptionTimings?: SubscriptionTimings; tenant?: GraphSandboxOptions["tenant"] } = {},
 ): Promise<LocalSystem> {
-  const azurite = await startAzurite({ blob: await freePort(), queue: await freePort(), table: await freePort() });
+  const azurite = await startAzuriteOnFreePorts();
   let graph: GraphSandbox | undefined;
   try {
     graph = await startGraphSandbox({ port: 0, areas: options.areas ?? defaultAreas({ subscriptionTimings: options.subscriptionTimings ?? fastNotifications, tenant: { auditStorage: azurite.connectionString } }), seed: options.seed ?? seedDemoTenant, ...(options.tenant ? { tenant: options.tenant } : {}) });

@@ -1,5 +1,4 @@
-import { startAzurite, type AzuriteProcess } from "../azurite";
-import { freePort } from "../processes";
+import { startAzuriteOnFreePorts, type AzuriteProcess } from "../azurite";
 import { startGraphSandbox, type GraphSandbox } from "../graph/server";
 import { defaultAreas, type MailArea, type SitesArea } from "../graph/areas";
 import { defaultApp } from "../graph/auth";
@@ -35,7 +34,7 @@ export interface AttendanceSandbox {
 }
 
 export async function startAttendanceSandbox(options: { clock?: () => Date } = {}): Promise<AttendanceSandbox> {
-  const azurite = await startAzurite({ blob: await freePort(), queue: await freePort(), table: await freePort() });
+  const azurite = await startAzuriteOnFreePorts();
   const graph = await startGraphSandbox({ port: 0, areas: defaultAreas(), seed: seedDemoTenant, ...(options.clock ? { clock: options.clock } : {}) });
   const client = graphClient({ GRAPH_BASE_URL: graph.graphUrl, AZURE_AUTHORITY_HOST: graph.authorityHost, AZURE_TENANT_ID: defaultApp.tenantId, AZURE_CLIENT_ID: defaultApp.clientId, AZURE_CLIENT_SECRET: defaultApp.clientSecret });
   const site = sharePointSite(client, `${demoSite.hostname}:/sites/${demoSite.path}`);

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { startAzurite, type AzuriteProcess } from "../../sandbox/azurite";
+import { startAzuriteOnFreePorts, type AzuriteProcess } from "../../sandbox/azurite";
 import { freePort } from "../../sandbox/processes";
 import { startGraphSandbox, type GraphSandbox } from "../../sandbox/graph/server";
 import { defaultAreas, type MailArea, type SitesArea } from "../../sandbox/graph/areas";
@@ -25,7 +25,7 @@ const root = join(__dirname, "..", "..");
 
 /** `tenant: "strict"` starts the sandbox as a strict tenant (sandbox/graph/strictTenant.ts) before the app subscribes. */
 export async function startTestSystem(extraEnv: Record<string, string> = {}, options: { tenant?: "default" | "strict" } = {}): Promise<TestSystem> {
-  const azurite = await startAzurite({ blob: await freePort(), queue: await freePort(), table: await freePort() });
+  const azurite = await startAzuriteOnFreePorts();
   const graph = await startGraphSandbox({ port: 0, areas: defaultAreas({ subscriptionTimings: { batchWindowMs: 50, retryDelayMs: 200, giveUpAfterMs: 60_000, timeoutMs: 3_000, validationTimeoutMs: 10_000 }, tenant: { auditStorage: azurite.connectionString } }), seed: seedDemoTenant, ...(options.tenant ? { tenant: options.tenant } : {}) });
   const appPort = await freePort();
   const host = await startFunctionsHost({

@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startAzurite, type AzuriteProcess } from "../../../sandbox/azurite";
-import { freePort } from "../../../sandbox/processes";
+import { startAzuriteOnFreePorts, type AzuriteProcess } from "../../../sandbox/azurite";
 import { startGraphSandbox, type GraphSandbox } from "../../../sandbox/graph/server";
 import { defaultAreas, type CalendarArea, type MailArea, type SitesArea } from "../../../sandbox/graph/areas";
 import { defaultApp } from "../../../sandbox/graph/auth";
@@ -33,7 +32,7 @@ export interface SandboxPorts {
 }
 
 export async function startSandboxPorts(env: Record<string, string> = {}): Promise<SandboxPorts> {
-  const azurite: AzuriteProcess = await startAzurite({ blob: await freePort(), queue: await freePort(), table: await freePort() });
+  const azurite: AzuriteProcess = await startAzuriteOnFreePorts();
   const graph = await startGraphSandbox({ port: 0, areas: defaultAreas(), seed: seedDemoTenant });
   const example = (JSON.parse(readFileSync(join(__dirname, "..", "..", "..", "local.settings.example.json"), "utf8")) as { Values: Record<string, string> }).Values;
   const settings = loadSettings({
