@@ -35,6 +35,8 @@ interface Item {
   modifiedBy: string;
   /** The person who made the current version, when a test gave one explicitly (an id with no email, say). */
   modifiedByPerson?: SandboxPerson | undefined;
+  /** Every version's author and time, oldest first (SharePoint's version history). */
+  history: { version: number; modified: string; modifiedBy: string; person?: SandboxPerson | undefined }[];
 }
 
 /**
@@ -102,6 +104,7 @@ export class SitesArea implements GraphArea {
     { method: "POST", pattern: "/sites/:site/lists/:list/items", handle: (r, ctx) => this.createItemRoute(r, ctx) },
     { method: "GET", pattern: "/sites/:site/lists/:list/items/delta", handle: (r, ctx) => this.deltaRoute(r, ctx) },
     { method: "GET", pattern: "/sites/:site/lists/:list/items/:item", handle: (r) => this.getItemRoute(r) },
+    { method: "GET", pattern: "/sites/:site/lists/:list/items/:item/versions", handle: (r) => this.versionsRoute(r) },
     { method: "PATCH", pattern: "/sites/:site/lists/:list/items/:item/fields", handle: (r, ctx) => this.patchFieldsRoute(r, ctx) },
     { method: "DELETE", pattern: "/sites/:site/lists/:list/items/:item", handle: (r, ctx) => this.deleteItemRoute(r, ctx) },
   ];
@@ -165,6 +168,8 @@ export class SitesArea implements GraphArea {
     const person = typeof by === "string" ? undefined : by;
     this.touch(siteId, list, item, typeof by === "string" ? by : (by.email ?? by.id ?? "someone@unknown.example"), now);
     item.modifiedByPerson = person;
+    const last = item.history[item.history.length - 1];
+    if (last) last.person = person;
   }
 
   /**
@@ -292,6 +297,20 @@ export class SitesArea implements GraphArea {
     return ok(this.itemView(r, list, item, expandFields, select));
   }
 
+  /** An item's versions, newest first, each with who made it and when (Graph's listItemVersion). */
+  private versionsRoute(r: SandboxRequest): SandboxResponse {
+    const list = this.list(r);
+    const item = list.items.get(r.params.item ?? "");
+    if (!item) throw new GraphError(404, "itemNotFound", "The requested item was not found.");
+    const value = [...item.history].reverse().map((v) => ({
+      id: `${v.version}.0`,
+      lastModifiedBy: this.identity(v.modifiedBy, v.person),
+      lastModifiedDateTime: v.modified,
+      published: { level: "published", versionId: `${v.version}.0` },
+    }));
+    return ok({ "@odata.context": `${this.baseUrl()}/v1.0/$metadata#Collection(microsoft.graph.listItemVersion)`, value });
+  }
+
   private createItemRoute(r: SandboxRequest, ctx: SandboxContext): SandboxResponse {
     const list = this.list(r);
     const body = r.body as { fields?: Record<string, unknown> } | undefined;
@@ -371,7 +390,7 @@ export class SitesArea implements GraphArea {
   private insert(siteId: string, list: List, fields: Record<string, unknown>, by: string, now: Date): Item {
     const checked = checkFields(list, fields, true);
     const id = String(list.nextItemId++);
-    const item: Item = { id, guid: randomUUID(), version: 0, fields: {}, created: now.toISOString(), modified: now.toISOString(), createdBy: by, modifiedBy: by };
+    const item: Item = { id, guid: randomUUID(), version: 0, fields: {}, created: now.toISOString(), modified: now.toISOString(), createdBy: by, modifiedBy: by, history: [] };
     for (const [k, v] of Object.entries(checked)) if (v !== null) item.fields[k] = v;
     list.items.set(id, item);
     this.touch(siteId, list, item, by, now, "created");
@@ -383,6 +402,8 @@ export class SitesArea implements GraphArea {
     item.modified = now.toISOString();
     item.modifiedBy = by;
     item.modifiedByPerson = undefined;
+    item.history.push({ version: item.version, modified: item.modified, modifiedBy: by });
+    if (item.history.length > 500) item.history.shift(); // SharePoint keeps 500 major versions by default
     list.modified = item.modified;
     list.changes.set(item.id, { seq: ++list.seq, deleted: false });
     this.ctx?.events.emit("listChanged", { siteId, listId: list.id, itemId: item.id, changeType });

@@ -76,6 +76,15 @@ export interface GraphItems {
   query(query?: ItemQuery): AsyncIterable<GraphItem>;
   /** All matching items (follows every page). */
   all(query?: ItemQuery): Promise<GraphItem[]>;
+  /** The item's versions, newest first: who made each and when (SharePoint's version history). */
+  versions(id: string): Promise<ItemVersion[]>;
+}
+
+/** One version of an item: its id ("3.0"), who made it and when. */
+export interface ItemVersion {
+  id: string;
+  editor?: Editor | undefined;
+  lastModified?: string | undefined;
 }
 
 export function graphItems(list: SharePointList): GraphItems {
@@ -141,6 +150,16 @@ export function graphItems(list: SharePointList): GraphItems {
       const out: GraphItem[] = [];
       for await (const item of self.query(query)) out.push(item);
       return out;
+    },
+    async versions(id) {
+      const out: ItemVersion[] = [];
+      let page = (await graph.api(`${await base()}/${id}/versions`).get()) as GraphPage<{ id: string; lastModifiedBy?: GraphListItem["lastModifiedBy"]; lastModifiedDateTime?: string }>;
+      for (;;) {
+        for (const v of page.value) out.push({ id: v.id, editor: editorOf(v.lastModifiedBy), lastModified: v.lastModifiedDateTime });
+        const next = page["@odata.nextLink"];
+        if (!next) return out;
+        page = (await graph.api(next).get()) as typeof page;
+      }
     },
   };
   return self;
@@ -302,6 +321,8 @@ export interface ListItems<Row> {
   changesSince(deltaLink: string | undefined, watches: WatchedColumns<Row>): Promise<{ changes: ItemChangeOf<Row>[]; deltaLink: string }>;
   /** The watched columns' snapshot of an item as the app wrote it (what its own change notification will show). */
   watched(item: ListItem<Row>, watches: WatchedColumns<Row>): Snapshot;
+  /** The item's versions, newest first (who made each): to find the person behind an edit the app wrote over. */
+  versions(id: string): Promise<ItemVersion[]>;
 }
 
 export type RowQuery = Omit<ItemQuery, "select">;
@@ -390,6 +411,7 @@ export function listItems<S extends z.ZodObject>(list: SharePointList, definitio
       };
     },
     watched: (item, watches) => snapshot(toListFields(definition, item.row), watches),
+    versions: (id) => graph.versions(id),
   };
 }
 

@@ -1,7 +1,7 @@
 import { authorize, type Role } from "../../domain/access";
 import type { CaseCommand, PartnershipRole } from "../../domain/case";
 import type { CasesRow, RowChanges } from "../../domain/lists";
-import type { ListItem } from "../../m365/sharepoint/items";
+import type { Editor as VersionEditor, ItemVersion, ListItem } from "../../m365/sharepoint/items";
 import type { Identified, PeopleDirectory } from "../people/peopleDirectory";
 
 /** Who an edit is refused to, to be told, and for the audit. */
@@ -39,9 +39,10 @@ export async function authorizeEdit(
   people: PeopleDirectory,
   item: ListItem<CasesRow>,
   ask: (who: { by: string; at: string; role: PartnershipRole }) => CaseCommand,
+  app?: { id: string; versions(itemId: string): Promise<ItemVersion[]> },
 ): Promise<EditAuthorization> {
   const ref = item.row.CaseRef;
-  const who = await people.editor(item.editor, item.row.MeetingId);
+  const who = await people.editor(await personBehind(item, app), item.row.MeetingId);
   const editor = editorOf(who);
   const at = item.lastModified ?? new Date().toISOString();
   if (who.kind === "app") {
@@ -60,6 +61,18 @@ export async function authorizeEdit(
     return { ok: true, editor, command: { ...command, by: `${chair.label}, recorded by ${who.label}` } };
   }
   return { ok: true, editor, command };
+}
+
+/**
+ * Who made the edit the item asks to be applied: the version's editor, or — when the app itself wrote the latest
+ * version (a meeting assigned, a submission linked) over a person's pending edit — the person who made the latest
+ * version before the app's own (SharePoint's version history). Another application is never a person.
+ */
+export async function personBehind(item: Pick<ListItem<CasesRow>, "id" | "editor">, app?: { id: string; versions(itemId: string): Promise<ItemVersion[]> }): Promise<VersionEditor | undefined> {
+  const ours = (e: VersionEditor | undefined) => e?.kind === "application" && !!app && e.id?.toLowerCase() === app.id.toLowerCase();
+  if (!app || !ours(item.editor)) return item.editor;
+  for (const version of await app.versions(item.id)) if (!ours(version.editor)) return version.editor;
+  return item.editor;
 }
 
 /**
