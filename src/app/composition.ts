@@ -180,7 +180,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
   const intakeQueue = workQueue(settings.AzureWebJobsStorage, CASE_INTAKE_QUEUE, intakeMessageSchema);
   const teams = options.teams;
   const places = { placements: lists.placements, cases: lists.cases, places: settings.placesPerKeyStage };
-  const people = peopleDirectory({ people: lists.people, panel: lists.coreGroupPanel, meetings: lists.meetings, defaultChairId: settings.CORE_GROUP_CHAIR, log });
+  const people = peopleDirectory({ people: lists.people, panel: lists.coreGroupPanel, meetings: lists.meetings, defaultChairId: settings.CORE_GROUP_CHAIR, log, now });
 
   // The case-command port and the ports that use it refer to each other (a decision's effects post the card; the
   // card's press records a decision): each is built once, the port late-bound to the Cases ports below.

@@ -188,12 +188,15 @@ describe("the Core Group card in Teams", () => {
     const other = await readyForCoreGroup("LNCIP-2026-0043");
     await view(other, "user-id-1", "managedMoveOrFreshStart");
     const id = item(other.caseRef)!.id;
-    await graphItems(app.lists.cases.list).update(id, { CoreGroupOutcome: "Managed move / fresh start support", DecidedBy: "coordinator@lncip.example", DecidedAt: "2026-12-03T17:00:00Z" });
+    // The Coordinator records it in SharePoint's form (typing a "decided by" of their own, which is never read).
+    sites.patchAsPerson(siteId, "Cases", id, { CoreGroupOutcome: "Managed move / fresh start support", DecidedBy: "somebody else", DecidedAt: "2026-12-03T17:00:00Z" }, "coordinator@lncip.example");
     await app.watched.find((l) => l.name === "Cases")!.round({ state: app.tables.state, now: app.now });
     expect(item(other.caseRef)?.fields.Status).toBe("Decided");
     const shared = text(sharedCard(other));
     expect(shared).toContain("Decision: Managed move / fresh start support");
-    expect(shared).toContain("Recorded by coordinator@lncip.example");
+    // The app names the meeting's chair and the Coordinator who recorded it, by name and Entra object id.
+    expect(shared).toContain("recorded by Partnership Coordinator (5b0c2a1e-7d43-4f6a-9c1e-2d4f6a8b0c03)");
+    expect(shared).not.toContain("somebody else");
     expect(shared).not.toContain("Action.Execute");
     expect(decisionsFor(other.caseRef).map((d) => d.fields.Source)).toEqual(["SharePoint"]);
   });

@@ -213,7 +213,9 @@ async function guardWorkflowRecord(ports: Pick<CasesHandlerPorts, "state">, item
   if (!record) {
     const seeded = workflowRecordOf(columns);
     await keepWorkflowRecord(ports.state, item.id, seeded);
-    return { record: seeded, edited: [] };
+    // Created only if no other worker kept one first (a later transition's): decide from whichever is kept.
+    const kept = (await readWorkflowRecord(ports.state, item.id)) ?? seeded;
+    return { record: kept, edited: editedColumns(columns, kept) };
   }
   return { record, edited: editedColumns(columns, record) };
 }

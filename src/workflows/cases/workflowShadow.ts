@@ -97,7 +97,9 @@ export async function keepWorkflowRecord(state: AppState, itemId: string, record
     if (current && (current.value.WorkflowVersion ?? 0) > (record.WorkflowVersion ?? 0)) return;
     if (current && sameValue(current.value, record)) return;
     try {
-      await state.put(WORKFLOW_SHADOW_SCOPE, itemId, record, current?.version);
+      // A first record is created, never upserted: it must not overwrite a later one kept meanwhile.
+      if (current) await state.put(WORKFLOW_SHADOW_SCOPE, itemId, record, current.version);
+      else await state.create(WORKFLOW_SHADOW_SCOPE, itemId, record);
       return;
     } catch (e) {
       if (!(e instanceof StaleStateError)) throw e;

@@ -26,7 +26,12 @@ export interface PeopleDirectoryPorts {
   /** Chairs a meeting whose Meetings row names no chair (setting CORE_GROUP_CHAIR). */
   defaultChairId?: string | undefined;
   log(message: string): void;
+  /** The clock: the lists are read again after a short while (a role removed stops counting within a minute). */
+  now?: () => Date;
 }
+
+/** How long the lists, once read, answer for (a Graph read per edit or press would throttle a busy site). */
+export const PEOPLE_TTL_MS = 30_000;
 
 /**
  * The partnership's roles in one place, read from the lists only partnership staff can edit: the People list (the
@@ -52,21 +57,39 @@ const same = (a: string | undefined, b: string | undefined) => !!a && !!b && a.t
  * // { kind: "person", roles: ["director", "inclusionForumMember"], name: "Partnership Director", label: "Partnership Director (5b0c2a1e-…-0c01)", … }
  */
 export function peopleDirectory(ports: PeopleDirectoryPorts): PeopleDirectory {
-  async function readPeople(): Promise<PeopleRow[]> {
+  const now = () => (ports.now ?? (() => new Date()))().getTime();
+  const cached = <T>(read: () => Promise<T>): (() => Promise<T>) => {
+    let kept: { at: number; value: Promise<T> } | undefined;
+    return () => {
+      if (!kept || now() - kept.at >= PEOPLE_TTL_MS) {
+        const value = read();
+        kept = { at: now(), value };
+        value.catch(() => (kept = undefined)); // a failed read is not kept
+      }
+      return kept.value;
+    };
+  };
+  const readPeople = cached(async (): Promise<PeopleRow[]> => {
     const rows: PeopleRow[] = [];
     for (const item of await ports.people.readAll()) {
       if (isReadable(item)) rows.push(item.row);
       else ports.log(`People item ${item.id} cannot be read (${item.problems.length} problem(s)); it gives nobody a role`);
     }
     return rows;
-  }
-  async function readPanel(): Promise<CoreGroupPanelRow[]> {
+  });
+  const readPanel = cached(async (): Promise<CoreGroupPanelRow[]> => {
     const rows: CoreGroupPanelRow[] = [];
     for (const item of await ports.panel.readAll()) if (isReadable(item)) rows.push(item.row);
     return rows;
-  }
+  });
+  const meetingChairs = new Map<string, () => Promise<string | undefined>>();
   async function chairId(meetingKey: string | undefined, panel: readonly CoreGroupPanelRow[]): Promise<string | undefined> {
-    const meeting = meetingKey ? (await ports.meetings.all({ filter: titleIs(meetingKey) })).find((m) => m.row.MeetingKey === meetingKey)?.row : undefined;
+    let chairOfMeeting = meetingKey ? meetingChairs.get(meetingKey) : undefined;
+    if (meetingKey && !chairOfMeeting) {
+      chairOfMeeting = cached(async () => (await ports.meetings.all({ filter: titleIs(meetingKey) })).find((m) => m.row.MeetingKey === meetingKey)?.row.Chair?.trim());
+      meetingChairs.set(meetingKey, chairOfMeeting);
+    }
+    const meeting = { Chair: chairOfMeeting ? await chairOfMeeting() : undefined };
     return meeting?.Chair?.trim() || ports.defaultChairId || panel.find((r) => r.Role === "chair")?.MemberId || undefined;
   }
 
