@@ -213,6 +213,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     ledger: tables.ledger,
     teams,
     caseCommand,
+    people,
     capacity: (keyStage) => keyStagePlaces(places, keyStage),
     quorumSchools: settings.CORE_GROUP_QUORUM,
     defaultChairId: settings.CORE_GROUP_CHAIR,
