@@ -418,7 +418,7 @@ export function listItems<S extends z.ZodObject>(list: SharePointList, definitio
 function watchedValue(value: unknown, as: WatchedColumn<unknown>["as"]): string | number | null {
   switch (as) {
     case "text":
-      return typeof value === "string" ? value : null;
+      return typeof value === "string" ? value : typeof value === "boolean" ? String(value) : null;
     case "nonEmptyText":
       return typeof value === "string" && value !== "" ? value : null;
     case "number":

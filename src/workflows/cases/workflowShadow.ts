@@ -113,7 +113,5 @@ export async function keepWorkflowRecord(state: AppState, itemId: string, record
  * Text that may name a person is watched by its hash.
  */
 export const workflowWatches: WatchedColumns<CasesRow> = Object.fromEntries(
-  [...workflowOwnedColumns, ...workflowRecordedColumns]
-    .filter((k) => k !== "Named") // a yes/no column has no snapshot form; its edit is put back with the next change
-    .map((k) => [`wf:${k}`, { column: k, as: k === "WorkflowVersion" ? "number" : "hash" }]),
+  [...workflowOwnedColumns, ...workflowRecordedColumns].map((k) => [`wf:${k}`, { column: k, as: k === "WorkflowVersion" ? "number" : k === "Named" ? "text" : "hash" }]),
 ) as WatchedColumns<CasesRow>;
