@@ -77,6 +77,7 @@ export const demoSchools = names.map((name, i) => {
     SencoEmail: `senco@${slug}.example`,
     DslEmail: `dsl@${slug}.example`,
     FinanceEmail: `finance@${slug}.example`,
+    EmailDomain: `${slug}.example`,
   };
 });
 

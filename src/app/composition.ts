@@ -176,7 +176,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
   if (!source) throw new Error(`PARTNERSHIP_CALENDAR "${settings.PARTNERSHIP_CALENDAR}" is not a shipped calendar (${Object.keys(shippedCalendars).join(", ")}).`);
   const partnershipCalendar = { source, calendar: schoolCalendarFor(source) };
   const mailer = graphMailer(graph, settings.PARTNERSHIP_MAILBOX);
-  const schools = schoolDirectory(lists.schools, now);
+  const schools = schoolDirectory(lists.schools, now, log);
   const intakeQueue = workQueue(settings.AzureWebJobsStorage, CASE_INTAKE_QUEUE, intakeMessageSchema);
   const teams = options.teams;
   const places = { placements: lists.placements, cases: lists.cases, places: settings.placesPerKeyStage };

@@ -203,3 +203,29 @@ describe("the workflow's own columns are out of reach", () => {
     expect(item(decided)!.fields).toMatchObject({ CoreGroupOutcome: before.CoreGroupOutcome, WorkflowVersion: before.WorkflowVersion });
   }, 60_000);
 });
+
+describe("recipients cannot be redirected by editing a column", () => {
+  it("sends a decision to the referrer only at the school's own email domain (the school's SENCO always)", async () => {
+    const i = ++n;
+    const answers = { ...namedReferral, "pupil.upn": upn(i), "referrer.email": "someone@elsewhere.example" };
+    const res = await system.post("/api/forms/referral", { responseId: `who-${i}`, submittedAt: "2026-11-23T09:12:00Z", responder: "s.oconnor@oakfield.example", answers });
+    const { caseRef } = (await res.json()) as { caseRef: string };
+    await system.until(() => item(caseRef));
+    for (const [k, label] of ["In triage", "Ready for Core Group"].entries()) {
+      editAs("coordinator", caseRef, { Status: label });
+      await system.until(() => item(caseRef)?.fields.WorkflowVersion === k + 1);
+    }
+    editAs("coordinator", caseRef, { CoreGroupOutcome: "School continues with advice" });
+    const senco = String(system.items("Schools").find((s) => s.fields.Urn === "120345")!.fields.SencoEmail);
+    await system.until(() => system.mail.inbox(senco).find((m) => m.subject.startsWith(`${caseRef}:`) && /decided/.test(m.body.content)));
+    expect(system.mail.inbox("someone@elsewhere.example").filter((m) => m.subject.startsWith(`${caseRef}:`) && !/received/i.test(m.subject))).toEqual([]);
+  }, 60_000);
+
+  it("leaves out a school whose role address was edited to another domain, until it is corrected", async () => {
+    const school = system.items("Schools").find((s) => s.fields.Urn === "120350")!;
+    sites.patchAsPerson(siteId, "Schools", school.id, { DslEmail: "dsl@elsewhere.example" }, "coordinator@lncip.example");
+    const fresh = composeApp(loadSettings(localAppSettings(system.azurite.connectionString, system.graph, 9)), { log: () => undefined });
+    expect(await fresh.schools.byUrn("120350")).toBeUndefined();
+    expect((await fresh.schools.byUrn("120345"))?.SchoolName).toBe("Oakfield Academy");
+  });
+});

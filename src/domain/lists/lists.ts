@@ -69,6 +69,8 @@ export const schoolsRow = z.object({
   SencoEmail: field(z.email(), { column: "SencoEmail", columnTitle: "SENCO email" }),
   DslEmail: field(z.email(), { column: "DslEmail", columnTitle: "DSL email" }),
   FinanceEmail: field(z.email(), { column: "FinanceEmail", columnTitle: "Finance email" }),
+  /** The school's email domain (e.g. oakfield.sch.uk): every role address must be in it (see schoolAddressProblems). */
+  EmailDomain: field(optional(z.string().trim().toLowerCase().regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a domain such as oakfield.sch.uk").max(253)), { column: "EmailDomain", columnTitle: "Email domain" }),
   CalendarOverride: field(optional(text(50)), { column: "CalendarOverride", columnTitle: "Calendar override" }),
 });
 

@@ -14,6 +14,7 @@ import { caseNeedsAttention } from "../messages/partnershipSencoMessages";
 import { editNotPermitted, editRefused, joinedWaitingList, workflowColumnsPutBack } from "../messages/coordinatorMessages";
 import type { SchoolDirectory } from "../schools/schoolDirectory";
 import { sendMailOnce } from "../../m365/outlook/mailOnce";
+import { inEmailDomain } from "../../domain/schools";
 
 export interface CaseEffectPorts {
   ledger: EffectLedger;
@@ -73,7 +74,8 @@ const schoolNews: Record<Extract<CaseEffect, { kind: "emailSchool" }>["about"], 
 export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: readonly CaseEffect[], row: EffectRow): Promise<void> {
   const school = await ports.schools.byUrn(row.SchoolUrn ?? "");
   const schoolName = school?.SchoolName ?? `school ${row.SchoolUrn ?? ""}`;
-  const referrer = row.ReferrerEmail;
+  // The referrer typed into the form is written to only within the school's email domain (never a redirected address).
+  const referrer = school && inEmailDomain(row.ReferrerEmail, school.EmailDomain) ? row.ReferrerEmail : undefined;
   const mail = (key: string, to: (string | undefined)[], message: Message) => sendMailOnce(ports.ledger, ports.mailer, key, to, message.subject, message.html);
 
   for (const effect of effects) {
