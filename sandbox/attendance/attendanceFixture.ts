@@ -23,6 +23,7 @@ export interface FixtureSchool {
   SencoEmail: string;
   DslEmail: string;
   FinanceEmail: string;
+  EmailDomain?: string;
   CalendarOverride?: string;
 }
 export interface FixturePupil {
@@ -160,6 +161,7 @@ export function bigPartnership(schools: number, pupils: number, day = "2026-11-2
     SencoEmail: `senco@school${i + 1}.example`,
     DslEmail: `dsl@school${i + 1}.example`,
     FinanceEmail: `finance@school${i + 1}.example`,
+    EmailDomain: `school${i + 1}.example`,
   }));
   const pupilRows: FixturePupil[] = Array.from({ length: pupils }, (_, i) => ({
     caseRef: `LNCIP-2026-${String(10000 + i)}`,

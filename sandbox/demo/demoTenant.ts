@@ -1,5 +1,5 @@
 import { listDefinitions, toColumnDefinitions, toListFields, schoolsList, meetingsList } from "../../src/domain/lists";
-import { coreGroupPanelList, providersList, type CoreGroupPanelRow, type ProvidersRow } from "../../src/domain/lists";
+import { coreGroupPanelList, peopleList, providersList, type CoreGroupPanelRow, type PeopleRow, type ProvidersRow } from "../../src/domain/lists";
 import { addDays, isSchoolDay, isoWeekday, schoolCalendarFor, shippedCalendars } from "../../src/domain/calendar";
 import { fieldLeaves } from "../../src/domain/fields/fieldLeaves";
 import type { GraphArea, SandboxContext } from "../graph/routing";
@@ -18,12 +18,48 @@ export const demoStaff = {
   coordinator: "coordinator@lncip.example",
 };
 
+/** The Entra object ids of the partnership's staff in the demo tenant (what SharePoint records as an edit's author). */
+export const demoStaffIds = {
+  coordinator: "5b0c2a1e-7d43-4f6a-9c1e-2d4f6a8b0c03",
+  senco: "5b0c2a1e-7d43-4f6a-9c1e-2d4f6a8b0c02",
+  director: "5b0c2a1e-7d43-4f6a-9c1e-2d4f6a8b0c01",
+} as const;
+
 /** The partnership's staff who edit in SharePoint: the people the local tenant's forms save as. */
 export const demoPeople = [
-  { email: demoStaff.coordinator, displayName: "Partnership Coordinator", role: "Coordinator" },
-  { email: demoStaff.senco, displayName: "Partnership SENCO", role: "SENCO" },
-  { email: demoStaff.director, displayName: "Partnership Director", role: "Director" },
+  { email: demoStaff.coordinator, displayName: "Partnership Coordinator", role: "Coordinator", id: demoStaffIds.coordinator },
+  { email: demoStaff.senco, displayName: "Partnership SENCO", role: "SENCO", id: demoStaffIds.senco },
+  { email: demoStaff.director, displayName: "Partnership Director", role: "Director", id: demoStaffIds.director },
 ] as const;
+
+/**
+ * The Agents Playground's mock users (its default config): their Teams user ids and Entra object ids. Alex Wilber
+ * (user-id-0) is the user the Playground types as.
+ */
+export const playgroundUsers = [0, 1, 2, 3, 4, 5].map((i) => ({ teamsUserId: `user-id-${i}`, entraObjectId: `00000000-0000-0000-0000-00000000000${20 + i}` }));
+
+/**
+ * The demo People list: the Director, the partnership SENCO and the Coordinator (the local tenant's staff picker), with
+ * the Director and SENCO on the Inclusion Forum. In the Agents Playground, Alex Wilber (user-id-0, the user it types
+ * as) is also a Coordinator, so that he can choose the channels, and Adele, Isaiah and Patti (user-id-2 … 4) sit on
+ * the Inclusion Forum; user-id-1 and user-id-5 are Core Group members only (see demoCoreGroupPanel).
+ */
+export const demoPeopleRows: PeopleRow[] = [
+  { PersonKey: `director:${demoStaffIds.director}`, EntraObjectId: demoStaffIds.director, Email: demoStaff.director, Name: "Partnership Director", Role: "director" },
+  { PersonKey: `inclusionForumMember:${demoStaffIds.director}`, EntraObjectId: demoStaffIds.director, Email: demoStaff.director, Name: "Partnership Director", Role: "inclusionForumMember" },
+  { PersonKey: `partnershipSenco:${demoStaffIds.senco}`, EntraObjectId: demoStaffIds.senco, Email: demoStaff.senco, Name: "Partnership SENCO", Role: "partnershipSenco" },
+  { PersonKey: `inclusionForumMember:${demoStaffIds.senco}`, EntraObjectId: demoStaffIds.senco, Email: demoStaff.senco, Name: "Partnership SENCO", Role: "inclusionForumMember" },
+  { PersonKey: `coordinator:${demoStaffIds.coordinator}`, EntraObjectId: demoStaffIds.coordinator, Email: demoStaff.coordinator, Name: "Partnership Coordinator", Role: "coordinator" },
+  { PersonKey: `coordinator:${playgroundUsers[0]!.entraObjectId}`, EntraObjectId: playgroundUsers[0]!.entraObjectId, TeamsUserId: "user-id-0", Email: "alexw@example.com", Name: "Alex Wilber", Role: "coordinator" },
+  ...[2, 3, 4].map((i) => ({
+    PersonKey: `inclusionForumMember:${playgroundUsers[i]!.entraObjectId}`,
+    EntraObjectId: playgroundUsers[i]!.entraObjectId,
+    TeamsUserId: `user-id-${i}`,
+    Email: `forum${i}@lncip.example`,
+    Name: ["", "", "Adele Vance", "Isaiah Langer", "Patti Fernandez"][i]!,
+    Role: "inclusionForumMember" as const,
+  })),
+];
 
 const names = [
   "Oakfield Academy", "Brookside School", "Hillcrest High", "Riverside Community College", "St Anne's Catholic School",
@@ -41,6 +77,7 @@ export const demoSchools = names.map((name, i) => {
     SencoEmail: `senco@${slug}.example`,
     DslEmail: `dsl@${slug}.example`,
     FinanceEmail: `finance@${slug}.example`,
+    EmailDomain: `${slug}.example`,
   };
 });
 
@@ -98,6 +135,8 @@ export function seedDemoTenant(ctx: SandboxContext, areas: readonly GraphArea[])
   }
   for (const school of demoSchools) sites.addItem(siteId, "Schools", toListFields(schoolsList, school), "seed", ctx.now());
   for (const entry of demoCoreGroupPanel) sites.addItem(siteId, "CoreGroupPanel", toListFields(coreGroupPanelList, entry), "seed", ctx.now());
+  for (const person of demoPeopleRows) sites.addItem(siteId, "People", toListFields(peopleList, person), "seed", ctx.now());
+  for (const person of demoPeople) sites.addPerson({ id: person.id, email: person.email, displayName: person.displayName });
   for (const meeting of demoMeetings()) sites.addItem(siteId, "Meetings", toListFields(meetingsList, meeting), "seed", ctx.now());
   for (const provider of demoProviders) sites.addItem(siteId, "Providers", toListFields(providersList, provider), "seed", ctx.now());
   // The coordinator's views and column formatting, as `npm run provision` makes them in a tenant.

@@ -6,6 +6,7 @@ import {
   casesList,
   coreGroupPanelList,
   decisionsList,
+  peopleList,
   meetingsList,
   placementsList,
   reviewsList,
@@ -16,6 +17,7 @@ import {
   type DecisionsRow,
   type ListDefinition,
   type MeetingsRow,
+  type PeopleRow,
   type PlacementsRow,
   type ReviewsRow,
   type SchoolsRow,
@@ -38,7 +40,8 @@ import { attendanceHandler } from "../workflows/attendance/attendanceHandler";
 import type { AttendanceRoundPorts } from "../workflows/attendance/dailyAttendance";
 import type { RecordMarksPorts } from "../workflows/attendance/recordMarks";
 import { caseCommandPort, type CaseCommandPort } from "../workflows/cases/caseCommand";
-import { carryOutCaseEffects, tellCoordinatorRefused, type CaseEffectPorts } from "../workflows/cases/caseEffects";
+import { carryOutCaseEffects, reportCaseEdit, tellCoordinatorRefused, type CaseEffectPorts } from "../workflows/cases/caseEffects";
+import { peopleDirectory, type PeopleDirectory } from "../workflows/people/peopleDirectory";
 import { carryOutLeftovers, casesHandler, casesWatches, type CasesHandlerPorts } from "../workflows/cases/casesHandler";
 import { coreGroupCardEffects, type CoreGroupPorts } from "../workflows/coreGroup";
 import { CASE_INTAKE_QUEUE, intakeMessageSchema } from "../workflows/intake/intakeMessage";
@@ -67,6 +70,7 @@ export interface AppLists {
   attendance: ListItems<AttendanceRow>;
   meetings: ListItems<MeetingsRow>;
   coreGroupPanel: ListItems<CoreGroupPanelRow>;
+  people: ListItems<PeopleRow>;
 }
 
 /** The app's own tables (Azure Table storage). */
@@ -101,6 +105,8 @@ export interface App {
   teams: TeamsChannel | undefined;
   /** The one way to change a case from outside the Cases list. */
   caseCommand: CaseCommandPort;
+  /** The partnership's roles (People and CoreGroupPanel lists): who may do what. */
+  people: PeopleDirectory;
   /** The ports of each workflow. */
   ports: {
     intake: ReferralIntakePorts;
@@ -155,6 +161,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     attendance: list(attendanceList),
     meetings: list(meetingsList),
     coreGroupPanel: list(coreGroupPanelList),
+    people: list(peopleList),
   };
   const table = (name: string) => tableStore(settings.AzureWebJobsStorage, name);
   const tables: AppTables = {
@@ -169,10 +176,11 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
   if (!source) throw new Error(`PARTNERSHIP_CALENDAR "${settings.PARTNERSHIP_CALENDAR}" is not a shipped calendar (${Object.keys(shippedCalendars).join(", ")}).`);
   const partnershipCalendar = { source, calendar: schoolCalendarFor(source) };
   const mailer = graphMailer(graph, settings.PARTNERSHIP_MAILBOX);
-  const schools = schoolDirectory(lists.schools, now);
+  const schools = schoolDirectory(lists.schools, now, log);
   const intakeQueue = workQueue(settings.AzureWebJobsStorage, CASE_INTAKE_QUEUE, intakeMessageSchema);
   const teams = options.teams;
   const places = { placements: lists.placements, cases: lists.cases, places: settings.placesPerKeyStage };
+  const people = peopleDirectory({ people: lists.people, panel: lists.coreGroupPanel, meetings: lists.meetings, defaultChairId: settings.CORE_GROUP_CHAIR, log, now });
 
   // The case-command port and the ports that use it refer to each other (a decision's effects post the card; the
   // card's press records a decision): each is built once, the port late-bound to the Cases ports below.
@@ -205,6 +213,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     ledger: tables.ledger,
     teams,
     caseCommand,
+    people,
     capacity: (keyStage) => keyStagePlaces(places, keyStage),
     quorumSchools: settings.CORE_GROUP_QUORUM,
     defaultChairId: settings.CORE_GROUP_CHAIR,
@@ -237,6 +246,13 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     refused: (row, message, editKey) => tellCoordinatorRefused(caseEffects, row, message, `mail:refused:${row.CaseRef}:${editKey}`),
     rememberWrite: (item) => rememberWrite(tables.state, { items: lists.cases, watches: casesWatches }, item),
     log,
+    access: {
+      people,
+      appId: settings.AZURE_CLIENT_ID,
+      audit: (entry) => tables.audit.append(entry),
+      report: (kind, row, message, editKey, editor) => reportCaseEdit(caseEffects, kind, row, message, editKey, editor),
+      now,
+    },
   };
   const byReference = caseCommandPort(cases);
 
@@ -260,6 +276,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     partnershipCalendar,
     teams,
     caseCommand,
+    people,
     watched,
     ports: {
       intake: {

@@ -9,6 +9,7 @@ import { pingCard, pingHandler } from "../teams/bot/pingCard";
 import { botTeamsChannel } from "../teams/bot/botTeamsChannel";
 import type { CardActionHandler, PanelChannel, TeamsChannel } from "../teams/teamsChannel";
 import { teamsUserIds } from "../teams/teamsUserIds";
+import type { Role } from "../domain/access";
 
 /**
  * The Teams side of the app: the Agents SDK adapter (with the bot's
@@ -26,6 +27,8 @@ export interface TeamsPorts {
   registerCardActions(prefix: string, handler: CardActionHandler): void;
   /** Runs `listener` after a coordinator chooses a panel's channel (a later registration replaces it). */
   whenChannelChosen(listener: (panel: PanelChannel) => Promise<void>): void;
+  /** Who a person is in the partnership's roles (the app's People and CoreGroupPanel lists): until set, nobody has a role. */
+  identifyPeopleWith(roles: (from: { id: string; aadObjectId?: string | undefined; name?: string | undefined }) => Promise<readonly Role[]>): void;
 }
 
 /**
@@ -41,6 +44,7 @@ export function composeTeams(settings: Settings, now: () => Date = () => new Dat
   const store = conversationStore(state);
   const handlers = new Map<string, CardActionHandler>([["bot", pingHandler]]);
   let chosen: ((panel: PanelChannel) => Promise<void>) | undefined;
+  let rolesOf: ((from: { id: string; aadObjectId?: string | undefined }) => Promise<readonly Role[]>) | undefined;
   const log = (message: string, fields: Record<string, unknown> = {}) => console.warn(scrubMessage(`${message}: ${JSON.stringify(fields)}`));
   // The SDK's default tells the user to "fix the source code": say something a coordinator can act on instead.
   adapter.onTurnError = async (context, error) => {
@@ -52,12 +56,26 @@ export function composeTeams(settings: Settings, now: () => Date = () => new Dat
     store,
     channel: botTeamsChannel(adapter, store, settings.BOT_CLIENT_ID),
     // Handler failures answer the presser in words; the detail (scrubbed of anything personal) goes to the log.
-    bot: panelBot({ store, handlers, pingCard, now, log, channelChosen: async (panel) => chosen?.(panel), users: teamsUserIds(state) }),
+    bot: panelBot({
+      store,
+      handlers,
+      pingCard,
+      now,
+      log,
+      channelChosen: async (panel) => chosen?.(panel),
+      users: teamsUserIds(state),
+      tenantId: settings.BOT_TENANT_ID?.trim() || settings.AZURE_TENANT_ID,
+      teamId: settings.PARTNERSHIP_TEAM_ID,
+      roles: async (from) => (rolesOf ? rolesOf(from) : []),
+    }),
     registerCardActions(prefix, handler) {
       handlers.set(prefix.replace(/\.$/, ""), handler);
     },
     whenChannelChosen(listener) {
       chosen = listener;
+    },
+    identifyPeopleWith(roles) {
+      rolesOf = roles;
     },
   };
 }

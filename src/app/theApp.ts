@@ -32,6 +32,7 @@ function start(): { app: App; bot: TeamsPorts } {
   if (running) return running;
   const bot = composeTeams(settings);
   const app = composeApp(settings, { teams: bot.channel, formDefinition });
+  bot.identifyPeopleWith(async (from) => (await app.people.presser(from)).roles);
   const coreGroup = app.ports.coreGroup;
   if (coreGroup) {
     bot.registerCardActions("coreGroup", coreGroupCardActions(coreGroup));

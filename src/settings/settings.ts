@@ -100,8 +100,13 @@ export const settingsSchema = z.object({
    * where the bot serves the Agents Playground anonymously on loopback (never in a deployed app).
    */
   BOT_CLIENT_ID: z.string().trim().min(1).optional(),
-  /** The bot's Entra tenant (single-tenant bot); AZURE_TENANT_ID when unset. */
+  /** The bot's Entra tenant (single-tenant bot); AZURE_TENANT_ID when unset. Activities from any other tenant are refused. */
   BOT_TENANT_ID: z.string().trim().min(1).optional(),
+  /**
+   * The partnership's team in Teams, as Teams names it in an activity's `channelData.team.id` (the General channel's
+   * thread id, `19:…@thread.tacv2`): the Core Group and Inclusion Forum channels can be chosen only in this team.
+   */
+  PARTNERSHIP_TEAM_ID: z.string().trim().min(1).max(255).optional(),
 
   /** Views from how many different schools a Core Group decision needs before the chair may record it. */
   CORE_GROUP_QUORUM: wholeNumber("the Core Group quorum (schools' views)", 1, 60).default(3),

@@ -95,7 +95,8 @@ describe("applying a command to a case from outside the Cases list", () => {
     const ref = await newCase(3);
     // The app never hears of the edit (the notification is lost), so only the command's own settling can apply it.
     await fetch(`${system.graph.url}/_sandbox/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kind: "lostNotification", count: 1 }) });
-    await graphItems(app.lists.cases.list).update(item(ref)!.id, { Status: "In triage" });
+    const sites = system.graph.area<import("../../sandbox/graph/areas/sites").SitesArea>("sites");
+    sites.patchAsPerson(sites.siteIdByPath("contoso.sharepoint.com", "lncip"), "Cases", item(ref)!.id, { Status: "In triage" }, "coordinator@lncip.example");
     const result = await apply(ref, { kind: "withdraw", reason: "family moved out of area", by: "coordinator@lncip.example", at });
     expect(result).toMatchObject({ ok: true, changed: true, state: { status: "withdrawn" } });
     const trail = await app.tables.audit.forCase(ref);
@@ -133,6 +134,7 @@ describe("applying a command to a case from outside the Cases list", () => {
       refused: async () => undefined,
       rememberWrite: async () => undefined,
       log: () => undefined,
+      access: app.ports.cases.access,
     });
     await expect(applyCaseCommand(handlerPorts(true), itemId, decision("inSchoolSupport"))).rejects.toThrow("the worker died");
     expect(item(ref)?.fields.WorkflowStatus).toBe("Decided"); // the write landed

@@ -12,6 +12,8 @@ import { composeApp, type App } from "../../src/app/composition";
 import type { CasesRow, MeetingsRow } from "../../src/domain/lists";
 import type { CaseCommand, CoreGroupOutcome } from "../../src/domain/case";
 import { PENDING_EFFECTS_SCOPE } from "../../src/workflows/cases/caseEffects";
+import { FORUM_AGENDAS_SCOPE } from "../../src/workflows/coreGroup/coreGroupPorts";
+import type { PostedAgenda } from "../../src/workflows/coreGroup/inclusionForum";
 import { carryOutPendingCardEffects, coreGroupCardActions, CORE_GROUP_CARDS_SCOPE, inclusionForumCardActions, postCoreGroupCard, postDueInclusionForumAgendas, postInclusionForumAgenda, remindCoreGroupMembers, type CoreGroupPorts, type PostedCoreGroupCard } from "../../src/workflows/coreGroup";
 import { agendaInputId } from "../../src/domain/coreGroup";
 import type { AdaptiveCardJson, CardAction, CardActionResult } from "../../src/teams/teamsChannel";
@@ -61,8 +63,10 @@ async function readyForCoreGroup(ref: string, meetingId = "CG-2026-12-03"): Prom
   return (await app.tables.state.get<PostedCoreGroupCard>(CORE_GROUP_CARDS_SCOPE, ref))!.value;
 }
 
-async function press(verb: string, who: string, data: Record<string, unknown>, trigger: "manual" | "automatic" = "manual"): Promise<CardActionResult> {
-  const action: CardAction = { verb, data, from: { id: who }, trigger, conversationId: "19:coreGroup@thread.tacv2" };
+async function press(verb: string, who: string, data: Record<string, unknown>, trigger: "manual" | "automatic" = "manual", onMessage?: string): Promise<CardActionResult> {
+  // A press on an agenda is made on the agenda card the app posted (Teams sends its message id as replyToId).
+  const agenda = verb.startsWith("inclusionForum.") ? (await app.tables.state.get<PostedAgenda>(FORUM_AGENDAS_SCOPE, String(data.meetingKey)))?.value : undefined;
+  const action: CardAction = { verb, data, from: { id: who }, trigger, conversationId: agenda?.posted.conversationId ?? "19:coreGroup@thread.tacv2", messageId: onMessage ?? agenda?.posted.messageId };
   const result = await (verb.startsWith("coreGroup.") ? handlers.coreGroup : handlers.inclusionForum)(action);
   results.push(result);
   return result;
@@ -163,14 +167,14 @@ describe("the Core Group card in Teams", () => {
     expect(pressed.filter((r) => r.kind === "message")).toHaveLength(1);
     expect(decisionsFor(record.caseRef)).toHaveLength(1);
     const decision = decisionsFor(record.caseRef)[0]!.fields;
-    expect(decision).toMatchObject({ Outcome: "Partnership in-school support", Source: "Teams", DecidedBy: "Head of Oakfield Academy", MeetingId: "CG-2026-12-03" });
+    expect(decision).toMatchObject({ Outcome: "Partnership in-school support", Source: "Teams", DecidedBy: "Alex Wilber (00000000-0000-0000-0000-0000000000020)", MeetingId: "CG-2026-12-03" });
     expect(decision.Votes).toContain("Head of Brookside School: Partnership in-school support");
     expect(decision.Votes).toContain("(deputy Deputy head, Meadowbank)");
     expect(decision.Comment).toContain("Chair: Review at half term");
     expect(item(record.caseRef)?.fields).toMatchObject({ Status: "Decided", CoreGroupOutcome: "Partnership in-school support" });
     const shared = text(sharedCard(record));
     expect(shared).toContain("Decision: Partnership in-school support");
-    expect(shared).toContain("Recorded by Head of Oakfield Academy on");
+    expect(shared).toContain("Recorded by Alex Wilber (00000000-0000-0000-0000-0000000000020) on");
     expect(shared).not.toContain("Action.Execute");
     // A later press on the decided card changes nothing.
     expect(await decide(record, "user-id-0", "schoolContinuesWithAdvice")).toMatchObject({ kind: "message" });
@@ -188,12 +192,15 @@ describe("the Core Group card in Teams", () => {
     const other = await readyForCoreGroup("LNCIP-2026-0043");
     await view(other, "user-id-1", "managedMoveOrFreshStart");
     const id = item(other.caseRef)!.id;
-    await graphItems(app.lists.cases.list).update(id, { CoreGroupOutcome: "Managed move / fresh start support", DecidedBy: "coordinator@lncip.example", DecidedAt: "2026-12-03T17:00:00Z" });
+    // The Coordinator records it in SharePoint's form (typing a "decided by" of their own, which is never read).
+    sites.patchAsPerson(siteId, "Cases", id, { CoreGroupOutcome: "Managed move / fresh start support", DecidedBy: "somebody else", DecidedAt: "2026-12-03T17:00:00Z" }, "coordinator@lncip.example");
     await app.watched.find((l) => l.name === "Cases")!.round({ state: app.tables.state, now: app.now });
     expect(item(other.caseRef)?.fields.Status).toBe("Decided");
     const shared = text(sharedCard(other));
     expect(shared).toContain("Decision: Managed move / fresh start support");
-    expect(shared).toContain("Recorded by coordinator@lncip.example");
+    // The app names the meeting's chair and the Coordinator who recorded it, by name and Entra object id.
+    expect(shared).toContain("recorded by Partnership Coordinator (5b0c2a1e-7d43-4f6a-9c1e-2d4f6a8b0c03)");
+    expect(shared).not.toContain("somebody else");
     expect(shared).not.toContain("Action.Execute");
     expect(decisionsFor(other.caseRef).map((d) => d.fields.Source)).toEqual(["SharePoint"]);
   });
@@ -303,9 +310,15 @@ describe("the Inclusion Forum agenda", () => {
     expect(card).toContain("Inclusion Forum, Wednesday 9 December 2026, 09:30");
 
     const data = (ref: string, outcome: string) => ({ caseRef: ref, meetingKey: "IF-2026-12", [agendaInputId(ref)]: outcome });
+    // Only a forum member (the People list) may record, and only on the forum's current agenda card.
+    expect(await press("inclusionForum.recordOutcome", "user-id-1", data("LNCIP-2026-0050", "advice"))).toEqual({ kind: "message", text: "Only an Inclusion Forum member can record the Inclusion Forum's outcome." });
+    expect(await press("inclusionForum.recordOutcome", "user-id-2", data("LNCIP-2026-0050", "advice"), "manual", "some-other-message")).toEqual({ kind: "message", text: expect.stringContaining("not the forum's current agenda card") });
+    expect(item("LNCIP-2026-0050")?.fields.Status).toBe("Awaiting Inclusion Forum");
     const recorded = await press("inclusionForum.recordOutcome", "user-id-2", data("LNCIP-2026-0050", "sendPlanGuidance"));
     expect(recorded).toMatchObject({ kind: "card" });
     expect(item("LNCIP-2026-0050")?.fields).toMatchObject({ Status: "Inclusion Forum outcome given", InclusionForumOutcome: "Guidance on a SEND plan" });
+    // Recorded as the member by name and Entra object id from the People list, not the name Teams sends.
+    expect((await app.tables.audit.forCase("LNCIP-2026-0050")).find((e) => e.action === "recordInclusionForumOutcome")?.by).toBe("Adele Vance (00000000-0000-0000-0000-0000000000022)");
     expect(text(teams.message(agenda.posted).card)).toContain("Outcome: Guidance on a SEND plan");
     expect(await press("inclusionForum.recordOutcome", "user-id-3", data("LNCIP-2026-0050", "sendPlanGuidance"))).toMatchObject({ kind: "card" });
     expect(await press("inclusionForum.recordOutcome", "user-id-3", data("LNCIP-2026-0050", "advice"))).toEqual({ kind: "message", text: expect.stringContaining("already recorded: Guidance on a SEND plan") });

@@ -10,6 +10,9 @@ import { meetingsList, toListFields } from "../../src/domain/lists";
 import { addDays, addSchoolDays, londonDay, schoolCalendarFor, shippedCalendars } from "../../src/domain/calendar";
 import { agendaInputId } from "../../src/domain/coreGroup";
 import { defaultKeys } from "../../sandbox/host/host";
+import { composeApp } from "../../src/app/composition";
+import { loadSettings } from "../../src/settings/settings";
+import { localAppSettings } from "../../sandbox/localSystem";
 
 /**
  * The Core Group deciding a case in Teams, end to end: a coordinator moves a referral to "Ready for Core Group" in
@@ -105,6 +108,7 @@ describe("the Core Group deciding a case in Teams", () => {
         from: { id: "user-id-2", aadObjectId: "00000000-0000-0000-0000-0000000000022" },
         recipient: { id: config.bot.id },
         conversation: { id: posted.message.postConversationId ?? posted.actionConversationId, conversationType: "channel" },
+        channelData: { tenant: { id: config.tenantId } },
         replyToId: posted.message.messageId,
         value: { action: { type: "Action.Execute", verb: "coreGroup.refresh", data: { caseRef, round } }, trigger: "automatic" },
       }),
@@ -116,6 +120,11 @@ describe("the Core Group deciding a case in Teams", () => {
     await new Promise((r) => setTimeout(r, 1_000));
     expect(posts().slice(cardsBefore).filter((e) => e.message.messageId === posted.message.messageId)).toHaveLength(0);
 
+    // A member who is not the chair cannot record the decision.
+    const notChair = await press("user-id-1", "coreGroup.recordDecision", { outcome: "inSchoolSupport" });
+    expect(JSON.stringify(notChair.body)).toContain("Only this meeting's chair");
+    expect(item("Cases", caseRef)?.fields.WorkflowStatus).toBe("Ready for Core Group");
+
     // The chair records the decision — twice, as an impatient chair would: one decision.
     before = posts().length;
     const [first, second] = await Promise.all([press("user-id-0", "coreGroup.recordDecision", { outcome: "inSchoolSupport" }), press("user-id-0", "coreGroup.recordDecision", { outcome: "inSchoolSupport" })]);
@@ -126,7 +135,8 @@ describe("the Core Group deciding a case in Teams", () => {
       return rows.length > 0 && rows;
     });
     expect(decisions).toHaveLength(1);
-    expect(decisions[0]!.fields).toMatchObject({ Outcome: "Partnership in-school support", Source: "Teams" });
+    // Recorded as the chair by name and Entra object id, not the display name Teams sends.
+    expect(decisions[0]!.fields).toMatchObject({ Outcome: "Partnership in-school support", Source: "Teams", DecidedBy: "Alex Wilber (00000000-0000-0000-0000-0000000000020)" });
     await system.until(() => item("Cases", caseRef)?.fields.WorkflowStatus === "Decided");
 
     // Everyone's card now shows the decision, with no buttons left to press.
@@ -177,11 +187,19 @@ describe("the Inclusion Forum in Teams, then Core Group", () => {
     const agenda = posts().find((e) => e.action === "createMessage" && e.message.messageId === withCase.message.messageId)!;
     expect(posts().filter((e) => e.action === "createMessage" && e.message.messageId === withCase.message.messageId)).toHaveLength(1);
 
+    // Someone who is not on the Inclusion Forum (user-id-1: a Core Group member only) is refused; nothing changes.
+    const refused = await playground.press({ conversationId: agenda.message.postConversationId ?? agenda.actionConversationId, replyToId: agenda.message.messageId, fromId: "user-id-1", verb: "inclusionForum.recordOutcome", data: { caseRef, meetingKey: "IF-TEST-1", [agendaInputId(caseRef)]: "advice" } });
+    expect(JSON.stringify(refused.body)).toContain("Only an Inclusion Forum member can record the Inclusion Forum");
+    expect(item("Cases", caseRef)?.fields.WorkflowStatus).toBe("Awaiting Inclusion Forum");
+
     // A forum member picks the outcome in the case's row and presses "Record outcome".
     const answer = await playground.press({ conversationId: agenda.message.postConversationId ?? agenda.actionConversationId, replyToId: agenda.message.messageId, fromId: "user-id-4", verb: "inclusionForum.recordOutcome", data: { caseRef, meetingKey: "IF-TEST-1", [agendaInputId(caseRef)]: "referToPartnership" } });
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     await system.until(() => item("Cases", caseRef)?.fields.WorkflowStatus === "Inclusion Forum outcome given", 20_000);
     expect(item("Cases", caseRef)?.fields.InclusionForumOutcome).toBe("Refer to Partnership");
+    // Recorded as the member by name and Entra object id (the People list's), in the audit.
+    const audit = composeApp(loadSettings(localAppSettings(system.azurite.connectionString, system.graph, 9)), { log: () => undefined }).tables.audit;
+    expect((await audit.forCase(caseRef)).find((e) => e.action === "recordInclusionForumOutcome")?.by).toBe("Patti Fernandez (00000000-0000-0000-0000-0000000000024)");
     await playground.until(() => posts().find((e) => e.action !== "createMessage" && e.message.messageId === agenda.message.messageId && cardJson(e).includes("Refer to Partnership")), 20_000);
 
     // Back into triage, the case is a Partnership referral whose forum counts: it goes to Core Group without an override.
@@ -192,4 +210,49 @@ describe("the Inclusion Forum in Teams, then Core Group", () => {
     await playground.until(() => posts().find((e) => e.action === "createMessage" && cardJson(e).includes(`Core Group: ${caseRef}`)), 20_000);
     expect(item("Cases", caseRef)?.fields.WorkflowStatus).toBe("Ready for Core Group");
   }, 90_000);
+});
+
+describe("who may do what in Teams (command × role, channel teamsPress)", () => {
+  /** An activity as Teams sends it to the bot, from a Playground user, in a channel of a team, in a tenant. */
+  async function send(activity: { type: "message" | "invoke"; fromId: string; text?: string; team?: string; tenant?: string; value?: unknown; name?: string }): Promise<Response> {
+    const config = await playground.config();
+    const general = config.teams[0]!.channels.find((c) => c.name === "General")!;
+    const user = [config.currentUser, ...config.users].find((u) => u.id === activity.fromId)!;
+    return fetch(`${system.appUrl}/api/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        type: activity.type,
+        ...(activity.name ? { name: activity.name } : {}),
+        id: `who-${Math.random().toString(36).slice(2)}`,
+        channelId: "msteams",
+        serviceUrl: `${playground.url}/_connector`,
+        from: { id: user.id, aadObjectId: user.aadObjectId },
+        recipient: { id: config.bot.id },
+        conversation: { id: general.id, conversationType: "channel", tenantId: activity.tenant ?? config.tenantId },
+        channelData: { tenant: { id: activity.tenant ?? config.tenantId }, team: { id: activity.team ?? config.teams[0]!.id }, channel: { id: general.id } },
+        ...(activity.text ? { text: `<at>${config.bot.name}</at> ${activity.text}` } : {}),
+        ...(activity.value ? { value: activity.value } : {}),
+      }),
+    });
+  }
+  const said = (before: number, text: string) => playground.until(() => posts().slice(before).find((e) => JSON.stringify(e).includes(text)), 20_000);
+
+  const rows = [
+    { name: "a Coordinator (user-id-0) chooses the channel in the partnership's team: done", fromId: "user-id-0", team: undefined, answer: "Done: Core Group cards will be posted in this channel." },
+    { name: "a panel member who is not a Coordinator (user-id-3) is refused", fromId: "user-id-3", team: undefined, answer: "Only a partnership Coordinator can choose the Teams channel for the Core Group or the Inclusion Forum." },
+    { name: "a Coordinator in another team is refused", fromId: "user-id-0", team: "19:another-team@thread.tacv2", answer: "The Core Group channel can be chosen only in the partnership's own team." },
+  ];
+  it.each(rows)("chooseChannel: $name", async ({ fromId, team, answer }) => {
+    const before = posts().length;
+    const res = await send({ type: "message", fromId, text: "use this channel for Core Group", ...(team ? { team } : {}) });
+    expect(res.status).toBeLessThan(300);
+    await said(before, answer);
+  });
+
+  it("refuses a press from another tenant, whoever makes it", async () => {
+    const res = await send({ type: "invoke", name: "adaptiveCard/action", fromId: "user-id-0", tenant: "72f988bf-86f1-41af-91ab-2d7cd011db47", value: { action: { type: "Action.Execute", verb: "coreGroup.refresh", data: { caseRef: "LNCIP-2026-0001", round: "r" } }, trigger: "manual" } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ statusCode: 400, value: { message: "This app answers only the partnership's own Teams." } });
+  });
 });

@@ -10,20 +10,13 @@ const upn = (i: number) => { const d = `8012001${String(i).padStart(5, "0")}`; r
 const envelope = (answers: Record<string, string>) => ({ responseId: `lc-${++n}`, submittedAt: "2026-11-23T09:12:00Z", responder: "s.oconnor@oakfield.example", answers });
 const item = (ref: string) => system.items("Cases").find((i) => i.fields.Title === ref);
 
-/** A coordinator's edit, made in SharePoint (through Graph, as the list's web UI does). */
+/**
+ * A coordinator's edit, made in SharePoint's UI: the item's new version names the Coordinator (their Entra object id,
+ * email and name), which is what the app authorises.
+ */
 async function edit(ref: string, fields: Record<string, unknown>): Promise<void> {
   const site = system.graph.area<import("../../sandbox/graph/areas/sites").SitesArea>("sites");
-  await coordinatorPatch(site.siteIdByPath("contoso.sharepoint.com", "lncip"), item(ref)!.id, fields);
-}
-
-let token = "";
-async function coordinatorPatch(siteId: string, id: string, fields: Record<string, unknown>): Promise<void> {
-  if (!token) {
-    const form = new URLSearchParams({ grant_type: "client_credentials", client_id: "3b9d8f5e-7c21-4e0a-8f3b-000000000002", client_secret: "sandbox-secret-not-for-production", scope: "https://graph.microsoft.com/.default" });
-    token = ((await (await fetch(`${system.graph.url}/6f1c2b0e-5a4d-4c55-9a57-000000000001/oauth2/v2.0/token`, { method: "POST", body: form })).json()) as { access_token: string }).access_token;
-  }
-  const res = await fetch(`${system.graph.graphUrl}/sites/${siteId}/lists/Cases/items/${id}/fields`, { method: "PATCH", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(fields) });
-  if (!res.ok) throw new Error(`PATCH failed ${res.status}: ${await res.text()}`);
+  site.patchAsPerson(site.siteIdByPath("contoso.sharepoint.com", "lncip"), "Cases", item(ref)!.id, fields, "coordinator@lncip.example");
 }
 
 async function newCase(answers: Record<string, string>): Promise<string> {
@@ -86,7 +79,12 @@ describe("SharePoint change notifications", () => {
     expect(decided.fields.Status).toBe("Awaiting PO");
     const decisions = await system.until(() => { const d = system.items("Decisions").filter((i) => i.fields.CaseRef === ref); return d.length ? d : undefined; });
     expect(decisions).toHaveLength(1);
-    expect(decisions[0]!.fields).toMatchObject({ Outcome: "Programme Management (part-time)", DecidedBy: "chair@oakfieldacade.example", Source: "SharePoint" });
+    // The Coordinator recorded the decision the meeting took: the app names the meeting's chair (the panel's chair,
+    // user-id-0, whom the People list knows as Alex Wilber) and the Coordinator, by name and Entra object id; the
+    // "decided by" typed into the item is never read.
+    const decidedBy = "Alex Wilber (00000000-0000-0000-0000-0000000000020), recorded by Partnership Coordinator (5b0c2a1e-7d43-4f6a-9c1e-2d4f6a8b0c03)";
+    expect(decisions[0]!.fields).toMatchObject({ Outcome: "Programme Management (part-time)", DecidedBy: decidedBy, Source: "SharePoint" });
+    expect(decided.fields.DecidedBy).toBe(decidedBy);
     const finance = String(system.items("Schools").find((s) => s.fields.Urn === "120345")!.fields.FinanceEmail);
     await system.until(() => system.mail.inbox(finance).find((m) => m.subject === `${ref}: purchase order needed`));
   });

@@ -12,21 +12,15 @@ import { reviewSchedule } from "../../src/domain/reviews";
  * (Cases, Placements, Reviews), the app reacting to change notifications in the local Functions host.
  */
 let system: TestSystem;
-let token = "";
 const upn = (i: number) => { const d = `8014001${String(i).padStart(5, "0")}`; return upnCheckLetter(d) + d; };
 const find = (list: string, title: string) => system.items(list).find((i) => i.fields.Title === title);
 const events = (ref: string) => system.graph.area<CalendarArea>("calendar").events("partnership@lncip.example").filter((e) => e.subject.endsWith(`: ${ref}`));
 const calendar = schoolCalendarFor(shippedCalendars.leicestershire!);
 
-/** A coordinator's edit, made in SharePoint (through Graph, as the list's web UI does). */
+/** A coordinator's edit, made in SharePoint's UI: the item's new version names the Coordinator, as the app authorises. */
 async function edit(list: string, id: string, fields: Record<string, unknown>): Promise<void> {
-  if (!token) {
-    const form = new URLSearchParams({ grant_type: "client_credentials", client_id: "3b9d8f5e-7c21-4e0a-8f3b-000000000002", client_secret: "sandbox-secret-not-for-production", scope: "https://graph.microsoft.com/.default" });
-    token = ((await (await fetch(`${system.graph.url}/6f1c2b0e-5a4d-4c55-9a57-000000000001/oauth2/v2.0/token`, { method: "POST", body: form })).json()) as { access_token: string }).access_token;
-  }
   const sites = system.graph.area<SitesArea>("sites");
-  const res = await fetch(`${system.graph.graphUrl}/sites/${sites.siteIdByPath("contoso.sharepoint.com", "lncip")}/lists/${list}/items/${id}/fields`, { method: "PATCH", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(fields) });
-  if (!res.ok) throw new Error(`PATCH failed ${res.status}: ${await res.text()}`);
+  sites.patchAsPerson(sites.siteIdByPath("contoso.sharepoint.com", "lncip"), list, id, fields, "coordinator@lncip.example");
 }
 
 beforeAll(async () => {

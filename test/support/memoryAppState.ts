@@ -20,6 +20,12 @@ export function memoryAppState(): AppState {
       data.set(key(s, n), { value: structuredClone(v), version });
       return version;
     },
+    async create(s, n, v) {
+      if (data.has(key(s, n))) throw new StaleStateError(s, n);
+      const version = `v${++counter}`;
+      data.set(key(s, n), { value: structuredClone(v), version });
+      return version;
+    },
     async remove(s, n) {
       data.delete(key(s, n));
     },

@@ -33,6 +33,20 @@ interface Item {
   modified: string;
   createdBy: string;
   modifiedBy: string;
+  /** The person who made the current version, when a test gave one explicitly (an id with no email, say). */
+  modifiedByPerson?: SandboxPerson | undefined;
+  /** Every version's author and time, oldest first (SharePoint's version history). */
+  history: { version: number; modified: string; modifiedBy: string; person?: SandboxPerson | undefined }[];
+}
+
+/**
+ * A person of the tenant as Entra knows them: object id, email (UPN) and display name. SharePoint records the person
+ * who made each item version; Graph returns them in the version's `lastModifiedBy.user` identitySet.
+ */
+export interface SandboxPerson {
+  id?: string | undefined;
+  email?: string | undefined;
+  displayName?: string | undefined;
 }
 
 interface List {
@@ -72,6 +86,8 @@ const SYSTEM_FIELDS = ["id", "Title", "Created", "Modified", "AuthorLookupId", "
 export class SitesArea implements GraphArea {
   readonly name = "sites";
   private sites = new Map<string, Site>();
+  /** The tenant's people by email (see `addPerson`). */
+  private people = new Map<string, Required<SandboxPerson>>();
   private epoch = 0;
   private ctx: SandboxContext | undefined;
 
@@ -88,6 +104,7 @@ export class SitesArea implements GraphArea {
     { method: "POST", pattern: "/sites/:site/lists/:list/items", handle: (r, ctx) => this.createItemRoute(r, ctx) },
     { method: "GET", pattern: "/sites/:site/lists/:list/items/delta", handle: (r, ctx) => this.deltaRoute(r, ctx) },
     { method: "GET", pattern: "/sites/:site/lists/:list/items/:item", handle: (r) => this.getItemRoute(r) },
+    { method: "GET", pattern: "/sites/:site/lists/:list/items/:item/versions", handle: (r) => this.versionsRoute(r) },
     { method: "PATCH", pattern: "/sites/:site/lists/:list/items/:item/fields", handle: (r, ctx) => this.patchFieldsRoute(r, ctx) },
     { method: "DELETE", pattern: "/sites/:site/lists/:list/items/:item", handle: (r, ctx) => this.deleteItemRoute(r, ctx) },
   ];
@@ -97,6 +114,7 @@ export class SitesArea implements GraphArea {
   }
   reset(): void {
     this.sites.clear();
+    this.people.clear();
     this.epoch++;
   }
   dump(): unknown {
@@ -139,7 +157,7 @@ export class SitesArea implements GraphArea {
    * With `ifMatch` (an ETag read before), a change made since is refused with 412, as SharePoint's form refuses a
    * save over someone else's edit.
    */
-  patchAsPerson(siteId: string, listIdOrName: string, itemId: string, fields: Record<string, unknown>, by = "coordinator@lncip.example", now = new Date(), ifMatch?: string): void {
+  patchAsPerson(siteId: string, listIdOrName: string, itemId: string, fields: Record<string, unknown>, by: string | SandboxPerson = "coordinator@lncip.example", now = new Date(), ifMatch?: string): void {
     const list = this.findList(this.site(siteId), listIdOrName);
     const item = list.items.get(itemId);
     if (!item) throw new GraphError(404, "itemNotFound", "The requested item was not found.");
@@ -147,7 +165,24 @@ export class SitesArea implements GraphArea {
     const patch = checkFields(list, fields, false);
     Object.assign(item.fields, patch);
     for (const [k, v] of Object.entries(patch)) if (v === null) delete item.fields[k];
-    this.touch(siteId, list, item, by, now);
+    const person = typeof by === "string" ? undefined : by;
+    this.touch(siteId, list, item, typeof by === "string" ? by : (by.email ?? by.id ?? "someone@unknown.example"), now);
+    item.modifiedByPerson = person;
+    const last = item.history[item.history.length - 1];
+    if (last) last.person = person;
+  }
+
+  /**
+   * Makes a person known to the tenant (the demo's staff, with their Entra object ids): a person's edit by their
+   * email then records their object id and name, as SharePoint does. An email never registered gets a stable id.
+   */
+  addPerson(person: Required<SandboxPerson>): void {
+    this.people.set(person.email.toLowerCase(), { ...person, email: person.email.toLowerCase(), id: person.id.toLowerCase() });
+  }
+
+  /** The person the tenant knows by this email (registered, or with the stable id every other email gets). */
+  person(email: string): Required<SandboxPerson> {
+    return this.people.get(email.toLowerCase()) ?? { id: personId(email), email: email.toLowerCase(), displayName: this.displayNameOf(email) };
   }
 
   items(siteId: string, listIdOrName: string): { id: string; fields: Record<string, unknown> }[] {
@@ -262,6 +297,20 @@ export class SitesArea implements GraphArea {
     return ok(this.itemView(r, list, item, expandFields, select));
   }
 
+  /** An item's versions, newest first, each with who made it and when (Graph's listItemVersion). */
+  private versionsRoute(r: SandboxRequest): SandboxResponse {
+    const list = this.list(r);
+    const item = list.items.get(r.params.item ?? "");
+    if (!item) throw new GraphError(404, "itemNotFound", "The requested item was not found.");
+    const value = [...item.history].reverse().map((v) => ({
+      id: `${v.version}.0`,
+      lastModifiedBy: this.identity(v.modifiedBy, v.person),
+      lastModifiedDateTime: v.modified,
+      published: { level: "published", versionId: `${v.version}.0` },
+    }));
+    return ok({ "@odata.context": `${this.baseUrl()}/v1.0/$metadata#Collection(microsoft.graph.listItemVersion)`, value });
+  }
+
   private createItemRoute(r: SandboxRequest, ctx: SandboxContext): SandboxResponse {
     const list = this.list(r);
     const body = r.body as { fields?: Record<string, unknown> } | undefined;
@@ -341,7 +390,7 @@ export class SitesArea implements GraphArea {
   private insert(siteId: string, list: List, fields: Record<string, unknown>, by: string, now: Date): Item {
     const checked = checkFields(list, fields, true);
     const id = String(list.nextItemId++);
-    const item: Item = { id, guid: randomUUID(), version: 0, fields: {}, created: now.toISOString(), modified: now.toISOString(), createdBy: by, modifiedBy: by };
+    const item: Item = { id, guid: randomUUID(), version: 0, fields: {}, created: now.toISOString(), modified: now.toISOString(), createdBy: by, modifiedBy: by, history: [] };
     for (const [k, v] of Object.entries(checked)) if (v !== null) item.fields[k] = v;
     list.items.set(id, item);
     this.touch(siteId, list, item, by, now, "created");
@@ -352,6 +401,9 @@ export class SitesArea implements GraphArea {
     item.version++;
     item.modified = now.toISOString();
     item.modifiedBy = by;
+    item.modifiedByPerson = undefined;
+    item.history.push({ version: item.version, modified: item.modified, modifiedBy: by });
+    if (item.history.length > 500) item.history.shift(); // SharePoint keeps 500 major versions by default
     list.modified = item.modified;
     list.changes.set(item.id, { seq: ++list.seq, deleted: false });
     this.ctx?.events.emit("listChanged", { siteId, listId: list.id, itemId: item.id, changeType });
@@ -392,14 +444,20 @@ export class SitesArea implements GraphArea {
     return `${this.baseUrl()}/sites/${s.path}`;
   }
 
-  /** Graph's identitySet for who made a version: a person (by email) or an application (by app id). */
-  private identity(by: string): Record<string, unknown> {
-    if (by.includes("@")) return { user: { email: by, id: personId(by), displayName: this.displayNameOf(by) } };
+  /** Graph's identitySet for who made a version: a person (by object id, email and name) or an application (by app id). */
+  private identity(by: string, person?: SandboxPerson): Record<string, unknown> {
+    if (person) return { user: Object.fromEntries(Object.entries({ email: person.email, id: person.id, displayName: person.displayName }).filter(([, v]) => v !== undefined)) };
+    if (by.includes("@")) {
+      const known = this.person(by);
+      return { user: { email: known.email, id: known.id, displayName: known.displayName } };
+    }
     return { application: { id: by, displayName: by === "seed" ? "Seed" : "Inclusion Flow" } };
   }
 
   private displayNameOf(by: string): string {
     if (!by.includes("@")) return by === "seed" ? "Seed" : "Inclusion Flow";
+    const registered = this.people.get(by.toLowerCase());
+    if (registered) return registered.displayName;
     try {
       return this.ctx?.area<MailArea>("mail").mailboxes().find((m) => m.address === by.toLowerCase())?.displayName ?? by;
     } catch {
@@ -456,7 +514,7 @@ export class SitesArea implements GraphArea {
       lastModifiedDateTime: item.modified,
       webUrl: `${this.webUrl(site)}/Lists/${list.name}/${item.id}_.000`,
       createdBy: this.identity(item.createdBy),
-      lastModifiedBy: this.identity(item.modifiedBy),
+      lastModifiedBy: this.identity(item.modifiedBy, item.modifiedByPerson),
       parentReference: { id: list.id, siteId: site.id },
       contentType: { id: "0x0100", name: "Item" },
       ...(expandFields ? { fields: this.fieldsView(list, item, select) } : {}),

@@ -8,6 +8,7 @@ import { field, type FormColumns } from "../fields/fieldMeta";
 import { fieldLeaves } from "../fields/fieldLeaves";
 import { referralFormSchema } from "../referral/referralForm";
 import { keyStageSchema } from "../referral/keyStage";
+import { peopleRoles } from "../access/roles";
 import type { ListDefinition } from "./columns";
 import { placementOutcomeColumns, qualificationsList, reviewProgressColumns } from "./outcomeLists";
 
@@ -68,6 +69,8 @@ export const schoolsRow = z.object({
   SencoEmail: field(z.email(), { column: "SencoEmail", columnTitle: "SENCO email" }),
   DslEmail: field(z.email(), { column: "DslEmail", columnTitle: "DSL email" }),
   FinanceEmail: field(z.email(), { column: "FinanceEmail", columnTitle: "Finance email" }),
+  /** The school's email domain (e.g. oakfield.sch.uk): every role address must be in it (see schoolAddressProblems). */
+  EmailDomain: field(optional(z.string().trim().toLowerCase().regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a domain such as oakfield.sch.uk").max(253)), { column: "EmailDomain", columnTitle: "Email domain" }),
   CalendarOverride: field(optional(text(50)), { column: "CalendarOverride", columnTitle: "Calendar override" }),
 });
 
@@ -175,6 +178,31 @@ export const coreGroupPanelRow = z.object({
 });
 
 /**
+ * The partnership's people and their roles: one row per person per role (the Director, the partnership SENCO, each
+ * Coordinator, each Inclusion Forum member), editable by partnership staff only. Identity is the person's Entra
+ * object id (what SharePoint records as an item version's editor and Teams sends as `aadObjectId`), never a typed
+ * name; the email is where they are told things and what identifies them only when a record carries no object id.
+ * Core Group seats (a school's member, a meeting's deputy, the default chair) are in the CoreGroupPanel list.
+ */
+export const peopleRow = z.object({
+  PersonKey: field(text(120), { column: "PersonKey", columnTitle: "Person and role", indexed: true }),
+  EntraObjectId: field(z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12,13}$/, "an Entra object id (a GUID)"), {
+    column: "EntraObjectId",
+    columnTitle: "Entra object id",
+    indexed: true,
+  }),
+  /** The person's Teams user id (29:…), when known; the bot also learns it from any activity they send. */
+  TeamsUserId: field(optional(text(255)), { column: "TeamsUserId", columnTitle: "Teams user id" }),
+  Email: field(z.email(), { column: "Email", columnTitle: "Email" }),
+  Name: field(text(120), { column: "Name", columnTitle: "Name" }),
+  Role: field(z.enum(peopleRoles), {
+    column: "Role",
+    columnTitle: "Role",
+    labels: { director: "Director", partnershipSenco: "Partnership SENCO", coordinator: "Coordinator", inclusionForumMember: "Inclusion Forum member" },
+  }),
+});
+
+/**
  * The partnership's alternative providers (the offer points schools to "our database of APs"): who they are, whether
  * they are registered schools (the unregistered-school rule), when the partnership last visited to quality-assure
  * them and when their safeguarding checks were last confirmed in writing (DfE's AP guidance, February 2025), and
@@ -218,9 +246,11 @@ export const meetingsList: ListDefinition<typeof meetingsRow> = { name: "Meeting
 
 export const coreGroupPanelList: ListDefinition<typeof coreGroupPanelRow> = { name: "CoreGroupPanel", displayName: "CoreGroupPanel", description: "Core Group members, their deputies per meeting, and the default chair.", row: coreGroupPanelRow, titleColumn: "PanelKey" };
 
+export const peopleList: ListDefinition<typeof peopleRow> = { name: "People", displayName: "People", description: "The partnership's people and their roles (Director, SENCO, Coordinators, Inclusion Forum members), by Entra object id. Partnership staff only.", row: peopleRow, titleColumn: "PersonKey" };
+
 export const providersList: ListDefinition<typeof providersRow> = { name: "Providers", displayName: "Providers", description: "Alternative providers: registration, quality-assurance visits, safeguarding confirmation, sites and contacts.", row: providersRow, titleColumn: "Name" };
 
-export const listDefinitions = [casesList, schoolsList, decisionsList, placementsList, reviewsList, attendanceList, meetingsList, coreGroupPanelList, providersList, qualificationsList] as const;
+export const listDefinitions = [casesList, schoolsList, decisionsList, placementsList, reviewsList, attendanceList, meetingsList, coreGroupPanelList, peopleList, providersList, qualificationsList] as const;
 export type CasesRow = z.output<typeof casesRow>;
 export type SchoolsRow = z.output<typeof schoolsRow>;
 export type DecisionsRow = z.output<typeof decisionsRow>;
@@ -230,3 +260,4 @@ export type AttendanceRow = z.output<typeof attendanceRow>;
 export type MeetingsRow = z.output<typeof meetingsRow>;
 export type CoreGroupPanelRow = z.output<typeof coreGroupPanelRow>;
 export type ProvidersRow = z.output<typeof providersRow>;
+export type PeopleRow = z.output<typeof peopleRow>;

@@ -13,6 +13,19 @@ export interface GraphItem {
   lastModified?: string | undefined;
   /** Who last changed the item: a person's email, or an application's name. */
   lastModifiedBy?: string | undefined;
+  /** Who made the item's current version, as Graph's identitySet says: what authorisation reads (object id first). */
+  editor?: Editor | undefined;
+}
+
+/**
+ * Who made an item's version (Graph's `lastModifiedBy` identitySet): a person by Entra object id, email and name,
+ * or an application. Only the object id is trusted to identify a person; the email when a version carries no id.
+ */
+export interface Editor {
+  kind: "person" | "application";
+  id?: string | undefined;
+  email?: string | undefined;
+  name?: string | undefined;
 }
 
 export interface ItemQuery {
@@ -30,7 +43,7 @@ interface GraphListItem {
   eTag?: string;
   createdDateTime?: string;
   lastModifiedDateTime?: string;
-  lastModifiedBy?: { user?: { email?: string; displayName?: string }; application?: { displayName?: string; id?: string } };
+  lastModifiedBy?: { user?: { id?: string; email?: string; displayName?: string }; application?: { displayName?: string; id?: string } };
   fields?: Record<string, unknown>;
   deleted?: { state: string };
 }
@@ -63,6 +76,15 @@ export interface GraphItems {
   query(query?: ItemQuery): AsyncIterable<GraphItem>;
   /** All matching items (follows every page). */
   all(query?: ItemQuery): Promise<GraphItem[]>;
+  /** The item's versions, newest first: who made each and when (SharePoint's version history). */
+  versions(id: string): Promise<ItemVersion[]>;
+}
+
+/** One version of an item: its id ("3.0"), who made it and when. */
+export interface ItemVersion {
+  id: string;
+  editor?: Editor | undefined;
+  lastModified?: string | undefined;
 }
 
 export function graphItems(list: SharePointList): GraphItems {
@@ -129,6 +151,16 @@ export function graphItems(list: SharePointList): GraphItems {
       for await (const item of self.query(query)) out.push(item);
       return out;
     },
+    async versions(id) {
+      const out: ItemVersion[] = [];
+      let page = (await graph.api(`${await base()}/${id}/versions`).get()) as GraphPage<{ id: string; lastModifiedBy?: GraphListItem["lastModifiedBy"]; lastModifiedDateTime?: string }>;
+      for (;;) {
+        for (const v of page.value) out.push({ id: v.id, editor: editorOf(v.lastModifiedBy), lastModified: v.lastModifiedDateTime });
+        const next = page["@odata.nextLink"];
+        if (!next) return out;
+        page = (await graph.api(next).get()) as typeof page;
+      }
+    },
   };
   return self;
 }
@@ -141,7 +173,14 @@ export function toGraphItem(item: GraphListItem): GraphItem {
     created: item.createdDateTime,
     lastModified: item.lastModifiedDateTime,
     lastModifiedBy: item.lastModifiedBy?.user?.email ?? item.lastModifiedBy?.user?.displayName ?? item.lastModifiedBy?.application?.displayName,
+    editor: editorOf(item.lastModifiedBy),
   };
+}
+
+function editorOf(by: GraphListItem["lastModifiedBy"]): Editor | undefined {
+  if (by?.user) return { kind: "person", id: by.user.id?.toLowerCase() || undefined, email: by.user.email?.toLowerCase() || undefined, name: by.user.displayName };
+  if (by?.application) return { kind: "application", id: by.application.id, name: by.application.displayName };
+  return undefined;
 }
 
 function stripOData(fields: Record<string, unknown>): Record<string, unknown> {
@@ -193,6 +232,8 @@ export interface ListItem<Row> {
   lastModified?: string | undefined;
   /** Who last changed the item: a person's email, or an application's name. */
   lastModifiedBy?: string | undefined;
+  /** Who made the item's current version (see `Editor`). */
+  editor?: Editor | undefined;
 }
 
 /**
@@ -207,6 +248,7 @@ export interface UnreadableItem<Row = unknown> {
   created?: string | undefined;
   lastModified?: string | undefined;
   lastModifiedBy?: string | undefined;
+  editor?: Editor | undefined;
 }
 
 /** An item as read: typed, or unreadable. */
@@ -279,6 +321,8 @@ export interface ListItems<Row> {
   changesSince(deltaLink: string | undefined, watches: WatchedColumns<Row>): Promise<{ changes: ItemChangeOf<Row>[]; deltaLink: string }>;
   /** The watched columns' snapshot of an item as the app wrote it (what its own change notification will show). */
   watched(item: ListItem<Row>, watches: WatchedColumns<Row>): Snapshot;
+  /** The item's versions, newest first (who made each): to find the person behind an edit the app wrote over. */
+  versions(id: string): Promise<ItemVersion[]>;
 }
 
 export type RowQuery = Omit<ItemQuery, "select">;
@@ -301,8 +345,8 @@ export function listItems<S extends z.ZodObject>(list: SharePointList, definitio
   const readItem = <T>(def: ListDefinition<z.ZodObject>, item: GraphItem): ItemRead<T> => {
     const meta = { created: item.created, lastModified: item.lastModified, lastModifiedBy: item.lastModifiedBy };
     const parsed = fromListFields(def, item.fields, meta);
-    if (parsed.ok) return { id: item.id, etag: item.etag, row: parsed.row as T, ...meta };
-    return { id: item.id, etag: item.etag, problems: parsed.problems, readable: readableColumns(def, item.fields, meta) as Partial<T>, ...meta };
+    if (parsed.ok) return { id: item.id, etag: item.etag, row: parsed.row as T, ...meta, editor: item.editor };
+    return { id: item.id, etag: item.etag, problems: parsed.problems, readable: readableColumns(def, item.fields, meta) as Partial<T>, ...meta, editor: item.editor };
   };
   const read = (item: GraphItem) => readItem<Row>(definition, item);
   const readable = <T>(items: ItemRead<T>[]): ListItem<T>[] =>
@@ -367,13 +411,14 @@ export function listItems<S extends z.ZodObject>(list: SharePointList, definitio
       };
     },
     watched: (item, watches) => snapshot(toListFields(definition, item.row), watches),
+    versions: (id) => graph.versions(id),
   };
 }
 
 function watchedValue(value: unknown, as: WatchedColumn<unknown>["as"]): string | number | null {
   switch (as) {
     case "text":
-      return typeof value === "string" ? value : null;
+      return typeof value === "string" ? value : typeof value === "boolean" ? String(value) : null;
     case "nonEmptyText":
       return typeof value === "string" && value !== "" ? value : null;
     case "number":

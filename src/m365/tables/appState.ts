@@ -14,6 +14,8 @@ import { getEntityOrUndefined, isStatus, tableKey } from "./tableStore";
 export interface AppState {
   get<T>(scope: string, name: string): Promise<{ value: T; version: string } | undefined>;
   put<T>(scope: string, name: string, value: T, expectedVersion?: string): Promise<string>;
+  /** Writes a value only if there is none yet (else `StaleStateError`): a first write that never overwrites another. */
+  create<T>(scope: string, name: string, value: T): Promise<string>;
   remove(scope: string, name: string): Promise<void>;
   list<T>(scope: string): Promise<{ name: string; value: T }[]>;
 }
@@ -47,6 +49,16 @@ export function appState(store: TableStore): AppState {
         return res.etag ?? "";
       } catch (e) {
         if (isStatus(e, 412, 404)) throw new StaleStateError(scope, name);
+        throw e;
+      }
+    },
+    async create<T>(scope: string, name: string, value: T) {
+      await store.ready();
+      try {
+        const res = await store.client.createEntity({ partitionKey: tableKey(scope), rowKey: tableKey(name), name, value: JSON.stringify(value) });
+        return res.etag ?? "";
+      } catch (e) {
+        if (isStatus(e, 409)) throw new StaleStateError(scope, name);
         throw e;
       }
     },

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { AdaptiveCardJson, CardAction, CardActionHandler, CardActionResult, PanelChannel } from "../teamsChannel";
 import type { ConversationStore, TeamsConversation } from "./conversationStore";
 import type { TeamsUserIds } from "../teamsUserIds";
+import { authorize, type Role } from "../../domain/access";
 
 /**
  * The bot's turn logic: what it does with each activity Teams sends. It remembers where it can post, lets a
@@ -166,6 +167,22 @@ export interface PanelBotPorts {
   channelChosen?: (panel: PanelChannel) => Promise<void>;
   /** Where the Teams user id of each person the bot hears from is kept, by Entra object id (for cards' refresh lists). */
   users?: Pick<TeamsUserIds, "remember">;
+  /** The partnership's Entra tenant: an activity from any other tenant is refused (presses) or ignored. */
+  tenantId?: string | undefined;
+  /** The partnership's team (`channelData.team.id`): the panels' channels are chosen only in it. */
+  teamId?: string | undefined;
+  /** The roles the partnership's lists give the person (by Entra object id, else Teams user id); none when unknown. */
+  roles?: (from: { id: string; aadObjectId?: string | undefined; name?: string | undefined }) => Promise<readonly Role[]>;
+}
+
+/**
+ * The tenant an activity comes from (`channelData.tenant.id`, else `conversation.tenantId`).
+ *
+ * @example
+ * tenantOf({ type: "message", conversation: { id: "c", tenantId: "t-1" }, channelData: { tenant: { id: "t-2" } } }) // "t-2"
+ */
+export function tenantOf(activity: IncomingActivity): string | undefined {
+  return activity.channelData?.tenant?.id ?? activity.conversation.tenantId;
 }
 
 /**
@@ -209,6 +226,19 @@ export function panelBot(ports: PanelBotPorts): { onTurn(context: TurnContext): 
         await context.sendActivity(`Type "use this channel for ${panelNames[command.panel]}" in the team channel the ${panelNames[command.panel]} should use, @mentioning me.`);
         return;
       }
+      // Only a Coordinator, only in the partnership's own team: cards name cases, and must reach only the panel.
+      if (!ports.teamId || activity.channelData?.team?.id !== ports.teamId) {
+        ports.log?.("A channel choice outside the partnership's team was refused", { team: activity.channelData?.team?.id ? "other" : "none" });
+        await context.sendActivity(`The ${panelNames[command.panel]} channel can be chosen only in the partnership's own team${ports.teamId ? "" : " (the app's PARTNERSHIP_TEAM_ID setting is not set)"}.`);
+        return;
+      }
+      const roles = activity.from && ports.roles ? await ports.roles(activity.from) : [];
+      const allowed = authorize({ kind: "person", roles }, "chooseChannel", "teamsPress");
+      if (!allowed.ok) {
+        ports.log?.("A channel choice by someone who is not a Coordinator was refused", { panel: command.panel });
+        await context.sendActivity(allowed.message);
+        return;
+      }
       await ports.store.choose(command.panel, { ...conversation, channelId }, ports.now());
       await context.sendActivity(`Done: ${panelNames[command.panel]} cards will be posted in this channel.`);
       try {
@@ -229,6 +259,12 @@ export function panelBot(ports: PanelBotPorts): { onTurn(context: TurnContext): 
         return;
       }
       const activity = parsed.data;
+      if (ports.tenantId && tenantOf(activity) !== ports.tenantId) {
+        // Another tenant (or none said): nothing is remembered, chosen or recorded from it.
+        ports.log?.("An activity from another tenant was refused", { activityType: activity.type });
+        if (activity.type === "invoke") await send(context, { type: "invokeResponse", value: { status: 200, body: invokeResponseBody({ kind: "error", statusCode: 400, message: "This app answers only the partnership's own Teams." }) } });
+        return;
+      }
       const conversation = conversationFrom(activity);
       const inChannel = activity.conversation.conversationType === "channel" || activity.channelData?.channel?.id !== undefined;
       const teamId = activity.channelData?.team?.id;

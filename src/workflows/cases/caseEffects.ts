@@ -11,9 +11,10 @@ import type { Mailer } from "../../m365/outlook/mail";
 import type { Message } from "../messages/message";
 import { caseNews, directorsExceptionRefused, purchaseOrderNeeded } from "../messages/schoolMessages";
 import { caseNeedsAttention } from "../messages/partnershipSencoMessages";
-import { editRefused, joinedWaitingList } from "../messages/coordinatorMessages";
+import { editNotPermitted, editRefused, joinedWaitingList, workflowColumnsPutBack } from "../messages/coordinatorMessages";
 import type { SchoolDirectory } from "../schools/schoolDirectory";
 import { sendMailOnce } from "../../m365/outlook/mailOnce";
+import { inEmailDomain } from "../../domain/schools";
 
 export interface CaseEffectPorts {
   ledger: EffectLedger;
@@ -73,7 +74,8 @@ const schoolNews: Record<Extract<CaseEffect, { kind: "emailSchool" }>["about"], 
 export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: readonly CaseEffect[], row: EffectRow): Promise<void> {
   const school = await ports.schools.byUrn(row.SchoolUrn ?? "");
   const schoolName = school?.SchoolName ?? `school ${row.SchoolUrn ?? ""}`;
-  const referrer = row.ReferrerEmail;
+  // The referrer typed into the form is written to only within the school's email domain (never a redirected address).
+  const referrer = school && inEmailDomain(row.ReferrerEmail, school.EmailDomain) ? row.ReferrerEmail : undefined;
   const mail = (key: string, to: (string | undefined)[], message: Message) => sendMailOnce(ports.ledger, ports.mailer, key, to, message.subject, message.html);
 
   for (const effect of effects) {
@@ -159,6 +161,26 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
 export async function tellCoordinatorRefused(ports: CaseEffectPorts, row: EffectRow, message: string, key: string): Promise<void> {
   const refused = editRefused(row.CaseRef, message);
   await sendMailOnce(ports.ledger, ports.mailer, key, [ports.coordinatorEmail], refused.subject, refused.html);
+}
+
+/**
+ * Tells the Coordinator, and the editor when the People list (or their version) gives an address, of an edit the
+ * permission table refused or of workflow columns put back: once per edit (`key`).
+ */
+export async function reportCaseEdit(
+  ports: CaseEffectPorts,
+  kind: "notPermitted" | "workflowColumnsRestored",
+  row: EffectRow,
+  message: string,
+  key: string,
+  editor: { label: string; email?: string | undefined },
+): Promise<void> {
+  const toCoordinator = kind === "notPermitted" ? editNotPermitted(row.CaseRef, message, editor.label) : workflowColumnsPutBack(row.CaseRef, message);
+  await sendMailOnce(ports.ledger, ports.mailer, `mail:${kind}:${row.CaseRef}:${key}`, [ports.coordinatorEmail], toCoordinator.subject, toCoordinator.html);
+  if (editor.email && editor.email.toLowerCase() !== ports.coordinatorEmail.toLowerCase()) {
+    const toEditor = kind === "notPermitted" ? editRefused(row.CaseRef, message) : workflowColumnsPutBack(row.CaseRef, message);
+    await sendMailOnce(ports.ledger, ports.mailer, `mail:${kind}:editor:${row.CaseRef}:${key}`, [editor.email], toEditor.subject, toEditor.html);
+  }
 }
 
 /** Placement, review and meeting effects: each idempotent in itself (ledger keys, transactionIds, capacity). */

@@ -1,4 +1,4 @@
-import { caseStateColumns, caseStateFromRow, commandForStatusChange, decide, type CaseCommand, type CaseContext, type CaseEffect, type CaseRuleViolation, type CaseState } from "../../domain/case";
+import { caseStateColumns, caseStateFromRow, commandForStatusChange, decide, type CaseCommand, type CaseContext, type CaseEffect, type CaseRuleViolation, type CaseState, type PartnershipRole } from "../../domain/case";
 import type { CasesRow, RowChanges } from "../../domain/lists";
 import { isReadable, type ItemRead, type ListItem, type ListItems, type WatchedColumns } from "../../m365/sharepoint/items";
 import { ItemChangedError } from "../../m365/sharepoint/graphErrors";
@@ -6,6 +6,21 @@ import { EffectInProgressError } from "../../m365/tables/effectLedger";
 import type { AppState } from "../../m365/tables/appState";
 import type { ListChangeHandler } from "../listChanges/processListChanges";
 import { randomUUID } from "node:crypto";
+import type { AuditEntry } from "../../m365/tables/auditTrail";
+import type { PeopleDirectory } from "../people/peopleDirectory";
+import { authorizeEdit, personBehind, putBack, type Editor } from "./editAuthorization";
+import {
+  editedColumns,
+  keepWorkflowRecord,
+  readWorkflowRecord,
+  restoreChanges,
+  withRecord,
+  workflowOwnedColumns,
+  workflowRecordedColumns,
+  workflowRecordOf,
+  workflowWatches,
+  type WorkflowRecord,
+} from "./workflowShadow";
 
 /** The few columns effects need (emails, the Decisions list): never identity or free text. */
 export type EffectRow = Pick<CasesRow, "CaseRef" | "CoreGroupOutcome"> & { SchoolUrn?: string; ReferrerEmail?: string };
@@ -26,6 +41,22 @@ export interface CasesHandlerPorts {
   refused(row: EffectRow, message: string, editKey: string): Promise<void>;
   rememberWrite(item: ListItem<CasesRow>): Promise<void>;
   log(message: string): void;
+  /** Who may do what: the partnership's roles, the audit, and who is told of an edit refused or put back. */
+  access: CaseAccessPorts;
+}
+
+/** What authorising people's edits of the Cases list needs (see editAuthorization and workflowShadow). */
+export interface CaseAccessPorts {
+  people: PeopleDirectory;
+  /** The app's own application (client) id: its writes are never a person's edit (see `authorizeEdit`). */
+  appId: string;
+  audit(entry: AuditEntry): Promise<void>;
+  /**
+   * Tells the Coordinator (and the editor, when they have an address) once per edit (`editKey`): an edit the
+   * permission table refused (`notPermitted`), or the workflow's own columns put back (`workflowColumnsRestored`).
+   */
+  report(kind: "notPermitted" | "workflowColumnsRestored", row: EffectRow, message: string, editKey: string, editor: Editor): Promise<void>;
+  now(): Date;
 }
 
 /** Effects decided and written but perhaps not yet carried out (a crash between the two): carried out next time. */
@@ -40,6 +71,8 @@ export const casesWatches: WatchedColumns<CasesRow> = {
   FundingSources: { column: "FundingSources", as: "joined" },
   IfOverrideReason: { column: "IfOverrideReason", as: "text" },
   WorkflowVersion: { column: "WorkflowVersion", as: "number" },
+  // Every column the workflow owns: an edit to any of them reaches the handler and is put back from its record.
+  ...workflowWatches,
 };
 
 /**
@@ -98,12 +131,14 @@ export async function applyCaseCommand(ports: CasesHandlerPorts, itemId: string,
     if (!item) return { ok: false, code: "notFound", message: `The case item ${itemId} is no longer in the Cases list.` };
     if (await adoptWrittenStash(ports, item)) await carryOutCommitted(ports, item.id, "leaveInProgress");
     if (!isReadable(item)) return { ok: false, code: "unreadable", message: `The case item ${itemId} cannot be read; a coordinator must correct it first.` };
+    const guarded = await guardWorkflowRecord(ports, item);
+    if (guarded.edited.length) continue; // its workflow columns were edited: put them back first
     if (nextCommand(item.row, { by: "", at: "" })) continue; // a coordinator edited it meanwhile: settle that first
     const state = caseStateFromRow(item.row);
     const decision = decide(state, command, await ports.capacity(state.caseRef, command.kind));
     if (!decision.ok) return { ok: false, code: decision.error.code, message: decision.error.message };
     if (decision.effects.length === 0 && decision.next === state) return { ok: true, state, changed: false };
-    if ((await commitTransition(ports, item, decision)) === "conflict") continue;
+    if ((await commitTransition(ports, item, decision, guarded)) === "conflict") continue;
     await carryOutCommitted(ports, item.id, "leaveInProgress");
     return { ok: true, state: decision.next, changed: true };
   }
@@ -123,25 +158,94 @@ async function carryOutCommitted(ports: CasesHandlerPorts, itemId: string, inPro
   }
 }
 
-/** Runs the commands an item's own columns ask for until nothing is left (a coordinator's edits). */
+/**
+ * Runs the commands an item's own columns ask for until nothing is left (a coordinator's edits). The item is first
+ * checked against the workflow's own record: edited workflow columns change nothing (the rules decide from the
+ * record, the write puts them back). A command is applied only if the item version's editor may give it.
+ */
 async function settleItem(ports: CasesHandlerPorts, itemId: string, inProgress: "retry" | "leaveInProgress" = "retry"): Promise<void> {
   for (let step = 0; step < 10; step++) {
     const item = await ports.cases.read(itemId);
     if (!item) return;
     if (await adoptWrittenStash(ports, item)) await carryOutCommitted(ports, item.id, inProgress);
+    const guarded = await guardWorkflowRecord(ports, item);
     if (!isReadable(item)) {
+      // A workflow column typed into nonsense makes the item unreadable: the record puts it right.
+      if (guarded.edited.length) {
+        await restoreRecord(ports, item, guarded);
+        continue;
+      }
       ports.log(`Case item ${item.id} cannot be read (${item.problems.length} problem(s)); a coordinator must correct it`);
       return;
     }
-    const row = item.row;
-    const command = nextCommand(row, { by: item.lastModifiedBy ?? "a coordinator", at: item.lastModified ?? new Date().toISOString() });
-    if (!command) return;
-    if ("refuse" in command) return revert(ports, item, command.refuse);
-    const decision = decide(caseStateFromRow(row), command, await ports.capacity(row.CaseRef, command.kind));
-    if (!decision.ok) return revert(ports, item, decision.error.message);
-    if ((await commitTransition(ports, item, decision)) === "conflict") continue; // edited meanwhile: read it again
+    const row = withRecord(item.row, guarded.record, guarded.edited);
+    const asked = nextCommand(row, { by: "", at: "" });
+    if (!asked) {
+      if (guarded.edited.length && (await restoreRecord(ports, item, guarded)) === "conflict") continue;
+      return;
+    }
+    const current: ListItem<CasesRow> = { ...item, row };
+    if ("refuse" in asked) return revert(ports, current, asked.refuse, guarded);
+    const allowed = await authorizeEdit(ports.access.people, current, (who) => {
+      const command = nextCommand(row, who);
+      if (!command || "refuse" in command) throw new Error(`Case item ${item.id}: the command its columns ask for changed while it was authorised`);
+      return command;
+    }, { id: ports.access.appId, versions: (id) => ports.cases.versions(id) });
+    if (!allowed.ok) return refuseEdit(ports, current, asked.kind, allowed.message, allowed.editor, guarded);
+    const decision = decide(caseStateFromRow(row), allowed.command, await ports.capacity(row.CaseRef, allowed.command.kind));
+    if (!decision.ok) return revert(ports, current, decision.error.message, guarded);
+    if ((await commitTransition(ports, current, decision, guarded)) === "conflict") continue; // edited meanwhile: read it again
+    if (guarded.edited.length) await reportRestored(ports, item, row, guarded.edited, allowed.editor);
     await carryOutCommitted(ports, item.id, inProgress);
   }
+}
+
+type Guarded = { record: WorkflowRecord; edited: ReturnType<typeof editedColumns> };
+
+/**
+ * The workflow's record of an item and the workflow columns in which the item differs from it (a person's edit: the
+ * app's own writes keep the record first, and adoptWrittenStash keeps it for a write whose attempt died). An item read
+ * for the first time since records were kept (written before) becomes its own record.
+ */
+async function guardWorkflowRecord(ports: Pick<CasesHandlerPorts, "state">, item: ItemRead<CasesRow>): Promise<Guarded> {
+  const columns = isReadable(item) ? item.row : item.readable;
+  const record = await readWorkflowRecord(ports.state, item.id);
+  if (!record) {
+    const seeded = workflowRecordOf(columns);
+    await keepWorkflowRecord(ports.state, item.id, seeded);
+    // Created only if no other worker kept one first (a later transition's): decide from whichever is kept.
+    const kept = (await readWorkflowRecord(ports.state, item.id)) ?? seeded;
+    return { record: kept, edited: editedColumns(columns, kept) };
+  }
+  return { record, edited: editedColumns(columns, record) };
+}
+
+/** Writes the record back over edited workflow columns (under the item's ETag), audits it and tells the Coordinator. */
+async function restoreRecord(ports: CasesHandlerPorts, item: ItemRead<CasesRow>, guarded: Guarded): Promise<"written" | "conflict"> {
+  try {
+    const written = await ports.cases.update(item, restoreChanges(guarded.record, guarded.edited), { ifUnchanged: true });
+    if (isReadable(written)) await ports.rememberWrite(written);
+  } catch (e) {
+    if (!(e instanceof ItemChangedError)) throw e;
+    return "conflict";
+  }
+  const who = await ports.access.people.editor(await personBehind(item, { id: ports.access.appId, versions: (id) => ports.cases.versions(id) }));
+  const row = isReadable(item) ? item.row : { ...item.readable, CaseRef: item.readable.CaseRef ?? `(case item ${item.id})` };
+  await reportRestored(ports, item, row, guarded.edited, { label: who.label, email: who.kind === "person" ? who.email : undefined });
+  return "written";
+}
+
+async function reportRestored(ports: CasesHandlerPorts, item: ItemRead<CasesRow>, row: Partial<CasesRow> & { CaseRef: string }, edited: readonly string[], editor: Editor): Promise<void> {
+  const editKey = `${item.id}:${versionKey(item.etag)}`;
+  ports.log(`${row.CaseRef}: workflow columns edited in SharePoint were put back (${edited.join(", ")})`);
+  await ports.access.audit({ caseRef: row.CaseRef, key: `${row.CaseRef}:workflowColumnsRestored:${editKey}`, at: ports.access.now(), by: editor.label, source: "sharepoint", action: "workflowColumnsRestored", detail: edited.join(", ") });
+  const message = `${editor.label} changed ${edited.join(", ")} of ${row.CaseRef} in SharePoint. Only the workflow writes ${edited.length > 1 ? "these columns" : "this column"}: ${edited.length > 1 ? "they have" : "it has"} been put back and nothing about the case changed.`;
+  await ports.access.report("workflowColumnsRestored", effectRowOf(row as CasesRow), message, editKey, editor);
+}
+
+/** An item version's ETag as a key part (its GUID and version number). */
+function versionKey(etag: string): string {
+  return etag.replace(/[^A-Za-z0-9,-]/g, "");
 }
 
 /**
@@ -153,15 +257,20 @@ async function commitTransition(
   ports: CasesHandlerPorts,
   item: ListItem<CasesRow>,
   decision: { next: CaseState; effects: CaseEffect[] },
+  guarded?: Guarded,
 ): Promise<"written" | "conflict"> {
   const stash = `${item.id}:${String(decision.next.version).padStart(6, "0")}:${randomUUID()}`;
   // The stash's name goes into the item with the new state: if the process dies before the stash is marked
   // committed, whoever reads the item next knows this attempt's write is the one that landed (adoptWrittenStash).
-  const next: CasesRow = { ...item.row, ...caseStateColumns(decision.next), WorkflowTransition: stash };
-  const stashed = { effects: decision.effects, row: effectRowOf(next), committed: false };
+  const changes = transitionChanges(item.row, decision.next, stash, guarded);
+  const next = applied(item.row, changes);
+  const record = workflowRecordOf(next);
+  const stashed: Stashed = { effects: decision.effects, row: effectRowOf(next), committed: false, record };
   await ports.state.put(STASHED_EFFECTS_SCOPE, stash, stashed);
   try {
-    const written = await ports.cases.write(item, next, { ifUnchanged: true });
+    const written = await ports.cases.update(item, changes, { ifUnchanged: true });
+    // The record first, then the stash committed: a stash committed (or carried out and removed) always has its record.
+    await keepWorkflowRecord(ports.state, item.id, record);
     await ports.state.put(STASHED_EFFECTS_SCOPE, stash, { ...stashed, committed: true });
     await ports.rememberWrite(written);
     return "written";
@@ -175,29 +284,59 @@ async function commitTransition(
 }
 
 /**
+ * What a transition writes: the next state's columns (a workflow column the next state no longer has is cleared,
+ * so the item never shows a stale one), the stash's name, and the record over any workflow column a person edited.
+ */
+function transitionChanges(row: CasesRow, next: CaseState, stash: string, guarded?: Guarded): RowChanges<CasesRow> {
+  const columns = caseStateColumns(next) as Record<string, unknown>;
+  const changes: Record<string, unknown> = { ...(guarded ? restoreChanges(guarded.record, guarded.edited) : {}) };
+  for (const [k, v] of Object.entries(columns)) {
+    if (v !== undefined) changes[k] = v;
+    else if ((workflowOwnedColumns as readonly string[]).includes(k) && row[k as keyof CasesRow] !== undefined) changes[k] = null;
+    else if ((workflowRecordedColumns as readonly string[]).includes(k) && guarded?.record[k as keyof WorkflowRecord] !== undefined) changes[k] = null;
+  }
+  changes.WorkflowTransition = stash;
+  return changes as RowChanges<CasesRow>;
+}
+
+/** A row with changes applied (null clears), as the item holds it after the write. */
+function applied(row: CasesRow, changes: RowChanges<CasesRow>): CasesRow {
+  const out: Record<string, unknown> = { ...row };
+  for (const [k, v] of Object.entries(changes as Record<string, unknown>)) {
+    if (v === null) delete out[k];
+    else if (v !== undefined) out[k] = v;
+  }
+  return out as CasesRow;
+}
+
+/**
  * The command a case item's columns ask for, read from the item alone: a Status that differs from the one the
  * workflow recorded, a Core Group outcome typed in for a case awaiting its decision, a PO for a case awaiting
  * one, an override reason not yet recorded. Undefined when there is nothing to do.
  */
-export function nextCommand(row: CasesRow, who: { by: string; at: string }): CaseCommand | { refuse: string } | undefined {
+export function nextCommand(row: CasesRow, who: { by: string; at: string; role?: PartnershipRole | undefined }): CaseCommand | { refuse: string } | undefined {
   const recorded = row.WorkflowStatus;
+  const by = { by: who.by, at: who.at };
+  const byRole = who.role ?? "other";
   if (row.IfOverrideReason && !row.IfOverrideBy) {
-    return { ...who, kind: "recordInclusionForumOverride", byRole: "director", reason: row.IfOverrideReason };
+    return { ...by, kind: "recordInclusionForumOverride", byRole, reason: row.IfOverrideReason };
   }
   if (recorded === "readyForCoreGroup" && row.CoreGroupOutcome) {
-    return { by: row.DecidedBy ?? who.by, at: row.DecidedAt ?? who.at, kind: "recordDecision", outcome: row.CoreGroupOutcome, source: "sharepoint" };
+    // Who decided is the app's to write (the chair, named from the panel): a typed "decided by" is never read.
+    return { by: who.by, at: row.DecidedAt ?? who.at, kind: "recordDecision", outcome: row.CoreGroupOutcome, source: "sharepoint" };
   }
   if (recorded === "awaitingPo" && row.PurchaseOrderNumber !== undefined && row.FundingSources?.length) {
-    return { ...who, kind: "receivePurchaseOrder", number: row.PurchaseOrderNumber, fundingSources: row.FundingSources };
+    return { ...by, kind: "receivePurchaseOrder", number: row.PurchaseOrderNumber, fundingSources: row.FundingSources };
   }
   if (row.Status !== recorded) {
-    const mapped = commandForStatusChange(recorded, row.Status, { ...who, reason: row.ReopenReason });
+    const reason = recorded === "awaitingDirectorsException" && row.Status === "closed" ? row.ExceptionRefusedReason : row.ReopenReason;
+    const mapped = commandForStatusChange(recorded, row.Status, { ...by, role: byRole, reason });
     return mapped.ok ? mapped.command : { refuse: mapped.error.message };
   }
   return undefined;
 }
 
-type Stashed = { effects: CaseEffect[]; row: EffectRow; committed: boolean };
+type Stashed = { effects: CaseEffect[]; row: EffectRow; committed: boolean; /** The workflow's record after the write. */ record?: WorkflowRecord };
 
 /**
  * Marks committed the stash whose write landed in the item but whose attempt died before saying so. Only the stash
@@ -208,6 +347,8 @@ async function adoptWrittenStash(ports: Pick<CasesHandlerPorts, "state">, item: 
   if (written === undefined || !written.startsWith(`${item.id}:`)) return false;
   const stashed = await ports.state.get<Stashed>(STASHED_EFFECTS_SCOPE, written);
   if (!stashed || stashed.value.committed) return false;
+  // The write landed: its record is the workflow's (kept before the stash is marked committed, as a live attempt does).
+  if (stashed.value.record) await keepWorkflowRecord(ports.state, item.id, stashed.value.record);
   await ports.state.put(STASHED_EFFECTS_SCOPE, written, { ...stashed.value, committed: true });
   return true;
 }
@@ -260,19 +401,37 @@ function effectRowOf(row: CasesRow): EffectRow {
   };
 }
 
-async function revert(ports: CasesHandlerPorts, item: ListItem<CasesRow>, message: string): Promise<void> {
+/** Puts back an edit the rules refuse (and any workflow column edited with it), and tells the Coordinator why. */
+async function revert(ports: CasesHandlerPorts, item: ListItem<CasesRow>, message: string, guarded: Guarded): Promise<void> {
   const row = item.row;
   ports.log(`Refused an edit to ${row.CaseRef}: ${message}`);
-  const changes: RowChanges<CasesRow> = { Status: row.WorkflowStatus };
-  if (row.CoreGroupOutcome && row.WorkflowStatus === "readyForCoreGroup") changes.CoreGroupOutcome = null;
   try {
-    const written = await ports.cases.update(item, changes, { ifUnchanged: true });
+    const written = await ports.cases.update(item, { ...putBack(row), ...restoreChanges(guarded.record, guarded.edited) }, { ifUnchanged: true });
     await ports.rememberWrite(written);
   } catch (e) {
     if (!(e instanceof ItemChangedError)) throw e;
     return; // edited again meanwhile: the next round decides on the newer edit
   }
   await ports.refused(effectRowOf(row), message, `${item.id}:${item.etag}`);
+}
+
+/**
+ * Puts back an edit its editor may not make (the permission table), audits the attempt (who, what) and tells the
+ * editor and the Coordinator why, in the users' words.
+ */
+async function refuseEdit(ports: CasesHandlerPorts, item: ListItem<CasesRow>, asked: CaseCommand["kind"], message: string, editor: Editor, guarded: Guarded): Promise<void> {
+  const row = item.row;
+  ports.log(`Refused an edit to ${row.CaseRef} (${asked}): not permitted to its editor`);
+  try {
+    const written = await ports.cases.update(item, { ...putBack(row), ...restoreChanges(guarded.record, guarded.edited) }, { ifUnchanged: true });
+    await ports.rememberWrite(written);
+  } catch (e) {
+    if (!(e instanceof ItemChangedError)) throw e;
+    return; // edited again meanwhile: the next round decides on the newer edit
+  }
+  const editKey = `${item.id}:${versionKey(item.etag)}`;
+  await ports.access.audit({ caseRef: row.CaseRef, key: `${row.CaseRef}:notPermitted:${editKey}`, at: ports.access.now(), by: editor.label, source: "sharepoint", action: `notPermitted:${asked}`, from: row.WorkflowStatus, to: row.Status, detail: message });
+  await ports.access.report("notPermitted", effectRowOf(row), message, editKey, editor);
 }
 
 /**

@@ -80,7 +80,8 @@ export function coreGroupCardActions(ports: CoreGroupPorts): CardActionHandler {
         await updateShared(ports, c, action);
         return own(pressAnswers.alreadyDecided(press.caseRef, c.row.DecidedBy));
       }
-      const by = c.panel.nameOf(person);
+      // Recorded as the chair by name and Entra object id (the People list's, else the panel's), never a typed name.
+      const by = (await ports.people.presser(action.from)).label;
       const saved = await saveWithRetry(ports, () => c, async () => (c = await loadCaseOnCard(ports, press.caseRef)), (state) => recordDecision(state, c.panel.panel, person, outcome, ports.now()));
       if (!saved.ok) return { kind: "message", text: saved.refusal };
       const decision = c.votes.state.decision!;

@@ -7,6 +7,7 @@ import type { EffectLedger } from "../../m365/tables/effectLedger";
 import type { TeamsChannel } from "../../teams/teamsChannel";
 import type { CaseCommandPort } from "../cases/caseCommand";
 import type { SchoolDirectory } from "../schools/schoolDirectory";
+import type { PeopleDirectory } from "../people/peopleDirectory";
 
 /**
  * What the Core Group and Inclusion Forum card workflows need: the lists they read, the app's tables, the Teams
@@ -24,6 +25,8 @@ export interface CoreGroupPorts {
   teams: TeamsChannel;
   /** The one way to change a case (through the state machine). */
   caseCommand: CaseCommandPort;
+  /** The partnership's roles (People and CoreGroupPanel lists): who pressed, by Entra object id, and what they may do. */
+  people: Pick<PeopleDirectory, "presser">;
   /** Places left now and the waiting list's length, for a key stage. */
   capacity(keyStage: KeyStage): Promise<{ placesLeft: number; waitingList: number }>;
   /** Views from this many schools before the chair may record a decision (setting CORE_GROUP_QUORUM). */

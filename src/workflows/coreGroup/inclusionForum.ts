@@ -11,6 +11,7 @@ import { findCaseItem } from "../cases/findCase";
 import { agendaPosted, agendaPressAnswers } from "../messages/inclusionForumMessages";
 import { FORUM_AGENDA_POSTINGS_SCOPE, FORUM_AGENDAS_SCOPE, type CoreGroupPorts } from "./coreGroupPorts";
 import { meetingByKey, meetingsOfKind } from "./panelDirectory";
+import { authorize } from "../../domain/access";
 
 /** A posted Inclusion Forum agenda: where it is and the cases on it (those at posting, and any that joined since). */
 export interface PostedAgenda {
@@ -143,9 +144,10 @@ const pressSchema = z.object({ caseRef: z.string().regex(/^[A-Z]{2,10}-\d{4}-\d{
 
 /**
  * Answers "Record outcome" on an agenda card: records the case's Inclusion Forum outcome through the state machine
- * (`recordInclusionForumOutcome`), then updates the agenda for everyone. Anyone who can see the card in the
- * Inclusion Forum channel may record (the channel is the forum's membership). Pressing again changes nothing;
- * a different outcome for a case already recorded is refused with the one recorded.
+ * (`recordInclusionForumOutcome`), then updates the agenda for everyone. Only an Inclusion Forum member (the People
+ * list) may record, only on the forum's current agenda card, and the outcome is recorded as theirs by name and Entra
+ * object id (never the display name Teams sends). Pressing again changes nothing; a different outcome for a case
+ * already recorded is refused with the one recorded.
  *
  * @example
  * await inclusionForumCardActions(ports)({ verb: "inclusionForum.recordOutcome",
@@ -161,10 +163,17 @@ export function inclusionForumCardActions(ports: CoreGroupPorts): CardActionHand
     if (!agenda || !meeting || !agenda.caseRefs.includes(caseRef)) return { kind: "message", text: agendaPressAnswers.notOnAgenda(caseRef) };
     const current = async (notice?: string) => ({ kind: "card" as const, card: await renderAgenda(ports, meeting, agenda.caseRefs, notice) });
     if (action.trigger === "automatic") return current();
+    // The press must be on the agenda card the app posted for this forum (not a copy, an old card or another chat).
+    if (!action.messageId || action.messageId !== agenda.posted.messageId) return { kind: "message", text: agendaPressAnswers.notTheCurrentAgenda };
+    const presser = await ports.people.presser(action.from);
+    const allowed = authorize(presser, "recordInclusionForumOutcome", "teamsPress");
+    if (!allowed.ok) {
+      ports.log(`${caseRef}: an Inclusion Forum outcome press by someone who is not a forum member was refused`);
+      return { kind: "message", text: allowed.message };
+    }
     const chosen = inclusionForumOutcomeSchema.safeParse(action.data[agendaInputId(caseRef)]);
     if (!chosen.success) return current(agendaPressAnswers.chooseOutcome(caseRef));
-    const person = action.from.name ?? action.from.aadObjectId ?? action.from.id;
-    const applied = await ports.caseCommand(caseRef, { kind: "recordInclusionForumOutcome", outcome: chosen.data, by: person, at: ports.now().toISOString() });
+    const applied = await ports.caseCommand(caseRef, { kind: "recordInclusionForumOutcome", outcome: chosen.data, by: presser.label, at: ports.now().toISOString() });
     if (!applied.ok) {
       const item = await findCaseItem(ports.cases, caseRef);
       const recorded = item && isReadable(item) ? item.row.InclusionForumOutcome : undefined;

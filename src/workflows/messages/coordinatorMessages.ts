@@ -122,3 +122,28 @@ export function reviewOutcomeMissing(caseRef: string, reviewNumber: number, due:
     html: `<p>Placement review ${escapeHtml(String(reviewNumber))} for <b>${escapeHtml(caseRef)}</b> was due on ${escapeHtml(due)} and no outcome is recorded. Please record "Able to return to mainstream?" and the next steps in the Reviews list.</p>`,
   };
 }
+
+/**
+ * Someone changed a case in SharePoint in a way their role does not allow: put back, and who tried.
+ *
+ * @example
+ * editNotPermitted("LNCIP-2026-0042", "Only the partnership Director can …; your change to LNCIP-2026-0042 has been put back.").subject
+ * // "LNCIP-2026-0042: a change was put back (not permitted)"
+ */
+export function editNotPermitted(caseRef: string, why: string, editor?: string): Message {
+  return {
+    subject: `${caseRef}: a change was put back (not permitted)`,
+    html: `${editor ? `<p>${escapeHtml(editor)} made a change to <b>${escapeHtml(caseRef)}</b> in SharePoint.</p>` : ""}<p>${escapeHtml(why)}</p><p>The attempt is in the case's audit trail.</p>`,
+  };
+}
+
+/**
+ * Someone edited the columns only the workflow writes (its status, version, waiting-list date, who decided): put back.
+ *
+ * @example
+ * workflowColumnsPutBack("LNCIP-2026-0042", "Partnership SENCO (…) changed WaitingSince of LNCIP-2026-0042 …").subject
+ * // "LNCIP-2026-0042: workflow columns put back"
+ */
+export function workflowColumnsPutBack(caseRef: string, what: string): Message {
+  return { subject: `${caseRef}: workflow columns put back`, html: `<p>${escapeHtml(what)}</p><p>The edit is in the case's audit trail.</p>` };
+}

@@ -33,4 +33,5 @@ export const agendaPressAnswers = {
   notOnAgenda: (caseRef: string) => `${caseRef} is not on this forum's agenda.`,
   chooseOutcome: (caseRef: string) => `Please choose ${caseRef}'s outcome before recording it.`,
   alreadyRecorded: (caseRef: string, outcome: string) => `${caseRef}'s outcome was already recorded: ${outcome}.`,
+  notTheCurrentAgenda: "This is not the forum's current agenda card: record outcomes on the agenda the app posted for this forum.",
 } as const;

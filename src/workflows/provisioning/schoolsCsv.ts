@@ -1,5 +1,6 @@
 import { fieldLeaves } from "../../domain/fields/fieldLeaves";
 import { schoolsList, schoolsRow, type SchoolsRow } from "../../domain/lists/lists";
+import { schoolAddressProblems } from "../../domain/schools";
 
 /** A problem with one line of the Schools CSV, by its line number in the file (the header is line 1). */
 export interface CsvProblem {
@@ -98,6 +99,12 @@ export function parseSchoolsCsv(text: string): SchoolsCsvResult {
     const parsed = schoolsRow.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) problems.push({ line: record.line, message: `${String(issue.path[0] ?? "row")}: ${messageFor(String(issue.path[0] ?? ""), issue.message)}` });
+      continue;
+    }
+    // Every role address must be in the school's email domain: a record that could send pupil data elsewhere is not uploaded.
+    const addressProblems = schoolAddressProblems(parsed.data);
+    if (addressProblems.length) {
+      for (const p of addressProblems) problems.push({ line: record.line, message: p });
       continue;
     }
     const earlier = seen.get(parsed.data.Urn);

@@ -1,4 +1,5 @@
 import type { SchoolsRow } from "../../domain/lists";
+import { schoolAddressProblems } from "../../domain/schools";
 import type { ListItems } from "../../m365/sharepoint/items";
 
 /**
@@ -17,11 +18,18 @@ export interface SchoolDirectory {
 
 const TTL_MS = 5 * 60_000;
 
-export function schoolDirectory(items: ListItems<SchoolsRow>, now: () => Date): SchoolDirectory {
+export function schoolDirectory(items: ListItems<SchoolsRow>, now: () => Date, log: (message: string) => void = () => undefined): SchoolDirectory {
   let cached: { at: number; rows: SchoolsRow[] } | undefined;
   const all = async () => {
     if (cached && now().getTime() - cached.at < TTL_MS) return cached.rows;
-    const rows = (await items.all()).map((item) => item.row);
+    // A school whose role addresses are not all in its email domain is left out (no email goes to it, and its
+    // referrals wait) until a member of staff corrects the record: one edited column must not redirect pupil data.
+    const rows = (await items.all()).flatMap((item) => {
+      const problems = schoolAddressProblems(item.row);
+      if (problems.length === 0) return [item.row];
+      log(`Schools item ${item.id} is left out until a coordinator corrects it: ${problems.length} address problem(s)`);
+      return [];
+    });
     cached = { at: now().getTime(), rows };
     return rows;
   };

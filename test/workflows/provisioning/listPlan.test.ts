@@ -48,10 +48,12 @@ describe("the Schools CSV", () => {
 
   it("accepts the column titles as headers and reports every bad line with its number", () => {
     const csv = [
-      "URN,School,Attendance lead email,SENCO email,DSL email,Finance email",
-      "120345,Oakfield Academy,a@o.example,s@o.example,d@o.example,f@o.example",
-      "12034,Brookside,a@b.example,not-an-email,d@b.example,f@b.example",
-      "120345,Oakfield again,a@o.example,s@o.example,d@o.example,f@o.example",
+      "URN,School,Attendance lead email,SENCO email,DSL email,Finance email,Email domain",
+      "120345,Oakfield Academy,a@o.example,s@o.example,d@o.example,f@o.example,o.example",
+      "12034,Brookside,a@b.example,not-an-email,d@b.example,f@b.example,b.example",
+      "120345,Oakfield again,a@o.example,s@o.example,d@o.example,f@o.example,o.example",
+      "120347,Hillcrest,a@h.example,s@h.example,dsl@gmail.example,f@h.example,h.example",
+      "120348,Castle Hill,a@c.example,s@c.example,d@c.example,f@c.example",
     ].join("\n");
     const result = parseSchoolsCsv(csv);
     expect(result.ok).toBe(false);
@@ -59,6 +61,9 @@ describe("the Schools CSV", () => {
       { line: 3, message: "Urn: expected the school's 6-digit URN" },
       { line: 3, message: "SencoEmail: expected an email address, e.g. senco@school.org.uk" },
       { line: 4, message: "Urn 120345 is already on line 2" },
+      // Role addresses outside the school's email domain (or no domain to check them by) are not uploaded.
+      { line: 5, message: "DslEmail is not an h.example address" },
+      { line: 6, message: "no email domain is recorded (EmailDomain), so its addresses cannot be checked" },
     ]);
   });
 

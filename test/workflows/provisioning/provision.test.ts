@@ -46,7 +46,7 @@ function provision(...args: string[]): Promise<{ code: number; out: string }> {
 }
 
 const writes = (from: number) => graph.requests.slice(from).filter((r) => r.method === "POST" || r.method === "PATCH" || r.method === "DELETE");
-const schoolsCsv = ["Urn,SchoolName,AttendanceLeadEmail,SencoEmail,DslEmail,FinanceEmail", ...demoSchools.map((s) => [s.Urn, `"${s.SchoolName}"`, s.AttendanceLeadEmail, s.SencoEmail, s.DslEmail, s.FinanceEmail].join(","))].join("\r\n");
+const schoolsCsv = ["Urn,SchoolName,AttendanceLeadEmail,SencoEmail,DslEmail,FinanceEmail,EmailDomain", ...demoSchools.map((s) => [s.Urn, `"${s.SchoolName}"`, s.AttendanceLeadEmail, s.SencoEmail, s.DslEmail, s.FinanceEmail, s.EmailDomain].join(","))].join("\r\n");
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "provision-"));
