@@ -159,7 +159,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
   const table = (name: string) => tableStore(settings.AzureWebJobsStorage, name);
   const tables: AppTables = {
     state: appState(table("AppState")),
-    ledger: effectLedger(table("Effects")),
+    ledger: effectLedger(table("Effects"), { report: log }),
     audit: auditTrail(table("Audit")),
     caseNumbers: caseNumberAllocator(table("CaseNumbers")),
     submissions: submissionStore(table("Submissions")),
