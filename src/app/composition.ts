@@ -54,6 +54,8 @@ import { placementsHandler } from "../workflows/placements/placementsHandler";
 import { reviewsHandler } from "../workflows/reviews/reviewOutcomes";
 import { schoolDirectory, type SchoolDirectory } from "../workflows/schools/schoolDirectory";
 import { loadFormDefinition } from "./formDefinition";
+import { sendMailOnce } from "../m365/outlook/mailOnce";
+import { itemKeepsFailing } from "../workflows/messages/coordinatorMessages";
 import { currentLog } from "./log/invocationLog";
 import { healthPorts } from "./operations";
 
@@ -303,7 +305,15 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
       listWatch: {
         subscriptions: { subscriptions: graphSubscriptions(graph), state: tables.state, now, notificationUrl: settings.NOTIFICATION_URL, clientState: settings.NOTIFICATION_CLIENT_STATE },
         lists: watched,
-        changes: { state: tables.state, now },
+        changes: {
+          state: tables.state,
+          now,
+          log,
+          parked: async (p) => {
+            const message = itemKeepsFailing(p.list, p.itemId, p.error, p.attempts);
+            await sendMailOnce(tables.ledger, mailer, `mail:parked:${p.list}:${p.itemId}:${p.since}`, [settings.COORDINATOR_EMAIL], message.subject, message.html);
+          },
+        },
         carryOutLeftovers: () => carryOutLeftovers(cases),
         log,
       },

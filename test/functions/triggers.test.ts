@@ -163,8 +163,11 @@ describe("the list-changes queue and the upkeep timer", () => {
 
   it("reports the round, a renewed subscription, or a subscription it does not know", async () => {
     const round = invocation("listChanges");
-    await listChangesHandler(message, round.context, async (m) => (expect(m).toEqual(message), { kind: "round", report: { list: "Cases", skipped: false, restarted: true, seen: 3, handled: 1 } }));
+    await listChangesHandler(message, round.context, async (m) => (expect(m).toEqual(message), { kind: "round", report: { list: "Cases", skipped: false, restarted: true, seen: 3, handled: 1, parked: 0 } }));
     expect(round.lines.map((l) => l.line)).toMatchObject([{ count: 1, message: "Cases: 3 changed item(s), 1 handled (delta restarted)" }]);
+    const parked = invocation("listChanges");
+    await listChangesHandler(message, parked.context, async () => ({ kind: "round", report: { list: "Cases", skipped: false, restarted: false, seen: 3, handled: 2, parked: 1 } }));
+    expect(parked.lines.map((l) => [l.level, l.line.message])).toEqual([["warning", "Cases: 3 changed item(s), 2 handled, 1 parked (tried again later)"]]);
     const renewed = invocation("listChanges");
     await listChangesHandler({ ...message, lifecycleEvent: "reauthorizationRequired" }, renewed.context, async () => ({ kind: "reauthorized", list: "Placements" }));
     expect(renewed.messages()).toEqual(["Reauthorized the subscription for Placements"]);

@@ -279,6 +279,8 @@ export interface ListItems<Row> {
   changesSince(deltaLink: string | undefined, watches: WatchedColumns<Row>): Promise<{ changes: ItemChangeOf<Row>[]; deltaLink: string }>;
   /** The watched columns' snapshot of an item as the app wrote it (what its own change notification will show). */
   watched(item: ListItem<Row>, watches: WatchedColumns<Row>): Snapshot;
+  /** One item read now as a delta round would give it (with its snapshot), or deleted when it is gone. */
+  change(id: string, watches: WatchedColumns<Row>): Promise<ItemChangeOf<Row>>;
 }
 
 export type RowQuery = Omit<ItemQuery, "select">;
@@ -367,6 +369,10 @@ export function listItems<S extends z.ZodObject>(list: SharePointList, definitio
       };
     },
     watched: (item, watches) => snapshot(toListFields(definition, item.row), watches),
+    async change(id, watches) {
+      const item = await graph.get(id);
+      return item ? { kind: "changed", item: read(item), watched: snapshot(item.fields, watches) } : { kind: "deleted", id };
+    },
   };
 }
 

@@ -122,3 +122,20 @@ export function reviewOutcomeMissing(caseRef: string, reviewNumber: number, due:
     html: `<p>Placement review ${escapeHtml(String(reviewNumber))} for <b>${escapeHtml(caseRef)}</b> was due on ${escapeHtml(due)} and no outcome is recorded. Please record "Able to return to mainstream?" and the next steps in the Reviews list.</p>`,
   };
 }
+
+/**
+ * An item in one of the watched lists that the app keeps failing to handle: parked (its list goes on), tried again
+ * by itself, and the Coordinator told once so a person can look at the item.
+ *
+ * @example
+ * itemKeepsFailing("Cases", "17", "ItemChangedError: …", 3).subject // "Cases item 17: the app could not act on a change"
+ */
+export function itemKeepsFailing(list: string, itemId: string, error: string, attempts: number): Message {
+  return {
+    subject: `${list} item ${itemId}: the app could not act on a change`,
+    html:
+      `<p>The app has tried ${attempts} times to act on a change to item <b>${escapeHtml(itemId)}</b> in the ${escapeHtml(list)} list, and failed each time. ` +
+      `The rest of the list is not held up; the app keeps trying this item by itself (less often as time goes on).</p>` +
+      `<p>What went wrong: ${escapeHtml(error)}</p><p>Please open the item and check it; if it looks right, tell whoever looks after the app.</p>`,
+  };
+}
