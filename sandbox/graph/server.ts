@@ -94,6 +94,10 @@ export async function startGraphSandbox(options: GraphSandboxOptions): Promise<G
   const tls = { cert: readFileSync(join(tlsDir(), "cert.pem")), key: readFileSync(join(tlsDir(), "key.pem")) };
   const handler = (req: IncomingMessage, res: ServerResponse) => void handle(req, res).catch((e: unknown) => send(res, 500, graphErrorBody("generalException", String(e))));
   const front = createHttpsServer(tls, handler);
+  // Microsoft's front ends keep idle connections for minutes; Node's 5-second default makes a busy client reuse a
+  // socket the server has just closed ("fetch failed"), a failure Graph itself does not have.
+  front.keepAliveTimeout = 120_000;
+  front.headersTimeout = 125_000;
   const sockets = new Set<Socket>();
   front.on("connection", (socket: Socket) => {
     sockets.add(socket);
