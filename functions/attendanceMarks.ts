@@ -1,9 +1,8 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import { theApp } from "../src/app/theApp";
 import { inInvocation } from "../src/app/log/invocationLog";
+import { BODY_LIMITS, readBoundedBody } from "../src/app/http/boundedBody";
 import { recordMarks, type RecordMarksAnswer } from "../src/workflows/attendance/recordMarks";
-
-const MAX_BODY_CHARS = 512 * 1024;
 
 /**
  * POST /api/attendance/marks — several session marks at once, from a provider's spreadsheet flow (function key):
@@ -13,11 +12,11 @@ const MAX_BODY_CHARS = 512 * 1024;
  */
 export async function attendanceMarksHandler(request: HttpRequest, context: InvocationContext, record = (body: unknown): Promise<RecordMarksAnswer> => recordMarks(theApp().ports.recordMarks, body)): Promise<HttpResponseInit> {
   return inInvocation(context, async (log) => {
-    const text = await request.text();
-    if (text.length > MAX_BODY_CHARS) return { status: 400, jsonBody: { error: "The request is over 512 KB: send fewer marks at once." } };
+    const read = await readBoundedBody(request, BODY_LIMITS.marks, "send at most 100 marks at once");
+    if (!read.ok) return read.response;
     let body: unknown;
     try {
-      body = JSON.parse(text);
+      body = JSON.parse(read.text);
     } catch {
       return { status: 400, jsonBody: { error: "The request is not JSON." } };
     }
