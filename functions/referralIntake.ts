@@ -19,6 +19,7 @@ export async function referralIntakeHandler(request: HttpRequest, context: Invoc
     const responseId = read.submission.responseId;
     const answer = await accept(read.submission);
     if (answer.status === 503) return { status: 503, headers: { "retry-after": String(answer.retryAfterSeconds) }, jsonBody: { error: "Another submission for this pupil is being accepted; please retry." } };
+    if (answer.status === 429) return log.warn(`Response ${responseId} refused: over the daily quota`, { responseId, status: 429 }), { status: 429, headers: { "retry-after": String(answer.retryAfterSeconds) }, jsonBody: { error: answer.message } };
     if (answer.status === 422) {
       log.info(`Response ${responseId} refused: ${answer.problems.length} problem(s)`, { responseId, count: answer.problems.length, status: 422 });
       return { status: 422, jsonBody: { problems: answer.problems } };

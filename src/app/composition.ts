@@ -30,6 +30,7 @@ import { workQueue } from "../m365/queues/workQueue";
 import { listItems, type ListItems, type UnreadableItem } from "../m365/sharepoint/items";
 import { sharePointList } from "../m365/sharepoint/list";
 import { sharePointSite } from "../m365/sharepoint/site";
+import { dailyCounts } from "../m365/tables/dailyCounts";
 import { appState, auditTrail, caseNumberAllocator, effectLedger, openCaseIndex, submissionStore, tableStore, type AppState, type AuditTrail, type CaseNumberAllocator, type EffectLedger, type OpenCaseIndex, type SubmissionStore } from "../m365/tables";
 import type { Settings } from "../settings/settings";
 import type { TeamsChannel } from "../teams/teamsChannel";
@@ -273,6 +274,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
         enqueue: (m) => intakeQueue.send(m),
         partnership: settings.PARTNERSHIP_CODE,
         now,
+        quota: { counts: dailyCounts(table("DailyCounts")), perResponder: settings.INTAKE_DAILY_LIMIT_PER_RESPONDER, perSchool: settings.INTAKE_DAILY_LIMIT_PER_SCHOOL },
       },
       writeCase: {
         submissions: tables.submissions,

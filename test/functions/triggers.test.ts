@@ -238,6 +238,11 @@ describe("every HTTP endpoint refuses an oversized body before reading it", () =
 describe("POST /api/forms/referral", () => {
   const submission = { responseId: "17", submittedAt: "2026-11-23T09:12:00Z", responder: "senco@oakfield.example", answers: { requestType: "Partnership referral" } };
 
+  it("answers a submission over the daily quota with 429, Retry-After and the reason", async () => {
+    const answer = await referralIntakeHandler(post("forms/referral", JSON.stringify(submission)), invocation("referralIntake").context, async () => ({ status: 429, retryAfterSeconds: 3600, message: "The partnership has received 50 referral forms for this school today." }));
+    expect(answer).toEqual({ status: 429, headers: { "retry-after": "3600" }, jsonBody: { error: "The partnership has received 50 referral forms for this school today." } });
+  });
+
   it("refuses a body that is not a Forms envelope without calling the intake", async () => {
     let called = false;
     const answer = await referralIntakeHandler(post("forms/referral", "{}"), invocation("referralIntake").context, async () => ((called = true), { status: 202, caseRef: "LNCIP-2026-0042" }));

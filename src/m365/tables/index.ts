@@ -5,3 +5,4 @@ export * from "./auditTrail";
 export * from "./appState";
 export * from "./submissions";
 export * from "./openCases";
+export * from "./dailyCounts";

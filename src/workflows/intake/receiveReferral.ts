@@ -2,6 +2,7 @@ import type { CaseNumberAllocator } from "../../m365/tables/caseNumbers";
 import type { OpenCaseIndex } from "../../m365/tables/openCases";
 import type { SubmissionStore } from "../../m365/tables/submissions";
 import type { FormsSubmission } from "./formsSubmission";
+import { countSubmission, quotaRefusal, type IntakeQuota } from "./intakeQuota";
 
 /** A problem with one answer, named as the school sees the question. */
 export interface AnswerProblem {
@@ -14,6 +15,8 @@ export interface ReferralRules<Form> {
   parse(answers: Record<string, string>): { ok: true; form: Form } | { ok: false; problems: AnswerProblem[] };
   /** The named pupil's UPN; undefined for an anonymous Inclusion Forum case (no identity at all). */
   pupilUpn(form: Form): string | undefined;
+  /** The school the submission is for (its URN): whose daily quota it counts against. */
+  schoolUrn(form: Form): string;
   caseReference(partnership: string, year: number, number: number): string;
 }
 
@@ -28,12 +31,15 @@ export interface IntakePorts<Form> {
   now: () => Date;
   /** Pause between looks at a pupil whose other submission is being accepted at this very moment. */
   sleep?: (ms: number) => Promise<void>;
+  /** New submissions a day per responder and per school; none: no limit. */
+  quota?: IntakeQuota | undefined;
 }
 
 export type IntakeAnswer =
   | { status: 202 | 200; caseRef: string; linkedTo?: string | undefined }
   | { status: 422; problems: AnswerProblem[] }
-  | { status: 503; retryAfterSeconds: number };
+  | { status: 503; retryAfterSeconds: number }
+  | { status: 429; retryAfterSeconds: number; message: string };
 
 const PENDING = "pending:";
 
@@ -58,6 +64,8 @@ export const STALE_PENDING_CLAIM_MS = 11 * 60_000;
  *   pupil is claimed (pending), the number allocated, the submission stored, and only then is the claim confirmed
  *   to the case reference, so a confirmed claim always has its submission stored.
  * - A claim left pending by a flow that gave up is taken over once it is older than any invocation can live.
+ * - A new submission over its responder's or its school's quota for the day: 429 with Retry-After (the next UK
+ *   midnight) and why, nothing stored. A repeat of a submission already accepted is never refused.
  *
  * @example
  * await receiveReferral(ports, submission) // { status: 202, caseRef: "LNCIP-2026-0042" }
@@ -80,6 +88,11 @@ export async function receiveReferral<Form>(ports: IntakePorts<Form>, submission
   }
 
   const receivedAt = ports.now();
+  const quotaHolders = { responder: submission.responder, schoolUrn: ports.rules.schoolUrn(parsed.form) };
+  if (ports.quota) {
+    const refusal = await quotaRefusal(ports.quota, quotaHolders, receivedAt);
+    if (refusal) return { status: 429, ...refusal };
+  }
   let linkedTo: string | undefined;
   let ownCase: string | undefined;
   if (upn) {
@@ -108,6 +121,7 @@ export async function receiveReferral<Form>(ports: IntakePorts<Form>, submission
     linkedTo,
   });
   if (upn && !stored.linkedTo) await ports.openCases.confirm(upn, pending, stored.caseRef);
+  if (firstTime && ports.quota) await countSubmission(ports.quota, quotaHolders, receivedAt);
   await ports.enqueue({ responseId: stored.responseId });
   return { status: firstTime ? 202 : 200, caseRef: stored.caseRef, linkedTo: stored.linkedTo };
 }

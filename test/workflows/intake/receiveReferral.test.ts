@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestAzurite, type TestAzurite } from "../../support/azurite";
-import { caseNumberAllocator, openCaseIndex, submissionStore, tableStore, type OpenCaseIndex, type SubmissionStore } from "../../../src/m365/tables";
+import { caseNumberAllocator, dailyCounts, openCaseIndex, submissionStore, tableStore, type OpenCaseIndex, type SubmissionStore } from "../../../src/m365/tables";
 import { receiveReferral, STALE_PENDING_CLAIM_MS, type IntakePorts } from "../../../src/workflows/intake/receiveReferral";
 import { referralRules } from "../../../src/workflows/intake/referralRules";
 import { referralFormDefinition } from "../../../src/domain/referral/formDefinition";
@@ -8,6 +8,7 @@ import type { ReferralForm } from "../../../src/domain/referral/referralForm";
 import type { FormsSubmission } from "../../../src/workflows/intake/formsSubmission";
 import { namedReferral, partnerUrns } from "../../fixtures/referralAnswers";
 import { readFileSync } from "node:fs";
+import { upnCheckLetter } from "../../../src/domain/referral/upn";
 import { join } from "node:path";
 
 /**
@@ -22,7 +23,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => azurite?.stop());
 
-function intake(clock: { now: Date }, faults: { accept?: number; allocate?: number; confirm?: number } = {}) {
+function intake(clock: { now: Date }, faults: { accept?: number; allocate?: number; confirm?: number } = {}, quota?: { perResponder: number; perSchool: number }) {
   const t = (name: string) => tableStore(azurite.connectionString, `${name}${++n}`);
   const submissions = submissionStore(t("Submissions"));
   const openCases = openCaseIndex(t("OpenCases"), "test-hash-key-0001");
@@ -49,6 +50,7 @@ function intake(clock: { now: Date }, faults: { accept?: number; allocate?: numb
     partnership: "LNCIP",
     now: () => clock.now,
     sleep: async () => undefined,
+    quota: quota && { counts: dailyCounts(t("DailyCounts")), ...quota },
   };
   return { ports, submissions, openCases, queued };
 }
@@ -100,5 +102,36 @@ describe("a referral accepted after a failure part-way", () => {
     const host = JSON.parse(readFileSync(join(__dirname, "..", "..", "..", "host.json"), "utf8")) as { functionTimeout: string };
     const [h, m, s] = host.functionTimeout.split(":").map(Number) as [number, number, number];
     expect(STALE_PENDING_CLAIM_MS).toBeGreaterThan(((h * 60 + m) * 60 + s) * 1000);
+  });
+});
+
+describe("the intake's daily quotas", () => {
+  const from = (responseId: string, responder: string, upnSerial: number) => {
+    const digits = `8012001${String(upnSerial).padStart(5, "0")}`;
+    return { ...envelope(responseId), responder, answers: { ...namedReferral, "pupil.upn": upnCheckLetter(digits) + digits } };
+  };
+
+  it("refuses a responder's new submissions over the day's limit (429 until UK midnight, with why), never a repeat, and starts afresh the next day", async () => {
+    const clock = { now: new Date("2026-11-23T09:00:00Z") };
+    const { ports, submissions } = intake(clock, {}, { perResponder: 2, perSchool: 10 });
+    expect((await receiveReferral(ports, from("q1", "flood@oakfield.example", 1))).status).toBe(202);
+    expect((await receiveReferral(ports, from("q2", "flood@oakfield.example", 2))).status).toBe(202);
+    const third = await receiveReferral(ports, from("q3", "flood@oakfield.example", 3));
+    expect(third).toMatchObject({ status: 429, retryAfterSeconds: 15 * 3600, message: expect.stringMatching(/sent 2 referral forms today/) });
+    expect(await submissions.get("q3")).toBeUndefined();
+    expect((await receiveReferral(ports, from("q2", "flood@oakfield.example", 2))).status).toBe(200); // a repeat is never refused
+    expect((await receiveReferral(ports, from("q4", "colleague@oakfield.example", 4))).status).toBe(202); // another person is untouched
+    clock.now = new Date("2026-11-24T00:00:01Z");
+    expect((await receiveReferral(ports, from("q3", "flood@oakfield.example", 3))).status).toBe(202);
+  });
+
+  it("refuses new submissions for a school over the day's limit, whoever sends them", async () => {
+    const clock = { now: new Date("2026-07-01T09:00:00Z") };
+    const { ports } = intake(clock, {}, { perResponder: 10, perSchool: 2 });
+    expect((await receiveReferral(ports, from("s1", "a@oakfield.example", 11))).status).toBe(202);
+    expect((await receiveReferral(ports, from("s2", "b@oakfield.example", 12))).status).toBe(202);
+    const third = await receiveReferral(ports, from("s3", "c@oakfield.example", 13));
+    // BST: UK midnight is 23:00 UTC.
+    expect(third).toMatchObject({ status: 429, retryAfterSeconds: 14 * 3600, message: expect.stringMatching(/for this school today/) });
   });
 });
