@@ -31,6 +31,7 @@ import { listItems, type ListItems, type UnreadableItem } from "../m365/sharepoi
 import { sharePointList } from "../m365/sharepoint/list";
 import { sharePointSite } from "../m365/sharepoint/site";
 import { dailyCounts } from "../m365/tables/dailyCounts";
+import { linkedSubmissions } from "../m365/tables/linkedSubmissions";
 import { appState, auditTrail, caseNumberAllocator, effectLedger, openCaseIndex, submissionStore, tableStore, type AppState, type AuditTrail, type CaseNumberAllocator, type EffectLedger, type OpenCaseIndex, type SubmissionStore } from "../m365/tables";
 import type { Settings } from "../settings/settings";
 import type { TeamsChannel } from "../teams/teamsChannel";
@@ -278,6 +279,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
       },
       writeCase: {
         submissions: tables.submissions,
+        linked: linkedSubmissions(table("LinkedSubmissions")),
         cases: lists.cases,
         ledger: tables.ledger,
         audit: tables.audit,

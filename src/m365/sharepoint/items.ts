@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { odataString } from "../odata";
 import type { z } from "zod";
 import { columnOf, fromListFields, readableColumns, toListFieldChanges, toListFields, type ListDefinition, type RowChanges } from "../../domain/lists";
 import { DeltaExpiredError, graphStatus, ItemChangedError } from "./graphErrors";
@@ -398,5 +399,5 @@ function watchedValue(value: unknown, as: WatchedColumn<unknown>["as"]): string 
  * titleIs("LNCIP-2026-0042") // "fields/Title eq 'LNCIP-2026-0042'"
  */
 export function titleIs(value: string): string {
-  return `fields/Title eq '${value.replace(/'/g, "''")}'`;
+  return `fields/Title eq ${odataString(value)}`;
 }

@@ -6,3 +6,4 @@ export * from "./appState";
 export * from "./submissions";
 export * from "./openCases";
 export * from "./dailyCounts";
+export * from "./linkedSubmissions";

@@ -89,7 +89,7 @@ export async function recordMarks(ports: RecordMarksPorts, body: unknown): Promi
 async function placementsOf(placements: ListItems<PlacementsRow>, caseRefs: readonly string[]): Promise<Map<string, { start: string; end?: string | undefined }[]>> {
   const out = new Map<string, { start: string; end?: string | undefined }[]>();
   for (const caseRef of caseRefs) {
-    for (const { row } of await placements.all({ filter: `fields/Title eq '${caseRef}'` })) {
+    for (const { row } of await placements.all({ filter: titleIs(caseRef) })) {
       if (row.PlacementStatus === "settingUp") continue;
       out.set(caseRef, [...(out.get(caseRef) ?? []), { start: row.StartDate, end: row.EndDate }]);
     }

@@ -6,6 +6,8 @@ import type { CasesRow } from "../../domain/lists";
 import type { AuditTrail } from "../../m365/tables/auditTrail";
 import type { EffectLedger } from "../../m365/tables/effectLedger";
 import type { SubmissionStore } from "../../m365/tables/submissions";
+import type { LinkedSubmissions } from "../../m365/tables/linkedSubmissions";
+import { linkedSubmissionsSummary } from "../../domain/case/linkedSubmissions";
 import { isReadable, type ListItems, type ListItem } from "../../m365/sharepoint/items";
 import { graphStatus, ItemChangedError } from "../../m365/sharepoint/graphErrors";
 import type { Mailer } from "../../m365/outlook/mail";
@@ -16,6 +18,8 @@ import type { SchoolDirectory } from "../schools/schoolDirectory";
 
 export interface WriteCasePorts {
   submissions: SubmissionStore;
+  /** Every later submission of each case (the Cases column shows a count and the latest few). */
+  linked: LinkedSubmissions;
   cases: ListItems<CasesRow>;
   ledger: EffectLedger;
   audit: AuditTrail;
@@ -102,21 +106,21 @@ async function writeCaseOnce(ports: WriteCasePorts, responseId: string): Promise
   return "written";
 }
 
-/** Adds a later submission to the case's record, re-reading and retrying if a coordinator edits it meanwhile. */
+/**
+ * Adds a later submission to the case's record: kept in the app's own storage (any number of them), and the case's
+ * "Later submissions" column rewritten from it — how many, and the latest few — re-reading and retrying if a
+ * coordinator edits the item meanwhile.
+ */
 async function appendLinkedSubmission(ports: WriteCasePorts, caseRef: string, responseId: string, at: string): Promise<void> {
+  await ports.linked.add(caseRef, { responseId, receivedAt: at });
+  const summary = linkedSubmissionsSummary(await ports.linked.forCase(caseRef));
   for (let attempt = 0; attempt < 5; attempt++) {
     const item = await findCaseItem(ports.cases, caseRef);
     if (!item) throw new Error(`Case ${caseRef} is not in the Cases list yet; the submission will be retried.`);
-    // A case a coordinator has made unreadable still gets the submission, as long as the column that keeps them
-    // reads on its own: never overwrite what it holds.
-    if (!isReadable(item) && item.problems.some((p) => p.startsWith("LinkedSubmissions:"))) {
-      throw new Error(`Case ${caseRef}'s later submissions cannot be read; a coordinator must correct the item. The submission will be retried.`);
-    }
     const existing = (isReadable(item) ? item.row.LinkedSubmissions : item.readable.LinkedSubmissions) ?? "";
-    if (existing.includes(`response ${responseId} `)) return;
-    const line = `response ${responseId} received ${at}`;
+    if (existing === summary) return;
     try {
-      const updated = await ports.cases.update(item, { LinkedSubmissions: existing ? `${existing}\n${line}` : line }, { ifUnchanged: true });
+      const updated = await ports.cases.update(item, { LinkedSubmissions: summary }, { ifUnchanged: true });
       if (isReadable(updated)) await ports.rememberWrite?.(updated);
       return;
     } catch (e) {

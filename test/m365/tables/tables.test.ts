@@ -7,7 +7,9 @@ import {
   effectLedger,
   EffectInProgressError,
   openCaseIndex,
+  MAX_TABLE_KEY_CHARS,
   StaleStateError,
+  tableKey,
   submissionStore,
   tableStore,
 } from "../../../src/m365/tables";
@@ -167,7 +169,26 @@ describe("effectLedger under slow workers", () => {
   });
 });
 
+describe("tableKey", () => {
+  it("keeps every key within Azure Table's 1 KiB, and long keys apart by the hash of the whole value", () => {
+    for (const length of [1, 399, 401, 1000, 20_000]) expect(tableKey("é/".repeat(length)).length).toBeLessThanOrEqual(MAX_TABLE_KEY_CHARS);
+    const a = "x".repeat(600) + "a";
+    const b = "x".repeat(600) + "b";
+    expect(tableKey(a)).not.toBe(tableKey(b));
+    expect(tableKey("LNCIP-2026-0042:decide:1")).toBe("LNCIP-2026-0042:decide:1");
+  });
+});
+
 describe("appState", () => {
+  it("stores and lists values under names far longer than a table key may be (a long response id)", async () => {
+    const state = appState(table("State"));
+    const long = `response-${"é/".repeat(700)}`;
+    await state.put("seen-Cases", long, { v: 1 });
+    await state.put("seen-Cases", `${long}-other`, { v: 2 });
+    expect((await state.get("seen-Cases", long))?.value).toEqual({ v: 1 });
+    expect((await state.list("seen-Cases")).map((x) => x.name).sort()).toEqual([long, `${long}-other`]);
+  });
+
   it("stores JSON values and refuses a write based on a stale version", async () => {
     const state = appState(table("State"));
     const v1 = await state.put("delta", "Cases", { link: "a" });

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandboxPorts, type SandboxPorts } from "../placements/sandboxPorts";
 import { acceptReferral } from "../../../src/workflows/intake/referralRules";
 import { writeCase } from "../../../src/workflows/intake/writeCase";
-import { anonymousInclusionForum } from "../../fixtures/referralAnswers";
+import { anonymousInclusionForum, namedReferral } from "../../fixtures/referralAnswers";
+import { upnCheckLetter } from "../../../src/domain/referral/upn";
 import { tableKey, tableStore } from "../../../src/m365/tables";
 import { referralReceived } from "../../../src/workflows/messages/schoolMessages";
 import { requestTypeLabels } from "../../../src/domain/referral/referralForm";
@@ -13,7 +14,7 @@ import { requestTypeLabels } from "../../../src/domain/referral/referralForm";
  */
 let box: SandboxPorts;
 beforeAll(async () => {
-  box = await startSandboxPorts();
+  box = await startSandboxPorts({ INTAKE_DAILY_LIMIT_PER_SCHOOL: "1000" }); // one school sends 90 forms below
 }, 90_000);
 afterAll(async () => box?.stop());
 
@@ -54,4 +55,24 @@ describe("writeCase under throttling", () => {
     expect(await writeCase(box.app.ports.writeCase, "crash-1")).toBe("written");
     expect(box.inbox("crash@brookside.example").filter((m) => m.subject === subject)).toHaveLength(1);
   });
+
+  it("keeps any number of later submissions for a case outside its 4,000-character column, which shows the count and the latest few", async () => {
+    const digits = "801200777777";
+    const pupil = { ...namedReferral, "pupil.upn": upnCheckLetter(digits) + digits };
+    const first = await acceptReferral(box.app.ports.intake, { responseId: "linked-0", submittedAt: "2026-11-20T09:00:00Z", responder: "many@oakfield.example", answers: pupil });
+    if (first.status !== 202) throw new Error(JSON.stringify(first));
+    expect(await writeCase(box.app.ports.writeCase, "linked-0")).toBe("written");
+    const later = 90; // about 80 lines used to fill the column and leave the case unreadable
+    for (let i = 1; i <= later; i++) {
+      const responseId = `linked-${i}-${"r".repeat(30)}`;
+      box.setClock(`2026-11-20T10:${String(Math.floor(i / 60)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}Z`);
+      expect(await acceptReferral(box.app.ports.intake, { responseId, submittedAt: "2026-11-20T09:00:00Z", responder: `r${i}@oakfield.example`, answers: pupil })).toMatchObject({ status: 202, linkedTo: first.caseRef });
+      expect(await writeCase(box.app.ports.writeCase, responseId)).toBe("linked");
+    }
+    const item = await box.app.lists.cases.get(casesNamed(first.caseRef)[0]!.id);
+    expect(item).toBeDefined(); // still readable
+    const column = item!.row.LinkedSubmissions ?? "";
+    expect(column.length).toBeLessThan(4000);
+    expect(column).toMatch(new RegExp(`^${later} later submissions \\(the latest 5\\): response linked-${later}-`));
+  }, 180_000);
 });
