@@ -63,7 +63,7 @@ export interface EffectLedgerOptions {
    * The default never keeps the process alive on its own.
    */
   heartbeat?: (renew: () => Promise<void>, everyMs: number) => () => void;
-  /** Where a lost claim is reported (another attempt took the effect over while this one worked). */
+  /** Where a lost claim is reported (another attempt took the effect over while this one worked); the app's log. */
   report?: (message: string) => void;
 }
 
@@ -74,7 +74,7 @@ export function effectLedger(store: TableStore, options: EffectLedgerOptions = {
   const now = options.now ?? (() => new Date());
   const claimTtlMs = options.claimTtlMs ?? CLAIM_TTL_MS;
   const heartbeat = options.heartbeat ?? timerHeartbeat;
-  const report = options.report ?? ((message: string) => console.warn(message));
+  const report = options.report ?? (() => undefined);
   const locate = (key: string) => ({ partitionKey: partitionOf(key), rowKey: tableKey(key) });
 
   return {
