@@ -32,6 +32,7 @@ import { sharePointList } from "../m365/sharepoint/list";
 import { sharePointSite } from "../m365/sharepoint/site";
 import { dailyCounts } from "../m365/tables/dailyCounts";
 import { linkedSubmissions } from "../m365/tables/linkedSubmissions";
+import { providerKeys } from "../m365/tables/providerKeys";
 import { appState, auditTrail, caseNumberAllocator, effectLedger, openCaseIndex, submissionStore, tableStore, type AppState, type AuditTrail, type CaseNumberAllocator, type EffectLedger, type OpenCaseIndex, type SubmissionStore } from "../m365/tables";
 import type { Settings } from "../settings/settings";
 import type { TeamsChannel } from "../teams/teamsChannel";
@@ -294,7 +295,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
       caseEffects,
       placements,
       coreGroup,
-      recordMarks: { attendance: lists.attendance, placements: lists.placements, ledger: tables.ledger, now },
+      recordMarks: { attendance: lists.attendance, placements: lists.placements, ledger: tables.ledger, providers: providerKeys(table("ProviderKeys")), now },
       attendanceRounds: () => ({
         source: listAttendanceSource({ cases: lists.cases, placements: lists.placements, attendance: lists.attendance, schools }),
         mailer: pacedMailSender(graph, settings.PARTNERSHIP_MAILBOX),

@@ -7,3 +7,4 @@ export * from "./submissions";
 export * from "./openCases";
 export * from "./dailyCounts";
 export * from "./linkedSubmissions";
+export * from "./providerKeys";
