@@ -9,6 +9,7 @@ import { defaultApp, GRAPH_RESOURCE, openIdConfiguration, TokenAuthority, type A
 import { FaultBook, faultRuleSchema } from "./faults";
 import { TenantPolicy, tenantModeFromEnv, type TenantMode } from "./strictTenant";
 import { readBody } from "../httpBody";
+import { ensureLoopbackTls } from "../tls/loopbackCertificate";
 import {
   GraphError,
   type GraphArea,
@@ -69,7 +70,8 @@ const MAX_BODY = 4 * 1024 * 1024;
 /**
  * Starts the Graph sandbox on one loopback HTTPS port (MSAL refuses a non-https authority and the Graph client
  * attaches tokens only to https URLs): Graph under /v1.0, the token authority at /{tenant}/..., the admin API
- * under /_sandbox and a read-only state page at /. Clients trust sandbox/tls/cert.pem via NODE_EXTRA_CA_CERTS.
+ * under /_sandbox and a read-only state page at /. Clients trust sandbox/tls/cert.pem via NODE_EXTRA_CA_CERTS (this
+ * machine's own loopback leaf certificate, made on first use: sandbox/tls/loopbackCertificate.ts).
  *
  * @example
  * const graph = await startGraphSandbox({ port: 0, areas: defaultAreas(), seed: demoTenant });
@@ -398,18 +400,9 @@ function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** sandbox/tls, from the source tree or from dist/. */
+/** sandbox/tls, with this machine's loopback certificate and app credential made there if they are not yet. */
 export function tlsDir(): string {
-  const candidates = [join(__dirname, "..", "tls"), join(__dirname, "..", "..", "..", "sandbox", "tls")];
-  for (const c of candidates) {
-    try {
-      readFileSync(join(c, "cert.pem"));
-      return c;
-    } catch {
-      // try the next
-    }
-  }
-  throw new Error("sandbox/tls/cert.pem is missing: run sandbox/tls/make-cert.sh");
+  return ensureLoopbackTls().dir;
 }
 
 export type { GraphRoute };
