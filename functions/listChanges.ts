@@ -13,7 +13,9 @@ export async function listChangesHandler(message: unknown, context: InvocationCo
     if (outcome.kind === "reauthorized") return log.info(`Reauthorized the subscription for ${outcome.list ?? "an unknown list"}`, { subscriptionId: parsed.data.subscriptionId });
     if (outcome.kind === "unknownSubscription") return log.warn(`A notification for subscription ${outcome.subscriptionId}, which the app does not know, was ignored`, { subscriptionId: outcome.subscriptionId });
     const r = outcome.report;
-    log.info(`${r.list}: ${r.skipped ? "already covered" : `${r.seen} changed item(s), ${r.handled} handled${r.restarted ? " (delta restarted)" : ""}`}`, { count: r.handled });
+    const said = `${r.list}: ${r.skipped ? "already covered" : `${r.seen} changed item(s), ${r.handled} handled${r.parked ? `, ${r.parked} parked (tried again later)` : ""}${r.restarted ? " (delta restarted)" : ""}`}`;
+    if (r.parked) return log.warn(said, { count: r.handled });
+    log.info(said, { count: r.handled });
   });
 }
 
@@ -23,6 +25,7 @@ export async function subscriptionUpkeepHandler(_timer: unknown, context: Invoca
     const report = await upkeep();
     log.info(`Subscriptions: ${report.subscriptions.map((r) => `${r.list} ${r.action}`).join(", ")}`);
     if (report.leftovers) log.info(`Carried out ${report.leftovers} transition(s)' effects left over from failed rounds`, { count: report.leftovers });
+    for (const problem of report.problems ?? []) log.warn(`Upkeep: ${problem}`);
   });
 }
 

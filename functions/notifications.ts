@@ -1,8 +1,9 @@
 import { app, output, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import { settings } from "../src/app/processSettings";
 import { inInvocation } from "../src/app/log/invocationLog";
+import { BODY_LIMITS, readBoundedBody } from "../src/app/http/boundedBody";
 import { LIST_CHANGES_QUEUE } from "../src/workflows/listChanges/listChangeMessage";
-import { receiveNotifications } from "../src/workflows/listChanges/receiveNotifications";
+import { receiveNotifications, refusedSummary } from "../src/workflows/listChanges/receiveNotifications";
 
 export const listChangesOutput = output.storageQueue({ queueName: LIST_CHANGES_QUEUE, connection: "AzureWebJobsStorage" });
 
@@ -15,10 +16,18 @@ export const listChangesOutput = output.storageQueue({ queueName: LIST_CHANGES_Q
 export async function notificationsHandler(request: HttpRequest, context: InvocationContext, clientState = settings.NOTIFICATION_CLIENT_STATE): Promise<HttpResponseInit> {
   return inInvocation(context, async (log) => {
     const validationToken = request.query.get("validationToken");
-    const answer = receiveNotifications({ validationToken, body: validationToken === null ? await request.text() : "" }, clientState, new Date());
-    if (answer.kind === "validation") return { status: 200, headers: { "content-type": "text/plain" }, body: answer.token };
+    let body = "";
+    if (validationToken === null) {
+      const read = await readBoundedBody(request, BODY_LIMITS.notifications, "Graph never sends a batch this large");
+      if (!read.ok) return read.response;
+      body = read.text;
+    }
+    const answer = receiveNotifications({ validationToken, body }, clientState, new Date());
+    // The echo is plain text the browser must never sniff into anything else.
+    if (answer.kind === "validation") return { status: 200, headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" }, body: answer.token };
     if (answer.kind === "badRequest") return { status: 400, body: answer.message };
-    for (const r of answer.refused) log.warn(`Dropped a notification with a wrong clientState (subscription ${r.subscriptionId})`, { subscriptionId: r.subscriptionId });
+    const refused = refusedSummary(answer.refused);
+    if (refused) log.warn(refused.message, { count: refused.count, subscriptionId: refused.first });
     if (answer.accepted.length > 0) context.extraOutputs.set(listChangesOutput, answer.accepted);
     return { status: 202 };
   });

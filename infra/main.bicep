@@ -1,7 +1,9 @@
 // Inclusion Flow in Azure: a Flex Consumption function app (Node 22) with its own storage account reached by a
 // user-assigned managed identity (no storage key anywhere), Application Insights with Entra ID authentication,
 // a Key Vault holding the app's two secrets (referenced from app settings, never in the repo or this file), and
-// optionally the single-tenant Azure Bot for Teams on the same identity.
+// optionally the single-tenant Azure Bot for Teams on the same identity. With restrictNetwork (the default) the
+// storage account and the Key Vault refuse the public internet: the app reaches them through its virtual network
+// (private endpoints), and only the administrators' own address ranges (adminIpRanges) besides.
 //
 //   az deployment group create -g <resource-group> -f infra/main.bicep -p infra/main.parameters.json
 //
@@ -58,6 +60,10 @@ param ifAgendaSchoolDaysBefore int = 3
 param reviewLocalTime string = '15:30'
 param attendanceAlertTime string = '10:00'
 param attendanceDigestTime string = '16:30'
+@description('New Referral Form responses a day the intake takes from one person (429 beyond, until UK midnight)')
+param intakeDailyLimitPerResponder int = 25
+@description('New Referral Form responses a day the intake takes for one school (429 beyond, until UK midnight)')
+param intakeDailyLimitPerSchool int = 50
 
 // ---- scale ----
 @description('Instance memory: 2048 or 4096 MB.')
@@ -77,6 +83,14 @@ param botMessagesPath string = '/api/messages'
 @description('Object id of the person or group deploying, given Key Vault Secrets Officer to create the two secrets. Empty: none.')
 param secretsOfficerPrincipalId string = ''
 
+// ---- the network ----
+@description('Keep the storage account and the Key Vault off the public internet: the app reaches them through its virtual network (private endpoints). false only for a throwaway trial.')
+param restrictNetwork bool = true
+@description('Public address ranges (CIDR, e.g. 203.0.113.0/24) also let through to the storage account and the Key Vault: where administrators set the secrets (az keyvault secret set) and run npm run replay-poison or provider-key. Empty: nobody outside the virtual network.')
+param adminIpRanges array = []
+@description('Address space of the app\'s virtual network (two /24 subnets are carved from its start).')
+param vnetAddressPrefix string = '10.40.0.0/16'
+
 var token = toLower(uniqueString(resourceGroup().id, name))
 var storageName = take('st${replace(name, '-', '')}${token}', 24)
 var appName = 'func-${name}-${take(token, 6)}'
@@ -92,6 +106,44 @@ var roles = {
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
+
+// ---- the network: the app's subnet (delegated to Flex Consumption) and one for the private endpoints ----
+var appSubnetPrefix = cidrSubnet(vnetAddressPrefix, 24, 1)
+var endpointSubnetPrefix = cidrSubnet(vnetAddressPrefix, 24, 2)
+
+resource vnet 'Microsoft.Network/virtualNetworks@2023-11-01' = if (restrictNetwork) {
+  name: 'vnet-${name}'
+  location: location
+  properties: {
+    addressSpace: { addressPrefixes: [vnetAddressPrefix] }
+    subnets: [
+      {
+        name: 'app'
+        properties: {
+          addressPrefix: appSubnetPrefix
+          delegations: [{ name: 'flex-consumption', properties: { serviceName: 'Microsoft.App/environments' } }]
+        }
+      }
+      {
+        name: 'private-endpoints'
+        properties: {
+          addressPrefix: endpointSubnetPrefix
+          privateEndpointNetworkPolicies: 'Disabled'
+        }
+      }
+    ]
+  }
+}
+
+// Storage and Key Vault refuse every network but these: the app's virtual network (by private endpoint) and the
+// administrators' ranges. Trusted Azure services (Azure Monitor, the deployment of the app's package) pass.
+var networkAcls = {
+  defaultAction: restrictNetwork ? 'Deny' : 'Allow'
+  bypass: 'AzureServices'
+  ipRules: [for cidr in adminIpRanges: { value: cidr, action: 'Allow' }]
+  virtualNetworkRules: []
+}
+var publicAccess = restrictNetwork && empty(adminIpRanges) ? 'Disabled' : 'Enabled'
 
 // ---- identity ----
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
@@ -111,6 +163,8 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     allowBlobPublicAccess: false
     allowSharedKeyAccess: false
     defaultToOAuthAuthentication: true
+    publicNetworkAccess: publicAccess
+    networkAcls: networkAcls
   }
   resource blobs 'blobServices' = {
     name: 'default'
@@ -173,8 +227,55 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableSoftDelete: true
     softDeleteRetentionInDays: 90
     enablePurgeProtection: true
+    publicNetworkAccess: publicAccess
+    networkAcls: {
+      defaultAction: networkAcls.defaultAction
+      bypass: 'AzureServices'
+      ipRules: [for cidr in adminIpRanges: { value: cidr }]
+      virtualNetworkRules: []
+    }
   }
 }
+
+// ---- private endpoints: storage's blob, queue and table services and the vault, each with its private DNS zone ----
+var privateLinks = [
+  { name: 'blob', service: storage.id, group: 'blob', zone: 'privatelink.blob.${environment().suffixes.storage}' }
+  { name: 'queue', service: storage.id, group: 'queue', zone: 'privatelink.queue.${environment().suffixes.storage}' }
+  { name: 'table', service: storage.id, group: 'table', zone: 'privatelink.table.${environment().suffixes.storage}' }
+  { name: 'vault', service: vault.id, group: 'vault', zone: 'privatelink.vaultcore.azure.net' }
+]
+
+resource privateZones 'Microsoft.Network/privateDnsZones@2020-06-01' = [for link in privateLinks: if (restrictNetwork) {
+  name: link.zone
+  location: 'global'
+}]
+
+resource privateZoneLinks 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2020-06-01' = [for (link, i) in privateLinks: if (restrictNetwork) {
+  parent: privateZones[i]
+  name: 'vnet-${name}'
+  location: 'global'
+  properties: {
+    registrationEnabled: false
+    virtualNetwork: { id: vnet.id }
+  }
+}]
+
+resource privateEndpoints 'Microsoft.Network/privateEndpoints@2023-11-01' = [for (link, i) in privateLinks: if (restrictNetwork) {
+  name: 'pe-${name}-${link.name}'
+  location: location
+  properties: {
+    subnet: { id: '${vnet.id}/subnets/private-endpoints' }
+    privateLinkServiceConnections: [{ name: link.name, properties: { privateLinkServiceId: link.service, groupIds: [link.group] } }]
+  }
+}]
+
+resource privateEndpointZones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2023-11-01' = [for (link, i) in privateLinks: if (restrictNetwork) {
+  parent: privateEndpoints[i]
+  name: 'default'
+  properties: {
+    privateDnsZoneConfigs: [{ name: link.name, properties: { privateDnsZoneId: privateZones[i].id } }]
+  }
+}]
 
 resource vaultReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(vault.id, identity.id, roles.keyVaultSecretsUser)
@@ -222,6 +323,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     httpsOnly: true
     keyVaultReferenceIdentity: identity.id
     siteConfig: { minTlsVersion: '1.2' }
+    // Into the virtual network: storage, the queues and tables, and the Key Vault references all go by private endpoint.
+    virtualNetworkSubnetId: restrictNetwork ? '${vnet.id}/subnets/app' : null
+    vnetRouteAllEnabled: restrictNetwork
     functionAppConfig: {
       deployment: {
         storage: {
@@ -243,7 +347,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       runtime: { name: 'node', version: '22' }
     }
   }
-  dependsOn: [storageRoles, vaultReader, insightsRole]
+  dependsOn: [storageRoles, vaultReader, insightsRole, privateEndpointZones, privateZoneLinks]
 }
 
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
@@ -291,6 +395,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     REVIEW_LOCAL_TIME: reviewLocalTime
     ATTENDANCE_ALERT_TIME: attendanceAlertTime
     ATTENDANCE_DIGEST_TIME: attendanceDigestTime
+    INTAKE_DAILY_LIMIT_PER_RESPONDER: string(intakeDailyLimitPerResponder)
+    INTAKE_DAILY_LIMIT_PER_SCHOOL: string(intakeDailyLimitPerSchool)
 
     NOTIFICATION_URL: 'https://${app.properties.defaultHostName}/api/notifications'
     NOTIFICATION_CLIENT_STATE: notificationClientStateRef

@@ -10,6 +10,7 @@ import { startFunctionsHost } from "./host/startFunctionsHost";
 import { defaultKeys } from "./host/host";
 import { primeCoreGroupDemo } from "./demo/coreGroupDemo";
 import { startPlayground } from "./playground";
+import { providerKeys, tableStore } from "../src/m365/tables";
 import type { ChildExit } from "./processes";
 
 /**
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
     return service;
   };
   let demoCase: string | undefined;
+  let demoProviderKey = "";
   // `on`, not `once`: Ctrl-C in a terminal reaches this process twice (from the terminal, and forwarded by npm), and
   // a second signal without a listener would end it before it has stopped the others.
   process.on("SIGINT", () => void stopAll(0));
@@ -84,6 +86,8 @@ async function main(): Promise<void> {
 
     // SANDBOX_SEED=empty: the partnership's site with no lists, to try `npm run provision` against.
     // GRAPH_SANDBOX_TENANT=strict: a tenant that refuses what a real one may (sandbox/graph/strictTenant.ts).
+    // The demo's alternative provider's own key for POST /api/attendance/marks (a tenant's come from npm run provider-key).
+    demoProviderKey = await providerKeys(tableStore(azurite.connectionString, "ProviderKeys")).issue("default-ap", new Date());
     const graph = await startGraphSandbox({ port: ports.graph, areas: defaultAreas({ tenant: { auditStorage: azurite.connectionString } }), seed: process.env.SANDBOX_SEED === "empty" ? seedEmptySite : seedDemoTenant });
     await start(async () => ({ name: "Graph sandbox", where: `${graph.graphUrl}  (admin and JSON state: ${graph.url}/_sandbox/${graph.tenant.mode === "default" ? "" : `, a ${graph.tenant.mode} tenant`})`, stop: graph.close }));
     await start(async () => ({ name: "Local tenant (browser)", where: `${graph.url}/  (SharePoint ${graph.url}/sites/${demoSite.path} , mailboxes, calendars, audit)`, stop: async () => undefined }));
@@ -123,6 +127,7 @@ async function main(): Promise<void> {
       `    --data @sandbox/demo/referral.json http://127.0.0.1:${ports.app}/api/forms/referral`,
       `  Then open the local tenant, https://127.0.0.1:${ports.graph}/ , to see the case in the Cases list and the emails in the`,
       "  mailboxes; edit a case there as a member of staff (the sandbox's certificate is a local, self-signed one: accept it).",
+      `  Session marks from the demo's alternative provider: its key for POST /api/attendance/marks is x-provider-key: ${demoProviderKey}`,
       ...(demoCase
         ? [
             `  Teams: the demo case ${demoCase} is Ready for Core Group (its referral came through the Forms intake, a`,

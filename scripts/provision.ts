@@ -14,17 +14,19 @@ import { seedSchools } from "../src/workflows/provisioning/seedSchools";
 import { checkAccess } from "../src/workflows/provisioning/accessChecks";
 import { checkUsage, runPermissionCheck } from "./permissionCheck";
 import { provisionViewsStep } from "./provisionViewsStep";
+import { DEFAULT_STAFF_GROUP, runPermissionsStep } from "./provisionPermissionsStep";
 
 /**
- * npm run provision -- --site <host:/sites/path> [--schools schools.csv] [--dry-run] [--check-write] [--send-test-mail <address>] [--skip-views]
+ * npm run provision -- --site <host:/sites/path> [--schools schools.csv] [--dry-run] [--check-write] [--send-test-mail <address>] [--skip-views] [--skip-permissions] [--staff-group <name>]
  * npm run provision -- --check  (proves each permission the app uses instead: scripts/permissionCheck.ts)
  *
- * Creates or updates the partnership's SharePoint lists from the domain's definitions (additive only), upserts
- * the Schools list from a CSV by URN, and reports what the app's identity may do. Graph settings come from the
+ * Creates or updates the partnership's SharePoint lists from the domain's definitions (additive only), gives them
+ * their views and their permissions (partnership staff only: scripts/provisionPermissionsStep.ts), upserts the Schools
+ * list from a CSV by URN, and reports what the app's identity may do. Graph settings come from the
  * environment, then local.settings.json (as the Functions host reads them). Exit code 1 when something failed
  * or a permission was refused; warnings alone exit 0.
  */
-const usage = `npm run provision -- --site <host:/sites/path> [--schools schools.csv] [--dry-run] [--check-write] [--send-test-mail <address>] [--skip-views]\n   or: ${checkUsage}`;
+const usage = `npm run provision -- --site <host:/sites/path> [--schools schools.csv] [--dry-run] [--check-write] [--send-test-mail <address>] [--skip-views] [--skip-permissions] [--staff-group <name>]\n   or: ${checkUsage}`;
 
 const argsSchema = z.object({
   site: settingsSchema.shape.SHAREPOINT_SITE.optional(),
@@ -33,6 +35,8 @@ const argsSchema = z.object({
   checkWrite: z.boolean(),
   sendTestMail: z.email("expected an email address after --send-test-mail").optional(),
   skipViews: z.boolean(),
+  skipPermissions: z.boolean(),
+  staffGroup: z.string().trim().min(1, "name the staff group after --staff-group").max(255),
 });
 
 const connectionSchema = settingsSchema.pick({
@@ -55,10 +59,10 @@ function readArgs(argv: string[]) {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const known = new Set(["--site", "--schools", "--dry-run", "--check-write", "--send-test-mail", "--skip-views"]);
-  const unknown = argv.filter((a, i) => a.startsWith("--") && !known.has(a) && !(i > 0 && ["--site", "--schools", "--send-test-mail"].includes(argv[i - 1] ?? "")));
+  const known = new Set(["--site", "--schools", "--dry-run", "--check-write", "--send-test-mail", "--skip-views", "--skip-permissions", "--staff-group"]);
+  const unknown = argv.filter((a, i) => a.startsWith("--") && !known.has(a) && !(i > 0 && ["--site", "--schools", "--send-test-mail", "--staff-group"].includes(argv[i - 1] ?? "")));
   if (unknown.length) throw new Error(`Unknown option ${unknown.join(", ")}.\nUsage: ${usage}`);
-  const parsed = argsSchema.safeParse({ site: value("--site"), schools: value("--schools"), dryRun: argv.includes("--dry-run"), checkWrite: argv.includes("--check-write"), sendTestMail: value("--send-test-mail"), skipViews: argv.includes("--skip-views") });
+  const parsed = argsSchema.safeParse({ site: value("--site"), schools: value("--schools"), dryRun: argv.includes("--dry-run"), checkWrite: argv.includes("--check-write"), sendTestMail: value("--send-test-mail"), skipViews: argv.includes("--skip-views"), skipPermissions: argv.includes("--skip-permissions"), staffGroup: value("--staff-group") ?? DEFAULT_STAFF_GROUP });
   if (!parsed.success) throw new Error(`${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join("\n")}\nUsage: ${usage}`);
   return parsed.data;
 }
@@ -115,6 +119,8 @@ async function main(): Promise<number> {
 
   // Views need the lists; a refusal here does not stop the schools.
   const viewsFailed = !failed && !(await views.run(site, { dryRun: args.dryRun, skip: args.skipViews, out }));
+  // Permissions need the lists too: partnership staff only, then checked.
+  const permissionsFailed = !failed && !(await runPermissionsStep(settings, site, { dryRun: args.dryRun, skip: args.skipPermissions, staffGroup: args.staffGroup, out }));
 
   if (schools?.ok && !failed) {
     try {
@@ -135,7 +141,7 @@ async function main(): Promise<number> {
   const checks = await checkAccess(graph, site, { mailbox: settings.PARTNERSHIP_MAILBOX, wroteLists, checkWrite: args.checkWrite && !args.dryRun, sendTestMailTo: args.sendTestMail, now: new Date() });
   for (const c of checks) out(`  ${c.result === "verified" ? "✓" : c.result === "refused" ? "✗" : "?"} ${c.what}: ${c.result} — ${c.detail}`);
   if (checks.some((c) => c.result === "refused")) failed = true;
-  return failed || viewsFailed ? 1 : 0;
+  return failed || viewsFailed || permissionsFailed ? 1 : 0;
 }
 
 main().then(

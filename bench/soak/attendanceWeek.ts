@@ -3,7 +3,8 @@ import type { MailArea } from "../../sandbox/graph/areas/mail";
 import { defaultKeys } from "../../sandbox/host/host";
 import { demoSchools } from "../../sandbox/demo/demoTenant";
 import { addDays, isSchoolDay, londonTime, schoolCalendarFor, shippedCalendars, type Day } from "../../src/domain/calendar";
-import type { MarkInput } from "../../src/domain/attendance";
+import type { ProviderMark } from "../../src/domain/attendance";
+import { providerKeys, tableStore } from "../../src/m365/tables";
 import { loadSettings } from "../../src/settings/settings";
 import { composeApp } from "../../src/app/composition";
 import { runDueAttendanceRounds } from "../../src/workflows/attendance/attendanceTimer";
@@ -28,8 +29,8 @@ export interface AttendanceWeekResult {
 }
 
 /** Session `n` of the week: mostly present, some late, some absent (with no free text about the pupil). */
-function markFor(caseRef: string, day: Day, session: "AM" | "PM", n: number): MarkInput {
-  const base = { caseRef, date: day, session, recordedBy: "office@riverside-ap.example" };
+function markFor(caseRef: string, day: Day, session: "AM" | "PM", n: number): ProviderMark {
+  const base = { caseRef, date: day, session };
   if (n % 11 === 0) return { ...base, happened: "absent", reasonGiven: "Parent phoned" };
   if (n % 7 === 0) return { ...base, happened: "late", lateMinutes: 20 };
   return { ...base, happened: "attended" };
@@ -58,11 +59,16 @@ export async function attendanceWeek(system: LocalSystem, mail: MailArea, placed
   const times = { alert: settings.ATTENDANCE_ALERT_TIME, digest: settings.ATTENDANCE_DIGEST_TIME };
   const app = composeApp(settings, { teams: undefined });
   const roundPorts = () => ({ ...app.ports.attendanceRounds(), log: () => undefined });
+  // The placements' AP days are with the default provider: its key, as the partnership issues one (npm run provider-key).
+  const providerKey = await providerKeys(tableStore(settings.AzureWebJobsStorage, "ProviderKeys")).issue("default-ap", new Date());
   let marksRecorded = 0;
   let roundsKilled = 0;
   const send = async (day: Day, session: "AM" | "PM", dayIndex: number) => {
-    const marks = placed.map((p, i) => markFor(p.caseRef, day, session, i * 10 + dayIndex * 2 + (session === "PM" ? 1 : 0)));
-    const res = await retrying(() => fetch(`${system.host.url}/api/attendance/marks`, { method: "POST", headers: { "content-type": "application/json", "x-functions-key": defaultKeys.functionKey }, body: JSON.stringify({ marks }) }));
+    const all = placed.map((p, i) => markFor(p.caseRef, day, session, i * 10 + dayIndex * 2 + (session === "PM" ? 1 : 0)));
+    for (let from = 0; from < all.length; from += 100) await sendBatch(all.slice(from, from + 100), day, session);
+  };
+  const sendBatch = async (marks: ProviderMark[], day: Day, session: "AM" | "PM") => {
+    const res = await retrying(() => fetch(`${system.host.url}/api/attendance/marks`, { method: "POST", headers: { "content-type": "application/json", "x-functions-key": defaultKeys.functionKey, "x-provider-key": providerKey }, body: JSON.stringify({ marks }) }));
     const body = await res.text();
     if (res.status !== 200) throw new Error(`The provider's ${session} marks for ${day} were answered ${res.status}: ${body.slice(0, 500)}`);
     marksRecorded += (JSON.parse(body) as { results: { outcome: string }[] }).results.filter((r) => r.outcome !== "unchanged").length;

@@ -9,6 +9,7 @@ import { defaultApp, GRAPH_RESOURCE, openIdConfiguration, TokenAuthority, type A
 import { FaultBook, faultRuleSchema } from "./faults";
 import { TenantPolicy, tenantModeFromEnv, type TenantMode } from "./strictTenant";
 import { readBody } from "../httpBody";
+import { ensureLoopbackTls } from "../tls/loopbackCertificate";
 import {
   GraphError,
   type GraphArea,
@@ -69,7 +70,8 @@ const MAX_BODY = 4 * 1024 * 1024;
 /**
  * Starts the Graph sandbox on one loopback HTTPS port (MSAL refuses a non-https authority and the Graph client
  * attaches tokens only to https URLs): Graph under /v1.0, the token authority at /{tenant}/..., the admin API
- * under /_sandbox and a read-only state page at /. Clients trust sandbox/tls/cert.pem via NODE_EXTRA_CA_CERTS.
+ * under /_sandbox and a read-only state page at /. Clients trust sandbox/tls/cert.pem via NODE_EXTRA_CA_CERTS (this
+ * machine's own loopback leaf certificate, made on first use: sandbox/tls/loopbackCertificate.ts).
  *
  * @example
  * const graph = await startGraphSandbox({ port: 0, areas: defaultAreas(), seed: demoTenant });
@@ -94,6 +96,10 @@ export async function startGraphSandbox(options: GraphSandboxOptions): Promise<G
   const tls = { cert: readFileSync(join(tlsDir(), "cert.pem")), key: readFileSync(join(tlsDir(), "key.pem")) };
   const handler = (req: IncomingMessage, res: ServerResponse) => void handle(req, res).catch((e: unknown) => send(res, 500, graphErrorBody("generalException", String(e))));
   const front = createHttpsServer(tls, handler);
+  // Microsoft's front ends keep idle connections for minutes; Node's 5-second default makes a busy client reuse a
+  // socket the server has just closed ("fetch failed"), a failure Graph itself does not have.
+  front.keepAliveTimeout = 120_000;
+  front.headersTimeout = 125_000;
   const sockets = new Set<Socket>();
   front.on("connection", (socket: Socket) => {
     sockets.add(socket);
@@ -394,18 +400,9 @@ function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** sandbox/tls, from the source tree or from dist/. */
+/** sandbox/tls, with this machine's loopback certificate and app credential made there if they are not yet. */
 export function tlsDir(): string {
-  const candidates = [join(__dirname, "..", "tls"), join(__dirname, "..", "..", "..", "sandbox", "tls")];
-  for (const c of candidates) {
-    try {
-      readFileSync(join(c, "cert.pem"));
-      return c;
-    } catch {
-      // try the next
-    }
-  }
-  throw new Error("sandbox/tls/cert.pem is missing: run sandbox/tls/make-cert.sh");
+  return ensureLoopbackTls().dir;
 }
 
 export type { GraphRoute };

@@ -86,6 +86,9 @@ export async function runHost(appRoot: string, port: number): Promise<RunningHos
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
+    // As Azure's front end does: idle connections are kept long enough that a busy client never reuses a closed one.
+    server.keepAliveTimeout = 120_000;
+    server.headersTimeout = 125_000;
     server.listen(port, "127.0.0.1", () => resolve());
   });
   const address = server.address();
@@ -105,7 +108,10 @@ export async function runHost(appRoot: string, port: number): Promise<RunningHos
     async stop() {
       await core.runHooks("appTerminate", { hookData: {}, appHookData: core.appHookData });
       for (const s of stops) await s();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections(); // kept-alive connections would otherwise hold the close for two minutes
+      });
     },
   };
 }

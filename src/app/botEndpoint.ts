@@ -5,7 +5,8 @@ import { settings } from "./processSettings";
 
 /**
  * Answers one POST /api/messages with the process's bot: the SDK's JWT check (401 without a valid token), then the
- * turn, answered with what the turn wrote (for a card press, the invoke response).
+ * body read within 256 KB (413), then the turn, answered with what the turn wrote (for a card press, the invoke
+ * response).
  *
  * @example
  * return answerBotRequest(request) // { status: 200, jsonBody: { statusCode: 200, type: "application/vnd.microsoft.card.adaptive", … } }

@@ -32,6 +32,9 @@ import { workQueue } from "../m365/queues/workQueue";
 import { listItems, type ListItems, type UnreadableItem } from "../m365/sharepoint/items";
 import { sharePointList } from "../m365/sharepoint/list";
 import { sharePointSite } from "../m365/sharepoint/site";
+import { dailyCounts } from "../m365/tables/dailyCounts";
+import { linkedSubmissions } from "../m365/tables/linkedSubmissions";
+import { providerKeys } from "../m365/tables/providerKeys";
 import { appState, auditTrail, caseNumberAllocator, effectLedger, openCaseIndex, submissionStore, tableStore, type AppState, type AuditTrail, type CaseNumberAllocator, type EffectLedger, type OpenCaseIndex, type SubmissionStore } from "../m365/tables";
 import type { Settings } from "../settings/settings";
 import type { TeamsChannel } from "../teams/teamsChannel";
@@ -57,6 +60,8 @@ import { placementsHandler } from "../workflows/placements/placementsHandler";
 import { reviewsHandler } from "../workflows/reviews/reviewOutcomes";
 import { schoolDirectory, type SchoolDirectory } from "../workflows/schools/schoolDirectory";
 import { loadFormDefinition } from "./formDefinition";
+import { sendMailOnce } from "../m365/outlook/mailOnce";
+import { itemKeepsFailing } from "../workflows/messages/coordinatorMessages";
 import { currentLog } from "./log/invocationLog";
 import { healthPorts } from "./operations";
 
@@ -166,7 +171,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
   const table = (name: string) => tableStore(settings.AzureWebJobsStorage, name);
   const tables: AppTables = {
     state: appState(table("AppState")),
-    ledger: effectLedger(table("Effects")),
+    ledger: effectLedger(table("Effects"), { report: log }),
     audit: auditTrail(table("Audit")),
     caseNumbers: caseNumberAllocator(table("CaseNumbers")),
     submissions: submissionStore(table("Submissions")),
@@ -288,9 +293,11 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
         enqueue: (m) => intakeQueue.send(m),
         partnership: settings.PARTNERSHIP_CODE,
         now,
+        quota: { counts: dailyCounts(table("DailyCounts")), perResponder: settings.INTAKE_DAILY_LIMIT_PER_RESPONDER, perSchool: settings.INTAKE_DAILY_LIMIT_PER_SCHOOL },
       },
       writeCase: {
         submissions: tables.submissions,
+        linked: linkedSubmissions(table("LinkedSubmissions")),
         cases: lists.cases,
         ledger: tables.ledger,
         audit: tables.audit,
@@ -305,7 +312,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
       caseEffects,
       placements,
       coreGroup,
-      recordMarks: { attendance: lists.attendance, placements: lists.placements, ledger: tables.ledger, now },
+      recordMarks: { attendance: lists.attendance, placements: lists.placements, ledger: tables.ledger, providers: providerKeys(table("ProviderKeys")), now },
       attendanceRounds: () => ({
         source: listAttendanceSource({ cases: lists.cases, placements: lists.placements, attendance: lists.attendance, schools }),
         mailer: pacedMailSender(graph, settings.PARTNERSHIP_MAILBOX),
@@ -320,7 +327,15 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
       listWatch: {
         subscriptions: { subscriptions: graphSubscriptions(graph), state: tables.state, now, notificationUrl: settings.NOTIFICATION_URL, clientState: settings.NOTIFICATION_CLIENT_STATE },
         lists: watched,
-        changes: { state: tables.state, now },
+        changes: {
+          state: tables.state,
+          now,
+          log,
+          parked: async (p) => {
+            const message = itemKeepsFailing(p.list, p.itemId, p.error, p.attempts);
+            await sendMailOnce(tables.ledger, mailer, `mail:parked:${p.list}:${p.itemId}:${p.since}`, [settings.COORDINATOR_EMAIL], message.subject, message.html);
+          },
+        },
         carryOutLeftovers: () => carryOutLeftovers(cases),
         log,
       },

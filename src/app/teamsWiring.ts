@@ -1,6 +1,6 @@
 import type { CloudAdapter } from "@microsoft/agents-hosting";
 import { appState, tableStore } from "../m365/tables";
-import { scrubMessage } from "./log/structuredLog";
+import { currentLog } from "./log/invocationLog";
 import type { Settings } from "../settings/settings";
 import { botAdapter } from "../teams/bot/functionsBotAdapter";
 import { conversationStore, type ConversationStore } from "../teams/bot/conversationStore";
@@ -45,7 +45,8 @@ export function composeTeams(settings: Settings, now: () => Date = () => new Dat
   const handlers = new Map<string, CardActionHandler>([["bot", pingHandler]]);
   let chosen: ((panel: PanelChannel) => Promise<void>) | undefined;
   let rolesOf: ((from: { id: string; aadObjectId?: string | undefined }) => Promise<readonly Role[]>) | undefined;
-  const log = (message: string, fields: Record<string, unknown> = {}) => console.warn(scrubMessage(`${message}: ${JSON.stringify(fields)}`));
+  // Through the invocation's structured log (scrubbed like every line), never straight to the console.
+  const log = (message: string, fields: Record<string, unknown> = {}) => currentLog().warn(`${message}: ${JSON.stringify(fields)}`);
   // The SDK's default tells the user to "fix the source code": say something a coordinator can act on instead.
   adapter.onTurnError = async (context, error) => {
     log("A Teams turn failed", { activityType: context.activity.type, error: error.message });

@@ -1,3 +1,4 @@
+import { csvRow } from "../domain/text/csv";
 import type { TermlyStatement } from "../domain/reports/termlyStatement";
 import { e, poundsText, shortDate } from "./html";
 
@@ -65,8 +66,7 @@ ${pos}
  * termlyStatementCsv(statement).split("\r\n")[0] // "\"Case\",\"Pupil\",\"Key stage\",\"Purchase order\",\"Days charged\",\"Rates\",\"Amount (£)\""
  */
 export function termlyStatementCsv(s: TermlyStatement): string {
-  const text = (v: string) => (/^[=+\-@\t\r]/.test(v) && !/^-?\d+(\.\d+)?$/.test(v) ? `'${v}` : v);
-  const row = (cells: (string | number)[]) => cells.map((c) => `"${(typeof c === "number" ? String(c) : text(c)).replace(/"/g, '""')}"`).join(",");
+  const row = csvRow;
   const pounds = (pence: number) => (pence / 100).toFixed(2);
   const lines = [
     row(["Case", "Pupil", "Key stage", "Purchase order", "Days charged", "Rates", "Amount (£)"]),

@@ -140,6 +140,10 @@ export const settingsSchema = z.object({
     .default("")
     .transform((v) => v.split(/[,;\s]+/).map((x) => x.trim().toLowerCase()).filter(Boolean))
     .pipe(z.array(z.email("expected the Inclusion Forum members' email addresses, separated by commas"))),
+  /** New Referral Form responses a day the intake takes from one responder (429 beyond, until UK midnight). */
+  INTAKE_DAILY_LIMIT_PER_RESPONDER: wholeNumber("the referral forms a day one person may send", 1, 10_000).default(25),
+  /** New Referral Form responses a day the intake takes for one school (429 beyond, until UK midnight). */
+  INTAKE_DAILY_LIMIT_PER_SCHOOL: wholeNumber("the referral forms a day for one school", 1, 10_000).default(50),
   /** The Inclusion Forum's agenda goes out this many school days before the Forum. */
   IF_AGENDA_SCHOOL_DAYS_BEFORE: wholeNumber("the school days before an Inclusion Forum its agenda is sent", 1, 20).default(3),
 });

@@ -41,4 +41,21 @@ describe("the log of the invocation being served", () => {
     expect(a.lines).toHaveLength(1);
     expect(written).toEqual(["Case LNCIP-2026-0042, UPN [removed]"]);
   });
+
+  it("lets an invocation's failure reach the host only scrubbed, its class name kept, so no error message bypasses the scrub", async () => {
+    class ItemChangedError extends Error {
+      override name = "ItemChangedError";
+    }
+    const failing = inInvocation(context("f"), async () => {
+      throw new ItemChangedError("Field PupilFirstName: 'Zoë' for F801200100001, born 14/03/2012, s.oconnor@oakfield.example (LNCIP-2026-0042)");
+    });
+    const thrown = await failing.catch((e: unknown) => e as Error);
+    expect(thrown).toBeInstanceOf(Error);
+    expect(thrown.name).toBe("ItemChangedError");
+    for (const secret of ["F801200100001", "14/03/2012", "s.oconnor@oakfield.example"]) {
+      expect(thrown.message).not.toContain(secret);
+      expect(thrown.stack ?? "").not.toContain(secret);
+    }
+    expect(thrown.message).toContain("LNCIP-2026-0042");
+  });
 });

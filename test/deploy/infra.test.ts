@@ -35,4 +35,27 @@ describe("infra/main.bicep", () => {
     expect(bicep).toMatch(/type: 'UserAssignedIdentity'\s+userAssignedIdentityResourceId: identity\.id/);
     expect(bicep).toMatch(/allowSharedKeyAccess: false/);
   });
+
+  it("keeps storage and Key Vault off the public internet by default: network rules deny, the app reaches them through private endpoints", () => {
+    expect(bicep).toMatch(/\nparam restrictNetwork bool = true\n/);
+    expect(bicep).toMatch(/\nparam adminIpRanges array = \[\]\n/);
+    const resource = (declaration: string) => bicep.slice(bicep.indexOf(declaration), bicep.indexOf("\n}\n", bicep.indexOf(declaration)));
+    const storage = resource("resource storage ");
+    const vault = resource("resource vault ");
+    expect(bicep).toMatch(/defaultAction: restrictNetwork \? 'Deny' : 'Allow'/);
+    expect(storage).toMatch(/networkAcls: networkAcls/);
+    expect(storage).toMatch(/publicNetworkAccess: publicAccess/);
+    expect(vault).toMatch(/networkAcls: \{\s+defaultAction: networkAcls\.defaultAction/);
+    expect(vault).toMatch(/publicNetworkAccess: publicAccess/);
+    expect(bicep).toMatch(/var publicAccess = restrictNetwork && empty\(adminIpRanges\) \? 'Disabled' : 'Enabled'/);
+    // Every service the app uses has its private endpoint and DNS zone: storage's blob, queue and table, and the vault.
+    for (const group of ["blob", "queue", "table", "vault"]) expect(bicep, group).toMatch(new RegExp(`\\{ name: '${group}', service: \\w+\\.id, group: '${group}', zone: 'privatelink\\.`));
+    expect(bicep).toMatch(/resource privateEndpoints 'Microsoft\.Network\/privateEndpoints@[\d-]+' = \[for \(link, i\) in privateLinks: if \(restrictNetwork\)/);
+    expect(bicep).toMatch(/resource privateEndpointZones 'Microsoft\.Network\/privateEndpoints\/privateDnsZoneGroups@/);
+    // The app is in the virtual network (Flex Consumption's subnet delegation), with all its traffic routed through it.
+    expect(bicep).toMatch(/serviceName: 'Microsoft\.App\/environments'/);
+    const app = resource("resource app ");
+    expect(app).toMatch(/virtualNetworkSubnetId: restrictNetwork \? '\$\{vnet\.id\}\/subnets\/app' : null/);
+    expect(app).toMatch(/vnetRouteAllEnabled: restrictNetwork/);
+  });
 });

@@ -4,40 +4,46 @@ import { startTestSystem, type TestSystem } from "../support/system";
 import { attendanceWeek, seedAttendance } from "../../sandbox/attendance/attendanceFixture";
 import { recordMarks, type RecordMarksPorts } from "../../src/workflows/attendance/recordMarks";
 import { attendanceHandler, attendanceWatches } from "../../src/workflows/attendance/attendanceHandler";
-import { auditTrail, effectLedger, tableStore, type AuditTrail } from "../../src/m365/tables";
+import { auditTrail, effectLedger, providerKeys, tableStore, type AuditTrail } from "../../src/m365/tables";
 import { demoSite } from "../../sandbox/demo/demoTenant";
 
 /** Session marks in: the endpoint's workflow against the sandbox, the SharePoint handler, and the HTTP function in the host. */
 let box: AttendanceSandbox;
 let ports: RecordMarksPorts;
 let audit: AuditTrail;
+/** Keys the partnership issued (npm run provider-key): Riverside AP teaches 9001 and 9002, North Works 9003. */
+let riverside = "";
+let north = "";
 const marks = () => box.sites.items(box.sites.siteIdByPath(demoSite.hostname, demoSite.path), "Attendance");
 const good = [
-  { caseRef: "LNCIP-2026-9001", date: "2026-11-23", session: "AM", happened: "attended", recordedBy: "office@lncip.example" },
-  { caseRef: "LNCIP-2026-9001", date: "2026-11-23", session: "PM", happened: "late", lateMinutes: 10, recordedBy: "office@lncip.example" },
-  { caseRef: "LNCIP-2026-9002", date: "2026-11-24", session: "AM", happened: "absent", reasonGiven: "Unwell", providerCode: "I", recordedBy: "office@riverside-ap.example" },
+  { caseRef: "LNCIP-2026-9001", date: "2026-11-23", session: "AM", happened: "attended" },
+  { caseRef: "LNCIP-2026-9001", date: "2026-11-23", session: "PM", happened: "late", lateMinutes: 10 },
+  { caseRef: "LNCIP-2026-9002", date: "2026-11-24", session: "AM", happened: "absent", reasonGiven: "Unwell", providerCode: "I" },
 ];
 
 beforeAll(async () => {
   box = await startAttendanceSandbox();
   seedAttendance(box.sites, box.mail, { ...attendanceWeek, marks: [] });
-  ports = { attendance: box.lists.attendance, placements: box.lists.placements, ledger: effectLedger(tableStore(box.azurite.connectionString, "MarkEffects")), now: () => new Date("2026-11-24T10:00:00Z") };
+  const keys = providerKeys(tableStore(box.azurite.connectionString, "MarkProviderKeys"));
+  riverside = await keys.issue("riverside-ap", new Date());
+  north = await keys.issue("north-works", new Date());
+  ports = { attendance: box.lists.attendance, placements: box.lists.placements, ledger: effectLedger(tableStore(box.azurite.connectionString, "MarkEffects")), providers: keys, now: () => new Date("2026-11-24T10:00:00Z") };
   audit = auditTrail(tableStore(box.azurite.connectionString, "MarkAudit"));
 }, 60_000);
 afterAll(async () => box?.stop());
 
 describe("session marks in", () => {
   it("records several marks at once, and a repeat of the same request writes nothing", async () => {
-    const first = await recordMarks(ports, { marks: good });
+    const first = await recordMarks(ports, { marks: good }, riverside);
     expect(first).toEqual({ status: 200, results: [1, 2, 3].map((row, i) => ({ row, outcome: "recorded", markKey: `${good[i]!.caseRef}:${good[i]!.date}:${good[i]!.session}:1` })) });
-    const again = await recordMarks(ports, { marks: good });
+    const again = await recordMarks(ports, { marks: good }, riverside);
     expect(again.status === 200 && again.results.map((r) => r.outcome)).toEqual(["unchanged", "unchanged", "unchanged"]);
     expect(marks()).toHaveLength(3);
-    expect(marks().find((m) => m.fields.Title === "LNCIP-2026-9002:2026-11-24:AM:1")!.fields).toMatchObject({ Happened: "Absent", AbsenceReason: "Unwell", ProviderCode: "I", Version: 1 });
+    expect(marks().find((m) => m.fields.Title === "LNCIP-2026-9002:2026-11-24:AM:1")!.fields).toMatchObject({ Happened: "Absent", AbsenceReason: "Unwell", ProviderCode: "I", Version: 1, RecordedBy: "riverside-ap (provider key)" });
   });
 
   it("keeps a correction as a new version that names the mark it corrects", async () => {
-    const answer = await recordMarks(ports, { marks: [{ ...good[0], happened: "absent", reasonGiven: "Went home ill", providerCode: "I" }] });
+    const answer = await recordMarks(ports, { marks: [{ ...good[0], happened: "absent", reasonGiven: "Went home ill", providerCode: "I" }] }, riverside);
     expect(answer).toEqual({ status: 200, results: [{ row: 1, outcome: "corrected", markKey: "LNCIP-2026-9001:2026-11-23:AM:2" }] });
     const versions = marks().filter((m) => String(m.fields.Title).startsWith("LNCIP-2026-9001:2026-11-23:AM"));
     expect(versions.map((v) => [v.fields.Happened, v.fields.Version, v.fields.CorrectionOf ?? null])).toEqual([["Attended", 1, null], ["Absent", 2, "LNCIP-2026-9001:2026-11-23:AM:1"]]);
@@ -47,19 +53,39 @@ describe("session marks in", () => {
     const before = marks().length;
     const answer = await recordMarks(ports, {
       marks: [
-        { caseRef: "LNCIP-2026-9002", date: "2026-11-25", session: "AM", happened: "attended", recordedBy: "x@y.example" },
-        { caseRef: "LNCIP-2026-9002", date: "2026-11-25", session: "PM", happened: "late", recordedBy: "x@y.example" },
-        { caseRef: "LNCIP-2026-9002", date: "2026-11-25", session: "AM", happened: "absent", reasonGiven: "Unwell", recordedBy: "x@y.example" },
-        { caseRef: "LNCIP-2026-7777", date: "2026-11-25", session: "AM", happened: "attended", recordedBy: "x@y.example" },
-        { caseRef: "LNCIP-2026-9003", date: "2026-11-23", session: "AM", happened: "attended", recordedBy: "x@y.example" },
-        { caseRef: "LNCIP-2026-9002", date: "2026-11-26", session: "AM", happened: "attended", providerCode: "I", recordedBy: "x@y.example" },
+        { caseRef: "LNCIP-2026-9002", date: "2026-11-25", session: "AM", happened: "attended" },
+        { caseRef: "LNCIP-2026-9002", date: "2026-11-25", session: "PM", happened: "late" },
+        { caseRef: "LNCIP-2026-9002", date: "2026-11-25", session: "AM", happened: "absent", reasonGiven: "Unwell" },
+        { caseRef: "LNCIP-2026-7777", date: "2026-11-25", session: "AM", happened: "attended" },
+        { caseRef: "LNCIP-2026-9003", date: "2026-11-23", session: "AM", happened: "attended" },
+        { caseRef: "LNCIP-2026-9002", date: "2026-11-26", session: "AM", happened: "attended", providerCode: "I" },
       ],
-    });
+    }, riverside);
     expect(answer.status).toBe(422);
     if (answer.status !== 422) return;
     expect(answer.problems.map((p) => [p.row, p.field])).toEqual([[2, "lateMinutes"], [3, "session"], [4, "caseRef"], [5, "caseRef"], [6, "providerCode"]]);
     expect(marks()).toHaveLength(before);
-    expect(await recordMarks(ports, { marks: [] })).toMatchObject({ status: 400 });
+    expect(await recordMarks(ports, { marks: [] }, riverside)).toMatchObject({ status: 400 });
+  });
+
+  it("takes marks only from a provider's key, for its own pupils, recorded as that provider — never as a name in the body", async () => {
+    const before = marks().length;
+    const mark = { caseRef: "LNCIP-2026-9002", date: "2026-11-25", session: "PM", happened: "attended" };
+    expect(await recordMarks(ports, { marks: [mark] }, undefined)).toMatchObject({ status: 401, error: expect.stringContaining("x-provider-key") });
+    expect(await recordMarks(ports, { marks: [mark] }, "ifpk_not-a-key-the-partnership-issued-000000000")).toMatchObject({ status: 401 });
+    // North Works does not teach 9002 (Riverside does): refused exactly as a case with no placement would be.
+    const another = await recordMarks(ports, { marks: [mark] }, north);
+    expect(another).toEqual({ status: 422, problems: [{ row: 1, field: "caseRef", message: "case LNCIP-2026-9002 has no placement with you running on 2026-11-25" }] });
+    const declared = await recordMarks(ports, { marks: [{ ...mark, recordedBy: "head@oakfield.example" }] }, riverside);
+    expect(declared).toMatchObject({ status: 422, problems: [{ row: 1, field: "recordedBy" }] });
+    expect(marks()).toHaveLength(before);
+    expect(await recordMarks(ports, { marks: [{ ...mark, caseRef: "LNCIP-2026-9003", date: "2026-11-25" }] }, north)).toMatchObject({ status: 200 });
+    expect(marks().find((m) => m.fields.Title === "LNCIP-2026-9003:2026-11-25:PM:1")!.fields.RecordedBy).toBe("north-works (provider key)");
+  });
+
+  it("takes at most 100 marks in one request", async () => {
+    const many = Array.from({ length: 101 }, (_, i) => ({ caseRef: "LNCIP-2026-9002", date: `2026-11-${String(1 + (i % 28)).padStart(2, "0")}`, session: i % 2 ? "AM" : "PM", happened: "attended" }));
+    expect(await recordMarks(ports, { marks: many }, riverside)).toMatchObject({ status: 400, error: expect.stringContaining("at most 100") });
   });
 
   it("numbers a mark typed into SharePoint as a correction, and records an edit in place in the audit trail", async () => {
@@ -81,23 +107,27 @@ describe("session marks in", () => {
 
 describe("the marks endpoint in the Functions host", () => {
   let system: TestSystem;
+  let key = "";
   beforeAll(async () => {
     system = await startTestSystem();
     seedAttendance(system.graph.area("sites"), system.mail, { schools: [], pupils: attendanceWeek.pupils.slice(0, 1), marks: [] }, false);
+    key = await providerKeys(tableStore(system.azurite.connectionString, "ProviderKeys")).issue("riverside-ap", new Date());
   }, 90_000);
   afterAll(async () => system?.stop());
 
-  it("answers 200 with outcomes, 200 unchanged on repeat, 422 by row, 400 for a body that is not a batch, 401 without the key", async () => {
+  it("answers 200 with outcomes, 200 unchanged on repeat, 422 by row, 400 for a body that is not a batch, 401 without either key", async () => {
     const body = { marks: [good[0]] };
-    const first = await system.post("/api/attendance/marks", body);
+    const provider = { "x-provider-key": key };
+    const first = await system.post("/api/attendance/marks", body, provider);
     expect([first.status, await first.json()]).toEqual([200, { results: [{ row: 1, outcome: "recorded", markKey: "LNCIP-2026-9001:2026-11-23:AM:1" }] }]);
-    const again = await system.post("/api/attendance/marks", body);
+    const again = await system.post("/api/attendance/marks", body, provider);
     expect(((await again.json()) as { results: { outcome: string }[] }).results[0]!.outcome).toBe("unchanged");
-    const bad = await system.post("/api/attendance/marks", { marks: [{ ...good[0], session: "EVE" }] });
+    const bad = await system.post("/api/attendance/marks", { marks: [{ ...good[0], session: "EVE" }] }, provider);
     expect(bad.status).toBe(422);
     expect(((await bad.json()) as { problems: { row: number; field: string }[] }).problems).toMatchObject([{ row: 1, field: "session" }]);
-    expect((await system.post("/api/attendance/marks", "not json")).status).toBe(400);
-    expect((await system.post("/api/attendance/marks", body, { "x-functions-key": "wrong" })).status).toBe(401);
+    expect((await system.post("/api/attendance/marks", "not json", provider)).status).toBe(400);
+    expect((await system.post("/api/attendance/marks", body, { ...provider, "x-functions-key": "wrong" })).status).toBe(401);
+    expect((await system.post("/api/attendance/marks", body)).status).toBe(401);
     expect(system.items("Attendance")).toHaveLength(1);
   });
 

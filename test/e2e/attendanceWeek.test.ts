@@ -34,7 +34,7 @@ const digests = (address: string) => box.mail.inbox(address).filter((m) => m.sub
 const csvOf = (m: StoredMessage) => {
   const text = Buffer.from(m.attachments[0]!.contentBytes, "base64").toString("utf8");
   const [head, ...lines] = text.trim().split("\r\n");
-  const cols = head!.split(",");
+  const cols = parseCsvLine(head!);
   return lines.map((l) => Object.fromEntries(parseCsvLine(l).map((v, i) => [cols[i], v])) as Record<(typeof DIGEST_CSV_COLUMNS)[number], string>);
 };
 function parseCsvLine(line: string): string[] {

@@ -41,7 +41,7 @@ describe("POST /api/attendance/marks", () => {
   it("refuses a body that is too big or not JSON without calling the workflow", async () => {
     const asked: unknown[] = [];
     const record = async (body: unknown) => (asked.push(body), { status: 200 as const, results: [] });
-    expect(await attendanceMarksHandler(post("attendance/marks", "x".repeat(512 * 1024 + 1)), invocation("attendanceMarks").context, record)).toMatchObject({ status: 400, jsonBody: { error: "The request is over 512 KB: send fewer marks at once." } });
+    expect(await attendanceMarksHandler(post("attendance/marks", "x".repeat(128 * 1024 + 1)), invocation("attendanceMarks").context, record)).toMatchObject({ status: 413, jsonBody: { error: "The request is larger than 128 KB: send at most 100 marks at once." } });
     expect(await attendanceMarksHandler(post("attendance/marks", "{not json"), invocation("attendanceMarks").context, record)).toMatchObject({ status: 400, jsonBody: { error: "The request is not JSON." } });
     expect(asked).toEqual([]);
   });
@@ -163,8 +163,11 @@ describe("the list-changes queue and the upkeep timer", () => {
 
   it("reports the round, a renewed subscription, or a subscription it does not know", async () => {
     const round = invocation("listChanges");
-    await listChangesHandler(message, round.context, async (m) => (expect(m).toEqual(message), { kind: "round", report: { list: "Cases", skipped: false, restarted: true, seen: 3, handled: 1 } }));
+    await listChangesHandler(message, round.context, async (m) => (expect(m).toEqual(message), { kind: "round", report: { list: "Cases", skipped: false, restarted: true, seen: 3, handled: 1, parked: 0 } }));
     expect(round.lines.map((l) => l.line)).toMatchObject([{ count: 1, message: "Cases: 3 changed item(s), 1 handled (delta restarted)" }]);
+    const parked = invocation("listChanges");
+    await listChangesHandler(message, parked.context, async () => ({ kind: "round", report: { list: "Cases", skipped: false, restarted: false, seen: 3, handled: 2, parked: 1 } }));
+    expect(parked.lines.map((l) => [l.level, l.line.message])).toEqual([["warning", "Cases: 3 changed item(s), 2 handled, 1 parked (tried again later)"]]);
     const renewed = invocation("listChanges");
     await listChangesHandler({ ...message, lifecycleEvent: "reauthorizationRequired" }, renewed.context, async () => ({ kind: "reauthorized", list: "Placements" }));
     expect(renewed.messages()).toEqual(["Reauthorized the subscription for Placements"]);
@@ -186,7 +189,7 @@ describe("POST /api/notifications", () => {
 
   it("echoes a validation token as text, and refuses a malformed one", async () => {
     const ok = new HttpRequest({ method: "POST", url: "http://127.0.0.1:7071/api/notifications?validationToken=Validation%3A%20Testing" });
-    expect(await notificationsHandler(ok, invocation("notifications").context, secret)).toEqual({ status: 200, headers: { "content-type": "text/plain" }, body: "Validation: Testing" });
+    expect(await notificationsHandler(ok, invocation("notifications").context, secret)).toEqual({ status: 200, headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" }, body: "Validation: Testing" });
     const bad = new HttpRequest({ method: "POST", url: "http://127.0.0.1:7071/api/notifications?validationToken=%3Cscript%3E%0A" });
     expect(await notificationsHandler(bad, invocation("notifications").context, secret)).toMatchObject({ status: 400 });
   });
@@ -199,10 +202,46 @@ describe("POST /api/notifications", () => {
     expect(lines.map((l) => [l.level, l.line.subscriptionId])).toEqual([["warning", "s-1"]]);
     expect(await notificationsHandler(post("notifications", "not json"), invocation("notifications").context, secret)).toEqual({ status: 400, body: "The body is not JSON" });
   });
+
+  it("logs one line for a POST of a thousand forged notifications, not a thousand", async () => {
+    const { context, lines } = invocation("notifications");
+    const forged = Array.from({ length: 1000 }, (_, i) => ({ ...note("guess"), subscriptionId: `s-${i % 7}` }));
+    expect(await notificationsHandler(post("notifications", JSON.stringify({ value: forged })), context, secret)).toEqual({ status: 202 });
+    expect(lines.map((l) => [l.level, l.line.message])).toEqual([["warning", "Dropped 1000 notification(s) with a wrong clientState (subscriptions s-0, s-1, s-2 and 4 more)"]]);
+    expect(context.extraOutputs.get(listChangesOutput)).toBeUndefined();
+  });
+});
+
+describe("every HTTP endpoint refuses an oversized body before reading it", () => {
+  const huge = (bytes: number) => post("x", "", { "content-length": String(bytes) });
+  it("by its Content-Length, leaving the body unread (413), and by counting when the length is absent or lies", async () => {
+    const never = async () => {
+      throw new Error("the workflow must not be called");
+    };
+    const cases: [string, (r: HttpRequest) => Promise<{ status?: number }>, number][] = [
+      ["forms/referral", (r) => referralIntakeHandler(r, invocation("referralIntake").context, never), 256 * 1024],
+      ["attendance/marks", (r) => attendanceMarksHandler(r, invocation("attendanceMarks").context, never), 128 * 1024],
+      ["notifications", (r) => notificationsHandler(r, invocation("notifications").context, "a-client-state-of-some-length"), 1024 * 1024],
+    ];
+    for (const [route, handler, limit] of cases) {
+      const declared = huge(50 * 1024 * 1024);
+      expect((await handler(declared)).status, route).toBe(413);
+      expect(declared.bodyUsed, route).toBe(false);
+      const body = `{"x":"${"y".repeat(limit)}"}`;
+      expect((await handler(post(route, body))).status, `${route} without Content-Length`).toBe(413);
+      expect((await handler(post(route, body, { "content-length": "20" }))).status, `${route} with a lying Content-Length`).toBe(413);
+      expect((await handler(post(route, "{}", { "content-length": "a lot" }))).status, `${route} with a Content-Length that is no number`).toBe(400);
+    }
+  });
 });
 
 describe("POST /api/forms/referral", () => {
   const submission = { responseId: "17", submittedAt: "2026-11-23T09:12:00Z", responder: "senco@oakfield.example", answers: { requestType: "Partnership referral" } };
+
+  it("answers a submission over the daily quota with 429, Retry-After and the reason", async () => {
+    const answer = await referralIntakeHandler(post("forms/referral", JSON.stringify(submission)), invocation("referralIntake").context, async () => ({ status: 429, retryAfterSeconds: 3600, message: "The partnership has received 50 referral forms for this school today." }));
+    expect(answer).toEqual({ status: 429, headers: { "retry-after": "3600" }, jsonBody: { error: "The partnership has received 50 referral forms for this school today." } });
+  });
 
   it("refuses a body that is not a Forms envelope without calling the intake", async () => {
     let called = false;

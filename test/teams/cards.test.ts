@@ -109,6 +109,19 @@ describe("the card templates in cards/", () => {
     expect(() => bindCard("coreGroup", { caseRef: "LNCIP-2026-0042" })).toThrow(UnboundCardFieldError);
   });
 
+  it("shows a school name or a 'decided by' written as Markdown as those words, never as a link, emphasis or a list", () => {
+    const lure = "[Your session expired - sign in](https://evil.example/login)";
+    const decided = coreGroupCardView({ ...base, schoolName: `**${lure}**`, nameOf: () => `${lure}\n- click`, facts: caseCardFacts({ ...row, WorkflowStatus: "awaitingPo", CoreGroupOutcome: "inSchoolSupport", DecidedBy: "x", DecidedAt: "2026-12-03T16:40:00Z" }), votes: votesOf(), notice: lure });
+    const agenda = forumAgendaView({ key: "IF-2026-12", date: "2026-12-09", startTime: "09:30" }, [{ caseRef: "LNCIP-2026-0040", schoolName: lure, yearGroup: 8, caseUrl: "https://contoso.sharepoint.com/x (y)" }], lure);
+    // Markdown a renderer would act on: a link `[..](..)`, emphasis, a list line — any of them not escaped by a backslash.
+    const live = /(?<!\\)\[[^\]]*(?<!\\)\]\(|(?<!\\)\*\*|(?:^|\n)\s*[-+*] /;
+    const cardTexts = (card: AdaptiveCardJson) => JSON.stringify(card).match(/"(?:text|value|title)":"((?:[^"\\]|\\.)*)"/g)?.map((m) => JSON.parse(`{${m}}`) as Record<string, string>).map((o) => Object.values(o)[0]!) ?? [];
+    const texts = [...cardTexts(coreGroupCard(decided)), ...cardTexts(inclusionForumAgendaCard(agenda))].filter((t) => !/^\[Open the case( in SharePoint)?\]\(https:[^\s()]*\)/.test(t)); // the app's own link to the record
+    expect(texts.filter((t) => t.includes("Your session expired"))).not.toEqual([]);
+    expect(texts.filter((t) => live.test(t))).toEqual([]);
+    expect(JSON.stringify(inclusionForumAgendaCard(agenda))).toContain("[Open the case](https://contoso.sharepoint.com/x%20%28y%29)");
+  });
+
   it("the parse check does report a problem when there is one", () => {
     expect(parseProblems({ type: "AdaptiveCard", version: "1.5", body: [{ type: "Carousel.Nonsense" }, { type: "Input.Text" }] }).length).toBeGreaterThan(0);
   });

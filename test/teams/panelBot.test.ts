@@ -6,6 +6,9 @@ import { describe, expect, it } from "vitest";
 import { composeTeams } from "../../src/app/teamsWiring";
 import { loadSettings } from "../../src/settings/settings";
 import { botAuthConfiguration, handleBotRequest } from "../../src/teams/bot/functionsBotAdapter";
+
+/** An app running against the local sandbox (its Graph and authority on loopback): anonymous mode serves it. */
+const localSandbox = { GRAPH_BASE_URL: "https://127.0.0.1:7080/v1.0", AZURE_AUTHORITY_HOST: "https://127.0.0.1:7080" };
 import { botCommand, cardActionFrom, invokeResponseBody, panelBot, verbFamily } from "../../src/teams/bot/panelBot";
 import { pingCard } from "../../src/teams/bot/pingCard";
 import { memoryStore } from "../support/memoryConversationStore";
@@ -69,15 +72,15 @@ describe("card action handlers registered with teams()", () => {
       if (action.verb === "coreGroup.fail") throw new Error("Graph 503 at /sites/x/lists/Decisions");
       return { kind: "message", text: "Your view is recorded" };
     });
-    const ok = await handleBotRequest(teams.adapter, {}, { NODE_ENV: "development" }, post(press("coreGroup.vote")), teams.bot.onTurn);
+    const ok = await handleBotRequest(teams.adapter, localSandbox, { NODE_ENV: "development" }, post(press("coreGroup.vote")), teams.bot.onTurn);
     expect(ok.jsonBody).toEqual({ statusCode: 200, type: "application/vnd.microsoft.activity.message", value: "Your view is recorded" });
     expect(seen[0]).toMatchObject({ verb: "coreGroup.vote", trigger: "automatic", from: { aadObjectId: "aad-member-1" }, messageId: "1700" });
 
-    const failed = await handleBotRequest(teams.adapter, {}, { NODE_ENV: "development" }, post(press("coreGroup.fail")), teams.bot.onTurn);
+    const failed = await handleBotRequest(teams.adapter, localSandbox, { NODE_ENV: "development" }, post(press("coreGroup.fail")), teams.bot.onTurn);
     expect(failed.jsonBody).toMatchObject({ statusCode: 500, type: "application/vnd.microsoft.error" });
     expect(JSON.stringify(failed.jsonBody)).not.toContain("Graph 503");
 
-    const other = await handleBotRequest(teams.adapter, {}, { NODE_ENV: "development" }, post(press("inclusionForum.outcome")), teams.bot.onTurn);
+    const other = await handleBotRequest(teams.adapter, localSandbox, { NODE_ENV: "development" }, post(press("inclusionForum.outcome")), teams.bot.onTurn);
     expect(other.jsonBody).toMatchObject({ statusCode: 400, type: "application/vnd.microsoft.error" });
   });
 });
@@ -88,11 +91,11 @@ describe("the bot removed from a team", () => {
     const bot = panelBot({ store, handlers: new Map(), pingCard, now: () => new Date("2026-11-25T10:00:00Z") });
     const adapter = new CloudAdapter(botAuthConfiguration({ AZURE_TENANT_ID: "t" }));
     const inTeam = { channelId: "msteams", serviceUrl: "http://127.0.0.1:9/_connector", recipient: { id: "28:bot" }, from: { id: "29:coordinator" }, conversation: { id: "19:core@thread.tacv2" }, channelData: { team: { id: "19:team@thread.tacv2" }, channel: { id: "19:core@thread.tacv2" } } };
-    await handleBotRequest(adapter, {}, {}, post({ ...inTeam, type: "conversationUpdate", membersAdded: [{ id: "28:bot" }] }), bot.onTurn);
+    await handleBotRequest(adapter, localSandbox, {}, post({ ...inTeam, type: "conversationUpdate", membersAdded: [{ id: "28:bot" }] }), bot.onTurn);
     await store.choose("coreGroup", { ...(await store.known())[0]!, channelId: "19:core@thread.tacv2" }, new Date());
     expect(await store.chosen("coreGroup")).toBeDefined();
 
-    const removed = await handleBotRequest(adapter, {}, {}, post({ ...inTeam, type: "conversationUpdate", membersRemoved: [{ id: "28:bot" }] }), bot.onTurn);
+    const removed = await handleBotRequest(adapter, localSandbox, {}, post({ ...inTeam, type: "conversationUpdate", membersRemoved: [{ id: "28:bot" }] }), bot.onTurn);
     expect(removed.status).toBe(200);
     expect(await store.known()).toEqual([]);
     expect(await store.chosen("coreGroup")).toBeUndefined();

@@ -3,6 +3,9 @@ import { CloudAdapter } from "@microsoft/agents-hosting";
 import { describe, expect, it } from "vitest";
 import { teamsUserIds } from "../../src/teams/teamsUserIds";
 import { botAuthConfiguration, handleBotRequest } from "../../src/teams/bot/functionsBotAdapter";
+
+/** An app running against the local sandbox (its Graph and authority on loopback): anonymous mode serves it. */
+const localSandbox = { GRAPH_BASE_URL: "https://127.0.0.1:7080/v1.0", AZURE_AUTHORITY_HOST: "https://127.0.0.1:7080" };
 import { panelBot } from "../../src/teams/bot/panelBot";
 import { pingCard } from "../../src/teams/bot/pingCard";
 import { coreGroupCard } from "../../src/teams/cards/cardTemplates";
@@ -19,7 +22,7 @@ describe("the Teams user ids of panel members", () => {
     const bot = panelBot({ store: memoryStore(), handlers: new Map([["coreGroup", async () => ({ kind: "message" as const, text: "Your view is recorded" })]]), pingCard, now: () => new Date("2026-11-25T10:00:00Z"), users });
     const adapter = new CloudAdapter(botAuthConfiguration({ AZURE_TENANT_ID: "t" }));
     const press = { type: "invoke", name: "adaptiveCard/action", channelId: "msteams", from: { id: "29:1mriOfOakfieldHead", aadObjectId: "8c2f0d4e-entra-oakfield" }, recipient: { id: "28:bot" }, conversation: { id: "19:core@thread.tacv2;messageid=1700" }, replyToId: "1700", value: { action: { type: "Action.Execute", verb: "coreGroup.giveView", data: {} }, trigger: "manual" } };
-    const answer = await handleBotRequest(adapter, {}, { NODE_ENV: "development" }, post(press), bot.onTurn);
+    const answer = await handleBotRequest(adapter, localSandbox, { NODE_ENV: "development" }, post(press), bot.onTurn);
     expect(answer.jsonBody).toMatchObject({ statusCode: 200, value: "Your view is recorded" });
 
     const teamsUserIdOf = await users.lookup();

@@ -63,6 +63,10 @@ export class SharePointRestArea implements GraphArea {
   readonly routes: readonly GraphRoute[] = [];
   private views = new Map<string, SandboxView[]>();
   private formatters = new Map<string, string>();
+  /** Each site's principals (its groups, and the apps that have called it) and the site's own role assignments. */
+  private webs = new Map<string, SandboxWebSecurity>();
+  /** Lists with unique permissions (inheritance broken): their own role assignments. */
+  private listSecurity = new Map<string, RoleAssignment[]>();
   private ctx: SandboxContext | undefined;
 
   start(ctx: SandboxContext): void {
@@ -75,9 +79,72 @@ export class SharePointRestArea implements GraphArea {
   reset(): void {
     this.views.clear();
     this.formatters.clear();
+    this.webs.clear();
+    this.listSecurity.clear();
   }
   dump(): unknown {
-    return { views: Object.fromEntries(this.views), formatters: Object.fromEntries(this.formatters) };
+    return { views: Object.fromEntries(this.views), formatters: Object.fromEntries(this.formatters), webs: Object.fromEntries(this.webs), listSecurity: Object.fromEntries(this.listSecurity) };
+  }
+
+  /**
+   * Who may do what on a list, as SharePoint's permissions page shows it: whether it has its own permissions (else it
+   * inherits the site's), and each principal's permission levels.
+   */
+  permissionsOf(siteId: string, listIdOrName: string): { unique: boolean; assignments: { principal: string; principalType: "group" | "user"; roles: string[] }[] } {
+    const list = this.list(siteId, listIdOrName);
+    const web = this.web(siteId);
+    const own = this.listSecurity.get(list.id);
+    return {
+      unique: own !== undefined,
+      assignments: (own ?? web.assignments).map((a) => {
+        const p = web.principals.find((x) => x.Id === a.principalId);
+        return { principal: p?.Title ?? String(a.principalId), principalType: p?.PrincipalType === 8 ? "group" : "user", roles: a.roleIds.map((id) => ROLE_DEFINITIONS.find((r) => r.Id === id)?.Name ?? String(id)) };
+      }),
+    };
+  }
+
+  /** A site owner's change on the permissions page: gives a group of the site (e.g. its Members) a level on a list. */
+  grant(siteId: string, listIdOrName: string, principalTitle: string, roleName: string): void {
+    const list = this.list(siteId, listIdOrName);
+    const web = this.web(siteId);
+    const principal = web.principals.find((p) => p.Title === principalTitle);
+    const role = ROLE_DEFINITIONS.find((r) => r.Name === roleName);
+    if (!principal || !role) throw new Error(`No principal ${principalTitle} or permission level ${roleName}`);
+    const own = this.listSecurity.get(list.id) ?? structuredClone(web.assignments);
+    this.listSecurity.set(list.id, own);
+    addRole(own, principal.Id, role.Id);
+  }
+
+  private web(siteId: string): SandboxWebSecurity {
+    let web = this.webs.get(siteId);
+    if (!web) {
+      const title = this.siteTitle(siteId);
+      const group = (Id: number, suffix: string, Description: string): SandboxPrincipal => ({ Id, Title: `${title} ${suffix}`, LoginName: `${title} ${suffix}`, PrincipalType: 8, Description });
+      web = {
+        principals: [group(3, "Owners", "Use this group to grant people full control permissions to the SharePoint site"), group(4, "Visitors", "Use this group to grant people read permissions to the SharePoint site"), group(5, "Members", "Use this group to grant people contribute permissions to the SharePoint site")],
+        // A team site: its owners have Full Control, its members (the team's members) Edit, its visitors Read.
+        assignments: [
+          { principalId: 3, roleIds: [FULL_CONTROL] },
+          { principalId: 4, roleIds: [READ] },
+          { principalId: 5, roleIds: [EDIT] },
+        ],
+        nextId: 12,
+      };
+      this.webs.set(siteId, web);
+    }
+    return web;
+  }
+
+  /** The principal of the app a token is for (SharePoint adds it to the site's users on its first call). */
+  private appPrincipal(siteId: string, appId: string): SandboxPrincipal {
+    const web = this.web(siteId);
+    const login = `i:0i.t|ms.sp.ext|${appId}@${this.ctx?.tenantId ?? ""}`;
+    let app = web.principals.find((p) => p.LoginName === login);
+    if (!app) {
+      app = { Id: web.nextId++, Title: "SharePoint App", LoginName: login, PrincipalType: 1, Description: "" };
+      web.principals.push(app);
+    }
+    return app;
   }
 
   // ---- programmatic API: seeding, the local tenant's pages, tests ----
@@ -200,7 +267,7 @@ export class SharePointRestArea implements GraphArea {
       const site = this.sites().siteAt(decodeURIComponent(m[1] as string));
       if (!site) throw new RestError(404, "-2147024894, System.IO.FileNotFoundException", "File Not Found.");
       const webUrl = `${origin}/sites/${site.path}`;
-      const result = this.route(request, parseSegments(m[2] ?? ""), site.id, webUrl, body);
+      const result = this.route(request, parseSegments(m[2] ?? ""), site.id, webUrl, body, token.appId);
       if (result.status === 204) return answer(204);
       return answer(result.status, shape(result.value, result.type, verbose, `${webUrl}/_api`, request.url.searchParams));
     } catch (e) {
@@ -209,12 +276,54 @@ export class SharePointRestArea implements GraphArea {
     }
   }
 
-  private route(request: WebRequest, segments: Segment[], siteId: string, webUrl: string, body: unknown): { status: number; value?: unknown; type?: string } {
+  private route(request: WebRequest, segments: Segment[], siteId: string, webUrl: string, body: unknown, appId: string): { status: number; value?: unknown; type?: string } {
     const method = request.method;
     const override = (request.headers["x-http-method"] ?? "").toUpperCase();
     const seg = (i: number) => segments[i]?.name.toLowerCase();
     if (seg(0) !== "web") throw badQuery(`The sandbox's SharePoint REST API serves /_api/web/...; not ${segments.map((s) => s.name).join("/")}.`);
-    if (segments.length === 1 && method === "GET") return { status: 200, value: { Title: this.siteTitle(siteId), Url: webUrl, ServerRelativeUrl: new URL(webUrl).pathname }, type: "SP.Web" };
+    if (segments.length === 1 && method === "GET") return { status: 200, value: { Title: this.siteTitle(siteId), Url: webUrl, ServerRelativeUrl: new URL(webUrl).pathname, HasUniqueRoleAssignments: true }, type: "SP.Web" };
+    const caller = this.appPrincipal(siteId, appId);
+    const web = this.web(siteId);
+    const expand = new Set((request.url.searchParams.get("$expand") ?? "").split(",").map((x) => x.trim().toLowerCase()));
+
+    // ---- the site's groups, permission levels and role assignments ----
+    if (seg(1) === "sitegroups") {
+      const groups = web.principals.filter((p) => p.PrincipalType === 8);
+      if (segments.length === 2 && method === "GET") return { status: 200, value: groups.map(principalValue), type: "SP.Group" };
+      if (segments.length === 2 && method === "POST" && !override) {
+        const props = entityBody(request, body, "SP.Group", new Set(["Title", "Description", "OnlyAllowMembersViewMembership", "AllowMembersEditMembership", "AllowRequestToJoinLeave", "AutoAcceptRequestToJoinLeave"]));
+        const title = typeof props.Title === "string" ? props.Title.trim() : "";
+        if (!title) throw new RestError(400, "-2147024809, System.ArgumentException", "Value does not fall within the expected range.");
+        if (web.principals.some((p) => p.Title.toLowerCase() === title.toLowerCase())) {
+          throw new RestError(400, "-2130575293, Microsoft.SharePoint.SPException", `The specified name is already in use.\n\nPlease try again with a new name.`);
+        }
+        const group: SandboxPrincipal = { Id: web.nextId++, Title: title, LoginName: title, PrincipalType: 8, Description: typeof props.Description === "string" ? props.Description : "" };
+        web.principals.push(group);
+        return { status: 201, value: principalValue(group), type: "SP.Group" };
+      }
+      if (segments.length === 3 && method === "GET" && (seg(2) === "getbyname" || seg(2) === "getbyid")) {
+        const key = segments[2]?.arg ?? "";
+        const group = seg(2) === "getbyname" ? groups.find((g) => g.Title.toLowerCase() === key.toLowerCase()) : groups.find((g) => String(g.Id) === key);
+        if (!group) throw new RestError(404, "-2146232832, Microsoft.SharePoint.SPException", "Group cannot be found.");
+        return { status: 200, value: principalValue(group), type: "SP.Group" };
+      }
+      throw badQuery(`The sandbox does not serve ${method} ${segments.map((x) => x.name).join("/")}.`);
+    }
+    if (segments.length === 2 && method === "GET" && ["associatedownergroup", "associatedmembergroup", "associatedvisitorgroup"].includes(seg(1) ?? "")) {
+      const id = { associatedownergroup: 3, associatedvisitorgroup: 4, associatedmembergroup: 5 }[seg(1) as "associatedownergroup"];
+      return { status: 200, value: principalValue(web.principals.find((p) => p.Id === id)!), type: "SP.Group" };
+    }
+    if (seg(1) === "roledefinitions" && method === "GET") {
+      if (segments.length === 2) return { status: 200, value: ROLE_DEFINITIONS.map(roleValue), type: "SP.RoleDefinition" };
+      const key = segments[2]?.arg ?? "";
+      const role = seg(2) === "getbytype" ? ROLE_DEFINITIONS.find((r) => String(r.RoleTypeKind) === key) : seg(2) === "getbyname" ? ROLE_DEFINITIONS.find((r) => r.Name.toLowerCase() === key.toLowerCase()) : seg(2) === "getbyid" ? ROLE_DEFINITIONS.find((r) => String(r.Id) === key) : undefined;
+      if (!role) throw new RestError(400, "-2146232832, Microsoft.SharePoint.SPException", "Cannot find the permission level.");
+      return { status: 200, value: roleValue(role), type: "SP.RoleDefinition" };
+    }
+    if (seg(1) === "roleassignments" && segments.length === 2 && method === "GET") {
+      return { status: 200, value: web.assignments.map((a) => assignmentValue(a, web, expand)), type: "SP.RoleAssignment" };
+    }
+
     if (seg(1) !== "lists" || seg(2) !== "getbytitle" || segments[2]?.arg === undefined) throw badQuery("Address a list as /_api/web/lists/GetByTitle('Title').");
     const title = segments[2].arg;
     const list = this.sites().listsOf(siteId).find((l) => l.displayName.toLowerCase() === title.toLowerCase());
@@ -222,7 +331,40 @@ export class SharePointRestArea implements GraphArea {
     const rest = segments.slice(3);
     const r = (i: number) => rest[i]?.name.toLowerCase();
 
-    if (rest.length === 0 && method === "GET") return { status: 200, value: { Id: list.id, Title: list.displayName, Description: list.description, ItemCount: list.itemCount, BaseTemplate: 100, Hidden: false }, type: "SP.List" };
+    if (rest.length === 0 && method === "GET") return { status: 200, value: { Id: list.id, Title: list.displayName, Description: list.description, ItemCount: list.itemCount, BaseTemplate: 100, Hidden: false, HasUniqueRoleAssignments: this.listSecurity.has(list.id) }, type: "SP.List" };
+
+    // ---- the list's permissions ----
+    if (rest.length === 1 && method === "POST" && r(0) === "breakroleinheritance") {
+      const args = namedArgs(rest[0]?.arg, ["copyroleassignments", "clearsubscopes"]);
+      if (!this.listSecurity.has(list.id)) {
+        // copyRoleAssignments=false: only the caller keeps access, with Full Control (SharePoint's rule for a break).
+        const own: RoleAssignment[] = args.copyroleassignments === "true" ? structuredClone(web.assignments) : [];
+        addRole(own, caller.Id, FULL_CONTROL);
+        this.listSecurity.set(list.id, own);
+      }
+      return { status: 200, value: null };
+    }
+    if (rest.length === 1 && method === "POST" && r(0) === "resetroleinheritance") {
+      this.listSecurity.delete(list.id);
+      return { status: 200, value: null };
+    }
+    if (r(0) === "roleassignments") {
+      const own = this.listSecurity.get(list.id);
+      if (rest.length === 1 && method === "GET") return { status: 200, value: (own ?? web.assignments).map((a) => assignmentValue(a, web, expand)), type: "SP.RoleAssignment" };
+      if (rest.length === 2 && method === "POST" && (r(1) === "addroleassignment" || r(1) === "removeroleassignment")) {
+        const args = namedArgs(rest[1]?.arg, ["principalid", "roledefid"]);
+        const principal = web.principals.find((p) => String(p.Id) === args.principalid);
+        const role = ROLE_DEFINITIONS.find((x) => String(x.Id) === args.roledefid);
+        if (!principal) throw new RestError(400, "-2146232832, Microsoft.SharePoint.SPException", "Can not find the principal with id: " + (args.principalid ?? "") + ".");
+        if (!role) throw new RestError(400, "-2146232832, Microsoft.SharePoint.SPException", "Cannot find the permission level.");
+        // SharePoint refuses to change the role assignments of an object that inherits them.
+        if (!own) throw new RestError(400, "-2146232832, Microsoft.SharePoint.SPException", "This operation is not allowed on an object that inherits permissions.");
+        if (r(1) === "addroleassignment") addRole(own, principal.Id, role.Id);
+        else removeRole(own, principal.Id, role.Id);
+        return { status: 200, value: null };
+      }
+      throw badQuery(`The sandbox does not serve ${method} .../roleassignments/${rest.slice(1).map((x) => x.name).join("/")}.`);
+    }
 
     if (r(0) === "views") {
       const views = this.viewsOf(siteId, list.id);
@@ -347,6 +489,81 @@ export class SharePointRestArea implements GraphArea {
   private siteTitle(siteId: string): string {
     return this.sites().siteInfo(siteId).displayName;
   }
+}
+
+/** A principal of a site: a SharePoint group (PrincipalType 8) or a user or app (1). */
+export interface SandboxPrincipal {
+  Id: number;
+  Title: string;
+  LoginName: string;
+  PrincipalType: 1 | 8;
+  Description: string;
+}
+
+interface RoleAssignment {
+  principalId: number;
+  roleIds: number[];
+}
+
+interface SandboxWebSecurity {
+  principals: SandboxPrincipal[];
+  assignments: RoleAssignment[];
+  nextId: number;
+}
+
+/** SharePoint Online's standard permission levels (`SP.RoleDefinition`: ids and RoleTypeKind as SharePoint has them). */
+const FULL_CONTROL = 1073741829;
+const EDIT = 1073741830;
+const READ = 1073741826;
+const ROLE_DEFINITIONS = [
+  { Id: FULL_CONTROL, Name: "Full Control", RoleTypeKind: 5, Hidden: false, Order: 1 },
+  { Id: 1073741828, Name: "Design", RoleTypeKind: 4, Hidden: false, Order: 32 },
+  { Id: EDIT, Name: "Edit", RoleTypeKind: 6, Hidden: false, Order: 48 },
+  { Id: 1073741827, Name: "Contribute", RoleTypeKind: 3, Hidden: false, Order: 64 },
+  { Id: READ, Name: "Read", RoleTypeKind: 2, Hidden: false, Order: 128 },
+  { Id: 1073741825, Name: "Limited Access", RoleTypeKind: 1, Hidden: true, Order: 160 },
+] as const;
+
+function roleValue(r: (typeof ROLE_DEFINITIONS)[number]): Record<string, unknown> {
+  return { Id: r.Id, Name: r.Name, RoleTypeKind: r.RoleTypeKind, Hidden: r.Hidden, Order: r.Order, Description: "" };
+}
+
+function principalValue(p: SandboxPrincipal): Record<string, unknown> {
+  return { Id: p.Id, Title: p.Title, LoginName: p.LoginName, PrincipalType: p.PrincipalType, Description: p.Description };
+}
+
+function assignmentValue(a: RoleAssignment, web: SandboxWebSecurity, expand: ReadonlySet<string>): Record<string, unknown> {
+  const member = web.principals.find((p) => p.Id === a.principalId);
+  return {
+    PrincipalId: a.principalId,
+    ...(expand.has("member") && member ? { Member: principalValue(member) } : {}),
+    ...(expand.has("roledefinitionbindings") ? { RoleDefinitionBindings: a.roleIds.map((id) => ROLE_DEFINITIONS.find((r) => r.Id === id)).filter((r) => r !== undefined).map(roleValue) } : {}),
+  };
+}
+
+function addRole(assignments: RoleAssignment[], principalId: number, roleId: number): void {
+  const a = assignments.find((x) => x.principalId === principalId);
+  if (!a) assignments.push({ principalId, roleIds: [roleId] });
+  else if (!a.roleIds.includes(roleId)) a.roleIds.push(roleId);
+}
+
+function removeRole(assignments: RoleAssignment[], principalId: number, roleId: number): void {
+  const i = assignments.findIndex((x) => x.principalId === principalId);
+  if (i < 0) return;
+  const a = assignments[i] as RoleAssignment;
+  a.roleIds = a.roleIds.filter((r) => r !== roleId);
+  if (a.roleIds.length === 0) assignments.splice(i, 1);
+}
+
+/** `copyRoleAssignments=false,clearSubscopes=true` → { copyroleassignments: "false", clearsubscopes: "true" }; every name required. */
+function namedArgs(arg: string | undefined, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (arg ?? "").split(",")) {
+    const [k, v] = part.split("=").map((x) => x.trim());
+    if (k && v !== undefined) out[k.toLowerCase()] = v.toLowerCase();
+  }
+  for (const n of names) if (out[n] === undefined) throw badQuery(`The parameter ${n} is missing: name each one, e.g. (${names.map((x) => `${x}=…`).join(",")}).`);
+  return out;
 }
 
 function viewValue(v: SandboxView): Record<string, unknown> {

@@ -14,7 +14,31 @@ const current = new AsyncLocalStorage<StructuredLog>();
  */
 export function inInvocation<T>(context: LogContext, work: (log: StructuredLog) => Promise<T>): Promise<T> {
   const log = structuredLog(context);
-  return current.run(log, () => work(log));
+  return current.run(log, async () => {
+    try {
+      return await work(log);
+    } catch (e) {
+      // The host logs what a failed invocation throws (and Application Insights keeps it): only a scrubbed copy
+      // leaves the app, so no error message — a Graph error echoing a value, a parse error quoting one — bypasses
+      // the scrub. The host still sees the failure, so the queue retries as before.
+      throw scrubbedError(e);
+    }
+  });
+}
+
+/**
+ * An error as it may leave the app: its class name kept (so retries and dashboards tell kinds apart), its message
+ * and stack scrubbed (see `scrubMessage`).
+ *
+ * @example
+ * scrubbedError(new Error("Item for F801200100001 failed")).message // "Item for [removed] failed"
+ */
+export function scrubbedError(e: unknown): Error {
+  const original = e instanceof Error ? e : new Error(String(e));
+  const scrubbed = new Error(scrubMessage(original.message));
+  scrubbed.name = original.name;
+  scrubbed.stack = original.stack ? scrubMessage(original.stack) : undefined;
+  return scrubbed;
 }
 
 /** Outside any invocation (start-up, a script): a scrubbed line on the console. */

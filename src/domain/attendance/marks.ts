@@ -5,6 +5,27 @@ import type { SessionMark } from "./statistics";
 
 const caseRefSchema = z.string().regex(/^[A-Z]{2,10}-\d{4}-\d{4,}$/, "expected a case reference such as LNCIP-2026-0042");
 
+/** What a session mark says, apart from who recorded it. */
+const markFields = {
+  caseRef: caseRefSchema,
+  date: z.iso.date("expected a date as yyyy-MM-dd"),
+  session: sessionSchema,
+  happened: sessionHappenedSchema,
+  lateMinutes: z.number().int().min(1, "minutes late must be at least 1").max(300, "minutes late must be at most 300").optional(),
+  reasonGiven: z.string().trim().max(255, "the reason given must be at most 255 characters").optional(),
+  providerCode: attendanceCodeSchema.optional(),
+};
+
+/** The rules between a mark's fields: minutes late for a late mark only, a reason for an absence only, a code that fits. */
+function markRules(m: { happened: SessionHappened; lateMinutes?: number | undefined; reasonGiven?: string | undefined; providerCode?: AttendanceCode | undefined }, ctx: z.RefinementCtx): void {
+  if (m.happened === "late" && m.lateMinutes === undefined) ctx.addIssue({ code: "custom", path: ["lateMinutes"], message: "a late mark needs the minutes late" });
+  if (m.happened !== "late" && m.lateMinutes !== undefined) ctx.addIssue({ code: "custom", path: ["lateMinutes"], message: "minutes late belong to a late mark only" });
+  if (m.happened !== "absent" && m.reasonGiven) ctx.addIssue({ code: "custom", path: ["reasonGiven"], message: "a reason belongs to an absent mark only" });
+  if (m.providerCode && !codeFits(m.happened, m.providerCode)) {
+    ctx.addIssue({ code: "custom", path: ["providerCode"], message: `code ${m.providerCode} (${attendanceCodes[m.providerCode].meaning}) does not fit "${m.happened}"` });
+  }
+}
+
 /**
  * One session mark as partnership or AP staff record it: what happened, not the home school's register code.
  * Optionally the provider's own register code (providers keep DfE registers too); when given it must agree with
@@ -14,25 +35,23 @@ const caseRefSchema = z.string().regex(/^[A-Z]{2,10}-\d{4}-\d{4,}$/, "expected a
  * markInputSchema.parse({ caseRef: "LNCIP-2026-0042", date: "2026-11-23", session: "AM", happened: "late", lateMinutes: 12, recordedBy: "ap@riverside.example" })
  */
 export const markInputSchema = z
-  .object({
-    caseRef: caseRefSchema,
-    date: z.iso.date("expected a date as yyyy-MM-dd"),
-    session: sessionSchema,
-    happened: sessionHappenedSchema,
-    lateMinutes: z.number().int().min(1, "minutes late must be at least 1").max(300, "minutes late must be at most 300").optional(),
-    reasonGiven: z.string().trim().max(255, "the reason given must be at most 255 characters").optional(),
-    providerCode: attendanceCodeSchema.optional(),
-    recordedBy: z.string().trim().min(1, "say who recorded the mark").max(255),
-  })
+  .object({ ...markFields, recordedBy: z.string().trim().min(1, "say who recorded the mark").max(255) })
   .strict()
-  .superRefine((m, ctx) => {
-    if (m.happened === "late" && m.lateMinutes === undefined) ctx.addIssue({ code: "custom", path: ["lateMinutes"], message: "a late mark needs the minutes late" });
-    if (m.happened !== "late" && m.lateMinutes !== undefined) ctx.addIssue({ code: "custom", path: ["lateMinutes"], message: "minutes late belong to a late mark only" });
-    if (m.happened !== "absent" && m.reasonGiven) ctx.addIssue({ code: "custom", path: ["reasonGiven"], message: "a reason belongs to an absent mark only" });
-    if (m.providerCode && !codeFits(m.happened, m.providerCode)) {
-      ctx.addIssue({ code: "custom", path: ["providerCode"], message: `code ${m.providerCode} (${attendanceCodes[m.providerCode].meaning}) does not fit "${m.happened}"` });
-    }
-  });
+  .superRefine(markRules);
+
+/**
+ * A mark as a provider sends it to the marks endpoint: who recorded it is never the sender's to say — it comes from
+ * the provider's key — so a `recordedBy` in the mark is refused.
+ *
+ * @example
+ * providerMarkSchema.safeParse({ caseRef: "LNCIP-2026-0042", date: "2026-11-23", session: "AM", happened: "attended" }).success // true
+ * providerMarkSchema.safeParse({ caseRef: "LNCIP-2026-0042", date: "2026-11-23", session: "AM", happened: "attended", recordedBy: "head@school.example" }).success // false
+ */
+export const providerMarkSchema = z
+  .object({ ...markFields, recordedBy: z.never({ error: "who recorded a mark comes from your provider key: leave recordedBy out" }).optional() })
+  .strict()
+  .superRefine(markRules);
+export type ProviderMark = z.infer<typeof providerMarkSchema>;
 export type MarkInput = z.infer<typeof markInputSchema>;
 
 /** Which provider codes agree with what happened. */

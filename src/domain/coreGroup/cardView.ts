@@ -4,6 +4,7 @@ import { caseStatusLabel, type CaseStatus } from "../case/caseStatus";
 import type { KeyStage } from "../referral/keyStage";
 import { supportRequestedLabels, yearGroupLabels } from "../referral/referralForm";
 import { tally, type Panel, type VotingState } from "./voting";
+import { escapeMarkdown, markdownLinkTarget } from "../text/escapeMarkdown";
 
 /**
  * The facts a Core Group card may show about a case, picked column by column from its Cases row. Nothing here
@@ -95,7 +96,11 @@ export interface CoreGroupCardInput {
   teamsUserIdOf?: ((panelId: string) => string) | undefined;
 }
 
-/** The data bound into `cards/coreGroup.json`: strings, numbers and flags only. */
+/**
+ * The data bound into `cards/coreGroup.json`: strings, numbers and flags only. Text that comes from a list (the
+ * school's name, who recorded the decision) or a message is Markdown-escaped: Teams renders card text as Markdown,
+ * and a school named `[Your session expired](https://…)` must show as those words, not as a link.
+ */
 export interface CoreGroupCardView {
   caseRef: string;
   round: string;
@@ -165,7 +170,7 @@ export function coreGroupCardView(input: CoreGroupCardInput): CoreGroupCardView 
   return {
     caseRef: facts.caseRef,
     round: input.round,
-    school: input.schoolName,
+    school: escapeMarkdown(input.schoolName),
     yearGroup: facts.yearGroup !== undefined && facts.yearGroup in yearGroupLabels ? yearGroupLabels[facts.yearGroup as keyof typeof yearGroupLabels] : `Year group ${NOT_RECORDED}`,
     keyStage: facts.keyStage,
     send: facts.sendStatus === undefined ? `SEND: ${NOT_RECORDED}` : `SEND: ${facts.sendStatus === "none" ? "no" : "yes"}`,
@@ -194,13 +199,13 @@ export function coreGroupCardView(input: CoreGroupCardInput): CoreGroupCardView 
     leadingOutcome: byOutcome[0] ?? "",
     decided,
     decisionTitle: decision ? `Decision: ${coreGroupOutcomeLabels[decision.outcome]}` : decided ? `No longer before the Core Group: ${caseStatusLabel(facts.status)}` : "",
-    decisionDetail: decision ? `Recorded by ${input.nameOf(decision.by)} on ${instantLabel(decision.at)}` : "",
+    decisionDetail: decision ? `Recorded by ${escapeMarkdown(input.nameOf(decision.by))} on ${instantLabel(decision.at)}` : "",
     outcomeChoices: coreGroupOutcomes.map((o) => ({ title: coreGroupOutcomeLabels[o], value: o })),
-    caseUrl: input.caseUrl,
+    caseUrl: markdownLinkTarget(input.caseUrl),
     hasRefresh: refreshUserIds.length > 0,
     refreshUserIds,
     hasNotice: !!input.notice,
-    notice: input.notice ?? "",
+    notice: escapeMarkdown(input.notice ?? ""),
   };
 }
 

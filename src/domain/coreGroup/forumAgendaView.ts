@@ -1,6 +1,7 @@
 import { inclusionForumOutcomeLabels, inclusionForumOutcomes, type InclusionForumOutcome } from "../case/outcomes";
 import { yearGroupLabels } from "../referral/referralForm";
 import { meetingLabel, type MeetingOnCard } from "./cardView";
+import { escapeMarkdown, markdownLinkTarget } from "../text/escapeMarkdown";
 
 /** One case on an Inclusion Forum agenda: reference, school, year group, and its outcome once recorded. */
 export interface AgendaCase {
@@ -11,7 +12,7 @@ export interface AgendaCase {
   caseUrl: string;
 }
 
-/** The data bound into `cards/inclusionForumAgenda.json`. */
+/** The data bound into `cards/inclusionForumAgenda.json` (school names and notices Markdown-escaped; see `escapeMarkdown`). */
 export interface ForumAgendaView {
   meeting: string;
   meetingKey: string;
@@ -44,15 +45,15 @@ export function forumAgendaView(meeting: MeetingOnCard, cases: readonly AgendaCa
     hasCases: cases.length > 0,
     cases: cases.map((c) => ({
       caseRef: c.caseRef,
-      school: c.schoolName,
+      school: escapeMarkdown(c.schoolName),
       yearGroup: c.yearGroup !== undefined && c.yearGroup in yearGroupLabels ? yearGroupLabels[c.yearGroup as keyof typeof yearGroupLabels] : "Year group not recorded",
       recorded: c.outcome !== undefined,
       outcome: c.outcome ? inclusionForumOutcomeLabels[c.outcome] : "",
       inputId: agendaInputId(c.caseRef),
-      caseUrl: c.caseUrl,
+      caseUrl: markdownLinkTarget(c.caseUrl),
     })),
     outcomeChoices: inclusionForumOutcomes.map((o) => ({ title: inclusionForumOutcomeLabels[o], value: o })),
     hasNotice: !!notice,
-    notice: notice ?? "",
+    notice: escapeMarkdown(notice ?? ""),
   };
 }

@@ -123,3 +123,24 @@ function oneYearBefore(day: Day): Day {
   const md = day.slice(5) === "02-29" ? "02-28" : day.slice(5);
   return `${String(y).padStart(4, "0")}-${md}`;
 }
+
+/** The provider id a key for the partnership's own centre carries: its staff mark the centre days. */
+export const CENTRE_PROVIDER_ID = "centre";
+
+/**
+ * Who teaches a placement's pupil, by provider id: each alternative provider its pattern names, and the partnership's
+ * centre (`CENTRE_PROVIDER_ID`) when it has a centre day. A provider may record marks only for the pupils whose
+ * placement names it.
+ *
+ * @example
+ * // (illustrative)
+ * placementProviderIds(ks3Pattern) // Set { "centre", "riverside-ap" }
+ */
+export function placementProviderIds(pattern: WeeklyPattern): Set<string> {
+  const ids = new Set<string>();
+  for (const day of Object.values(pattern)) {
+    if (day.location === "centre") ids.add(CENTRE_PROVIDER_ID);
+    if (day.location === "alternativeProvision" && day.provider) ids.add(day.provider.id);
+  }
+  return ids;
+}

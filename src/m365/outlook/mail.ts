@@ -1,4 +1,5 @@
 import type { Client } from "@microsoft/microsoft-graph-client";
+import { odataString } from "../odata";
 import { graphStatus } from "../sharepoint/graphErrors";
 
 /** An email the partnership sends. The subject carries case references only (docs/domain.md, Data protection). */
@@ -90,7 +91,7 @@ export async function sentWithSubject(graph: Client, fromMailbox: string, subjec
   try {
     page = (await graph
       .api(`/users/${encodeURIComponent(fromMailbox)}/mailFolders/sentitems/messages`)
-      .filter(`subject eq '${subject.replace(/'/g, "''")}'`)
+      .filter(`subject eq ${odataString(subject)}`)
       .select("id,subject,sentDateTime")
       .top(since ? 50 : 1)
       .get()) as typeof page;

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { odataString } from "../odata";
 import type { z } from "zod";
 import { columnOf, fromListFields, readableColumns, toListFieldChanges, toListFields, type ListDefinition, type RowChanges } from "../../domain/lists";
 import { DeltaExpiredError, graphStatus, ItemChangedError } from "./graphErrors";
@@ -323,6 +324,8 @@ export interface ListItems<Row> {
   watched(item: ListItem<Row>, watches: WatchedColumns<Row>): Snapshot;
   /** The item's versions, newest first (who made each): to find the person behind an edit the app wrote over. */
   versions(id: string): Promise<ItemVersion[]>;
+  /** One item read now as a delta round would give it (with its snapshot), or deleted when it is gone. */
+  change(id: string, watches: WatchedColumns<Row>): Promise<ItemChangeOf<Row>>;
 }
 
 export type RowQuery = Omit<ItemQuery, "select">;
@@ -412,6 +415,10 @@ export function listItems<S extends z.ZodObject>(list: SharePointList, definitio
     },
     watched: (item, watches) => snapshot(toListFields(definition, item.row), watches),
     versions: (id) => graph.versions(id),
+    async change(id, watches) {
+      const item = await graph.get(id);
+      return item ? { kind: "changed", item: read(item), watched: snapshot(item.fields, watches) } : { kind: "deleted", id };
+    },
   };
 }
 
@@ -437,5 +444,5 @@ function watchedValue(value: unknown, as: WatchedColumn<unknown>["as"]): string 
  * titleIs("LNCIP-2026-0042") // "fields/Title eq 'LNCIP-2026-0042'"
  */
 export function titleIs(value: string): string {
-  return `fields/Title eq '${value.replace(/'/g, "''")}'`;
+  return `fields/Title eq ${odataString(value)}`;
 }

@@ -81,10 +81,8 @@ function refusal(status: number, text: string): SharePointRestError {
   return new SharePointRestError(status, e?.code ?? String(status), `${message}${hint}`);
 }
 
-/** An OData string literal: quotes doubled, as `GetByTitle('O''Neil')` wants. */
-export function odataString(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
+/** An OData string literal: quotes doubled, as `GetByTitle('O''Neil')` wants (the app's one `odataString`). */
+export { odataString } from "../odata";
 
 export interface SharePointCredentialSettings {
   AZURE_AUTHORITY_HOST: string;

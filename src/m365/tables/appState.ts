@@ -1,4 +1,5 @@
 import type { TableStore } from "./tableStore";
+import { odataString } from "../odata";
 import { getEntityOrUndefined, isStatus, tableKey } from "./tableStore";
 
 /**
@@ -74,7 +75,7 @@ export function appState(store: TableStore): AppState {
       await store.ready();
       const out: { name: string; value: T }[] = [];
       const rows = store.client.listEntities<StateRow>({
-        queryOptions: { filter: `PartitionKey eq '${tableKey(scope).replace(/'/g, "''")}'` },
+        queryOptions: { filter: `PartitionKey eq ${odataString(tableKey(scope))}` },
       });
       for await (const row of rows) out.push({ name: row.name, value: JSON.parse(row.value) as T });
       return out;

@@ -1,4 +1,5 @@
 import type { TableStore } from "./tableStore";
+import { odataString } from "../odata";
 import { isStatus, tableKey } from "./tableStore";
 
 /**
@@ -57,7 +58,7 @@ export function auditTrail(store: TableStore): AuditTrail {
       await store.ready();
       const entries: AuditEntry[] = [];
       const rows = store.client.listEntities<Record<string, string>>({
-        queryOptions: { filter: `PartitionKey eq '${tableKey(caseRef).replace(/'/g, "''")}'` },
+        queryOptions: { filter: `PartitionKey eq ${odataString(tableKey(caseRef))}` },
       });
       for await (const row of rows) {
         entries.push({

@@ -5,3 +5,6 @@ export * from "./auditTrail";
 export * from "./appState";
 export * from "./submissions";
 export * from "./openCases";
+export * from "./dailyCounts";
+export * from "./linkedSubmissions";
+export * from "./providerKeys";

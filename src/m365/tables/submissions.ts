@@ -1,4 +1,5 @@
 import type { TableStore } from "./tableStore";
+import { odataString } from "../odata";
 import { getEntityOrUndefined, isStatus, tableKey } from "./tableStore";
 
 /**
@@ -69,7 +70,7 @@ export function submissionStore(store: TableStore): SubmissionStore {
       await store.ready();
       const out: StoredSubmission[] = [];
       for await (const row of store.client.listEntities<Record<string, unknown>>({
-        queryOptions: { filter: `PartitionKey eq '${PARTITION}' and state eq 'accepted'` },
+        queryOptions: { filter: `PartitionKey eq ${odataString(PARTITION)} and state eq ${odataString("accepted")}` },
       })) {
         out.push(fromRow(row));
       }

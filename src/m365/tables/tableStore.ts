@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { TableClient, RestError, type TableEntityResult } from "@azure/data-tables";
 import { identityEndpoint, parseStorageConnection } from "../storage/storageConnection";
 
@@ -39,9 +40,22 @@ export function tableStore(connectionString: string, tableName: string): TableSt
   };
 }
 
-/** Row and partition keys may not contain / \ # ? or control characters; encode anything outside a safe set. */
+/** The longest key `tableKey` gives (Azure Table keys are at most 1 KiB: 512 UTF-16 characters). */
+export const MAX_TABLE_KEY_CHARS = 400;
+
+/**
+ * A row or partition key for any value: keys may not contain / \ # ? or control characters, so anything outside a
+ * safe set is encoded; and keys are at most 1 KiB, so an encoded value longer than `MAX_TABLE_KEY_CHARS` keeps its
+ * start (for reading) and ends with the SHA-256 of the whole value (for uniqueness). Short keys are as they always were.
+ *
+ * @example
+ * tableKey("r/1?#") // "r~002f1~003f~0023"
+ * tableKey("x".repeat(5000)).length // 367
+ */
 export function tableKey(value: string): string {
-  return value.replace(/[^A-Za-z0-9 _.:@+=,;()-]/g, (c) => `~${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const encoded = value.replace(/[^A-Za-z0-9 _.:@+=,;()-]/g, (c) => `~${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  if (encoded.length <= MAX_TABLE_KEY_CHARS) return encoded;
+  return `${encoded.slice(0, 300)}~h${createHash("sha256").update(value, "utf8").digest("hex")}`;
 }
 
 export function isStatus(e: unknown, ...statuses: number[]): boolean {

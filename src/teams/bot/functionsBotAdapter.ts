@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
+import { BODY_LIMITS, readBoundedBody } from "../../m365/http/boundedBody";
 import { AuthType, CloudAdapter, createOutboundHostValidator, type AuthConfiguration, type Request as AgentsRequest, type TurnContext, type WebResponse } from "@microsoft/agents-hosting";
 
 /**
@@ -57,27 +58,39 @@ export function botAdapter(settings: BotIdentitySettings): CloudAdapter {
 
 const loopbackHosts = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 
+/** What decides whether anonymous development mode may serve a request: the bot's id and where the app's Graph is. */
+export type AnonymousModeSettings = Pick<BotIdentitySettings, "BOT_CLIENT_ID"> & { GRAPH_BASE_URL: string; AZURE_AUTHORITY_HOST: string };
+
 /**
  * Why an unauthenticated request must be refused before the SDK sees it, or undefined when anonymous development
- * mode is allowed: no bot client id configured, the app not running in Azure (`WEBSITE_SITE_NAME`,
- * `WEBSITE_INSTANCE_ID`) nor with `NODE_ENV=production`, and the request addressed to a loopback host.
+ * mode is allowed. Decided from the settings, never from the request (its `Host` header is the caller's to choose):
+ * no bot client id, and the app running against the local sandbox — its Graph and its token authority both on
+ * loopback, which no deployed app can be — and not in Azure (`WEBSITE_SITE_NAME`, `WEBSITE_INSTANCE_ID`) nor
+ * with `NODE_ENV=production`.
  *
  * @example
- * anonymousRefusal({ BOT_CLIENT_ID: undefined }, { WEBSITE_SITE_NAME: "inclusion-flow" }, "https://x.azurewebsites.net/api/messages")
- * // "anonymous bot requests are refused in a deployed app"
+ * anonymousRefusal({ GRAPH_BASE_URL: "https://graph.microsoft.com/v1.0", AZURE_AUTHORITY_HOST: "https://login.microsoftonline.com" }, {})
+ * // "anonymous bot requests are accepted only by an app running against the local sandbox: set BOT_CLIENT_ID"
  */
-export function anonymousRefusal(settings: Pick<BotIdentitySettings, "BOT_CLIENT_ID">, env: Record<string, string | undefined>, requestUrl: string): string | undefined {
+export function anonymousRefusal(settings: AnonymousModeSettings, env: Record<string, string | undefined>): string | undefined {
   if (settings.BOT_CLIENT_ID?.trim()) return "a bot client id is configured: a token is required";
   if (env.WEBSITE_SITE_NAME || env.WEBSITE_INSTANCE_ID || env.NODE_ENV === "production") return "anonymous bot requests are refused in a deployed app";
-  let host: string;
-  try {
-    host = new URL(requestUrl).hostname.toLowerCase();
-  } catch {
-    return "the request URL cannot be read";
+  if (!onLoopback(settings.GRAPH_BASE_URL) || !onLoopback(settings.AZURE_AUTHORITY_HOST)) {
+    return "anonymous bot requests are accepted only by an app running against the local sandbox: set BOT_CLIENT_ID";
   }
-  if (!loopbackHosts.has(host)) return "anonymous bot requests are accepted on loopback only";
   return undefined;
 }
+
+function onLoopback(url: string): boolean {
+  try {
+    return loopbackHosts.has(new URL(url).hostname.toLowerCase());
+  } catch {
+    return false;
+  }
+}
+
+/** A body read within its limit, or the answer refusing it (see `readBoundedBody`). */
+export type BodyRead = { ok: true; text: string } | { ok: false; response: HttpResponseInit };
 
 /** What the SDK writes, collected for the Functions response. */
 class CollectedResponse implements WebResponse {
@@ -116,42 +129,50 @@ const unauthorized = (reason: string): HttpResponseInit => ({ status: 401, jsonB
 
 /**
  * Handles one POST /api/messages: refuses unauthenticated requests that anonymous mode does not cover (401), runs
- * the SDK's JWT validation (401 on a missing, malformed, forged or wrong-audience token), then `process()` with
- * the turn logic, answering with what the SDK wrote (for an invoke, the invoke response the logic set).
+ * the SDK's JWT validation (401 on a missing, malformed, forged or wrong-audience token) on the headers alone, and
+ * only then reads the body — within its limit (413) — and parses it, then `process()` with the turn logic,
+ * answering with what the SDK wrote (for an invoke, the invoke response the logic set). An unauthenticated caller
+ * never gets a byte of its body read, let alone parsed.
  *
  * @example
  * const adapter = new CloudAdapter(botAuthConfiguration(settings));
- * const response = await handleBotRequest(adapter, settings, process.env, request, panelBot(...).onTurn);
+ * const response = await handleBotRequest(adapter, settings, process.env, request, panelBot(...).onTurn); // the body read within 256 KB
  */
 export async function handleBotRequest(
   adapter: CloudAdapter,
-  settings: Pick<BotIdentitySettings, "BOT_CLIENT_ID">,
+  settings: AnonymousModeSettings,
   env: Record<string, string | undefined>,
   request: HttpRequest,
   logic: (context: TurnContext) => Promise<void>,
+  readBody: () => Promise<BodyRead> = () => readBoundedBody(request, BODY_LIMITS.bot, "an activity is never this large"),
 ): Promise<HttpResponseInit> {
   if (request.method !== "POST") return { status: 405, jsonBody: { error: "POST only" } };
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => (headers[name.toLowerCase()] = value));
   if (!headers.authorization?.trim()) {
-    const refusal = anonymousRefusal(settings, env, request.url);
+    const refusal = anonymousRefusal(settings, env);
     if (refusal) return unauthorized(refusal);
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(await request.text());
-  } catch {
-    return { status: 400, jsonBody: { error: "the body is not JSON" } };
-  }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return { status: 400, jsonBody: { error: "the body is not an activity" } };
 
-  const agentsRequest: AgentsRequest = { method: "POST", headers, body: body as Record<string, unknown> };
+  // The JWT check reads the Authorization header only: run it before the body is read.
+  const agentsRequest: AgentsRequest = { method: "POST", headers };
   const response = new CollectedResponse();
   let authorized = false;
   await adapter.authorizeRequest(agentsRequest, response, () => {
     authorized = true;
   });
   if (!authorized) return response.writableEnded || response.headersSent ? response.toHttpResponse() : unauthorized("unauthorized");
+
+  const read = await readBody();
+  if (!read.ok) return read.response;
+  let body: unknown;
+  try {
+    body = JSON.parse(read.text);
+  } catch {
+    return { status: 400, jsonBody: { error: "the body is not JSON" } };
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return { status: 400, jsonBody: { error: "the body is not an activity" } };
+  agentsRequest.body = body as Record<string, unknown>;
   await adapter.process(agentsRequest, response, logic);
   return response.toHttpResponse();
 }

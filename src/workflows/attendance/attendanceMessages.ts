@@ -1,3 +1,4 @@
+import { csvCell, csvRow } from "../../domain/text/csv";
 import { placementLocationLabels, type Provider } from "../../domain/placement";
 import type { DigestRow, PupilPlacement, SessionLine, SuggestedCode, AttendanceStatistics } from "../../domain/attendance";
 import type { SchoolsRow } from "../../domain/lists";
@@ -72,11 +73,11 @@ export const DIGEST_CSV_COLUMNS = [
 ] as const;
 
 /**
- * The digest's CSV for the school's MIS: one line per pupil and session, the same facts as the email. Cells
- * that a spreadsheet would run as a formula are prefixed with an apostrophe.
+ * The digest's CSV for the school's MIS: one line per pupil and session, the same facts as the email. Every cell
+ * quoted, and cells a spreadsheet would run as a formula prefixed with an apostrophe (see `csvCell`).
  */
 export function digestCsv(rows: readonly DigestRow[]): string {
-  const lines: string[] = [DIGEST_CSV_COLUMNS.join(",")];
+  const lines: string[] = [csvRow(DIGEST_CSV_COLUMNS)];
   const yn = (b: boolean) => (b ? "Y" : "N");
   const num = (n: number | undefined) => (n === undefined ? "" : String(n));
   for (const row of rows) {
@@ -89,17 +90,13 @@ export function digestCsv(rows: readonly DigestRow[]): string {
           line.provider?.name ?? "", happenedWords[line.happened], num(line.lateMinutes), line.reasonGiven ?? "", line.providerCode ?? "", s.code, s.note, yn(line.corrected),
           num(row.thisPlacement.attendancePercent), num(row.thisPlacement.absencePercent), num(row.thisTerm.attendancePercent), num(row.thisTerm.absencePercent),
           yn(row.flags.persistent), yn(row.flags.severe), String(row.flags.unauthorisedInTenWeeks), yn(row.flags.penaltyNoticeTrigger), String(row.flags.daysAbsent), yn(row.flags.fifteenDaysAbsence),
-        ].map(csvCell).join(","),
+        ].map((cell) => csvCell(cell)).join(","),
       );
     }
   }
   return `${lines.join("\r\n")}\r\n`;
 }
 
-function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 /**
  * The end-of-day digest for one school: to its attendance lead, and its DSL too when a pupil is flagged. The

@@ -1,4 +1,5 @@
 import type { AttendanceRow } from "../../domain/lists";
+import { odataString } from "../../m365/odata";
 import { markKeyOf, type MarkInput, type RecordedMark } from "../../domain/attendance";
 import { isReadable, type ListItem, type ListItems } from "../../m365/sharepoint/items";
 
@@ -59,7 +60,7 @@ export function markRow(mark: MarkInput, version: number, correctionOf: string |
  * (await marksOfCaseOnDay(attendance, "LNCIP-2026-0042", "2026-11-23")).map((m) => m.markKey) // ["…:AM:1", "…:PM:1", "…:AM:2"]
  */
 export async function marksOfCaseOnDay(attendance: ListItems<AttendanceRow>, caseRef: string, date: string): Promise<(RecordedMark & { itemId: string })[]> {
-  const items = await attendance.readAll({ filter: `fields/CaseRef eq '${caseRef}' and fields/Date eq '${date}'` });
+  const items = await attendance.readAll({ filter: `fields/CaseRef eq ${odataString(caseRef)} and fields/Date eq ${odataString(date)}` });
   return items.filter(isReadable).map(markFromItem);
 }
 
@@ -70,6 +71,6 @@ export async function marksOfCaseOnDay(attendance: ListItems<AttendanceRow>, cas
  * latestMarks(await marksBetween(attendance, "2026-11-02", "2026-11-27"))
  */
 export async function marksBetween(attendance: ListItems<AttendanceRow>, from: string, to: string): Promise<RecordedMark[]> {
-  const items = await attendance.readAll({ filter: `fields/Date ge '${from}' and fields/Date le '${to}'`, top: 999 });
+  const items = await attendance.readAll({ filter: `fields/Date ge ${odataString(from)} and fields/Date le ${odataString(to)}`, top: 999 });
   return items.filter(isReadable).map(markFromItem);
 }

@@ -1,12 +1,18 @@
 import { z } from "zod";
-import { markInputSchema, markKeyOf, sameMark, type MarkInput } from "../../domain/attendance";
+import { markKeyOf, providerMarkSchema, sameMark, type MarkInput } from "../../domain/attendance";
+import { placementProviderIds } from "../../domain/placement/providers";
+import { weeklyPatternSchema } from "../../domain/placement/weeklyPattern";
+import type { ProviderKeys } from "../../m365/tables/providerKeys";
 import type { AttendanceRow, PlacementsRow } from "../../domain/lists";
 import type { EffectLedger } from "../../m365/tables/effectLedger";
 import { titleIs, type ListItems } from "../../m365/sharepoint/items";
 import { marksOfCaseOnDay, markRow } from "./markItems";
 
-/** At most this many marks in one request: a provider's day for a full centre is a few hundred. */
-export const MAX_MARKS_PER_REQUEST = 500;
+/**
+ * At most this many marks in one request: each is written (and checked) through Graph, and a request must finish well
+ * inside the HTTP timeout; a provider's day for many pupils goes in several requests.
+ */
+export const MAX_MARKS_PER_REQUEST = 100;
 
 /**
  * The body of POST /api/attendance/marks: the marks themselves are checked row by row by `markInputSchema`.
@@ -24,7 +30,7 @@ export interface MarkProblem {
 }
 export type MarkOutcome = "recorded" | "corrected" | "unchanged";
 export type RecordMarksAnswer =
-  | { status: 400; error: string }
+  | { status: 400 | 401; error: string }
   | { status: 422; problems: MarkProblem[] }
   | { status: 200; results: { row: number; markKey: string; outcome: MarkOutcome }[] };
 
@@ -32,14 +38,21 @@ export interface RecordMarksPorts {
   attendance: ListItems<AttendanceRow>;
   placements: ListItems<PlacementsRow>;
   ledger: EffectLedger;
+  /** Which provider a key belongs to (`npm run provider-key`). */
+  providers: Pick<ProviderKeys, "identify">;
   now: () => Date;
 }
 
+/** The header a provider's flow sends its key in (beside the function key). */
+export const PROVIDER_KEY_HEADER = "x-provider-key";
+
 /**
- * Session marks from a provider's spreadsheet flow (or any caller with the function key), all or nothing:
- * every row is checked first (its shape, the provider's code against what happened, the case having a
- * placement that day, one mark per session in the request); any problem → 422 listing each by row and field,
- * and nothing is written. Then each mark is written once:
+ * Session marks from a provider's spreadsheet flow, all or nothing. The provider is who its key says (401 without
+ * a key the app issued): it records marks only for the pupils whose placement names it (the partnership's centre
+ * key: the placements with centre days), and every mark it writes is recorded by it — never by a name in the body.
+ * Every row is checked first (its shape, the provider's code against what happened, the case having a placement
+ * with this provider that day, one mark per session in the request); any problem → 422 listing each by row and
+ * field, and nothing is written. At most 100 marks a request. Then each mark is written once:
  *
  * - the same mark again (a repeated request) → `unchanged`, nothing written;
  * - a different mark for a session already recorded → a new version with `CorrectionOf` naming the one it
@@ -48,10 +61,13 @@ export interface RecordMarksPorts {
  *   after a timeout never writes it twice.
  *
  * @example
- * await recordMarks(ports, { marks: [{ caseRef: "LNCIP-2026-0042", date: "2026-11-23", session: "AM", happened: "attended", recordedBy: "office@riverside.example" }] })
+ * await recordMarks(ports, { marks: [{ caseRef: "LNCIP-2026-0042", date: "2026-11-23", session: "AM", happened: "attended" }] }, riversideKey)
  * // { status: 200, results: [{ row: 1, markKey: "LNCIP-2026-0042:2026-11-23:AM:1", outcome: "recorded" }] }
  */
-export async function recordMarks(ports: RecordMarksPorts, body: unknown): Promise<RecordMarksAnswer> {
+export async function recordMarks(ports: RecordMarksPorts, body: unknown, providerKey: string | null | undefined): Promise<RecordMarksAnswer> {
+  const caller = providerKey ? await ports.providers.identify(providerKey.trim()) : undefined;
+  if (!caller) return { status: 401, error: `Send your provider key in the ${PROVIDER_KEY_HEADER} header: the partnership issues one to each provider.` };
+  const recordedBy = `${caller.providerId} (provider key)`;
   const batch = markBatchSchema.safeParse(body);
   if (!batch.success) return { status: 400, error: `Expected {"marks": [ … ]}: ${batch.error.issues.map((i) => i.message).join("; ")}` };
 
@@ -60,23 +76,27 @@ export async function recordMarks(ports: RecordMarksPorts, body: unknown): Promi
   const seen = new Map<string, number>();
   batch.data.marks.forEach((raw, i) => {
     const row = i + 1;
-    const parsed = markInputSchema.safeParse(raw);
+    const parsed = providerMarkSchema.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) problems.push({ row, field: issue.path.join(".") || "(mark)", message: issue.message });
       return;
     }
-    const key = `${parsed.data.caseRef}:${parsed.data.date}:${parsed.data.session}`;
+    const { recordedBy: _never, ...given } = parsed.data;
+    const mark: MarkInput = { ...given, recordedBy };
+    const key = `${mark.caseRef}:${mark.date}:${mark.session}`;
     const earlier = seen.get(key);
-    if (earlier !== undefined) problems.push({ row, field: "session", message: `row ${earlier} already marks ${parsed.data.session} on ${parsed.data.date} for ${parsed.data.caseRef}` });
+    if (earlier !== undefined) problems.push({ row, field: "session", message: `row ${earlier} already marks ${mark.session} on ${mark.date} for ${mark.caseRef}` });
     seen.set(key, row);
-    marks.push({ row, mark: parsed.data });
+    marks.push({ row, mark });
   });
 
   const placementDays = await placementsOf(ports.placements, [...new Set(marks.map((m) => m.mark.caseRef))]);
   for (const { row, mark } of marks) {
     const spans = placementDays.get(mark.caseRef) ?? [];
-    if (!spans.some((s) => s.start <= mark.date && (s.end === undefined || s.end >= mark.date))) {
-      problems.push({ row, field: "caseRef", message: `case ${mark.caseRef} has no placement running on ${mark.date}` });
+    // One answer whether the case has no placement that day or its placement is with another provider: a provider
+    // learns nothing of pupils that are not its own.
+    if (!spans.some((s) => s.start <= mark.date && (s.end === undefined || s.end >= mark.date) && s.providers.has(caller.providerId))) {
+      problems.push({ row, field: "caseRef", message: `case ${mark.caseRef} has no placement with you running on ${mark.date}` });
     }
   }
   if (problems.length) return { status: 422, problems: problems.sort((a, b) => a.row - b.row) };
@@ -86,15 +106,27 @@ export async function recordMarks(ports: RecordMarksPorts, body: unknown): Promi
   return { status: 200, results };
 }
 
-async function placementsOf(placements: ListItems<PlacementsRow>, caseRefs: readonly string[]): Promise<Map<string, { start: string; end?: string | undefined }[]>> {
-  const out = new Map<string, { start: string; end?: string | undefined }[]>();
+type PlacementSpan = { start: string; end?: string | undefined; providers: Set<string> };
+
+async function placementsOf(placements: ListItems<PlacementsRow>, caseRefs: readonly string[]): Promise<Map<string, PlacementSpan[]>> {
+  const out = new Map<string, PlacementSpan[]>();
   for (const caseRef of caseRefs) {
-    for (const { row } of await placements.all({ filter: `fields/Title eq '${caseRef}'` })) {
+    for (const { row } of await placements.all({ filter: titleIs(caseRef) })) {
       if (row.PlacementStatus === "settingUp") continue;
-      out.set(caseRef, [...(out.get(caseRef) ?? []), { start: row.StartDate, end: row.EndDate }]);
+      out.set(caseRef, [...(out.get(caseRef) ?? []), { start: row.StartDate, end: row.EndDate, providers: providersOf(row.Pattern) }]);
     }
   }
   return out;
+}
+
+/** The providers a placement's pattern names (none when the pattern cannot be read: no provider may mark it). */
+function providersOf(pattern: string): Set<string> {
+  try {
+    const parsed = weeklyPatternSchema.safeParse(JSON.parse(pattern));
+    return parsed.success ? placementProviderIds(parsed.data) : new Set();
+  } catch {
+    return new Set();
+  }
 }
 
 /** Writes one mark as the next version of its session (or nothing, when it repeats the latest). */

@@ -369,27 +369,44 @@ export async function adoptWrittenStashes(ports: Pick<CasesHandlerPorts, "state"
 
 /**
  * Carries out stashed effects — one stash per transition, named item:version, so two rounds never overwrite or
- * remove each other's — for one item, or for every item (the upkeep timer's backstop after a failed round).
+ * remove each other's — for one item, or for every item (the upkeep timer's backstop after a failed round). An
+ * item's stashes go in order and stop at the first that fails; for every item, each item stands alone: one item's
+ * failing stash is reported (thrown once the others are done) and never keeps the other items' effects waiting.
+ * Returns how many stashes were carried out (and removed).
  */
 export async function carryOutStashed(ports: Pick<CasesHandlerPorts, "state" | "carryOut">, itemId?: string): Promise<number> {
   const stashed = (await ports.state.list<Stashed>(STASHED_EFFECTS_SCOPE)).filter(
     (s) => s.value.committed && (!itemId || s.name.startsWith(`${itemId}:`)),
   );
+  const byItem = new Map<string, typeof stashed>();
+  for (const s of stashed.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }))) {
+    const item = s.name.split(":", 1)[0] as string;
+    byItem.set(item, [...(byItem.get(item) ?? []), s]);
+  }
   // A stash another worker is carrying out right now is left to it (and tried again later), not allowed to hold up
   // the item's other transitions: each effect is done once, by its key, however often it is asked for.
   let inProgress: EffectInProgressError | undefined;
-  for (const s of stashed.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }))) {
-    try {
-      await ports.carryOut(s.value.effects, s.value.row);
-    } catch (e) {
-      if (!(e instanceof EffectInProgressError)) throw e;
-      inProgress = e;
-      continue;
+  let failed: unknown;
+  let carried = 0;
+  for (const stashes of byItem.values()) {
+    for (const s of stashes) {
+      try {
+        await ports.carryOut(s.value.effects, s.value.row);
+      } catch (e) {
+        if (e instanceof EffectInProgressError) {
+          inProgress = e;
+          continue;
+        }
+        failed ??= e;
+        break; // this item's later transitions wait for this one; the other items go on
+      }
+      await ports.state.remove(STASHED_EFFECTS_SCOPE, s.name);
+      carried++;
     }
-    await ports.state.remove(STASHED_EFFECTS_SCOPE, s.name);
   }
+  if (failed) throw failed;
   if (inProgress) throw inProgress;
-  return stashed.length;
+  return carried;
 }
 
 function effectRowOf(row: CasesRow): EffectRow {

@@ -1,4 +1,5 @@
 import { londonDay } from "../../domain/calendar";
+import { odataString } from "../../m365/odata";
 import { caseCardFacts, coreGroupCardView, dayLabel, meetingLabel, type MeetingOnCard, type VotingState } from "../../domain/coreGroup";
 import type { CasesRow, MeetingsRow } from "../../domain/lists";
 import { isReadable } from "../../m365/sharepoint/items";
@@ -218,7 +219,7 @@ export async function recordDecisionDetails(ports: CoreGroupPorts, c: CaseOnCard
   const chairComment = (await ports.state.get<string>(CHAIR_COMMENTS_SCOPE, c.record.round))?.value;
   const key = `decisionDetails:${c.record.round}`;
   if ((await ports.ledger.get<boolean>(key)) !== undefined) return;
-  const rows = await ports.decisions.all({ filter: `fields/CaseRef eq '${c.row.CaseRef.replace(/'/g, "''")}'` });
+  const rows = await ports.decisions.all({ filter: `fields/CaseRef eq ${odataString(c.row.CaseRef)}` });
   const row = rows.find((i) => i.row.Source === "teams" && Date.parse(i.row.DecidedAt) === Date.parse(decision.at));
   if (!row) return; // the decision's own effects have not written it yet: the next refresh adds the details
   const views = Object.entries(c.votes.state.views);

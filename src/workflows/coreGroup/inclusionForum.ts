@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { odataString } from "../../m365/odata";
 import { z } from "zod";
 import { caseStatusLabels, inclusionForumOutcomeLabels, inclusionForumOutcomeSchema } from "../../domain/case";
 import { addSchoolDays, londonDay } from "../../domain/calendar";
@@ -41,7 +42,7 @@ export const AGENDA_SCHOOL_DAYS_BEFORE = 2;
 export async function forumCases(ports: CoreGroupPorts, meetingKey: string): Promise<CasesRow[]> {
   const waiting: CasesRow[] = [];
   // Status is indexed (a filter on it never meets the list view threshold); the workflow's own status decides.
-  for (const item of await ports.cases.all({ filter: `fields/Status eq '${caseStatusLabels.awaitingInclusionForum}'` })) {
+  for (const item of await ports.cases.all({ filter: `fields/Status eq ${odataString(caseStatusLabels.awaitingInclusionForum)}` })) {
     if (item.row.WorkflowStatus === "awaitingInclusionForum") waiting.push(item.row);
   }
   const assigned = waiting.filter((r) => r.MeetingId === meetingKey);

@@ -1,4 +1,5 @@
 import { isSchoolDay, londonDay, type Day } from "../../domain/calendar";
+import { odataString } from "../../m365/odata";
 import { placementRecord, type PlacementPorts } from "../placements/placementPorts";
 import { keepChargesToDate, startDuePlacements } from "../placements/dailyPlacements";
 import { remindPendingDecisions, remindPurchaseOrders, remindReviews, remindSchoolVisits } from "../reminders/reminders";
@@ -41,7 +42,7 @@ export async function dailyRound(ports: PlacementPorts): Promise<DailyRunReport>
   }
   if (!report.schoolDay) return report;
 
-  const open = (await ports.placements.all({ filter: `fields/PlacementStatus ne 'Ended'` })).map(placementRecord);
+  const open = (await ports.placements.all({ filter: `fields/PlacementStatus ne ${odataString("Ended")}` })).map(placementRecord);
   report.started = await startDuePlacements(ports, open, today);
   report.charges = await keepChargesToDate(ports, open, today);
   report.reminders += await remindSchoolVisits(ports, open, today);

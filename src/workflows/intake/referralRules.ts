@@ -15,6 +15,7 @@ export function referralRules(definition: FormDefinition, partnerUrns: ReadonlyS
   return {
     parse: (answers) => parseReferralAnswers(definition, answers, { partnerSchoolUrns: partnerUrns, today: londonDay(now) }),
     pupilUpn: (form) => (isNamed(form) ? form.pupil?.upn : undefined),
+    schoolUrn: (form) => form.schoolUrn,
     caseReference: formatCaseReference,
   };
 }

@@ -6,15 +6,20 @@ import type { CasesRow } from "../../domain/lists";
 import type { AuditTrail } from "../../m365/tables/auditTrail";
 import type { EffectLedger } from "../../m365/tables/effectLedger";
 import type { SubmissionStore } from "../../m365/tables/submissions";
+import type { LinkedSubmissions } from "../../m365/tables/linkedSubmissions";
+import { linkedSubmissionsSummary } from "../../domain/case/linkedSubmissions";
 import { isReadable, type ListItems, type ListItem } from "../../m365/sharepoint/items";
 import { graphStatus, ItemChangedError } from "../../m365/sharepoint/graphErrors";
 import type { Mailer } from "../../m365/outlook/mail";
+import { sendMailOnce } from "../../m365/outlook/mailOnce";
 import { referralReceived } from "../messages/schoolMessages";
 import { anotherSubmission, newReferral } from "../messages/partnershipSencoMessages";
 import type { SchoolDirectory } from "../schools/schoolDirectory";
 
 export interface WriteCasePorts {
   submissions: SubmissionStore;
+  /** Every later submission of each case (the Cases column shows a count and the latest few). */
+  linked: LinkedSubmissions;
   cases: ListItems<CasesRow>;
   ledger: EffectLedger;
   audit: AuditTrail;
@@ -40,10 +45,24 @@ export async function writeCase(ports: WriteCasePorts, responseId: string): Prom
   try {
     return await writeCaseOnce(ports, responseId);
   } catch (e) {
-    // The partnership mailbox is over Exchange's sending limit: the case is safe in SharePoint (or will be written
-    // next time); leave the submission pending and let the sweep try the emails again, rather than spend the
-    // message's tries and park it in the poison queue.
-    if (graphStatus(e) === 429) return "mailDeferred";
+    // The partnership mailbox is over Exchange's sending limit: the case is safe in SharePoint; leave the submission
+    // pending and let the sweep try the emails again, rather than spend the message's tries and park it in the
+    // poison queue. Only the mailbox's limit: SharePoint throttling fails the message, which the queue retries in
+    // seconds (treating it as the mailbox's would strand the case unwritten until the 10-minute sweep).
+    if (e instanceof MailboxThrottledError) return "mailDeferred";
+    throw e;
+  }
+}
+
+/** The partnership mailbox answered 429 beyond the client's retries (Exchange's per-minute or daily limit). */
+class MailboxThrottledError extends Error {}
+
+/** Sends an intake email once, through the send-once path (ledger key, Sent Items after a crash). */
+async function mailOnce(ports: WriteCasePorts, key: string, to: readonly string[], message: { subject: string; html: string }): Promise<void> {
+  try {
+    await sendMailOnce(ports.ledger, ports.mailer, key, to, message.subject, message.html);
+  } catch (e) {
+    if (graphStatus(e) === 429) throw new MailboxThrottledError(`The partnership mailbox is throttled (${key}).`);
     throw e;
   }
 }
@@ -62,10 +81,7 @@ async function writeCaseOnce(ports: WriteCasePorts, responseId: string): Promise
       await appendLinkedSubmission(ports, caseRef, responseId, submission.receivedAt);
       return true;
     });
-    await ports.ledger.once(`mail:senco-linked:${responseId}`, async () => {
-      await ports.mailer.send({ to: [ports.sencoEmail], ...anotherSubmission(caseRef, schoolName) });
-      return true;
-    });
+    await mailOnce(ports, `mail:senco-linked:${responseId}`, [ports.sencoEmail], anotherSubmission(caseRef, schoolName));
     await ports.audit.append({ caseRef, key: `${caseRef}:linked:${responseId}`, at: ports.now(), by: "forms", source: "forms", action: "linkSubmission", detail: `response ${responseId}` });
     await ports.submissions.markWritten(responseId);
     return "linked";
@@ -83,34 +99,28 @@ async function writeCaseOnce(ports: WriteCasePorts, responseId: string): Promise
   );
   const what = requestTypeLabels[form.requestType];
 
-  await ports.ledger.once(`mail:ack:${caseRef}`, async () => {
-    await ports.mailer.send({ to: [form.referrer.email], ...referralReceived(what, caseRef, ports.partnershipName) });
-    return true;
-  });
-  await ports.ledger.once(`mail:senco-new:${caseRef}`, async () => {
-    await ports.mailer.send({ to: [ports.sencoEmail], ...newReferral(what, caseRef, schoolName, form.yearGroup) });
-    return true;
-  });
+  await mailOnce(ports, `mail:ack:${caseRef}`, [form.referrer.email], referralReceived(what, caseRef, ports.partnershipName));
+  await mailOnce(ports, `mail:senco-new:${caseRef}`, [ports.sencoEmail], newReferral(what, caseRef, schoolName, form.yearGroup));
   await ports.audit.append({ caseRef, key: `${caseRef}:received`, at: ports.now(), by: form.referrer.email, source: "forms", action: "receiveReferral", to: "received" });
   await ports.submissions.markWritten(responseId);
   return "written";
 }
 
-/** Adds a later submission to the case's record, re-reading and retrying if a coordinator edits it meanwhile. */
+/**
+ * Adds a later submission to the case's record: kept in the app's own storage (any number of them), and the case's
+ * "Later submissions" column rewritten from it — how many, and the latest few — re-reading and retrying if a
+ * coordinator edits the item meanwhile.
+ */
 async function appendLinkedSubmission(ports: WriteCasePorts, caseRef: string, responseId: string, at: string): Promise<void> {
+  await ports.linked.add(caseRef, { responseId, receivedAt: at });
+  const summary = linkedSubmissionsSummary(await ports.linked.forCase(caseRef));
   for (let attempt = 0; attempt < 5; attempt++) {
     const item = await findCaseItem(ports.cases, caseRef);
     if (!item) throw new Error(`Case ${caseRef} is not in the Cases list yet; the submission will be retried.`);
-    // A case a coordinator has made unreadable still gets the submission, as long as the column that keeps them
-    // reads on its own: never overwrite what it holds.
-    if (!isReadable(item) && item.problems.some((p) => p.startsWith("LinkedSubmissions:"))) {
-      throw new Error(`Case ${caseRef}'s later submissions cannot be read; a coordinator must correct the item. The submission will be retried.`);
-    }
     const existing = (isReadable(item) ? item.row.LinkedSubmissions : item.readable.LinkedSubmissions) ?? "";
-    if (existing.includes(`response ${responseId} `)) return;
-    const line = `response ${responseId} received ${at}`;
+    if (existing === summary) return;
     try {
-      const updated = await ports.cases.update(item, { LinkedSubmissions: existing ? `${existing}\n${line}` : line }, { ifUnchanged: true });
+      const updated = await ports.cases.update(item, { LinkedSubmissions: summary }, { ifUnchanged: true });
       if (isReadable(updated)) await ports.rememberWrite?.(updated);
       return;
     } catch (e) {

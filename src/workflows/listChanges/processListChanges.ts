@@ -24,9 +24,36 @@ export interface ListChangeHandler<Row> {
 export interface ListChangePorts {
   state: AppState;
   now: () => Date;
-  /** Where a handler failure is reported; the change is retried with the next round (nothing is skipped). */
+  /** Where a handler failure is reported; the item is parked and retried (nothing is skipped). */
   log?: (message: string) => void;
+  /** Tells the Coordinator, once per parking, of an item that keeps failing (after `REPORT_PARKED_AFTER` tries). */
+  parked?: (item: ParkedReport) => Promise<void>;
 }
+
+/** An item whose change keeps failing, as the Coordinator is told of it (identifiers and the error only). */
+export interface ParkedReport {
+  list: string;
+  itemId: string;
+  error: string;
+  attempts: number;
+  /** When it was first parked: one report per parking. */
+  since: string;
+}
+
+/** An item a round could not handle: kept with its error, retried by later rounds, while the list moves on. */
+export interface ParkedItem {
+  error: string;
+  since: string;
+  attempts: number;
+  nextTryAt: string;
+  reported: boolean;
+  deleted?: boolean;
+}
+
+/** The Coordinator hears of a parked item once it has failed this many times (a passing blip clears by itself). */
+export const REPORT_PARKED_AFTER = 3;
+/** The longest a parked item waits between tries (they double from a minute). */
+const MAX_PARKED_WAIT_MS = 60 * 60_000;
 
 interface DeltaCursor {
   deltaLink: string;
@@ -36,6 +63,7 @@ interface DeltaCursor {
 
 export const DELTA_SCOPE = "delta";
 export const seenScope = (list: string) => `seen-${list}`;
+export const parkedScope = (list: string) => `parked-${list}`;
 
 export interface RoundReport {
   list: string;
@@ -43,6 +71,8 @@ export interface RoundReport {
   restarted: boolean;
   seen: number;
   handled: number;
+  /** Items parked by this round, and parked items still failing. */
+  parked: number;
 }
 
 /**
@@ -54,11 +84,13 @@ export interface RoundReport {
  * - An expired link (410) restarts enumeration from the beginning; items whose watched fields match their
  *   snapshots produce nothing, so old effects are not redone.
  * - The app's own writes call `rememberWrite`, so they do not come back as transitions.
- * - If a handler fails, the round stops before saving the link: the next round sees that item again.
+ * - If a handler fails on an item, the item is parked (kept with its error) and the round goes on, so one item
+ *   never holds up its list: the delta link moves on, parked items are tried again by later rounds (backing off from
+ *   a minute to an hour), and the Coordinator is told once of an item that keeps failing.
  *
  * @example
  * await processListChanges(ports, casesHandler, new Date("2026-11-23T09:15:00Z"))
- * // { list: "Cases", skipped: false, restarted: false, seen: 3, handled: 1 }
+ * // { list: "Cases", skipped: false, restarted: false, seen: 3, handled: 1, parked: 0 }
  */
 export async function processListChanges<Row>(
   ports: ListChangePorts,
@@ -68,7 +100,7 @@ export async function processListChanges<Row>(
   const name = handler.items.name;
   const stored = await ports.state.get<DeltaCursor>(DELTA_SCOPE, name);
   if (stored && notifiedAt && Date.parse(stored.value.startedAt) > notifiedAt.getTime()) {
-    return { list: name, skipped: true, restarted: false, seen: 0, handled: 0 };
+    return { list: name, skipped: true, restarted: false, seen: 0, handled: 0, parked: 0 };
   }
   const startedAt = ports.now().toISOString();
   let restarted = false;
@@ -81,31 +113,26 @@ export async function processListChanges<Row>(
     round = await handler.items.changesSince(undefined, handler.watches);
   }
 
+  const parkedBefore = new Map((await ports.state.list<ParkedItem>(parkedScope(name))).map((p) => [p.name, p.value]));
   let handled = 0;
+  let parked = 0;
+  const inRound = new Set<string>();
   for (const change of round.changes) {
-    if (change.kind === "deleted") {
-      const before = (await ports.state.get<Snapshot>(seenScope(name), change.id))?.value;
-      if (before === undefined && restarted) continue;
-      await handler.deleted?.(change.id, before);
-      await ports.state.remove(seenScope(name), change.id);
-      handled++;
-      continue;
-    }
-    const seen = await ports.state.get<Snapshot>(seenScope(name), change.item.id);
-    const before = seen?.value;
-    const after = change.watched;
-    if (before && sameSnapshot(before, after)) {
-      ports.log?.(`${name} item ${change.item.id}: no change the workflow watches`);
-      continue;
-    }
-    await handler.changed(before, change.item, after);
-    try {
-      // Only if nothing newer was remembered meanwhile (the handler's own write, or another round's).
-      await ports.state.put(seenScope(name), change.item.id, after, seen?.version);
-    } catch (e) {
-      if (!(e instanceof StaleStateError)) throw e;
-    }
-    handled++;
+    const id = change.kind === "deleted" ? change.id : change.item.id;
+    inRound.add(id);
+    const outcome = await attempt(ports, name, id, parkedBefore.get(id), change.kind === "deleted", () => handleChange(ports, handler, change, restarted));
+    if (outcome === "handled") handled++;
+    if (outcome === "parked") parked++;
+  }
+  // Parked items this round's delta did not bring back: tried again when their wait is over.
+  for (const [id, item] of parkedBefore) {
+    if (inRound.has(id) || Date.parse(item.nextTryAt) > ports.now().getTime()) continue;
+    const outcome = await attempt(ports, name, id, item, item.deleted === true, async () => {
+      const change = item.deleted ? ({ kind: "deleted", id } as const) : await handler.items.change(id, handler.watches);
+      return handleChange(ports, handler, change, false);
+    });
+    if (outcome === "handled") handled++;
+    if (outcome === "parked") parked++;
   }
 
   try {
@@ -114,7 +141,70 @@ export async function processListChanges<Row>(
     // Another round advanced the link meanwhile; everything we handled was idempotent, so theirs stands.
     if (!(e instanceof StaleStateError)) throw e;
   }
-  return { list: name, skipped: false, restarted, seen: round.changes.length, handled };
+  return { list: name, skipped: false, restarted, seen: round.changes.length, handled, parked };
+}
+
+/** One item's change through its handler: "handled", or "unchanged" when the watched columns are as last seen. */
+async function handleChange<Row>(ports: ListChangePorts, handler: ListChangeHandler<Row>, change: ItemChangeOf<Row>, restarted: boolean): Promise<"handled" | "unchanged"> {
+  const name = handler.items.name;
+  if (change.kind === "deleted") {
+    const before = (await ports.state.get<Snapshot>(seenScope(name), change.id))?.value;
+    if (before === undefined && restarted) return "unchanged";
+    await handler.deleted?.(change.id, before);
+    await ports.state.remove(seenScope(name), change.id);
+    return "handled";
+  }
+  const seen = await ports.state.get<Snapshot>(seenScope(name), change.item.id);
+  const before = seen?.value;
+  const after = change.watched;
+  if (before && sameSnapshot(before, after)) {
+    ports.log?.(`${name} item ${change.item.id}: no change the workflow watches`);
+    return "unchanged";
+  }
+  await handler.changed(before, change.item, after);
+  try {
+    // Only if nothing newer was remembered meanwhile (the handler's own write, or another round's).
+    await ports.state.put(seenScope(name), change.item.id, after, seen?.version);
+  } catch (e) {
+    if (!(e instanceof StaleStateError)) throw e;
+  }
+  return "handled";
+}
+
+/**
+ * Runs one item's handling; a failure parks the item (its error kept, its next try set, the Coordinator told once
+ * when it keeps failing) instead of stopping the round. A success clears the item's parking.
+ */
+async function attempt(ports: ListChangePorts, list: string, id: string, parkedBefore: ParkedItem | undefined, deleted: boolean, work: () => Promise<"handled" | "unchanged">): Promise<"handled" | "unchanged" | "parked"> {
+  try {
+    const outcome = await work();
+    if (parkedBefore) await ports.state.remove(parkedScope(list), id);
+    return outcome;
+  } catch (e) {
+    const now = ports.now();
+    const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    const attempts = (parkedBefore?.attempts ?? 0) + 1;
+    const wait = Math.min(60_000 * 2 ** (attempts - 1), MAX_PARKED_WAIT_MS);
+    const item: ParkedItem = {
+      error: error.slice(0, 500),
+      since: parkedBefore?.since ?? now.toISOString(),
+      attempts,
+      nextTryAt: new Date(now.getTime() + wait).toISOString(),
+      reported: parkedBefore?.reported ?? false,
+      ...(deleted ? { deleted: true } : {}),
+    };
+    ports.log?.(`${list} item ${id} could not be handled (try ${attempts}); parked and tried again later: ${item.error}`);
+    if (!item.reported && attempts >= REPORT_PARKED_AFTER && ports.parked) {
+      try {
+        await ports.parked({ list, itemId: id, error: item.error, attempts, since: item.since });
+        item.reported = true;
+      } catch (reportError) {
+        ports.log?.(`${list} item ${id}: the Coordinator could not be told yet (${reportError instanceof Error ? reportError.message : String(reportError)})`);
+      }
+    }
+    await ports.state.put(parkedScope(list), id, item);
+    return "parked";
+  }
 }
 
 /**

@@ -31,3 +31,18 @@ export function receiveNotifications(request: { validationToken: string | null; 
   if (!parsed.success) return { kind: "badRequest", message: "The body is not a Graph change notification collection" };
   return { kind: "sorted", ...sortNotifications(parsed.data.value, expectedClientState, now) };
 }
+
+/**
+ * One log line for a POST's notifications refused for a wrong clientState, however many (a forged POST may carry a
+ * thousand): how many, and the first few subscription ids. Undefined when none was refused.
+ *
+ * @example
+ * refusedSummary([{ subscriptionId: "s1" }, { subscriptionId: "s1" }, { subscriptionId: "s2" }])
+ * // { message: "Dropped 3 notification(s) with a wrong clientState (subscriptions s1, s2)", count: 3, first: "s1" }
+ */
+export function refusedSummary(refused: readonly { subscriptionId: string }[]): { message: string; count: number; first: string } | undefined {
+  if (refused.length === 0) return undefined;
+  const ids = [...new Set(refused.map((r) => r.subscriptionId))];
+  const named = `${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ` and ${ids.length - 3} more` : ""}`;
+  return { message: `Dropped ${refused.length} notification(s) with a wrong clientState (subscription${ids.length === 1 ? "" : "s"} ${named})`, count: refused.length, first: ids[0] as string };
+}

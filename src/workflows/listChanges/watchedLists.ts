@@ -61,20 +61,42 @@ export interface UpkeepReport {
   subscriptions: { list: string; action: SubscriptionAction }[];
   leftovers: number;
   rounds: RoundReport[];
+  /** What failed (a list's subscription or round, the leftovers): reported, and never in the way of the rest. */
+  problems?: string[];
 }
 
 /**
  * Keeps a subscription on every watched list (create, renew a week ahead, recreate when lost), carries out case
  * effects a failed round left behind, and runs each list's delta as a backstop for notifications Graph never
- * delivered. Costs one GET per list when all is well.
+ * delivered (with the list's parked items). Costs one GET per list when all is well. Each part stands alone: a
+ * failing leftover or one list's failing round is reported and never stops the backstop for the other lists.
  *
  * @example
- * await keepListsWatched(ports) // { subscriptions: [{ list: "Cases", action: "kept" }, …], leftovers: 0, rounds: [...] }
+ * await keepListsWatched(ports) // { subscriptions: [{ list: "Cases", action: "kept" }, …], leftovers: 0, rounds: [...], problems: [] }
  */
 export async function keepListsWatched(ports: ListWatchPorts): Promise<UpkeepReport> {
-  const subscriptions = await ensureSubscriptions(ports.subscriptions, ports.lists);
-  const leftovers = await ports.carryOutLeftovers();
+  const problems: string[] = [];
+  const said = (what: string, e: unknown) => problems.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+  let subscriptions: UpkeepReport["subscriptions"] = [];
+  try {
+    subscriptions = await ensureSubscriptions(ports.subscriptions, ports.lists);
+  } catch (e) {
+    said("the subscriptions could not all be kept", e);
+  }
+  let leftovers = 0;
+  try {
+    leftovers = await ports.carryOutLeftovers();
+  } catch (e) {
+    said("some effects left over are still to do (tried again next time)", e);
+  }
   const rounds: RoundReport[] = [];
-  for (const list of ports.lists) rounds.push(await list.round(ports.changes));
-  return { subscriptions, leftovers, rounds };
+  for (const list of ports.lists) {
+    try {
+      rounds.push(await list.round({ ...ports.changes, log: ports.changes.log ?? ports.log }));
+    } catch (e) {
+      said(`${list.name}'s round failed (tried again next time)`, e);
+    }
+  }
+  for (const problem of problems) ports.log(`Upkeep: ${problem}`);
+  return { subscriptions, leftovers, rounds, problems };
 }

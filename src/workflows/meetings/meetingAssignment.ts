@@ -1,4 +1,5 @@
 import { londonDay, londonTime } from "../../domain/calendar";
+import { odataString } from "../../m365/odata";
 import { agendaDue, needsMeeting, nextMeetingWithRoom, type MeetingKind, type MeetingSlot } from "../../domain/meetings";
 import { caseStatusLabels } from "../../domain/case/caseStatus";
 import type { MeetingsRow } from "../../domain/lists";
@@ -26,7 +27,7 @@ export async function meetingsOf(ports: Pick<PlacementPorts, "meetings">): Promi
 /** Cases on the agenda of each meeting of a kind (by the case's MeetingId), among the cases waiting for one. */
 async function agendaCases(ports: PlacementPorts, kind: MeetingKind): Promise<{ caseRef: string; meetingId?: string; itemId: string }[]> {
   // Only the two columns the agenda needs are read: a case a person has made unreadable elsewhere keeps its meeting.
-  const items = await ports.cases.columns(["CaseRef", "MeetingId"], { filter: `fields/Status eq '${statusFor[kind]}'` });
+  const items = await ports.cases.columns(["CaseRef", "MeetingId"], { filter: `fields/Status eq ${odataString(statusFor[kind])}` });
   return items.map((i) => ({ caseRef: i.row.CaseRef, itemId: i.id, ...(i.row.MeetingId ? { meetingId: i.row.MeetingId } : {}) }));
 }
 

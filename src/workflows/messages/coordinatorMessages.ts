@@ -147,3 +147,20 @@ export function editNotPermitted(caseRef: string, why: string, editor?: string):
 export function workflowColumnsPutBack(caseRef: string, what: string): Message {
   return { subject: `${caseRef}: workflow columns put back`, html: `<p>${escapeHtml(what)}</p><p>The edit is in the case's audit trail.</p>` };
 }
+
+/**
+ * An item in one of the watched lists that the app keeps failing to handle: parked (its list goes on), tried again
+ * by itself, and the Coordinator told once so a person can look at the item.
+ *
+ * @example
+ * itemKeepsFailing("Cases", "17", "ItemChangedError: …", 3).subject // "Cases item 17: the app could not act on a change"
+ */
+export function itemKeepsFailing(list: string, itemId: string, error: string, attempts: number): Message {
+  return {
+    subject: `${list} item ${itemId}: the app could not act on a change`,
+    html:
+      `<p>The app has tried ${attempts} times to act on a change to item <b>${escapeHtml(itemId)}</b> in the ${escapeHtml(list)} list, and failed each time. ` +
+      `The rest of the list is not held up; the app keeps trying this item by itself (less often as time goes on).</p>` +
+      `<p>What went wrong: ${escapeHtml(error)}</p><p>Please open the item and check it; if it looks right, tell whoever looks after the app.</p>`,
+  };
+}

@@ -1,4 +1,5 @@
 import type { CaseCommand, CaseContext } from "../../domain/case";
+import { odataString } from "../../m365/odata";
 import type { CasesRow, PlacementsRow } from "../../domain/lists";
 import { holdsPlace, placesLeft, placesTaken, type PlaceHolder } from "../../domain/places";
 import type { KeyStage } from "../../domain/referral/keyStage";
@@ -25,7 +26,7 @@ async function openPlacements(placements: ListItems<PlacementsRow>, filter: stri
  * await caseContext(ports, "LNCIP-2026-0042", "recordDecision") // { places: { KS3: 9, KS4: 26 }, activePlacements: { KS3: 9, KS4: 3 } }
  */
 export async function caseContext(ports: Pick<PlacesPorts, "placements" | "places">, caseRef: string | undefined, command: CaseCommand["kind"] | undefined): Promise<CaseContext> {
-  const open = await openPlacements(ports.placements, "fields/PlacementStatus ne 'Ended'");
+  const open = await openPlacements(ports.placements, `fields/PlacementStatus ne ${odataString("Ended")}`);
   return { places: ports.places, activePlacements: placesTaken(open, { notCounting: caseRef, startedOnly: command === "startPlacement" }) };
 }
 
@@ -36,8 +37,8 @@ export async function caseContext(ports: Pick<PlacesPorts, "placements" | "place
  * await keyStagePlaces(ports, "KS3") // { placesLeft: 0, waitingList: 2 }
  */
 export async function keyStagePlaces(ports: PlacesPorts, keyStage: KeyStage): Promise<{ placesLeft: number; waitingList: number }> {
-  const open = await openPlacements(ports.placements, "fields/PlacementStatus ne 'Ended'");
-  const waiting = (await ports.cases.all({ filter: `fields/KeyStage eq '${keyStage}'` })).filter((c) => c.row.WorkflowStatus === "waitingList");
+  const open = await openPlacements(ports.placements, `fields/PlacementStatus ne ${odataString("Ended")}`);
+  const waiting = (await ports.cases.all({ filter: `fields/KeyStage eq ${odataString(keyStage)}` })).filter((c) => c.row.WorkflowStatus === "waitingList");
   return { placesLeft: placesLeft(ports.places, placesTaken(open), keyStage), waitingList: waiting.length };
 }
 
@@ -49,6 +50,6 @@ export async function keyStagePlaces(ports: PlacesPorts, keyStage: KeyStage): Pr
  * await placeHeld(ports, "KS3", "41") // false: set up at the same moment as another decision's, and after it
  */
 export async function placeHeld(ports: Pick<PlacesPorts, "placements" | "places">, keyStage: KeyStage, placementId: string): Promise<boolean | undefined> {
-  const open = await openPlacements(ports.placements, `fields/KeyStage eq '${keyStage}'`);
+  const open = await openPlacements(ports.placements, `fields/KeyStage eq ${odataString(keyStage)}`);
   return holdsPlace(open, placementId, ports.places[keyStage]);
 }

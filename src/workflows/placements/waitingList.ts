@@ -1,4 +1,5 @@
 import type { KeyStage } from "../../domain/referral/keyStage";
+import { odataString } from "../../m365/odata";
 import { waitingOrder, waitingPosition, type WaitingCase } from "../../domain/placement";
 import { caseStatusLabels } from "../../domain/case/caseStatus";
 import { waitingListPosition } from "../messages/coordinatorMessages";
@@ -14,7 +15,7 @@ import { mailOnce, type PlacementPorts } from "./placementPorts";
  */
 export async function waitingList(ports: Pick<PlacementPorts, "cases">, keyStage: KeyStage): Promise<WaitingCase[]> {
   // Only the two columns the order needs are read: a case a person has made unreadable elsewhere keeps its turn.
-  const items = await ports.cases.columns(["CaseRef", "WaitingSince"], { filter: `fields/Status eq '${caseStatusLabels.waitingList}' and fields/KeyStage eq '${keyStage}'` });
+  const items = await ports.cases.columns(["CaseRef", "WaitingSince"], { filter: `fields/Status eq ${odataString(caseStatusLabels.waitingList)} and fields/KeyStage eq ${odataString(keyStage)}` });
   return waitingOrder(items.map((i) => ({ caseRef: i.row.CaseRef, waitingSince: i.row.WaitingSince ?? i.created ?? "" })));
 }
 

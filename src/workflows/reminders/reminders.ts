@@ -1,4 +1,5 @@
 import { londonDay, type Day } from "../../domain/calendar";
+import { odataString } from "../../m365/odata";
 import { attendeesReminderKey, decisionPendingKey, overdueReviewKey, poReminderKey, schoolVisitReminderKey } from "../../domain/reminders";
 import { caseStatusLabels } from "../../domain/case/caseStatus";
 import { mailOnce, type PlacementPorts, type PlacementRecord } from "../placements/placementPorts";
@@ -42,7 +43,7 @@ export async function remindSchoolVisits(ports: PlacementPorts, placements: read
 export async function remindPurchaseOrders(ports: PlacementPorts, today: Day): Promise<number> {
   const { calendar } = ports.partnershipCalendar;
   let sent = 0;
-  for (const item of await ports.cases.all({ filter: `fields/Status eq '${caseStatusLabels.awaitingPo}'` })) {
+  for (const item of await ports.cases.all({ filter: `fields/Status eq ${odataString(caseStatusLabels.awaitingPo)}` })) {
     const r = item.row;
     if (r.WorkflowStatus !== "awaitingPo") continue;
     const since = londonDay(new Date(r.DecidedAt ?? item.lastModified ?? ports.now().toISOString()));
@@ -61,7 +62,7 @@ export async function remindPurchaseOrders(ports: PlacementPorts, today: Day): P
 export async function remindPendingDecisions(ports: PlacementPorts, today: Day): Promise<number> {
   const { calendar } = ports.partnershipCalendar;
   let sent = 0;
-  for (const { row: r } of await ports.cases.all({ filter: `fields/Status eq '${caseStatusLabels.readyForCoreGroup}'` })) {
+  for (const { row: r } of await ports.cases.all({ filter: `fields/Status eq ${odataString(caseStatusLabels.readyForCoreGroup)}` })) {
     if (r.WorkflowStatus !== "readyForCoreGroup") continue;
     const received = londonDay(new Date(r.ReceivedAt));
     if (await remind(ports, decisionPendingKey(calendar, r.CaseRef, received, today, ports.settings.DECISION_PENDING_DAYS), [ports.settings.COORDINATOR_EMAIL], decisionStillPending(r.CaseRef, received, r.MeetingId))) sent++;

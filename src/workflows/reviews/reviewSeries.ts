@@ -1,4 +1,5 @@
 import { londonDay, londonTime, type Day } from "../../domain/calendar";
+import { odataString } from "../../m365/odata";
 import { reviewChanges, reviewKey, reviewSchedule, reviewTransactionId, schoolCalendarFromOverride, type PlannedReview, type ReviewChanges, type ScheduledReview } from "../../domain/reviews";
 import type { ReviewsRow } from "../../domain/lists";
 import { titleIs, type ListItem } from "../../m365/sharepoint/items";
@@ -14,7 +15,7 @@ const REVIEW_MINUTES = 60;
  * (await reviewsOf(ports, "LNCIP-2026-0042")).map((r) => r.row.DueDate) // ["2026-12-14", "2027-01-25", …]
  */
 export async function reviewsOf(ports: Pick<PlacementPorts, "reviews">, caseRef: string): Promise<{ item: ListItem<ReviewsRow>; row: ReviewsRow }[]> {
-  const items = await ports.reviews.all({ filter: `fields/CaseRef eq '${caseRef.replace(/'/g, "''")}'` });
+  const items = await ports.reviews.all({ filter: `fields/CaseRef eq ${odataString(caseRef)}` });
   return items.map((item) => ({ item, row: item.row }));
 }
 

@@ -7,7 +7,9 @@ import {
   effectLedger,
   EffectInProgressError,
   openCaseIndex,
+  MAX_TABLE_KEY_CHARS,
   StaleStateError,
+  tableKey,
   submissionStore,
   tableStore,
 } from "../../../src/m365/tables";
@@ -94,7 +96,99 @@ describe("effectLedger", () => {
   });
 });
 
+describe("effectLedger under slow workers", () => {
+  /** A heartbeat the test beats by hand (no real timers): the ledger hands it the renewal. */
+  const manualHeartbeat = () => {
+    const beats: (() => Promise<void>)[] = [];
+    return { beat: () => Promise.all(beats.map((b) => b())), heartbeat: (renew: () => Promise<void>) => (beats.push(renew), () => beats.splice(beats.indexOf(renew), 1)) };
+  };
+  const gate = () => {
+    let open!: (v: string) => void;
+    let fail!: (e: Error) => void;
+    const promise = new Promise<string>((resolve, reject) => ((open = resolve), (fail = reject)));
+    return { promise, open, fail };
+  };
+
+  it("renews a live worker's claim while it works, so a slow effect is never taken over and done twice", async () => {
+    const store = table("Effects");
+    let clock = new Date("2026-11-23T09:00:00Z");
+    const hb = manualHeartbeat();
+    const slow = effectLedger(store, { now: () => clock, claimTtlMs: 60_000, heartbeat: hb.heartbeat });
+    const other = effectLedger(store, { now: () => clock, claimTtlMs: 60_000 });
+    const work = gate();
+    let sends = 0;
+    const first = slow.once("mail:slow", async () => ((sends += 1), work.promise));
+    await new Promise((r) => setTimeout(r, 200));
+    // Graph keeps the worker waiting on Retry-After for minutes; its heartbeat renews the claim every 20 seconds.
+    for (let i = 0; i < 9; i++) {
+      clock = new Date(clock.getTime() + 20_000);
+      await hb.beat();
+    }
+    await expect(other.once("mail:slow", async () => ((sends += 1), "again"))).rejects.toBeInstanceOf(EffectInProgressError);
+    work.open("sent");
+    expect(await first).toEqual({ result: "sent", firstTime: true });
+    expect(sends).toBe(1);
+  });
+
+  it("never lets a stalled worker overwrite the record of the attempt that took its effect over", async () => {
+    const store = table("Effects");
+    let clock = new Date("2026-11-23T09:00:00Z");
+    const reports: string[] = [];
+    const stalled = effectLedger(store, { now: () => clock, claimTtlMs: 60_000, heartbeat: () => () => undefined, report: (m) => reports.push(m) });
+    const rescuer = effectLedger(store, { now: () => clock, claimTtlMs: 60_000 });
+    const work = gate();
+    const first = stalled.once("card:stalled", () => work.promise);
+    await new Promise((r) => setTimeout(r, 200));
+    clock = new Date(clock.getTime() + 61_000); // the stalled worker's claim has gone stale (it could not renew)
+    expect(await rescuer.once("card:stalled", async () => "posted by the rescuer", { alreadyDone: async () => undefined })).toEqual({ result: "posted by the rescuer", firstTime: true });
+    work.open("posted by the stalled worker");
+    await first;
+    expect(await rescuer.get("card:stalled")).toBe("posted by the rescuer");
+    expect(reports.join("\n")).toMatch(/card:stalled: another attempt took it over/);
+  });
+
+  it("never lets a stalled worker's failure release the claim of the attempt that took its effect over", async () => {
+    const store = table("Effects");
+    let clock = new Date("2026-11-23T09:00:00Z");
+    const stalled = effectLedger(store, { now: () => clock, claimTtlMs: 60_000, heartbeat: () => () => undefined });
+    const rescuer = effectLedger(store, { now: () => clock, claimTtlMs: 60_000 });
+    const third = effectLedger(store, { now: () => clock, claimTtlMs: 60_000 });
+    const stalledWork = gate();
+    const rescuerWork = gate();
+    const first = stalled.once("mail:race", () => stalledWork.promise);
+    await new Promise((r) => setTimeout(r, 200));
+    clock = new Date(clock.getTime() + 61_000);
+    const second = rescuer.once("mail:race", () => rescuerWork.promise);
+    await new Promise((r) => setTimeout(r, 200));
+    stalledWork.fail(new Error("Graph is down"));
+    await expect(first).rejects.toThrow("Graph is down");
+    // The rescuer is still working: a third attempt must find its claim, not an empty row.
+    await expect(third.once("mail:race", async () => "doubled")).rejects.toBeInstanceOf(EffectInProgressError);
+    rescuerWork.open("sent once");
+    expect((await second).result).toBe("sent once");
+  });
+});
+
+describe("tableKey", () => {
+  it("keeps every key within Azure Table's 1 KiB, and long keys apart by the hash of the whole value", () => {
+    for (const length of [1, 399, 401, 1000, 20_000]) expect(tableKey("é/".repeat(length)).length).toBeLessThanOrEqual(MAX_TABLE_KEY_CHARS);
+    const a = "x".repeat(600) + "a";
+    const b = "x".repeat(600) + "b";
+    expect(tableKey(a)).not.toBe(tableKey(b));
+    expect(tableKey("LNCIP-2026-0042:decide:1")).toBe("LNCIP-2026-0042:decide:1");
+  });
+});
+
 describe("appState", () => {
+  it("stores and lists values under names far longer than a table key may be (a long response id)", async () => {
+    const state = appState(table("State"));
+    const long = `response-${"é/".repeat(700)}`;
+    await state.put("seen-Cases", long, { v: 1 });
+    await state.put("seen-Cases", `${long}-other`, { v: 2 });
+    expect((await state.get("seen-Cases", long))?.value).toEqual({ v: 1 });
+    expect((await state.list("seen-Cases")).map((x) => x.name).sort()).toEqual([long, `${long}-other`]);
+  });
+
   it("stores JSON values and refuses a write based on a stale version", async () => {
     const state = appState(table("State"));
     const v1 = await state.put("delta", "Cases", { link: "a" });
@@ -149,12 +243,26 @@ describe("openCaseIndex", () => {
     const store = table("OpenCases");
     const index = openCaseIndex(store, "test-hash-key");
     const upn = "A801200100001";
-    expect(await index.claim(upn, "pending:r1")).toEqual({ caseRef: "pending:r1", claimed: true });
+    expect(await index.claim(upn, "pending:r1")).toMatchObject({ caseRef: "pending:r1", claimed: true });
     await index.confirm(upn, "pending:r1", "LNCIP-2026-0001");
-    expect(await index.claim(upn, "pending:r2")).toEqual({ caseRef: "LNCIP-2026-0001", claimed: false });
+    expect(await index.claim(upn, "pending:r2")).toMatchObject({ caseRef: "LNCIP-2026-0001", claimed: false });
     await index.release(upn, "LNCIP-2026-0001");
     expect(await index.find(upn)).toBeUndefined();
     expect((await index.claim(upn, "LNCIP-2026-0009")).claimed).toBe(true);
     for await (const row of store.client.listEntities()) expect(JSON.stringify(row)).not.toContain(upn);
+  });
+
+  it("knows a claim's owner after it is confirmed, and lets a claim be taken over only from the version read", async () => {
+    const index = openCaseIndex(table("OpenCases"), "test-hash-key");
+    const upn = "A801200100001";
+    const at = new Date("2026-11-23T09:00:00Z");
+    await index.claim(upn, "pending:r1", { owner: "r1", at });
+    await index.confirm(upn, "pending:r1", "LNCIP-2026-0001");
+    expect(await index.claim(upn, "pending:r1", { owner: "r1", at })).toMatchObject({ caseRef: "LNCIP-2026-0001", claimed: true, owner: "r1" });
+    const seen = await index.claim(upn, "pending:r2", { owner: "r2", at });
+    expect(seen).toMatchObject({ claimed: false, owner: "r1", since: at });
+    await index.confirm(upn, "LNCIP-2026-0001", "LNCIP-2026-0002"); // changed meanwhile
+    expect(await index.takeOver(upn, seen.version!, "pending:r2", { owner: "r2", at })).toBe(false);
+    expect(await index.find(upn)).toBe("LNCIP-2026-0002");
   });
 });

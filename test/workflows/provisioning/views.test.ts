@@ -70,7 +70,7 @@ describe("npm run provision: the coordinator's views and column formatting", () 
     expect(out).toContain("AZURE_CLIENT_CERTIFICATE_PATH");
     expect(code).toBe(1);
     expect(rest()).toEqual([]);
-    const skipped = await provision({ AZURE_CLIENT_SECRET: defaultApp.clientSecret }, "--skip-views");
+    const skipped = await provision({ AZURE_CLIENT_SECRET: defaultApp.clientSecret }, "--skip-views", "--skip-permissions");
     expect(skipped.out).toContain("Views and formatting — skipped (--skip-views).");
     expect(skipped.code).toBe(0);
   });

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSandboxPorts, type SandboxPorts } from "../placements/sandboxPorts";
+import { acceptReferral } from "../../../src/workflows/intake/referralRules";
+import { writeCase } from "../../../src/workflows/intake/writeCase";
+import { anonymousInclusionForum, namedReferral } from "../../fixtures/referralAnswers";
+import { upnCheckLetter } from "../../../src/domain/referral/upn";
+import { tableKey, tableStore } from "../../../src/m365/tables";
+import { referralReceived } from "../../../src/workflows/messages/schoolMessages";
+import { requestTypeLabels } from "../../../src/domain/referral/referralForm";
+
+/**
+ * Writing an accepted submission to SharePoint (the case-intake queue's work) over the Graph sandbox: SharePoint's
+ * throttling fails the message, so the queue retries it in seconds; only the mailbox's limit leaves it to the sweep.
+ */
+let box: SandboxPorts;
+beforeAll(async () => {
+  box = await startSandboxPorts({ INTAKE_DAILY_LIMIT_PER_SCHOOL: "1000" }); // one school sends 90 forms below
+}, 90_000);
+afterAll(async () => box?.stop());
+
+const submit = async (responseId: string, referrer: string) => {
+  const answer = await acceptReferral(box.app.ports.intake, { responseId, submittedAt: "2026-11-20T09:00:00Z", responder: referrer, answers: { ...anonymousInclusionForum, "referrer.email": referrer } });
+  if (answer.status !== 202) throw new Error(JSON.stringify(answer));
+  return answer.caseRef;
+};
+const casesNamed = (ref: string) => box.items("Cases").filter((c) => c.fields.Title === ref);
+
+describe("writeCase under throttling", () => {
+  it("fails (so the queue retries at once) when SharePoint throttles beyond the client's retries, never leaving the case to the 10-minute sweep", async () => {
+    const ref = await submit("sp-throttled-1", "sp@brookside.example");
+    box.graph.faults.add({ route: "POST /sites/", kind: "429", count: 4, retryAfterSeconds: 0 });
+    await expect(writeCase(box.app.ports.writeCase, "sp-throttled-1")).rejects.toThrow();
+    expect(casesNamed(ref)).toHaveLength(0);
+    expect(await writeCase(box.app.ports.writeCase, "sp-throttled-1")).toBe("written");
+    expect(casesNamed(ref)).toHaveLength(1);
+  });
+
+  it("leaves the emails to the sweep when the partnership mailbox is over its limit, with the case written", async () => {
+    const ref = await submit("mail-throttled-1", "mail@brookside.example");
+    box.graph.faults.add({ route: "POST /users/", kind: "429", count: 4, retryAfterSeconds: 0 });
+    expect(await writeCase(box.app.ports.writeCase, "mail-throttled-1")).toBe("mailDeferred");
+    expect(casesNamed(ref)).toHaveLength(1);
+    expect(await writeCase(box.app.ports.writeCase, "mail-throttled-1")).toBe("written");
+    expect(box.inbox("mail@brookside.example").filter((m) => m.subject.includes(ref))).toHaveLength(1);
+  });
+
+  it("sends the acknowledgement once when a worker died after Graph accepted it and before the ledger said so (Sent Items is asked)", async () => {
+    const ref = await submit("crash-1", "crash@brookside.example");
+    const subject = referralReceived(requestTypeLabels.inclusionForum, ref, box.app.settings.PARTNERSHIP_NAME).subject;
+    // The dead worker: it claimed the acknowledgement, Graph sent it, and the process died before "done".
+    const effects = tableStore(box.app.settings.AzureWebJobsStorage, "Effects");
+    await effects.ready();
+    await effects.client.createEntity({ partitionKey: "mail", rowKey: tableKey(`mail:ack:${ref}`), state: "started", startedAt: new Date(Date.now() - 5 * 60_000).toISOString() });
+    await box.app.mailer.send({ to: ["crash@brookside.example"], subject, html: "<p>sent by the worker that died</p>" });
+    expect(await writeCase(box.app.ports.writeCase, "crash-1")).toBe("written");
+    expect(box.inbox("crash@brookside.example").filter((m) => m.subject === subject)).toHaveLength(1);
+  });
+
+  it("keeps any number of later submissions for a case outside its 4,000-character column, which shows the count and the latest few", async () => {
+    const digits = "801200777777";
+    const pupil = { ...namedReferral, "pupil.upn": upnCheckLetter(digits) + digits };
+    const first = await acceptReferral(box.app.ports.intake, { responseId: "linked-0", submittedAt: "2026-11-20T09:00:00Z", responder: "many@oakfield.example", answers: pupil });
+    if (first.status !== 202) throw new Error(JSON.stringify(first));
+    expect(await writeCase(box.app.ports.writeCase, "linked-0")).toBe("written");
+    const later = 90; // about 80 lines used to fill the column and leave the case unreadable
+    for (let i = 1; i <= later; i++) {
+      const responseId = `linked-${i}-${"r".repeat(30)}`;
+      box.setClock(`2026-11-20T10:${String(Math.floor(i / 60)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}Z`);
+      expect(await acceptReferral(box.app.ports.intake, { responseId, submittedAt: "2026-11-20T09:00:00Z", responder: `r${i}@oakfield.example`, answers: pupil })).toMatchObject({ status: 202, linkedTo: first.caseRef });
+      expect(await writeCase(box.app.ports.writeCase, responseId)).toBe("linked");
+    }
+    const item = await box.app.lists.cases.get(casesNamed(first.caseRef)[0]!.id);
+    expect(item).toBeDefined(); // still readable
+    const column = item!.row.LinkedSubmissions ?? "";
+    expect(column.length).toBeLessThan(4000);
+    expect(column).toMatch(new RegExp(`^${later} later submissions \\(the latest 5\\): response linked-${later}-`));
+  }, 180_000);
+});
