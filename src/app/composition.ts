@@ -8,6 +8,7 @@ import {
   decisionsList,
   meetingsList,
   placementsList,
+  providersList,
   reviewsList,
   schoolsList,
   type AttendanceRow,
@@ -17,6 +18,7 @@ import {
   type ListDefinition,
   type MeetingsRow,
   type PlacementsRow,
+  type ProvidersRow,
   type ReviewsRow,
   type SchoolsRow,
 } from "../domain/lists";
@@ -40,6 +42,11 @@ import type { RecordMarksPorts } from "../workflows/attendance/recordMarks";
 import { caseCommandPort, type CaseCommandPort } from "../workflows/cases/caseCommand";
 import { carryOutCaseEffects, tellCoordinatorRefused, type CaseEffectPorts } from "../workflows/cases/caseEffects";
 import { carryOutLeftovers, casesHandler, casesWatches, type CasesHandlerPorts } from "../workflows/cases/casesHandler";
+import { findCaseItem } from "../workflows/cases/findCase";
+import { claimPupil, releasePupil, type PupilIndexPorts } from "../workflows/cases/pupilIndex";
+import { knownInclusionForumCase } from "../workflows/intake/inclusionForumCase";
+import { writeReferralIntoCase } from "../workflows/intake/writeReferralIntoCase";
+import { editorRoleFromSettings } from "./editorRole";
 import { coreGroupCardEffects, type CoreGroupPorts } from "../workflows/coreGroup";
 import { CASE_INTAKE_QUEUE, intakeMessageSchema } from "../workflows/intake/intakeMessage";
 import type { ReferralIntakePorts } from "../workflows/intake/referralRules";
@@ -67,6 +74,7 @@ export interface AppLists {
   attendance: ListItems<AttendanceRow>;
   meetings: ListItems<MeetingsRow>;
   coreGroupPanel: ListItems<CoreGroupPanelRow>;
+  providers: ListItems<ProvidersRow>;
 }
 
 /** The app's own tables (Azure Table storage). */
@@ -155,6 +163,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     attendance: list(attendanceList),
     meetings: list(meetingsList),
     coreGroupPanel: list(coreGroupPanelList),
+    providers: list(providersList),
   };
   const table = (name: string) => tableStore(settings.AzureWebJobsStorage, name);
   const tables: AppTables = {
@@ -195,6 +204,9 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
   };
 
   const [host, sitePath] = settings.SHAREPOINT_SITE.split(":");
+  // The site's webUrl as Graph gives it (where its pages are: the tenant's SharePoint, or the local sandbox's).
+  const caseUrl = async (itemId: string) => `${await site.webUrl().catch(() => `https://${host}${sitePath}`)}/Lists/Cases/DispForm.aspx?ID=${encodeURIComponent(itemId)}`;
+  const pupils: PupilIndexPorts = { cases: lists.cases, openCases: tables.openCases, log };
   const coreGroup: CoreGroupPorts | undefined = teams && {
     cases: lists.cases,
     meetings: lists.meetings,
@@ -209,8 +221,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     quorumSchools: settings.CORE_GROUP_QUORUM,
     defaultChairId: settings.CORE_GROUP_CHAIR,
     calendar: partnershipCalendar.calendar,
-    // The site's webUrl as Graph gives it (where its pages are: the tenant's SharePoint, or the local sandbox's).
-    caseUrl: async (itemId) => `${await site.webUrl().catch(() => `https://${host}${sitePath}`)}/Lists/Cases/DispForm.aspx?ID=${encodeURIComponent(itemId)}`,
+    caseUrl,
     now,
     log,
   };
@@ -224,17 +235,28 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     state: tables.state,
     sencoEmail: settings.PARTNERSHIP_SENCO_EMAIL,
     coordinatorEmail: settings.COORDINATOR_EMAIL,
+    directorEmail: settings.DIRECTOR_EMAIL,
+    caseUrl: async (caseRef) => {
+      const item = await findCaseItem(lists.cases, caseRef);
+      return item && caseUrl(item.id);
+    },
     log,
     coreGroupCards: coreGroup && coreGroupCardEffects(coreGroup),
     placementWork: placementEffects(placements),
+    pupilWork: {
+      releasePupil: (caseRef) => releasePupil(pupils, caseRef),
+      claimPupil: (caseRef) => claimPupil(pupils, caseRef),
+      writeReferralIntoCase: (caseRef, responseId) => writeReferralIntoCase({ submissions: tables.submissions, cases: lists.cases, rememberWrite: (item) => cases.rememberWrite(item) }, caseRef, responseId),
+    },
   };
 
   const cases: CasesHandlerPorts = {
     cases: lists.cases,
     state: tables.state,
-    capacity: (caseRef, command) => caseContext(places, caseRef, command),
+    capacity: (caseRef, command) => caseContext({ ...places, pupils }, caseRef, command),
     carryOut: (effects, row) => carryOutCaseEffects(caseEffects, effects, row),
     refused: (row, message, editKey) => tellCoordinatorRefused(caseEffects, row, message, `mail:refused:${row.CaseRef}:${editKey}`),
+    editorRole: editorRoleFromSettings(settings),
     rememberWrite: (item) => rememberWrite(tables.state, { items: lists.cases, watches: casesWatches }, item),
     log,
   };
@@ -268,6 +290,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
         submissions: tables.submissions,
         openCases: tables.openCases,
         caseNumbers: tables.caseNumbers,
+        inclusionForumCase: (caseRef, upn) => knownInclusionForumCase({ cases: lists.cases, openCases: tables.openCases }, caseRef, upn),
         enqueue: (m) => intakeQueue.send(m),
         partnership: settings.PARTNERSHIP_CODE,
         now,
@@ -283,6 +306,9 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
         sencoEmail: settings.PARTNERSHIP_SENCO_EMAIL,
         now,
         rememberWrite: cases.rememberWrite,
+        openCases: tables.openCases,
+        caseCommand,
+        carryOut: cases.carryOut,
       },
       cases,
       caseEffects,

@@ -11,17 +11,26 @@ import { getEntityOrUndefined, isStatus } from "./tableStore";
  * await openCases.claim(upn, "LNCIP-2026-0042") // { caseRef: "LNCIP-2026-0042", claimed: true }
  * await openCases.claim(upn, "LNCIP-2026-0050") // { caseRef: "LNCIP-2026-0042", claimed: false }: link to it
  * await openCases.release(upn, "LNCIP-2026-0042") // when that case closes
+ * await openCases.lastEnded(upn) // "LNCIP-2026-0042": a new referral for the pupil names it
  */
 export interface OpenCaseIndex {
   /** Claims the pupil for `holder` (a case reference, or a pending marker), or returns who holds them. */
   claim(upn: string, holder: string): Promise<{ caseRef: string; claimed: boolean }>;
   /** Replaces a pending holder by the case reference it became (only if `from` still holds the pupil). */
   confirm(upn: string, from: string, caseRef: string): Promise<void>;
+  /**
+   * The case has ended (closed, withdrawn, its placement ended): the pupil is free to be referred again, and the
+   * case is remembered as their last ended one (a new case names it). Frees the pupil only if `caseRef` holds them.
+   */
   release(upn: string, caseRef: string): Promise<void>;
   find(upn: string): Promise<string | undefined>;
+  /** The pupil's latest case that ended (see `release`), if any. */
+  lastEnded(upn: string): Promise<string | undefined>;
 }
 
 const PARTITION = "pupil";
+/** Each pupil's last ended case, in its own partition (same keyed hash): never confused with the holder. */
+const ENDED = "ended";
 
 export function openCaseIndex(store: TableStore, hashKey: string): OpenCaseIndex {
   const keyOf = (upn: string) => createHmac("sha256", hashKey).update(upn.trim().toUpperCase()).digest("hex");
@@ -53,7 +62,14 @@ export function openCaseIndex(store: TableStore, hashKey: string): OpenCaseIndex
       await store.ready();
       const rowKey = keyOf(upn);
       const existing = await getEntityOrUndefined<{ caseRef: string }>(store.client, PARTITION, rowKey);
-      if (!existing || existing.caseRef !== caseRef) return;
+      if (existing && existing.caseRef !== caseRef) return; // another case holds the pupil now: this one ended before it
+      // Remembered before the pupil is freed: a new referral may come at once, and it must find this case. A repeat
+      // (the pupil already free, an ended case already remembered) changes nothing, so a late retry never makes an
+      // older case the "last ended" again.
+      if (existing || !(await getEntityOrUndefined<{ caseRef: string }>(store.client, ENDED, rowKey))) {
+        await store.client.upsertEntity({ partitionKey: ENDED, rowKey, caseRef }, "Replace");
+      }
+      if (!existing) return;
       try {
         await store.client.deleteEntity(PARTITION, rowKey, { etag: existing.etag });
       } catch (e) {
@@ -63,6 +79,10 @@ export function openCaseIndex(store: TableStore, hashKey: string): OpenCaseIndex
     async find(upn) {
       await store.ready();
       return (await getEntityOrUndefined<{ caseRef: string }>(store.client, PARTITION, keyOf(upn)))?.caseRef;
+    },
+    async lastEnded(upn) {
+      await store.ready();
+      return (await getEntityOrUndefined<{ caseRef: string }>(store.client, ENDED, keyOf(upn)))?.caseRef;
     },
   };
 }

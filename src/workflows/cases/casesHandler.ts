@@ -1,4 +1,4 @@
-import { caseStateColumns, caseStateFromRow, commandForStatusChange, decide, type CaseCommand, type CaseContext, type CaseEffect, type CaseRuleViolation, type CaseState } from "../../domain/case";
+import { caseStateColumns, caseStateFromRow, commandForStatusChange, decide, type CaseCommand, type CaseContext, type CaseEffect, type CaseRuleViolation, type CaseState, type PartnershipRole } from "../../domain/case";
 import type { CasesRow, RowChanges } from "../../domain/lists";
 import { isReadable, type ItemRead, type ListItem, type ListItems, type WatchedColumns } from "../../m365/sharepoint/items";
 import { ItemChangedError } from "../../m365/sharepoint/graphErrors";
@@ -24,6 +24,12 @@ export interface CasesHandlerPorts {
   carryOut(effects: readonly CaseEffect[], row: EffectRow): Promise<void>;
   /** A coordinator's edit the rules refuse: it is undone and the coordinator told why. */
   refused(row: EffectRow, message: string, editKey: string): Promise<void>;
+  /**
+   * Who made the item's last edit, as the partnership's roles know them (the Director, the SENCO, a Coordinator…):
+   * the rules refuse what the role may not do (only the Director grants an exception or an extra place). The one
+   * place the editor is looked up; `lastModifiedBy` is the version's author.
+   */
+  editorRole(item: ListItem<CasesRow>): Promise<PartnershipRole>;
   rememberWrite(item: ListItem<CasesRow>): Promise<void>;
   log(message: string): void;
 }
@@ -39,6 +45,9 @@ export const casesWatches: WatchedColumns<CasesRow> = {
   PurchaseOrderNumber: { column: "PurchaseOrderNumber", as: "text" },
   FundingSources: { column: "FundingSources", as: "joined" },
   IfOverrideReason: { column: "IfOverrideReason", as: "text" },
+  // The Director's reasons are free text: only a hash of them is kept, to notice that one was typed.
+  ExceptionRefusedReason: { column: "ExceptionRefusedReason", as: "hash" },
+  ExtraPlaceReason: { column: "ExtraPlaceReason", as: "hash" },
   WorkflowVersion: { column: "WorkflowVersion", as: "number" },
 };
 
@@ -134,7 +143,9 @@ async function settleItem(ports: CasesHandlerPorts, itemId: string, inProgress: 
       return;
     }
     const row = item.row;
-    const command = nextCommand(row, { by: item.lastModifiedBy ?? "a coordinator", at: item.lastModified ?? new Date().toISOString() });
+    const who = { by: item.lastModifiedBy ?? "a coordinator", at: item.lastModified ?? new Date().toISOString() };
+    if (!nextCommand(row, who)) return;
+    const command = nextCommand(row, { ...who, role: await ports.editorRole(item) });
     if (!command) return;
     if ("refuse" in command) return revert(ports, item, command.refuse);
     const decision = decide(caseStateFromRow(row), command, await ports.capacity(row.CaseRef, command.kind));
@@ -177,21 +188,35 @@ async function commitTransition(
 /**
  * The command a case item's columns ask for, read from the item alone: a Status that differs from the one the
  * workflow recorded, a Core Group outcome typed in for a case awaiting its decision, a PO for a case awaiting
- * one, an override reason not yet recorded. Undefined when there is nothing to do.
+ * one, a reason typed by the Director and not yet recorded (an Inclusion Forum override — on a case awaiting the
+ * Director's exception, the exception granted —, an exception refused, one place more than the key stage's number).
+ * `role` is the editor's, as the partnership's roles know them (the rules refuse what it may not do). Undefined when
+ * there is nothing to do.
  */
-export function nextCommand(row: CasesRow, who: { by: string; at: string }): CaseCommand | { refuse: string } | undefined {
+export function nextCommand(row: CasesRow, who: { by: string; at: string; role?: PartnershipRole | undefined }): CaseCommand | { refuse: string } | undefined {
   const recorded = row.WorkflowStatus;
+  const base = { by: who.by, at: who.at };
+  const byRole = who.role ?? "other";
   if (row.IfOverrideReason && !row.IfOverrideBy) {
-    return { ...who, kind: "recordInclusionForumOverride", byRole: "director", reason: row.IfOverrideReason };
+    return { ...base, kind: "recordInclusionForumOverride", byRole, reason: row.IfOverrideReason };
+  }
+  if (recorded === "awaitingDirectorsException" && row.ExceptionRefusedReason && !row.ExceptionRefusedBy && row.Status !== "triage") {
+    return { ...base, kind: "refuseDirectorsException", byRole, reason: row.ExceptionRefusedReason };
+  }
+  if (row.ExtraPlaceReason && !row.ExtraPlaceBy) {
+    return { ...base, kind: "approveExtraPlace", byRole, reason: row.ExtraPlaceReason };
   }
   if (recorded === "readyForCoreGroup" && row.CoreGroupOutcome) {
     return { by: row.DecidedBy ?? who.by, at: row.DecidedAt ?? who.at, kind: "recordDecision", outcome: row.CoreGroupOutcome, source: "sharepoint" };
   }
   if (recorded === "awaitingPo" && row.PurchaseOrderNumber !== undefined && row.FundingSources?.length) {
-    return { ...who, kind: "receivePurchaseOrder", number: row.PurchaseOrderNumber, fundingSources: row.FundingSources };
+    return { ...base, kind: "receivePurchaseOrder", number: row.PurchaseOrderNumber, fundingSources: row.FundingSources, from: row.PoValidFrom, to: row.PoValidTo, sendTopUpPencePerYear: row.PoSendTopUp === undefined ? undefined : Math.round(row.PoSendTopUp * 100) };
   }
   if (row.Status !== recorded) {
-    const mapped = commandForStatusChange(recorded, row.Status, { ...who, reason: row.ReopenReason });
+    // The Director's reason goes with the status: to triage (granted) the override reason, to Closed (refused) the
+    // reason the school is given; otherwise the reason for reopening or withdrawing.
+    const reason = recorded === "awaitingDirectorsException" ? (row.Status === "closed" ? row.ExceptionRefusedReason : row.IfOverrideReason) : row.ReopenReason;
+    const mapped = commandForStatusChange(recorded, row.Status, { ...base, role: byRole, reason });
     return mapped.ok ? mapped.command : { refuse: mapped.error.message };
   }
   return undefined;
@@ -265,6 +290,10 @@ async function revert(ports: CasesHandlerPorts, item: ListItem<CasesRow>, messag
   ports.log(`Refused an edit to ${row.CaseRef}: ${message}`);
   const changes: RowChanges<CasesRow> = { Status: row.WorkflowStatus };
   if (row.CoreGroupOutcome && row.WorkflowStatus === "readyForCoreGroup") changes.CoreGroupOutcome = null;
+  // A reason the rules did not record (not the Director's, none needed now) is put back too, or it would ask again.
+  if (row.IfOverrideReason && !row.IfOverrideBy) changes.IfOverrideReason = null;
+  if (row.ExceptionRefusedReason && !row.ExceptionRefusedBy) changes.ExceptionRefusedReason = null;
+  if (row.ExtraPlaceReason && !row.ExtraPlaceBy) changes.ExtraPlaceReason = null;
   try {
     const written = await ports.cases.update(item, changes, { ifUnchanged: true });
     await ports.rememberWrite(written);
