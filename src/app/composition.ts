@@ -58,6 +58,7 @@ import { placementEffects } from "../workflows/placements/placementEffects";
 import type { PlacementPorts } from "../workflows/placements/placementPorts";
 import { caseContext, keyStagePlaces } from "../workflows/placements/places";
 import { placementsHandler } from "../workflows/placements/placementsHandler";
+import { startProblems } from "../workflows/placements/providers";
 import { reviewsHandler } from "../workflows/reviews/reviewOutcomes";
 import { schoolDirectory, type SchoolDirectory } from "../workflows/schools/schoolDirectory";
 import { loadFormDefinition } from "./formDefinition";
@@ -193,6 +194,8 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     placements: lists.placements,
     reviews: lists.reviews,
     meetings: lists.meetings,
+    providers: lists.providers,
+    state: tables.state,
     schools,
     mailer,
     calendar: outlookCalendar(graph, settings.PARTNERSHIP_MAILBOX),
@@ -253,7 +256,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
   const cases: CasesHandlerPorts = {
     cases: lists.cases,
     state: tables.state,
-    capacity: (caseRef, command) => caseContext({ ...places, pupils }, caseRef, command),
+    capacity: (caseRef, command) => caseContext({ ...places, pupils, startProblems: (ref) => startProblems(placements, ref) }, caseRef, command),
     carryOut: (effects, row) => carryOutCaseEffects(caseEffects, effects, row),
     refused: (row, message, editKey) => tellCoordinatorRefused(caseEffects, row, message, `mail:refused:${row.CaseRef}:${editKey}`),
     editorRole: editorRoleFromSettings(settings),
