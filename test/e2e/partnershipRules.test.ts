@@ -50,6 +50,8 @@ const version = (ref: string) => Number(item(ref)?.fields.WorkflowVersion ?? -1)
 
 beforeAll(async () => {
   system = await startTestSystem({ PLACES_KS4: "0" });
+  // Exchange's 30-a-minute limit would hold these steps' emails for minutes: pacing has its own tests.
+  system.mail.limitPerMinute = 0;
   sites = system.graph.area<SitesArea>("sites");
   siteId = sites.siteIdByPath(demoSite.hostname, demoSite.path);
   const example = (JSON.parse(readFileSync(join(__dirname, "..", "..", "local.settings.example.json"), "utf8")) as { Values: Record<string, string> }).Values;
@@ -66,7 +68,7 @@ beforeAll(async () => {
   // Only for the Inclusion Forum's outcome, which the forum records in Teams: the same command, from this process.
   app = composeApp(settings, { log: () => undefined });
 }, 90_000);
-afterAll(async () => { require("node:fs").writeFileSync("/tmp/wire13-host.log", system.host.output() + "\n\nREQUESTS\n" + system.graph.requests.slice(-60).map((r) => JSON.stringify(r)).join("\n")); await system?.stop(); });
+afterAll(async () => system?.stop());
 
 describe("the Inclusion Forum case a referral names", () => {
   it("must exist: an unknown reference is a 422 naming the question, and nothing is written", async () => {
@@ -131,8 +133,9 @@ describe("a Partnership referral with no Inclusion Forum case: the Director's ex
     expect(item(ref)!.fields).toMatchObject({ Status: "In triage", IfOverrideBy: demoStaff.director, IfOverrideReason: "At risk of permanent exclusion this week" });
     expect(item(ref)!.fields.IfOverrideAt).toBeDefined();
     await system.until(() => told(demoStaff.senco, `${ref}: ready for triage (Oakfield Academy)`)[0]);
-    const trail = await app.tables.audit.forCase(ref);
-    expect(trail.filter((e) => e.from).map((e) => [e.action, e.by, e.from, e.to])).toEqual([["recordInclusionForumOverride", demoStaff.director, "awaitingDirectorsException", "triage"]]);
+    const transitions = async () => (await app.tables.audit.forCase(ref)).filter((e) => e.from).map((e) => [e.action, e.by, e.from, e.to]);
+    for (let i = 0; i < 50 && (await transitions()).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await transitions()).toEqual([["recordInclusionForumOverride", demoStaff.director, "awaitingDirectorsException", "triage"]]);
     expect(told(demoStaff.director, `${ref}: your exception to Inclusion Forum first is asked (Oakfield Academy)`)).toHaveLength(1);
   });
 
@@ -193,8 +196,9 @@ describe("one pupil, one open case: a named referral continues the pupil's Inclu
     const continued = `${forumCase}: a Partnership referral continues the case: ready for triage (Oakfield Academy)`;
     await system.until(() => told(demoStaff.senco, continued).length === 1);
     await system.until(() => told("s.oconnor@oakfield.example", `Partnership referral received: ${forumCase}`).length === 1);
-    const trail = await app.tables.audit.forCase(forumCase);
-    expect(trail.filter((e) => e.action === "continueAsReferral").map((e) => [e.from, e.to, e.by])).toEqual([["awaitingInclusionForum", "triage", "s.oconnor@oakfield.example"]]);
+    const continuedInAudit = async () => (await app.tables.audit.forCase(forumCase)).filter((e) => e.action === "continueAsReferral").map((e) => [e.from, e.to, e.by]);
+    for (let i = 0; i < 50 && (await continuedInAudit()).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await continuedInAudit()).toEqual([["awaitingInclusionForum", "triage", "s.oconnor@oakfield.example"]]);
 
     // The same response again (the flow's retry): the same answer, and nothing new anywhere.
     const again = await submit({ ...namedReferral, "pupil.upn": upn(20), previousInclusionForumCase: forumCase }, responseId);
