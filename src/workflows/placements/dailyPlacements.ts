@@ -1,5 +1,5 @@
 import { academicYearOf, type Day } from "../../domain/calendar";
-import { placementCharge, purchaseOrderRenewal } from "../../domain/charges";
+import { placementCharge, renewalDueOn } from "../../domain/charges";
 import { purchaseOrderGapFound, purchaseOrderRenewalNeeded } from "../messages/schoolMessages";
 import { mailOnce, readCase, updatePlacement, type PlacementPorts, type PlacementRecord } from "./placementPorts";
 import { purchaseOrderGapOf, startPlacement } from "./placementLifecycle";
@@ -51,8 +51,9 @@ export async function keepChargesToDate(ports: PlacementPorts, placements: reado
 }
 
 /**
- * No PO, no placement, for each placement not ended: three weeks before its case's purchase order ends, the school's
- * finance contact is asked for a new one (once per PO end date); and on a day the PO does not cover — a new academic
+ * No PO, no placement, for each running placement: three weeks before its case's purchase order ends (or on the last
+ * school day before that, when it falls in a holiday), the school's finance contact is asked for a new one (once per
+ * PO and end date); and on a day the PO does not cover — a new academic
  * year needs a new PO before the placement continues — the finance contact and the Coordinator are told (once per
  * academic year and PO). Returns how many emails went.
  *
@@ -67,7 +68,7 @@ export async function chasePurchaseOrders(ports: PlacementPorts, placements: rea
     const c = found?.row;
     if (!c?.PurchaseOrderNumber) continue;
     const school = c.SchoolUrn ? await ports.schools.byUrn(c.SchoolUrn) : undefined;
-    if (c.PoValidTo && purchaseOrderRenewal({ purchaseOrderTo: c.PoValidTo, placementEnd: row.EndDate, today }).due) {
+    if (c.PoValidTo && renewalDueOn(ports.partnershipCalendar.calendar, { purchaseOrderTo: c.PoValidTo, placementEnd: row.EndDate, today })) {
       if (await mailOnce(ports, `mail:poRenewal:${row.CaseRef}:${c.PurchaseOrderNumber}:${c.PoValidTo}`, [school?.FinanceEmail], purchaseOrderRenewalNeeded(row.CaseRef, c.PurchaseOrderNumber, c.PoValidTo))) sent++;
     }
     const gap = purchaseOrderGapOf(c, today);

@@ -61,7 +61,8 @@ export function placementsHandler(ports: PlacementPorts): ListChangeHandler<Plac
 async function checkPatternEdit(ports: PlacementPorts, record: PlacementRecord): Promise<boolean> {
   if (record.row.PlacementStatus === "ended") return true;
   const accepted = (await ports.state.get<WeeklyPattern>(ACCEPTED_PATTERNS_SCOPE, record.item.id))?.value;
-  if (accepted && record.pattern && canonical(accepted) === canonical(record.pattern)) return true;
+  // The text as written (a parsed pattern would drop, say, a sixth day the Coordinator added).
+  if (accepted && canonical(accepted) === canonical(parsedOrText(record.row.Pattern))) return true;
   const outcome = (await readCase(ports, record.row.CaseRef))?.row.CoreGroupOutcome;
   const checked = patternEditProblems(record.row.Pattern, outcome);
   if (checked.ok) {
@@ -75,6 +76,14 @@ async function checkPatternEdit(ports: PlacementPorts, record: PlacementRecord):
   if (!accepted) return true; // nothing to put back (set up before patterns were kept): the Coordinator corrects it
   await updatePlacement(ports, record, { Pattern: JSON.stringify(accepted), ProviderHours: providerHoursText(accepted).slice(0, 255) || null });
   return false;
+}
+
+function parsedOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /** A pattern as JSON with its keys in order, so two writings of the same week compare equal. */
