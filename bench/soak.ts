@@ -6,9 +6,7 @@ import type { SitesArea } from "../sandbox/graph/areas/sites";
 import type { SubscriptionsArea } from "../sandbox/graph/areas/subscriptions";
 import { defaultApp } from "../sandbox/graph/auth";
 import { defaultKeys } from "../sandbox/host/host";
-import { demoSchools, demoSite, demoStaff } from "../sandbox/demo/demoTenant";
-import { upnCheckLetter } from "../src/domain/referral/upn";
-import demoReferral from "../sandbox/demo/referral.json";
+import { demoSite, demoStaff } from "../sandbox/demo/demoTenant";
 import { startTestPlayground as startPlaygroundDriver } from "../sandbox/playgroundDriver";
 import type { CalendarArea } from "../sandbox/graph/areas/calendar";
 import { toListFields, meetingsList } from "../src/domain/lists";
@@ -16,6 +14,7 @@ import { addDays, addSchoolDays, londonDay, schoolCalendarFor, shippedCalendars 
 import { decideInTeams, recordForumOutcome } from "./soak/panelPresses";
 import { attendanceWeek } from "./soak/attendanceWeek";
 import { inParallel, range, retrying, until } from "./soak/support";
+import { anonymousForumDiscussion, namedForumDiscussion, namedReferralAfterForum, pathOf, secondReferral, type Envelope } from "./soak/referrals";
 
 /**
  * `npm run soak`: many cases end to end while the Graph sandbox misbehaves (429/503 storms, 5xx, 412 conflicts,
@@ -23,15 +22,18 @@ import { inParallel, range, retrying, until } from "./soak/support";
  * midway. At the end it counts what was lost or doubled — each must be 0 — and the malformed and forged inputs
  * tried and refused, prints them and writes bench/soak.json.
  *
- * Stages, as people do them: a school asks for an Inclusion Forum discussion of a named pupil; the coordinator
+ * Stages, as people do them: a school asks for an Inclusion Forum discussion of a named pupil — or, for one case in
+ * four, of a pupil it cannot name yet (an anonymous discussion, from a form that branches); the coordinator
  * schedules it for the Inclusion Forum (the app puts it on a forum with room and invites the school); the
  * forum's agenda card in the Agents Playground's Inclusion Forum channel, where the forum records each case's
- * outcome ("Refer to Partnership"); back into triage as a Partnership referral; ready for Core Group (the card in
- * the Core Group channel); the decision — for one case in four given in Teams (three members' views, then the
- * chair's press), for the rest typed into SharePoint —; for the Programme Management cases that got a place, the
- * coordinator starting the placement (its review series in Outlook); then a week of attendance for every placed
- * pupil: the provider's session marks through the marks endpoint each morning and afternoon, and the attendance
- * timer's rounds for each day (one of them dying halfway and run again).
+ * outcome ("Refer to Partnership"); a named case back into triage as a Partnership referral, an anonymous one
+ * followed by the school's named Partnership referral giving the forum's case (a new case; the coordinator closes
+ * the forum's); ready for Core Group (the card in the Core Group channel); the decision — for one case in four
+ * given in Teams (three members' views, then the chair's press), for the rest typed into SharePoint —; some pupils
+ * whose case the coordinator then closes referred again (a new case naming the first); for the Programme Management
+ * cases that got a place, the coordinator starting the placement (its review series in Outlook); then a week of
+ * attendance for every placed pupil: the provider's session marks through the marks endpoint each morning and
+ * afternoon, and the attendance timer's rounds for each day (one of them dying halfway and run again).
  *
  * The attendance rounds are run by this process with the app's own wiring (the function's `attendanceRoundPorts`
  * and `runDueAttendanceRounds`) against the same storage and Graph sandbox, at each day's 10:10 and 16:40 UK time:
@@ -45,10 +47,14 @@ interface SoakReport {
   durationSeconds: number;
   faults: string[];
   hostKilledAt: string;
-  lost: { submissions: number; decisions: number; forumOutcomes: number; attendanceDigests: number };
+  lost: { submissions: number; decisions: number; forumOutcomes: number; attendanceDigests: number; referralsAfterForum: number; secondReferrals: number };
   duplicates: { cards: number; events: number; emails: number; caseItems: number; decisionRows: number };
   inputs: { tried: number; refused: number };
   inclusionForum: { meetings: number; agendasPosted: number; outcomesRecorded: number };
+  /** Anonymous forum discussions (from a branching form) followed by a named referral giving the forum's case. */
+  forumThenReferral: { anonymousDiscussions: number; namedReferrals: number; newCasesNamingTheForum: number };
+  /** Pupils referred again after their first case closed: a new case naming the first. */
+  referredAgain: { firstCasesClosed: number; referrals: number; newCasesNamingTheFirst: number };
   teams: { decisions: number; cardsPosted: number };
   attendance: { days: string[]; placedPupils: number; marksRecorded: number; digestsExpected: number; digestsReceived: number; roundsKilled: number };
   reviews: { placementsStarted: number; waitingForPlace: number; reviewEvents: number };
@@ -138,19 +144,22 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
 
   // --- Referrals in (one in ten sent twice, as Power Automate retries do) ---------------------------------------
   const accepted = new Map<string, string>(); // responseId → caseRef
+  const caseOf: string[] = []; // submission i → its case
   await inParallel(range(CASES), CONCURRENCY, async (i) => {
-    const body = referral(i);
+    const body = pathOf(i) === "anonymousForumThenReferral" ? anonymousForumDiscussion(i) : namedForumDiscussion(i);
     for (let copy = 0; copy < (i % 10 === 0 ? 2 : 1); copy++) {
       const res = await retrying(() => fetch(`${system.host.url}/api/forms/referral`, { method: "POST", headers: { "content-type": "application/json", "x-functions-key": defaultKeys.functionKey }, body: JSON.stringify(body) }));
       if (res.status !== 202 && res.status !== 200) throw new Error(`Referral ${i} answered ${res.status}: ${await res.text()}`);
       const { caseRef } = (await res.json()) as { caseRef: string };
       if (accepted.has(body.responseId) && accepted.get(body.responseId) !== caseRef) throw new Error(`Referral ${i} got two references`);
       accepted.set(body.responseId, caseRef);
+      caseOf[i] = caseRef;
     }
   });
-  log(`${accepted.size} referrals accepted`);
+  log(`${accepted.size} referrals accepted (${range(CASES).filter((i) => pathOf(i) === "anonymousForumThenReferral").length} anonymous forum discussions)`);
 
   const refs = [...accepted.values()];
+  const indexOf = new Map(caseOf.map((ref, i) => [ref, i]));
   const coordinator = await coordinatorClient(system, siteId);
   await until("every case written to the Cases list", () => refs.every((r) => casesItems().some((c) => c.fields.Title === r)), 240_000);
   const itemOf = (ref: string) => casesItems().find((c) => c.fields.Title === ref);
@@ -158,6 +167,15 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
   const step = async (ref: string, fields: Record<string, unknown>, version: number, alsoDone: () => boolean = () => true) => {
     await coordinator.patch(itemOf(ref)!.id, fields);
     await until(`${ref} at version ${version}`, () => versionOf(ref) >= version && alsoDone(), 300_000, () => nudge(system));
+  };
+  /** A later Referral Form through the intake endpoint (retried as the flow does), once its case is in the Cases list. */
+  const refer = async (body: Envelope): Promise<string> => {
+    const res = await retrying(() => fetch(`${system.host.url}/api/forms/referral`, { method: "POST", headers: { "content-type": "application/json", "x-functions-key": defaultKeys.functionKey }, body: JSON.stringify(body) }));
+    if (res.status !== 202 && res.status !== 200) throw new Error(`${body.responseId} answered ${res.status}: ${await res.text()}`);
+    const { caseRef } = (await res.json()) as { caseRef: string };
+    accepted.set(body.responseId, caseRef);
+    await until(`${caseRef} written to the Cases list`, () => !!itemOf(caseRef), 300_000, () => nudge(system));
+    return caseRef;
   };
 
   // --- The Inclusion Forum: the coordinator schedules each case (the app puts it on a forum and invites the school) ---
@@ -176,20 +194,30 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
   let outcomesRecorded = 0;
   let hostKilledAt = "";
   const decided = new Map<string, string>(); // caseRef → outcome label typed
+  const afterForum = new Map<string, string>(); // an anonymous forum case → the named referral that followed it
   await inParallel(refs, CONCURRENCY, async (ref) => {
+    const i = indexOf.get(ref)!;
     await recordForumOutcome(playground, ref, onForum.get(ref)!, "referToPartnership", () => versionOf(ref) >= 2, nudgeAgendas);
     outcomesRecorded++;
-    await step(ref, { Status: "In triage" }, 3);
-    await step(ref, { Status: "Ready for Core Group" }, 4);
-    const i = refs.indexOf(ref);
+    // A named case is taken on as the referral; after an anonymous discussion the school sends a named referral giving
+    // the forum's case (a new case), and the coordinator closes the forum's.
+    let target = ref;
+    if (pathOf(i) === "anonymousForumThenReferral") {
+      target = await refer(namedReferralAfterForum(i, ref));
+      afterForum.set(ref, target);
+      await step(ref, { Status: "Closed" }, 3);
+    }
+    const base = versionOf(target);
+    await step(target, { Status: "In triage" }, base + 1);
+    await step(target, { Status: "Ready for Core Group" }, base + 2);
     if (i % 4 === 0) {
-      decided.set(ref, "Partnership in-school support");
-      await decideInTeams(playground, ref, () => versionOf(ref) >= 5, () => nudge(system));
+      decided.set(target, "Partnership in-school support");
+      await decideInTeams(playground, target, () => versionOf(target) >= base + 3, () => nudge(system));
       teamsDecisions++;
     } else {
       const outcome = ["Partnership in-school support", "School continues with advice", "Programme Management (part-time)"][i % 3]!;
-      decided.set(ref, outcome);
-      await step(ref, { CoreGroupOutcome: outcome, DecidedBy: "chair@oakfield.example", DecidedAt: new Date().toISOString() }, 5);
+      decided.set(target, outcome);
+      await step(target, { CoreGroupOutcome: outcome, DecidedBy: "chair@oakfield.example", DecidedAt: new Date().toISOString() }, base + 3);
     }
     decidedCount++;
     if (decidedCount === Math.floor(refs.length / 2) && !hostKilledAt) {
@@ -199,18 +227,29 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
       log("host started again");
     }
   });
-  log(`${outcomesRecorded} forum outcomes recorded in Teams; ${decided.size} decisions recorded (${teamsDecisions} in Teams, the rest in SharePoint)`);
+  log(`${outcomesRecorded} forum outcomes recorded in Teams; ${afterForum.size} named referrals after an anonymous discussion; ${decided.size} decisions recorded (${teamsDecisions} in Teams, the rest in SharePoint)`);
 
   // --- Let the backstops finish what the killed host left (claims expire after 2 minutes) ------------------------
   graph.faults.clear();
   await until("every decision in the Decisions list", () => {
     const rows = sites.items(siteId, "Decisions");
-    return refs.every((r) => rows.some((d) => d.fields.CaseRef === r));
+    return [...decided.keys()].every((r) => rows.some((d) => d.fields.CaseRef === r));
   }, Number(process.env.SOAK_SETTLE_MS ?? 300_000), () => nudge(system), () => {
     const rows = sites.items(siteId, "Decisions");
-    return refs.filter((r) => !rows.some((d) => d.fields.CaseRef === r)).map((r) => `${r} ${String(itemOf(r)?.fields.WorkflowStatus)} v${String(itemOf(r)?.fields.WorkflowVersion)}`).join("; ");
+    return [...decided.keys()].filter((r) => !rows.some((d) => d.fields.CaseRef === r)).map((r) => `${r} ${String(itemOf(r)?.fields.WorkflowStatus)} v${String(itemOf(r)?.fields.WorkflowVersion)}`).join("; ");
   });
   await settle(system);
+
+  // --- Some pupils referred again: the coordinator closes a case decided "school continues with advice", and the
+  //     school later refers the pupil again, giving that (heard) case as the forum's: a new case naming it ----------
+  for (const f of faults.slice(0, 5)) graph.faults.add({ ...f });
+  const firstCases = refs.filter((r) => pathOf(indexOf.get(r)!) === "namedForum" && decided.get(r) === "School continues with advice").slice(0, Math.max(2, Math.floor(CASES / 10)));
+  const again = new Map<string, string>(); // first case → the pupil's new case
+  await inParallel(firstCases, CONCURRENCY, async (ref) => {
+    await step(ref, { Status: "Closed" }, versionOf(ref) + 1, () => itemOf(ref)?.fields.WorkflowStatus === "Closed");
+    again.set(ref, await refer(secondReferral(indexOf.get(ref)!, ref)));
+  });
+  log(`${again.size} pupils referred again after their first case closed`);
 
   // --- A coordinator starts each placement set up: its review series goes into the partnership's calendar ----------
   const placements = () => sites.items(siteId, "Placements");
@@ -219,7 +258,6 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
   const perCase = new Map<string, number>();
   for (const p of placements()) perCase.set(String(p.fields.Title), (perCase.get(String(p.fields.Title)) ?? 0) + 1);
   log(`placements set up: ${placements().length} (${[...perCase].filter(([, n]) => n > 1).map(([r, n]) => `${r}×${n}`).join(", ") || "one per case"})`);
-  for (const f of faults.slice(0, 5)) graph.faults.add({ ...f });
   await inParallel(setUp, CONCURRENCY, async (p) => coordinator.patch(p.id, { PlacementStatus: "Active" }, "Placements"));
   const startedRefs = setUp.map((p) => String(p.fields.Title ?? p.fields.CaseRef));
   const reviewed = (r: string) => sites.items(siteId, "Reviews").some((rv) => rv.fields.CaseRef === r && rv.fields.EventId);
@@ -244,7 +282,8 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
   // --- Count what was lost or doubled --------------------------------------------------------------------------
   const items = casesItems();
   const titles = items.map((c) => String(c.fields.Title));
-  const decisionRows = sites.items(siteId, "Decisions").filter((d) => refs.includes(String(d.fields.CaseRef)));
+  const allRefs = [...new Set(accepted.values())];
+  const decisionRows = sites.items(siteId, "Decisions").filter((d) => allRefs.includes(String(d.fields.CaseRef)));
   const mailboxes = mail.dump() as { address: string; inbox: { subject: string }[] }[];
   let duplicateEmails = 0;
   const duplicateSamples: string[] = [];
@@ -259,13 +298,15 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
       if (duplicateSamples.length < 8) duplicateSamples.push(`${count}× "${subject}" to ${box.address}`);
     }
   }
-  const lostDecisions = [...decided].filter(([ref, label]) => !decisionRows.some((d) => d.fields.CaseRef === ref && d.fields.Outcome === label) || !["Decided", "Awaiting PO", "Waiting list", "In placement"].includes(String(itemOf(ref)?.fields.WorkflowStatus))).length;
+  // A decided case is past Core Group (the first cases of pupils referred again were closed after their decision).
+  const pastCoreGroup = (ref: string) => [...["Decided", "Awaiting PO", "Waiting list", "In placement"], ...(again.has(ref) ? ["Closed"] : [])].includes(String(itemOf(ref)?.fields.WorkflowStatus));
+  const lostDecisions = [...decided].filter(([ref, label]) => !decisionRows.some((d) => d.fields.CaseRef === ref && d.fields.Outcome === label) || !pastCoreGroup(ref)).length;
   const lostForumOutcomes = refs.filter((r) => itemOf(r)?.fields.InclusionForumOutcome !== "Refer to Partnership").length;
   // Cards: each case's card is posted once (createMessage) however often its effects ran; updates are not posts.
   const created = playground.events.filter((e) => (e as { action?: string }).action === "createMessage").map((e) => JSON.stringify(e));
   let duplicateCards = 0;
   let cardsPosted = 0;
-  for (const ref of refs) {
+  for (const ref of decided.keys()) {
     const posts = created.filter((e) => e.includes(`Core Group: ${ref}"`)).length;
     if (posts > 0) cardsPosted++;
     if (posts > 1) duplicateCards += posts - 1;
@@ -287,7 +328,16 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
     durationSeconds: Math.round((Date.now() - started) / 1000),
     faults: faults.map((f) => JSON.stringify(f)),
     hostKilledAt,
-    lost: { submissions: refs.filter((r) => !titles.includes(r)).length, decisions: lostDecisions, forumOutcomes: lostForumOutcomes, attendanceDigests: week.lost },
+    lost: {
+      submissions: allRefs.filter((r) => !titles.includes(r)).length,
+      decisions: lostDecisions,
+      forumOutcomes: lostForumOutcomes,
+      attendanceDigests: week.lost,
+      // Each named referral after an anonymous discussion is a case of its own that names the forum's case.
+      referralsAfterForum: [...afterForum].filter(([forum, ref]) => itemOf(ref)?.fields.PreviousIfCase !== forum || itemOf(ref)?.fields.Named !== true).length,
+      // Each pupil referred again has a new case naming the first, and one open case at most.
+      secondReferrals: [...again].filter(([first, ref]) => ref === first || itemOf(ref)?.fields.PreviousCaseRef !== first || items.filter((c) => c.fields.Upn === itemOf(first)?.fields.Upn && !["Closed", "Withdrawn"].includes(String(c.fields.WorkflowStatus))).length !== 1).length,
+    },
     duplicates: {
       cards: duplicateCards,
       events: live.length - new Set(live).size,
@@ -297,6 +347,12 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
     },
     inputs,
     inclusionForum: { meetings: new Set(onForum.values()).size, agendasPosted, outcomesRecorded: refs.length - lostForumOutcomes },
+    forumThenReferral: {
+      anonymousDiscussions: refs.filter((r) => pathOf(indexOf.get(r)!) === "anonymousForumThenReferral").length,
+      namedReferrals: afterForum.size,
+      newCasesNamingTheForum: [...afterForum].filter(([forum, ref]) => itemOf(ref)?.fields.PreviousIfCase === forum).length,
+    },
+    referredAgain: { firstCasesClosed: firstCases.filter((r) => itemOf(r)?.fields.WorkflowStatus === "Closed").length, referrals: again.size, newCasesNamingTheFirst: [...again].filter(([first, ref]) => itemOf(ref)?.fields.PreviousCaseRef === first).length },
     teams: { decisions: teamsDecisions, cardsPosted },
     reviews: { placementsStarted: startedRefs.filter(reviewed).length, waitingForPlace: startedRefs.filter((r) => !reviewed(r) && waitsForPlace(r)).length, reviewEvents: live.filter((e) => !/^(Core Group|Inclusion Forum): /.test(e)).length },
     attendance: { days: week.days, placedPupils: placed.length, marksRecorded: week.marksRecorded, digestsExpected: week.digestsExpected, digestsReceived: week.digestsReceived, roundsKilled: week.roundsKilled },
@@ -328,7 +384,7 @@ async function settle(system: LocalSystem): Promise<void> {
 
 async function tryBadInputs(system: LocalSystem): Promise<{ tried: number; refused: number }> {
   const url = system.host.url;
-  const good = referral(999_999);
+  const good = namedForumDiscussion(999_999);
   const post = (path: string, body: string, headers: Record<string, string> = {}) => fetch(`${url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
   const key = { "x-functions-key": defaultKeys.functionKey };
   const attempts: [string, () => Promise<Response>, (r: Response) => boolean][] = [
@@ -368,21 +424,6 @@ async function coordinatorClient(system: LocalSystem, siteId: string): Promise<{
   };
 }
 
-/**
- * Submission `i`: a school asking for an Inclusion Forum discussion of a named pupil (with the parent's consent,
- * the evidence, and a PO for the Programme Management it hopes for); Years 9 and 10 in turn (KS3 and KS4 places).
- */
-function referral(i: number): { responseId: string; submittedAt: string; responder: string; answers: Record<string, string> } {
-  const { previousInclusionForumCase: _notYet, ...answers } = demoReferral.answers;
-  const digits = `8012${String(1 + (i % 3)).padStart(3, "0")}${String(i).padStart(5, "0")}`.slice(0, 12);
-  const school = demoSchools[i % demoSchools.length]!;
-  return {
-    ...demoReferral,
-    responseId: `soak-${i}`,
-    answers: { ...answers, requestType: "Inclusion Forum discussion", yearGroup: i % 2 ? "Year 10" : "Year 9", schoolUrn: school.Urn, "pupil.upn": upnCheckLetter(digits) + digits, "pupil.firstName": `Soak${i}`, "referrer.email": `senco@${school.SencoEmail.split("@")[1]}` },
-  };
-}
-
 function print(r: SoakReport): void {
   const rows: [string, string | number | null][] = [
     ["cases", r.cases],
@@ -392,6 +433,10 @@ function print(r: SoakReport): void {
     ["Inclusion Forums (agendas)", `${r.inclusionForum.meetings} (${r.inclusionForum.agendasPosted} posted)`],
     ["forum outcomes in Teams", r.inclusionForum.outcomesRecorded],
     ["forum outcomes lost", r.lost.forumOutcomes],
+    ["anonymous forum → referral", `${r.forumThenReferral.anonymousDiscussions} discussions, ${r.forumThenReferral.namedReferrals} named referrals, ${r.forumThenReferral.newCasesNamingTheForum} naming the forum's case`],
+    ["referrals after forum lost", r.lost.referralsAfterForum],
+    ["referred again", `${r.referredAgain.firstCasesClosed} first cases closed, ${r.referredAgain.referrals} referred again, ${r.referredAgain.newCasesNamingTheFirst} naming the first`],
+    ["second referrals lost", r.lost.secondReferrals],
     ["decisions lost", r.lost.decisions],
     ["decided in Teams", r.teams.decisions],
     ["Core Group cards posted", r.teams.cardsPosted],

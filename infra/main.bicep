@@ -33,8 +33,11 @@ param directorEmail string
 param coordinatorEmail string
 param placesKs3 int = 9
 param placesKs4 int = 26
-param placeRateKs3PencePerYear int = 1800000
-param placeRateKs4PencePerYear int = 1800000
+@description('Average pupil cost per key stage, pence a year, charged pro rata per school day off site (default: a national placeholder, £6,771; set the county figure)')
+param averagePupilCostKs3PencePerYear int = 677100
+param averagePupilCostKs4PencePerYear int = 677100
+@description('Secondary pupil premium, pence a year, charged pro rata for an eligible pupil')
+param pupilPremiumPencePerYear int = 107500
 param partnershipCalendar string = 'leicestershire'
 param coreGroupQuorum int = 3
 param coreGroupAgendaSize int = 6
@@ -46,9 +49,8 @@ param placementStartSchoolDays int = 5
 @description('How home schools register placement sessions unless a case says otherwise: B, K or D')
 @allowed(['B', 'K', 'D'])
 param defaultAttendanceBasis string = 'B'
-@description('The alternative provision new placements book AP days with, and whether it is a registered school')
-param apProviderName string = 'Partnership alternative provision'
-param apProviderRegistered bool = false
+@description('The partnership\'s own weekly patterns as JSON (optional: the offer\'s patterns when empty); providers come from the Providers list')
+param placementPatterns string = ''
 @description('A missing purchase order is chased every this many school days')
 param poReminderSchoolDays int = 3
 @description('The Coordinator is reminded of a referral undecided this many days after it arrived')
@@ -377,8 +379,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     COORDINATOR_EMAIL: coordinatorEmail
     PLACES_KS3: string(placesKs3)
     PLACES_KS4: string(placesKs4)
-    PLACE_RATE_KS3_PENCE_PER_YEAR: string(placeRateKs3PencePerYear)
-    PLACE_RATE_KS4_PENCE_PER_YEAR: string(placeRateKs4PencePerYear)
+    AVERAGE_PUPIL_COST_KS3_PENCE_PER_YEAR: string(averagePupilCostKs3PencePerYear)
+    AVERAGE_PUPIL_COST_KS4_PENCE_PER_YEAR: string(averagePupilCostKs4PencePerYear)
+    PUPIL_PREMIUM_PENCE_PER_YEAR: string(pupilPremiumPencePerYear)
     PARTNERSHIP_CALENDAR: partnershipCalendar
     CORE_GROUP_QUORUM: string(coreGroupQuorum)
     CORE_GROUP_AGENDA_SIZE: string(coreGroupAgendaSize)
@@ -386,8 +389,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     REVIEW_CADENCE_SCHOOL_WEEKS: string(reviewCadenceSchoolWeeks)
     PLACEMENT_START_SCHOOL_DAYS: string(placementStartSchoolDays)
     DEFAULT_ATTENDANCE_BASIS: defaultAttendanceBasis
-    AP_PROVIDER_NAME: apProviderName
-    AP_PROVIDER_REGISTERED: string(apProviderRegistered)
+    PLACEMENT_PATTERNS: placementPatterns
     PO_REMINDER_SCHOOL_DAYS: string(poReminderSchoolDays)
     DECISION_PENDING_DAYS: string(decisionPendingDays)
     INCLUSION_FORUM_MEMBERS: inclusionForumMembers

@@ -11,26 +11,29 @@ import { listDefinitions } from "../src/domain/lists/lists";
 import { provisionSite } from "../src/workflows/provisioning/provisionSite";
 import { parseSchoolsCsv } from "../src/workflows/provisioning/schoolsCsv";
 import { seedSchools } from "../src/workflows/provisioning/seedSchools";
+import { parseProvidersCsv, seedProviders } from "../src/workflows/provisioning/providersCsv";
 import { checkAccess } from "../src/workflows/provisioning/accessChecks";
 import { checkUsage, runPermissionCheck } from "./permissionCheck";
 import { provisionViewsStep } from "./provisionViewsStep";
 import { DEFAULT_STAFF_GROUP, runPermissionsStep } from "./provisionPermissionsStep";
 
 /**
- * npm run provision -- --site <host:/sites/path> [--schools schools.csv] [--dry-run] [--check-write] [--send-test-mail <address>] [--skip-views] [--skip-permissions] [--staff-group <name>]
+/**
+ * npm run provision -- --site <host:/sites/path> [--schools schools.csv] [--providers providers.csv] [--dry-run] [--check-write] [--send-test-mail <address>] [--skip-views] [--skip-permissions] [--staff-group <name>]
  * npm run provision -- --check  (proves each permission the app uses instead: scripts/permissionCheck.ts)
  *
  * Creates or updates the partnership's SharePoint lists from the domain's definitions (additive only), gives them
  * their views and their permissions (partnership staff only: scripts/provisionPermissionsStep.ts), upserts the Schools
- * list from a CSV by URN, and reports what the app's identity may do. Graph settings come from the
- * environment, then local.settings.json (as the Functions host reads them). Exit code 1 when something failed
- * or a permission was refused; warnings alone exit 0.
+ * list from a CSV by URN and the Providers list by provider id, and reports what the app's identity may do. Graph
+ * settings come from the environment, then local.settings.json (as the Functions host reads them). Exit code 1 when
+ * something failed or a permission was refused; warnings alone exit 0.
  */
-const usage = `npm run provision -- --site <host:/sites/path> [--schools schools.csv] [--dry-run] [--check-write] [--send-test-mail <address>] [--skip-views] [--skip-permissions] [--staff-group <name>]\n   or: ${checkUsage}`;
+const usage = `npm run provision -- --site <host:/sites/path> [--schools schools.csv] [--providers providers.csv] [--dry-run] [--check-write] [--send-test-mail <address>] [--skip-views] [--skip-permissions] [--staff-group <name>]\n   or: ${checkUsage}`;
 
 const argsSchema = z.object({
   site: settingsSchema.shape.SHAREPOINT_SITE.optional(),
   schools: z.string().min(1).optional(),
+  providers: z.string().min(1).optional(),
   dryRun: z.boolean(),
   checkWrite: z.boolean(),
   sendTestMail: z.email("expected an email address after --send-test-mail").optional(),
@@ -59,10 +62,10 @@ function readArgs(argv: string[]) {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const known = new Set(["--site", "--schools", "--dry-run", "--check-write", "--send-test-mail", "--skip-views", "--skip-permissions", "--staff-group"]);
-  const unknown = argv.filter((a, i) => a.startsWith("--") && !known.has(a) && !(i > 0 && ["--site", "--schools", "--send-test-mail", "--staff-group"].includes(argv[i - 1] ?? "")));
+  const known = new Set(["--site", "--schools", "--providers", "--dry-run", "--check-write", "--send-test-mail", "--skip-views", "--skip-permissions", "--staff-group"]);
+  const unknown = argv.filter((a, i) => a.startsWith("--") && !known.has(a) && !(i > 0 && ["--site", "--schools", "--providers", "--send-test-mail", "--staff-group"].includes(argv[i - 1] ?? "")));
   if (unknown.length) throw new Error(`Unknown option ${unknown.join(", ")}.\nUsage: ${usage}`);
-  const parsed = argsSchema.safeParse({ site: value("--site"), schools: value("--schools"), dryRun: argv.includes("--dry-run"), checkWrite: argv.includes("--check-write"), sendTestMail: value("--send-test-mail"), skipViews: argv.includes("--skip-views"), skipPermissions: argv.includes("--skip-permissions"), staffGroup: value("--staff-group") ?? DEFAULT_STAFF_GROUP });
+  const parsed = argsSchema.safeParse({ site: value("--site"), schools: value("--schools"), providers: value("--providers"), dryRun: argv.includes("--dry-run"), checkWrite: argv.includes("--check-write"), sendTestMail: value("--send-test-mail"), skipViews: argv.includes("--skip-views"), skipPermissions: argv.includes("--skip-permissions"), staffGroup: value("--staff-group") ?? DEFAULT_STAFF_GROUP });
   if (!parsed.success) throw new Error(`${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join("\n")}\nUsage: ${usage}`);
   return parsed.data;
 }
@@ -94,6 +97,18 @@ async function main(): Promise<number> {
     if (!schools.ok) {
       out(`${args.schools}: nothing was written, ${schools.problems.length} problem(s):`);
       for (const p of schools.problems) out(`  line ${p.line}: ${p.message}`);
+      return 1;
+    }
+  }
+
+  let providers: ReturnType<typeof parseProvidersCsv> | undefined;
+  if (args.providers) {
+    const path = resolve(args.providers);
+    if (!existsSync(path)) throw new Error(`The providers file ${path} does not exist.`);
+    providers = parseProvidersCsv(readFileSync(path, "utf8"));
+    if (!providers.ok) {
+      out(`${args.providers}: nothing was written, ${providers.problems.length} problem(s):`);
+      for (const p of providers.problems) out(`  line ${p.line}: ${p.message}`);
       return 1;
     }
   }
@@ -133,6 +148,20 @@ async function main(): Promise<number> {
     } catch (e) {
       failed = true;
       out(`Schools — stopped: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  if (providers?.ok && !failed) {
+    try {
+      const seeded = await seedProviders(graphItems(sharePointList(site, "Providers")), providers.providers, { dryRun: args.dryRun });
+      out();
+      out(`Providers — ${seeded.added.length} added, ${seeded.updated.length} updated, ${seeded.unchanged} unchanged${args.dryRun ? " (dry run)" : ""}`);
+      for (const a of seeded.added) out(`  + ${a}`);
+      for (const u of seeded.updated) out(`  ~ ${u}`);
+      if (seeded.notInFile.length) out(`  On the site but not in the file (left alone): ${seeded.notInFile.join(", ")}`);
+    } catch (e) {
+      failed = true;
+      out(`Providers — stopped: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 

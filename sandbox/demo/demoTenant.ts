@@ -1,5 +1,5 @@
 import { listDefinitions, toColumnDefinitions, toListFields, schoolsList, meetingsList } from "../../src/domain/lists";
-import { coreGroupPanelList, peopleList, providersList, type CoreGroupPanelRow, type PeopleRow, type ProvidersRow } from "../../src/domain/lists";
+import { casesList, coreGroupPanelList, peopleList, providersList, type CasesRow, type CoreGroupPanelRow, type PeopleRow, type ProvidersRow } from "../../src/domain/lists";
 import { addDays, isSchoolDay, isoWeekday, schoolCalendarFor, shippedCalendars } from "../../src/domain/calendar";
 import { fieldLeaves } from "../../src/domain/fields/fieldLeaves";
 import type { GraphArea, SandboxContext } from "../graph/routing";
@@ -104,6 +104,27 @@ export const demoProviders: ProvidersRow[] = [
 ];
 
 /**
+ * A case from before the app: an anonymous Inclusion Forum discussion Oakfield Academy brought to last summer's forum,
+ * heard ("Refer to Partnership") and closed. The demo referral (sandbox/demo/referral.json) and the tests' named
+ * referrals give it as their Inclusion Forum case, which must exist, be the school's own and have been heard.
+ */
+export const demoForumCase: CasesRow = {
+  CaseRef: "LNCIP-2025-0031",
+  Status: "closed",
+  WorkflowStatus: "closed",
+  Named: false,
+  KeyStage: "KS3",
+  ReceivedAt: "2025-06-02T09:00:00Z",
+  WorkflowVersion: 3,
+  RequestType: "inclusionForum",
+  SchoolUrn: "120345",
+  ParentalConsent: false,
+  YearGroup: 8,
+  InclusionForumOutcome: "referToPartnership",
+  ReferrerEmail: "senco@oakfieldacade.example",
+};
+
+/**
  * The demo meetings: a Core Group every other Thursday at 16:00 (from 3 December 2026) and an Inclusion Forum on
  * the second Wednesday of each month at 09:30, on school days only, to the end of the 2026/27 term dates.
  */
@@ -139,6 +160,7 @@ export function seedDemoTenant(ctx: SandboxContext, areas: readonly GraphArea[])
   for (const person of demoPeople) sites.addPerson({ id: person.id, email: person.email, displayName: person.displayName });
   for (const meeting of demoMeetings()) sites.addItem(siteId, "Meetings", toListFields(meetingsList, meeting), "seed", ctx.now());
   for (const provider of demoProviders) sites.addItem(siteId, "Providers", toListFields(providersList, provider), "seed", ctx.now());
+  sites.addItem(siteId, "Cases", toListFields(casesList, demoForumCase), "seed", ctx.now());
   // The coordinator's views and column formatting, as `npm run provision` makes them in a tenant.
   const sharePoint = areas.find((a) => a.name === "sharepointRest") as SharePointRestArea | undefined;
   if (sharePoint) {

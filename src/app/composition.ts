@@ -9,6 +9,7 @@ import {
   peopleList,
   meetingsList,
   placementsList,
+  providersList,
   reviewsList,
   schoolsList,
   type AttendanceRow,
@@ -19,6 +20,7 @@ import {
   type MeetingsRow,
   type PeopleRow,
   type PlacementsRow,
+  type ProvidersRow,
   type ReviewsRow,
   type SchoolsRow,
 } from "../domain/lists";
@@ -46,6 +48,10 @@ import { caseCommandPort, type CaseCommandPort } from "../workflows/cases/caseCo
 import { carryOutCaseEffects, reportCaseEdit, tellCoordinatorRefused, type CaseEffectPorts } from "../workflows/cases/caseEffects";
 import { peopleDirectory, type PeopleDirectory } from "../workflows/people/peopleDirectory";
 import { carryOutLeftovers, casesHandler, casesWatches, type CasesHandlerPorts } from "../workflows/cases/casesHandler";
+import { findCaseItem } from "../workflows/cases/findCase";
+import { claimPupil, releasePupil, type PupilIndexPorts } from "../workflows/cases/pupilIndex";
+import { knownInclusionForumCase } from "../workflows/intake/inclusionForumCase";
+import { writeReferralIntoCase } from "../workflows/intake/writeReferralIntoCase";
 import { coreGroupCardEffects, type CoreGroupPorts } from "../workflows/coreGroup";
 import { CASE_INTAKE_QUEUE, intakeMessageSchema } from "../workflows/intake/intakeMessage";
 import type { ReferralIntakePorts } from "../workflows/intake/referralRules";
@@ -57,6 +63,7 @@ import { placementEffects } from "../workflows/placements/placementEffects";
 import type { PlacementPorts } from "../workflows/placements/placementPorts";
 import { caseContext, keyStagePlaces } from "../workflows/placements/places";
 import { placementsHandler } from "../workflows/placements/placementsHandler";
+import { startProblems } from "../workflows/placements/providers";
 import { reviewsHandler } from "../workflows/reviews/reviewOutcomes";
 import { schoolDirectory, type SchoolDirectory } from "../workflows/schools/schoolDirectory";
 import { loadFormDefinition } from "./formDefinition";
@@ -76,6 +83,7 @@ export interface AppLists {
   meetings: ListItems<MeetingsRow>;
   coreGroupPanel: ListItems<CoreGroupPanelRow>;
   people: ListItems<PeopleRow>;
+  providers: ListItems<ProvidersRow>;
 }
 
 /** The app's own tables (Azure Table storage). */
@@ -167,6 +175,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     meetings: list(meetingsList),
     coreGroupPanel: list(coreGroupPanelList),
     people: list(peopleList),
+    providers: list(providersList),
   };
   const table = (name: string) => tableStore(settings.AzureWebJobsStorage, name);
   const tables: AppTables = {
@@ -197,6 +206,8 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     placements: lists.placements,
     reviews: lists.reviews,
     meetings: lists.meetings,
+    providers: lists.providers,
+    state: tables.state,
     schools,
     mailer,
     calendar: outlookCalendar(graph, settings.PARTNERSHIP_MAILBOX),
@@ -208,6 +219,9 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
   };
 
   const [host, sitePath] = settings.SHAREPOINT_SITE.split(":");
+  // The site's webUrl as Graph gives it (where its pages are: the tenant's SharePoint, or the local sandbox's).
+  const caseUrl = async (itemId: string) => `${await site.webUrl().catch(() => `https://${host}${sitePath}`)}/Lists/Cases/DispForm.aspx?ID=${encodeURIComponent(itemId)}`;
+  const pupils: PupilIndexPorts = { cases: lists.cases, openCases: tables.openCases, log };
   const coreGroup: CoreGroupPorts | undefined = teams && {
     cases: lists.cases,
     meetings: lists.meetings,
@@ -223,8 +237,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     quorumSchools: settings.CORE_GROUP_QUORUM,
     defaultChairId: settings.CORE_GROUP_CHAIR,
     calendar: partnershipCalendar.calendar,
-    // The site's webUrl as Graph gives it (where its pages are: the tenant's SharePoint, or the local sandbox's).
-    caseUrl: async (itemId) => `${await site.webUrl().catch(() => `https://${host}${sitePath}`)}/Lists/Cases/DispForm.aspx?ID=${encodeURIComponent(itemId)}`,
+    caseUrl,
     now,
     log,
   };
@@ -238,15 +251,25 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     state: tables.state,
     sencoEmail: settings.PARTNERSHIP_SENCO_EMAIL,
     coordinatorEmail: settings.COORDINATOR_EMAIL,
+    directorEmail: settings.DIRECTOR_EMAIL,
+    caseUrl: async (caseRef) => {
+      const item = await findCaseItem(lists.cases, caseRef);
+      return item && caseUrl(item.id);
+    },
     log,
     coreGroupCards: coreGroup && coreGroupCardEffects(coreGroup),
     placementWork: placementEffects(placements),
+    pupilWork: {
+      releasePupil: (caseRef) => releasePupil(pupils, caseRef),
+      claimPupil: (caseRef) => claimPupil(pupils, caseRef),
+      writeReferralIntoCase: (caseRef, responseId) => writeReferralIntoCase({ submissions: tables.submissions, cases: lists.cases, rememberWrite: (item) => cases.rememberWrite(item) }, caseRef, responseId),
+    },
   };
 
   const cases: CasesHandlerPorts = {
     cases: lists.cases,
     state: tables.state,
-    capacity: (caseRef, command) => caseContext(places, caseRef, command),
+    capacity: (caseRef, command) => caseContext({ ...places, pupils, startProblems: (ref) => startProblems(placements, ref) }, caseRef, command),
     carryOut: (effects, row) => carryOutCaseEffects(caseEffects, effects, row),
     refused: (row, message, editKey) => tellCoordinatorRefused(caseEffects, row, message, `mail:refused:${row.CaseRef}:${editKey}`),
     rememberWrite: (item) => rememberWrite(tables.state, { items: lists.cases, watches: casesWatches }, item),
@@ -290,6 +313,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
         submissions: tables.submissions,
         openCases: tables.openCases,
         caseNumbers: tables.caseNumbers,
+        inclusionForumCase: (caseRef, upn) => knownInclusionForumCase({ cases: lists.cases, openCases: tables.openCases }, caseRef, upn),
         enqueue: (m) => intakeQueue.send(m),
         partnership: settings.PARTNERSHIP_CODE,
         now,
@@ -307,6 +331,9 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
         sencoEmail: settings.PARTNERSHIP_SENCO_EMAIL,
         now,
         rememberWrite: cases.rememberWrite,
+        openCases: tables.openCases,
+        caseCommand,
+        carryOut: cases.carryOut,
       },
       cases,
       caseEffects,

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { shippedCalendars } from "../domain/calendar";
+import { defaultChargeRates, type ChargeRates } from "../domain/charges";
+import { patternTableProblems, patternTableSchema, type PatternTable } from "../domain/placement";
 
 /**
  * Every setting the app reads, parsed once at start-up. App settings (and `local.settings.json` Values) are
@@ -66,9 +68,16 @@ export const settingsSchema = z.object({
   /** Places per key stage (docs/domain.md: the offer aims at 9 at KS3, 26 at KS4). */
   PLACES_KS3: wholeNumber("the number of KS3 places", 0, 500).default(9),
   PLACES_KS4: wholeNumber("the number of KS4 places", 0, 500).default(26),
-  /** Full-year cost of one full-time place, in pence, charged pro rata for the school days used. */
-  PLACE_RATE_KS3_PENCE_PER_YEAR: wholeNumber("the yearly KS3 place cost in pence", 0, 100_000_000).default(1_800_000),
-  PLACE_RATE_KS4_PENCE_PER_YEAR: wholeNumber("the yearly KS4 place cost in pence", 0, 100_000_000).default(1_800_000),
+  /**
+   * The offer charges a school "the pro rata average pupil cost, pupil premium and any additional SEND funding" per
+   * school day off site. The average pupil cost per key stage, in pence a year: the default, £6,771, is a national
+   * placeholder (England's average per-pupil funding, schools national funding formula 2026-27) — set the county's
+   * own figure (see `chargeRateSources` in src/domain/charges).
+   */
+  AVERAGE_PUPIL_COST_KS3_PENCE_PER_YEAR: wholeNumber("the yearly KS3 average pupil cost in pence", 0, 100_000_000).default(defaultChargeRates.averagePupilCostPencePerYear.KS3),
+  AVERAGE_PUPIL_COST_KS4_PENCE_PER_YEAR: wholeNumber("the yearly KS4 average pupil cost in pence", 0, 100_000_000).default(defaultChargeRates.averagePupilCostPencePerYear.KS4),
+  /** The pupil premium for an eligible secondary pupil, in pence a year (charged pro rata when the pupil is eligible). */
+  PUPIL_PREMIUM_PENCE_PER_YEAR: wholeNumber("the yearly secondary pupil premium in pence", 0, 10_000_000).default(defaultChargeRates.pupilPremiumPencePerYear),
   /** Which shipped term-date calendar the partnership follows (a file under src/domain/calendar/data). */
   PARTNERSHIP_CALENDAR: z
     .string({ error: "expected the partnership's calendar id, e.g. leicestershire" })
@@ -124,12 +133,30 @@ export const settingsSchema = z.object({
   PLACEMENT_START_SCHOOL_DAYS: wholeNumber("the school days between setting up a placement and its start", 0, 60).default(5),
   /** How the home school registers a placement's sessions unless a case says otherwise (B, K or D). */
   DEFAULT_ATTENDANCE_BASIS: z.enum(["B", "K", "D"], { error: "expected the default attendance basis: B, K or D" }).default("B"),
-  /** The alternative provision a new placement's AP days are booked with, and whether it is a registered school. */
-  AP_PROVIDER_NAME: text("the name of the alternative provision new placements use").default("Partnership alternative provision"),
-  AP_PROVIDER_REGISTERED: z
-    .enum(["true", "false"], { error: "expected true or false: is the AP provider a registered school?" })
-    .default("false")
-    .transform((v) => v === "true"),
+  /**
+   * The partnership's own weekly patterns (JSON: for Years 7–8, Year 9 and Key Stage 4, part-time and full-time, where
+   * the pupil is each weekday); the offer's patterns when unset. New placements' AP days go to the Providers list.
+   */
+  PLACEMENT_PATTERNS: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx): PatternTable | undefined => {
+      if (v === undefined) return undefined;
+      let json: unknown;
+      try {
+        json = JSON.parse(v);
+      } catch {
+        ctx.addIssue({ code: "custom", message: "expected the weekly patterns as JSON (see docs/placements-and-reviews.md)" });
+        return z.NEVER;
+      }
+      const problems = patternTableProblems(json);
+      if (problems.length) {
+        ctx.addIssue({ code: "custom", message: `expected the weekly patterns as JSON: ${problems.join(" ")}` });
+        return z.NEVER;
+      }
+      return patternTableSchema.parse(json);
+    }),
   /** A missing purchase order is chased every this many school days. */
   PO_REMINDER_SCHOOL_DAYS: wholeNumber("the school days between purchase order reminders", 1, 30).default(3),
   /** The Coordinator is reminded of a referral still undecided this many days after it was received. */
@@ -154,7 +181,8 @@ type RawSettings = z.output<typeof settingsSchema>;
 /** What the app uses: the raw settings plus a few shapes the domain asks for. */
 export interface Settings extends RawSettings {
   placesPerKeyStage: { KS3: number; KS4: number };
-  placeRatePencePerYear: { KS3: number; KS4: number };
+  /** What a place is charged (the average pupil cost per key stage and the pupil premium, a year in pence). */
+  chargeRates: ChargeRates;
 }
 
 /** A setting is missing or invalid: the message lists each one, with what it expects. */
@@ -198,7 +226,10 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
   return {
     ...s,
     placesPerKeyStage: { KS3: s.PLACES_KS3, KS4: s.PLACES_KS4 },
-    placeRatePencePerYear: { KS3: s.PLACE_RATE_KS3_PENCE_PER_YEAR, KS4: s.PLACE_RATE_KS4_PENCE_PER_YEAR },
+    chargeRates: {
+      averagePupilCostPencePerYear: { KS3: s.AVERAGE_PUPIL_COST_KS3_PENCE_PER_YEAR, KS4: s.AVERAGE_PUPIL_COST_KS4_PENCE_PER_YEAR },
+      pupilPremiumPencePerYear: s.PUPIL_PREMIUM_PENCE_PER_YEAR,
+    },
   };
 }
 

@@ -40,11 +40,32 @@ export function newCaseRow(form: ReferralForm, c: { caseRef: string; receivedAt:
     WorkflowVersion: 0,
     ...(c.previousCaseRef ? { PreviousCaseRef: c.previousCaseRef } : {}),
   };
+  return { ...row, ...referralColumnsOf(form) } as CasesRow;
+}
+
+/** Every Referral Form field the form gives, in its Cases column (from the form schema's metadata). */
+function referralColumnsOf(form: ReferralForm): Record<string, unknown> {
+  const columns: Record<string, unknown> = {};
   for (const leaf of fieldLeaves(referralFormSchema)) {
     const value = getPath(form, leaf.path);
-    if (value !== undefined && leaf.meta.column) row[leaf.meta.column] = value;
+    if (value !== undefined && leaf.meta.column) columns[leaf.meta.column] = value;
   }
-  return row as CasesRow;
+  return columns;
+}
+
+/**
+ * The Cases columns a named referral writes into the Inclusion Forum case it continues: every answer it gives (the
+ * evidence of plan-do-review, the exit strategy, the support asked for, the PO and its period, the DSL, the pupil's
+ * details as now given), leaving alone what it does not give (what the school asked of the forum stays) and what the
+ * transition decided (the request type and the Inclusion Forum case it names).
+ *
+ * @example
+ * // (illustrative)
+ * referralIntoCaseColumns(referralForm) // { ActionsTaken: "Assess: …", ExitStrategy: "Phased return …", SupportRequested: "programmeManagementPartTime", PurchaseOrderNumber: "PO-88812", … }
+ */
+export function referralIntoCaseColumns(form: ReferralForm): Partial<CasesRow> {
+  const { RequestType: _decided, PreviousIfCase: _named, ...columns } = referralColumnsOf(form);
+  return columns as Partial<CasesRow>;
 }
 
 /**
@@ -82,6 +103,7 @@ export function caseStateFromRow(row: CasesRow): CaseState {
     keyStage: row.KeyStage,
     previousInclusionForumCase: row.PreviousIfCase,
     previousCaseRef: row.PreviousCaseRef,
+    referralResponseId: row.ReferralResponseId,
     inclusionForumOverride: row.IfOverrideReason ? { by: row.IfOverrideBy ?? "", reason: row.IfOverrideReason, at: row.IfOverrideAt ?? "" } : undefined,
     // A reason typed in is the Director's request; it is the rules' only once the workflow has recorded who and when.
     exceptionRefused: recorded(row.ExceptionRefusedReason, row.ExceptionRefusedBy, row.ExceptionRefusedAt),
@@ -124,6 +146,7 @@ export function caseStateColumns(state: CaseState): Partial<CasesRow> & { Reques
     IfOverrideBy: state.inclusionForumOverride?.by,
     IfOverrideAt: state.inclusionForumOverride?.at || undefined,
     PreviousCaseRef: state.previousCaseRef,
+    ReferralResponseId: state.referralResponseId,
     ExceptionRefusedReason: state.exceptionRefused?.reason,
     ExceptionRefusedBy: state.exceptionRefused?.by,
     ExceptionRefusedAt: state.exceptionRefused?.at || undefined,

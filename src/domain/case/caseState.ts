@@ -52,6 +52,8 @@ export interface CaseState {
   previousInclusionForumCase?: string | undefined;
   /** The pupil's case before this one (closed, withdrawn or its placement ended): a pupil may be referred again. */
   previousCaseRef?: string | undefined;
+  /** The Forms response of the named referral that continued this Inclusion Forum case (`continueAsReferral`). */
+  referralResponseId?: string | undefined;
   /** The Director's exception to "Inclusion Forum first" (granted). */
   inclusionForumOverride?: RecordedBy | undefined;
   /** The Director refused the exception: the case closed and the school was told why. */

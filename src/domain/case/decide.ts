@@ -177,6 +177,7 @@ export function decide(state: CaseState, command: CaseCommand, context: CaseCont
         hasPlanDoReviewEvidence: true,
         hasExitStrategy: true,
         purchaseOrder: command.purchaseOrder ?? state.purchaseOrder,
+        referralResponseId: command.responseId,
       };
       const written = [t.effect({ kind: "writeReferralIntoCase", responseId: command.responseId }), t.effect({ kind: "notifyPartnershipSenco", about: "referralContinuesCase" })];
       // Inclusion Forum first: heard, or on a forum's agenda, it goes to triage; not yet either, it goes to the forum.

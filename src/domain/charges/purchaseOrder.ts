@@ -1,5 +1,5 @@
-import type { Day } from "../calendar/schoolCalendar";
-import { academicYearOf } from "../calendar/schoolDays";
+import type { Day, SchoolCalendar } from "../calendar/schoolCalendar";
+import { academicYearOf, schoolDaysIn } from "../calendar/schoolDays";
 import { addDays } from "../calendar/days";
 
 /** Three weeks: a school is asked for a new purchase order this long before its current one ends. */
@@ -37,4 +37,24 @@ export function purchaseOrderGap(po: { number: string; from?: Day | undefined; t
   if (day < from) return `${po.number} starts on ${from}: the placement cannot run before its purchase order.`;
   if (po.to !== undefined && day > po.to) return `${po.number} ended on ${po.to}: the school must send a new purchase order before the placement continues.`;
   return undefined;
+}
+
+/**
+ * Whether to ask for a new purchase order on a school day (the partnership works on school days): once the day to ask
+ * has come (`purchaseOrderRenewal`), or before it when no school day comes between now and then — a PO ending on
+ * 31 August is asked for on the last day of the summer term, not in September after it has ended.
+ *
+ * @example
+ * // (illustrative)
+ * renewalDueOn(leicestershire, { purchaseOrderTo: "2027-08-31", placementEnd: undefined, today: "2027-07-09" }) // true: the summer holiday follows
+ * renewalDueOn(leicestershire, { purchaseOrderTo: "2027-08-31", placementEnd: undefined, today: "2027-07-02" }) // false: a week of term is left
+ */
+export function renewalDueOn(calendar: SchoolCalendar, p: { purchaseOrderTo: Day; placementEnd: Day | undefined; today: Day; noticeDays?: number }): boolean {
+  const renewal = purchaseOrderRenewal(p);
+  if (!renewal.needed || renewal.due) return renewal.due;
+  try {
+    return schoolDaysIn(calendar, addDays(p.today, 1), renewal.askOn).length === 0;
+  } catch {
+    return false; // term dates not known that far: asked on the day itself
+  }
 }

@@ -41,6 +41,8 @@ export const casesRow = z.object({
   IfOverrideAt: field(optional(when()), { column: "IfOverrideAt", columnTitle: "Override recorded at" }),
   /** The pupil's case before this one (closed, withdrawn or its placement ended). */
   PreviousCaseRef: field(optional(z.string().regex(/^[A-Z]{2,10}-\d{4}-\d{4,}$/).max(30)), { column: "PreviousCaseRef", columnTitle: "Pupil's previous case" }),
+  /** The Forms response of the named referral that continued this Inclusion Forum case (written with the transition). */
+  ReferralResponseId: field(optional(text(200)), { column: "ReferralResponseId", columnTitle: "Referral's Forms response" }),
   /** The Director types the reason to refuse an exception to "Inclusion Forum first"; the workflow records who and when. */
   ExceptionRefusedReason: field(optional(text(255)), { column: "ExceptionRefusedReason", columnTitle: "Exception refused: Director's reason", personal: "freeText" }),
   ExceptionRefusedBy: field(optional(text(255)), { column: "ExceptionRefusedBy", columnTitle: "Exception refused by" }),

@@ -144,3 +144,19 @@ export function placementProviderIds(pattern: WeeklyPattern): Set<string> {
   }
   return ids;
 }
+
+/**
+ * The provider a new placement's alternative provision days go to: the first in the Providers list with whom the
+ * placement could start (no problem under the unregistered-school rule, as `problemsWith` finds them), else the first
+ * provider (the Coordinator is warned and chooses another); undefined when the list has none.
+ *
+ * @example
+ * const riverside = { id: "riverside", name: "Riverside AP", registered: false };
+ * const hillview = { id: "hillview", name: "Hillview School", registered: true };
+ * providerForPlacement([riverside, hillview], (p) => (p.registered ? [] : ["over 18 hours"])).id // "hillview"
+ * providerForPlacement([riverside, hillview], () => []).id // "riverside"
+ * providerForPlacement([], () => []) // undefined
+ */
+export function providerForPlacement(providers: readonly Provider[], problemsWith: (provider: Provider) => readonly string[]): Provider | undefined {
+  return providers.find((p) => problemsWith(p).length === 0) ?? providers[0];
+}

@@ -16,6 +16,7 @@ import { getEntityOrUndefined, isStatus } from "./tableStore";
  * await openCases.claim(upn, "pending:r2", { owner: "r2", at }) // { caseRef: "LNCIP-2026-0042", claimed: false, owner: "r1", … }: link to it
  * await openCases.claim(upn, "pending:r1", { owner: "r1", at }) // { caseRef: "LNCIP-2026-0042", claimed: true, … }: r1's own
  * await openCases.release(upn, "LNCIP-2026-0042") // when that case closes
+ * await openCases.lastEnded(upn) // "LNCIP-2026-0042": a new referral for the pupil names it
  */
 export interface OpenCaseIndex {
   /**
@@ -27,8 +28,14 @@ export interface OpenCaseIndex {
   confirm(upn: string, from: string, caseRef: string): Promise<void>;
   /** Takes over a claim another submission left (only if it is still the version read); false when it changed. */
   takeOver(upn: string, version: string, holder: string, by: ClaimOwner): Promise<boolean>;
+  /**
+   * The case has ended (closed, withdrawn, its placement ended): the pupil is free to be referred again, and the
+   * case is remembered as their last ended one (a new case names it). Frees the pupil only if `caseRef` holds them.
+   */
   release(upn: string, caseRef: string): Promise<void>;
   find(upn: string): Promise<string | undefined>;
+  /** The pupil's latest case that ended (see `release`), if any. */
+  lastEnded(upn: string): Promise<string | undefined>;
 }
 
 /** Who makes a claim: the submission's response id, and when. */
@@ -56,6 +63,8 @@ interface ClaimRow {
 }
 
 const PARTITION = "pupil";
+/** Each pupil's last ended case, in its own partition (same keyed hash): never confused with the holder. */
+const ENDED = "ended";
 
 export function openCaseIndex(store: TableStore, hashKey: string): OpenCaseIndex {
   const keyOf = (upn: string) => createHmac("sha256", hashKey).update(upn.trim().toUpperCase()).digest("hex");
@@ -105,7 +114,14 @@ export function openCaseIndex(store: TableStore, hashKey: string): OpenCaseIndex
       await store.ready();
       const rowKey = keyOf(upn);
       const existing = await getEntityOrUndefined<ClaimRow>(store.client, PARTITION, rowKey);
-      if (!existing || existing.caseRef !== caseRef) return;
+      if (existing && existing.caseRef !== caseRef) return; // another case holds the pupil now: this one ended before it
+      // Remembered before the pupil is freed: a new referral may come at once, and it must find this case. A repeat
+      // (the pupil already free, an ended case already remembered) changes nothing, so a late retry never makes an
+      // older case the "last ended" again.
+      if (existing || !(await getEntityOrUndefined<{ caseRef: string }>(store.client, ENDED, rowKey))) {
+        await store.client.upsertEntity({ partitionKey: ENDED, rowKey, caseRef }, "Replace");
+      }
+      if (!existing) return;
       try {
         await store.client.deleteEntity(PARTITION, rowKey, { etag: existing.etag });
       } catch (e) {
@@ -115,6 +131,10 @@ export function openCaseIndex(store: TableStore, hashKey: string): OpenCaseIndex
     async find(upn) {
       await store.ready();
       return (await getEntityOrUndefined<ClaimRow>(store.client, PARTITION, keyOf(upn)))?.caseRef;
+    },
+    async lastEnded(upn) {
+      await store.ready();
+      return (await getEntityOrUndefined<{ caseRef: string }>(store.client, ENDED, keyOf(upn)))?.caseRef;
     },
   };
 }

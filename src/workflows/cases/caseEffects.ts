@@ -12,6 +12,7 @@ import type { Message } from "../messages/message";
 import { caseNews, directorsExceptionRefused, purchaseOrderNeeded } from "../messages/schoolMessages";
 import { caseNeedsAttention } from "../messages/partnershipSencoMessages";
 import { editNotPermitted, editRefused, joinedWaitingList, workflowColumnsPutBack } from "../messages/coordinatorMessages";
+import { exceptionAsked } from "../messages/directorMessages";
 import type { SchoolDirectory } from "../schools/schoolDirectory";
 import { sendMailOnce } from "../../m365/outlook/mailOnce";
 import { inEmailDomain } from "../../domain/schools";
@@ -25,11 +26,27 @@ export interface CaseEffectPorts {
   state: AppState;
   sencoEmail: string;
   coordinatorEmail: string;
+  directorEmail: string;
+  /** The case's page in SharePoint (emails link to the record instead of copying it); undefined when not found. */
+  caseUrl?(caseRef: string): Promise<string | undefined>;
   log(message: string): void;
   /** The Core Group card workflows (the Teams bot); without them their effects stay pending, as before. */
   coreGroupCards?: CoreGroupCardEffects | undefined;
   /** Placements, reviews and meetings (issue 6); without it their effects are kept as pending. */
   placementWork?: PlacementEffects;
+  /** The open-case index and the intake's stored submissions; without them their effects are kept as pending. */
+  pupilWork?: PupilEffects;
+}
+
+/**
+ * One pupil, one open case: the open-case index kept in step with a case's transitions, and a named referral's
+ * answers written into the Inclusion Forum case it continues (see src/workflows/cases/pupilIndex.ts and
+ * src/workflows/intake/writeReferralIntoCase.ts).
+ */
+export interface PupilEffects {
+  releasePupil(caseRef: string): Promise<unknown>;
+  claimPupil(caseRef: string): Promise<unknown>;
+  writeReferralIntoCase(caseRef: string, responseId: string): Promise<unknown>;
 }
 
 /** Posting and refreshing a case's Core Group card (see src/workflows/coreGroup). */
@@ -141,10 +158,17 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
         ports.log(`${row.CaseRef}: ${effect.kind} recorded for the part of the app that carries it out`);
         break;
       case "askDirectorForException":
+        await mail(effect.key, [ports.directorEmail], exceptionAsked(row.CaseRef, schoolName, await ports.caseUrl?.(row.CaseRef)));
+        break;
       case "writeReferralIntoCase":
       case "releasePupil":
       case "claimPupil":
-        // Issue 13's rules: kept, never dropped, until the intake and the open-case index carry them out.
+        if (ports.pupilWork) {
+          if (effect.kind === "writeReferralIntoCase") await ports.pupilWork.writeReferralIntoCase(row.CaseRef, effect.responseId);
+          else if (effect.kind === "releasePupil") await ports.pupilWork.releasePupil(row.CaseRef);
+          else await ports.pupilWork.claimPupil(row.CaseRef);
+          break;
+        }
         await ports.state.put(PENDING_EFFECTS_SCOPE, effect.key, { caseRef: row.CaseRef, effect });
         ports.log(`${row.CaseRef}: ${effect.kind} recorded for the part of the app that carries it out`);
         break;

@@ -70,6 +70,9 @@ export const casesWatches: WatchedColumns<CasesRow> = {
   PurchaseOrderNumber: { column: "PurchaseOrderNumber", as: "text" },
   FundingSources: { column: "FundingSources", as: "joined" },
   IfOverrideReason: { column: "IfOverrideReason", as: "text" },
+  // The Director's reasons are free text: only a hash of them is kept, to notice that one was typed.
+  ExceptionRefusedReason: { column: "ExceptionRefusedReason", as: "hash" },
+  ExtraPlaceReason: { column: "ExtraPlaceReason", as: "hash" },
   WorkflowVersion: { column: "WorkflowVersion", as: "number" },
   // Every column the workflow owns: an edit to any of them reaches the handler and is put back from its record.
   ...workflowWatches,
@@ -312,25 +315,36 @@ function applied(row: CasesRow, changes: RowChanges<CasesRow>): CasesRow {
 /**
  * The command a case item's columns ask for, read from the item alone: a Status that differs from the one the
  * workflow recorded, a Core Group outcome typed in for a case awaiting its decision, a PO for a case awaiting
- * one, an override reason not yet recorded. Undefined when there is nothing to do.
+ * one, a reason typed by the Director and not yet recorded (an Inclusion Forum override — on a case awaiting the
+ * Director's exception, the exception granted —, an exception refused, one place more than the key stage's number).
+ * `role` is the editor's, as the partnership's roles know them (the rules refuse what it may not do). Undefined when
+ * there is nothing to do.
  */
 export function nextCommand(row: CasesRow, who: { by: string; at: string; role?: PartnershipRole | undefined }): CaseCommand | { refuse: string } | undefined {
   const recorded = row.WorkflowStatus;
-  const by = { by: who.by, at: who.at };
+  const base = { by: who.by, at: who.at };
   const byRole = who.role ?? "other";
   if (row.IfOverrideReason && !row.IfOverrideBy) {
-    return { ...by, kind: "recordInclusionForumOverride", byRole, reason: row.IfOverrideReason };
+    return { ...base, kind: "recordInclusionForumOverride", byRole, reason: row.IfOverrideReason };
+  }
+  if (recorded === "awaitingDirectorsException" && row.ExceptionRefusedReason && !row.ExceptionRefusedBy && row.Status !== "triage") {
+    return { ...base, kind: "refuseDirectorsException", byRole, reason: row.ExceptionRefusedReason };
+  }
+  if (row.ExtraPlaceReason && !row.ExtraPlaceBy) {
+    return { ...base, kind: "approveExtraPlace", byRole, reason: row.ExtraPlaceReason };
   }
   if (recorded === "readyForCoreGroup" && row.CoreGroupOutcome) {
     // Who decided is the app's to write (the chair, named from the panel): a typed "decided by" is never read.
     return { by: who.by, at: row.DecidedAt ?? who.at, kind: "recordDecision", outcome: row.CoreGroupOutcome, source: "sharepoint" };
   }
   if (recorded === "awaitingPo" && row.PurchaseOrderNumber !== undefined && row.FundingSources?.length) {
-    return { ...by, kind: "receivePurchaseOrder", number: row.PurchaseOrderNumber, fundingSources: row.FundingSources };
+    return { ...base, kind: "receivePurchaseOrder", number: row.PurchaseOrderNumber, fundingSources: row.FundingSources, from: row.PoValidFrom, to: row.PoValidTo, sendTopUpPencePerYear: row.PoSendTopUp === undefined ? undefined : Math.round(row.PoSendTopUp * 100) };
   }
   if (row.Status !== recorded) {
-    const reason = recorded === "awaitingDirectorsException" && row.Status === "closed" ? row.ExceptionRefusedReason : row.ReopenReason;
-    const mapped = commandForStatusChange(recorded, row.Status, { ...by, role: byRole, reason });
+    // The Director's reason goes with the status: to triage (granted) the override reason, to Closed (refused) the
+    // reason the school is given; otherwise the reason for reopening or withdrawing.
+    const reason = recorded === "awaitingDirectorsException" ? (row.Status === "closed" ? row.ExceptionRefusedReason : row.IfOverrideReason) : row.ReopenReason;
+    const mapped = commandForStatusChange(recorded, row.Status, { ...base, role: byRole, reason });
     return mapped.ok ? mapped.command : { refuse: mapped.error.message };
   }
   return undefined;

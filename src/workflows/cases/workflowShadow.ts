@@ -28,6 +28,7 @@ export const workflowOwnedColumns = [
   "ExceptionRefusedAt",
   "ExtraPlaceBy",
   "ExtraPlaceAt",
+  "ReferralResponseId",
 ] as const satisfies readonly (keyof CasesRow)[];
 
 /**

@@ -1,7 +1,8 @@
 import { isSchoolDay, londonDay, type Day } from "../../domain/calendar";
 import { odataString } from "../../m365/odata";
 import { placementRecord, type PlacementPorts } from "../placements/placementPorts";
-import { keepChargesToDate, startDuePlacements } from "../placements/dailyPlacements";
+import { chasePurchaseOrders, keepChargesToDate, startDuePlacements } from "../placements/dailyPlacements";
+import { flagProviders } from "../placements/providers";
 import { remindPendingDecisions, remindPurchaseOrders, remindReviews, remindSchoolVisits } from "../reminders/reminders";
 import { meetingsRound } from "../meetings/meetingAssignment";
 
@@ -21,6 +22,10 @@ export interface DailyRunReport {
  * whether today is a school day of the partnership (nothing is done otherwise) and then, each job in its module:
  * - starts placements whose start date has come (`startDuePlacements`);
  * - brings each running placement's charge to date (`keepChargesToDate`);
+ * - asks the school for a new purchase order three weeks before the running one ends, and says when a placement may
+ *   not continue without one (a new academic year) (`chasePurchaseOrders`);
+ * - tells the Coordinator of providers in use whose quality-assurance visit or safeguarding confirmation is over a
+ *   year old (`flagProviders`);
  * - reminds: a school visit not recorded this term, a missing PO, a decision pending, a review's attendees or
  *   outcome (src/workflows/reminders);
  * - puts cases waiting for a Core Group or an Inclusion Forum on the next meeting with room and sends each
@@ -45,6 +50,8 @@ export async function dailyRound(ports: PlacementPorts): Promise<DailyRunReport>
   const open = (await ports.placements.all({ filter: `fields/PlacementStatus ne ${odataString("Ended")}` })).map(placementRecord);
   report.started = await startDuePlacements(ports, open, today);
   report.charges = await keepChargesToDate(ports, open, today);
+  report.reminders += await chasePurchaseOrders(ports, open, today);
+  report.reminders += await flagProviders(ports, open, today);
   report.reminders += await remindSchoolVisits(ports, open, today);
   report.reminders += await remindPurchaseOrders(ports, today);
   report.reminders += await remindPendingDecisions(ports, today);

@@ -1,7 +1,13 @@
 import type { ReferralForm } from "../../domain/referral/referralForm";
 import { findCaseItem } from "../cases/findCase";
 import { requestTypeLabels } from "../../domain/referral/referralForm";
-import { newCaseRow } from "../../domain/case/caseRecord";
+import { caseStateFromRow, newCaseEffects, newCaseRow } from "../../domain/case/caseRecord";
+import { routeSubmission, type PupilCases } from "../../domain/case/intakeRoute";
+import type { CaseEffect } from "../../domain/case/effects";
+import { isNamed } from "../../domain/referral/referralForm";
+import type { OpenCaseIndex } from "../../m365/tables/openCases";
+import type { CaseCommandPort } from "../cases/caseCommand";
+import type { EffectRow } from "../cases/casesHandler";
 import type { CasesRow } from "../../domain/lists";
 import type { AuditTrail } from "../../m365/tables/auditTrail";
 import type { EffectLedger } from "../../m365/tables/effectLedger";
@@ -30,18 +36,28 @@ export interface WriteCasePorts {
   now: () => Date;
   /** Called with each item the app writes, so its own change notification is not taken for a person's edit. */
   rememberWrite?: (item: ListItem<CasesRow>) => Promise<void>;
+  /** Which case holds each named pupil, and each pupil's last ended case (a new case names it). */
+  openCases: OpenCaseIndex;
+  /** The one way to change a case: a named referral continuing its pupil's Inclusion Forum case goes through it. */
+  caseCommand: CaseCommandPort;
+  /** Carries out a new case's effects beyond the acknowledgement and the SENCO's notice (the Director asked for an exception). */
+  carryOut(effects: readonly CaseEffect[], row: EffectRow): Promise<void>;
 }
 
 /**
  * Writes an accepted submission to SharePoint and tells the people who need to know — once, however often the
  * queue message is retried: the case item (found again by its case reference if a crash came between writing
  * it and recording that), the referrer's acknowledgement (case reference only), the partnership SENCO's notice,
- * and the audit entry. A submission for a pupil with an open case is added to that case instead.
+ * and the audit entry. A new case names the pupil's last ended case, if they had one; a Partnership referral with
+ * no Inclusion Forum case asks the Director for an exception. A submission for a pupil with an open case goes into
+ * that case (`routeSubmission`): a named Partnership referral continues its pupil's open Inclusion Forum case —
+ * the case becomes the referral, its answers are written into it, the SENCO is told — and anything else is added
+ * to the case as a later submission.
  *
  * @example
  * await writeCase(ports, "17") // the Cases list has LNCIP-2026-0042; the referrer and the SENCO have an email
  */
-export async function writeCase(ports: WriteCasePorts, responseId: string): Promise<"written" | "linked" | "alreadyDone" | "unknown" | "mailDeferred"> {
+export async function writeCase(ports: WriteCasePorts, responseId: string): Promise<"written" | "linked" | "continued" | "alreadyDone" | "unknown" | "mailDeferred"> {
   try {
     return await writeCaseOnce(ports, responseId);
   } catch (e) {
@@ -67,7 +83,7 @@ async function mailOnce(ports: WriteCasePorts, key: string, to: readonly string[
   }
 }
 
-async function writeCaseOnce(ports: WriteCasePorts, responseId: string): Promise<"written" | "linked" | "alreadyDone" | "unknown"> {
+async function writeCaseOnce(ports: WriteCasePorts, responseId: string): Promise<"written" | "linked" | "continued" | "alreadyDone" | "unknown"> {
   const submission = await ports.submissions.get(responseId);
   if (!submission) return "unknown";
   if (submission.state === "written") return "alreadyDone";
@@ -77,6 +93,14 @@ async function writeCaseOnce(ports: WriteCasePorts, responseId: string): Promise
   const caseRef = submission.caseRef;
 
   if (submission.linkedTo) {
+    if ((await continueCase(ports, form, submission)) === "continued") {
+      await ports.ledger.once(`mail:ack:${caseRef}:${responseId}`, async () => {
+        await ports.mailer.send({ to: [form.referrer.email], ...referralReceived(requestTypeLabels[form.requestType], caseRef, ports.partnershipName) });
+        return true;
+      });
+      await ports.submissions.markWritten(responseId);
+      return "continued";
+    }
     await ports.ledger.once(`link:${responseId}`, async () => {
       await appendLinkedSubmission(ports, caseRef, responseId, submission.receivedAt);
       return true;
@@ -87,7 +111,11 @@ async function writeCaseOnce(ports: WriteCasePorts, responseId: string): Promise
     return "linked";
   }
 
-  const row = newCaseRow(form, { caseRef, receivedAt: submission.receivedAt, responseId });
+  // A pupil referred again after their case ended: the new case names the one before.
+  const upn = isNamed(form) ? form.pupil?.upn : undefined;
+  const lastEnded = upn ? await ports.openCases.lastEnded(upn) : undefined;
+  const previousCaseRef = lastEnded && lastEnded !== caseRef ? lastEnded : undefined;
+  const row = newCaseRow(form, { caseRef, receivedAt: submission.receivedAt, responseId, previousCaseRef });
   await ports.ledger.once(
     `case-item:${caseRef}`,
     async () => {
@@ -101,9 +129,32 @@ async function writeCaseOnce(ports: WriteCasePorts, responseId: string): Promise
 
   await mailOnce(ports, `mail:ack:${caseRef}`, [form.referrer.email], referralReceived(what, caseRef, ports.partnershipName));
   await mailOnce(ports, `mail:senco-new:${caseRef}`, [ports.sencoEmail], newReferral(what, caseRef, schoolName, form.yearGroup));
-  await ports.audit.append({ caseRef, key: `${caseRef}:received`, at: ports.now(), by: form.referrer.email, source: "forms", action: "receiveReferral", to: "received" });
+  // The Director asked for an exception when the referral came with no Inclusion Forum case (each effect once, by key).
+  await ports.carryOut(newCaseEffects(caseRef, row.Status), { CaseRef: caseRef, CoreGroupOutcome: undefined, SchoolUrn: form.schoolUrn, ReferrerEmail: form.referrer.email });
+  await ports.audit.append({ caseRef, key: `${caseRef}:received`, at: ports.now(), by: form.referrer.email, source: "forms", action: "receiveReferral", to: row.Status });
   await ports.submissions.markWritten(responseId);
   return "written";
+}
+
+/**
+ * A submission for a pupil with an open case: if it is a named Partnership referral and the case is the pupil's
+ * Inclusion Forum case, the case takes it on through the state machine (`continueAsReferral`: the case becomes the
+ * Partnership referral, its answers are written into it, the SENCO is told, the audit says so). Done once: the case
+ * records the response that continued it, so a retried message finds it done. Anything else — or a case that can no
+ * longer take it on — is for linking.
+ */
+async function continueCase(ports: WriteCasePorts, form: ReferralForm, submission: { responseId: string; caseRef: string; receivedAt: string }): Promise<"continued" | "link"> {
+  if ((await ports.ledger.get<boolean>(`link:${submission.responseId}`)) !== undefined) return "link"; // linked before: stays linked
+  const item = await findCaseItem(ports.cases, submission.caseRef);
+  if (!item) throw new Error(`Case ${submission.caseRef} is not in the Cases list yet; the submission will be retried.`);
+  if (!isReadable(item)) return "link"; // never lost: added to the case as a later submission
+  if (item.row.ReferralResponseId === submission.responseId) return "continued";
+  const state = caseStateFromRow(item.row);
+  const pupil: PupilCases = { openCase: { caseRef: state.caseRef, kind: state.kind, status: state.status, named: state.named } };
+  const route = routeSubmission(form, pupil, { responseId: submission.responseId, by: form.referrer.email, at: submission.receivedAt });
+  if (route.kind !== "continueCase") return "link";
+  const result = await ports.caseCommand(route.caseRef, route.command);
+  return result.ok ? "continued" : "link";
 }
 
 /**

@@ -164,3 +164,28 @@ export function itemKeepsFailing(list: string, itemId: string, error: string, at
       `<p>What went wrong: ${escapeHtml(error)}</p><p>Please open the item and check it; if it looks right, tell whoever looks after the app.</p>`,
   };
 }
+
+/**
+ * A provider in use whose quality-assurance visit or safeguarding confirmation is over a year old (or never recorded).
+ *
+ * @example
+ * providerChecksDue("North Works Training", "North Works Training: its safeguarding checks were last confirmed on 2025-06-30, …").subject
+ * // "North Works Training: provider checks due"
+ */
+export function providerChecksDue(providerName: string, flag: string): Message {
+  return { subject: `${providerName}: provider checks due`, html: `<p>${escapeHtml(flag)}</p><p>Record the date in the Providers list when it is done.</p>` };
+}
+
+/**
+ * A weekly pattern the Coordinator edited that is not one (days missing, more than five, a day with no setting or an
+ * AP day with no provider): put back as it was, and why.
+ *
+ * @example
+ * patternNotChanged("LNCIP-2026-0042", ["Tuesday has no setting: …"], true).subject // "LNCIP-2026-0042: the weekly pattern was not changed"
+ */
+export function patternNotChanged(caseRef: string, problems: readonly string[], putBack: boolean): Message {
+  return {
+    subject: `${caseRef}: the weekly pattern was not changed`,
+    html: `<ul>${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join("")}</ul><p>${putBack ? "The placement's pattern has been put back as it was." : "Please correct the placement's pattern."}</p>`,
+  };
+}

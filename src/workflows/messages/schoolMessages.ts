@@ -105,3 +105,31 @@ export function returningToMainstream(caseRef: string, reviewNumber: number, sch
     html: `<p>Placement review ${reviewNumber} for case <b>${escapeHtml(caseRef)}</b> found the pupil able to return to mainstream. The placement ends and the pupil returns to ${escapeHtml(schoolName ?? "the home school")} full time from <b>${escapeHtml(from)}</b>. The remaining reviews are cancelled.</p>`,
   };
 }
+
+/**
+ * A placement runs past its purchase order's end: the school's finance contact is asked for a new one three weeks
+ * before it ends.
+ *
+ * @example
+ * purchaseOrderRenewalNeeded("LNCIP-2026-0042", "PO-88812", "2027-08-31").subject // "LNCIP-2026-0042: a new purchase order is needed after 2027-08-31"
+ */
+export function purchaseOrderRenewalNeeded(caseRef: string, poNumber: string, endsOn: string): Message {
+  return {
+    subject: `${caseRef}: a new purchase order is needed after ${endsOn}`,
+    html: `<p>The placement for case <b>${escapeHtml(caseRef)}</b> continues after ${escapeHtml(endsOn)}, when purchase order ${escapeHtml(poNumber)} ends. Please send the partnership a new purchase order number, the funding it covers and its period, so the placement can go on.</p>`,
+  };
+}
+
+/**
+ * A placement may not continue for want of a purchase order (a new academic year needs a new one): the school's
+ * finance contact and the Coordinator.
+ *
+ * @example
+ * purchaseOrderGapFound("LNCIP-2026-0042", "PO-1 covers the 2026/27 academic year: …").subject // "LNCIP-2026-0042: a new purchase order is needed before the placement continues"
+ */
+export function purchaseOrderGapFound(caseRef: string, why: string): Message {
+  return {
+    subject: `${caseRef}: a new purchase order is needed before the placement continues`,
+    html: `<p>${escapeHtml(why)}</p><p>No purchase order, no placement: please send the partnership the new purchase order number for case <b>${escapeHtml(caseRef)}</b>, with the funding it covers and its period.</p>`,
+  };
+}

@@ -1,5 +1,6 @@
 import type { CaseCommandPort } from "../cases/caseCommand";
-import type { CasesRow, MeetingsRow, PlacementsRow, ReviewsRow, RowChanges } from "../../domain/lists";
+import type { CasesRow, MeetingsRow, PlacementsRow, ProvidersRow, ReviewsRow, RowChanges } from "../../domain/lists";
+import type { AppState } from "../../m365/tables/appState";
 import type { PartnershipCalendar, SchoolCalendar } from "../../domain/calendar";
 import { weeklyPatternSchema, type WeeklyPattern } from "../../domain/placement";
 import { isReadable, titleIs, type ListItem, type ListItems } from "../../m365/sharepoint/items";
@@ -19,14 +20,18 @@ import type { Message } from "../messages/message";
 export interface PlacementPorts {
   settings: Pick<
     Settings,
-    | "PARTNERSHIP_CODE" | "PARTNERSHIP_NAME" | "COORDINATOR_EMAIL" | "placeRatePencePerYear" | "placesPerKeyStage"
+    | "PARTNERSHIP_CODE" | "PARTNERSHIP_NAME" | "COORDINATOR_EMAIL" | "chargeRates" | "placesPerKeyStage"
     | "REVIEW_CADENCE_SCHOOL_WEEKS" | "REVIEW_LOCAL_TIME" | "CORE_GROUP_AGENDA_SIZE" | "PLACEMENT_START_SCHOOL_DAYS" | "DEFAULT_ATTENDANCE_BASIS"
-    | "AP_PROVIDER_NAME" | "AP_PROVIDER_REGISTERED" | "PO_REMINDER_SCHOOL_DAYS" | "DECISION_PENDING_DAYS" | "INCLUSION_FORUM_MEMBERS" | "IF_AGENDA_SCHOOL_DAYS_BEFORE"
+    | "PLACEMENT_PATTERNS" | "PO_REMINDER_SCHOOL_DAYS" | "DECISION_PENDING_DAYS" | "INCLUSION_FORUM_MEMBERS" | "IF_AGENDA_SCHOOL_DAYS_BEFORE"
   >;
   cases: ListItems<CasesRow>;
   placements: ListItems<PlacementsRow>;
   reviews: ListItems<ReviewsRow>;
   meetings: ListItems<MeetingsRow>;
+  /** The partnership's alternative providers: who new placements' AP days go to, and the checks due at each. */
+  providers: ListItems<ProvidersRow>;
+  /** The app's own state: each placement's last accepted weekly pattern (what a refused edit is put back to). */
+  state: AppState;
   schools: SchoolDirectory;
   mailer: Mailer;
   calendar: OutlookCalendar;

@@ -4,6 +4,7 @@ import type { CasesRow, PlacementsRow } from "../../domain/lists";
 import { holdsPlace, placesLeft, placesTaken, type PlaceHolder } from "../../domain/places";
 import type { KeyStage } from "../../domain/referral/keyStage";
 import type { ListItems } from "../../m365/sharepoint/items";
+import { pupilOpenCase, type PupilIndexPorts } from "../cases/pupilIndex";
 
 /** What counting places reads: the Placements list (and Cases, for the waiting list) and the places per key stage. */
 export interface PlacesPorts {
@@ -19,15 +20,24 @@ async function openPlacements(placements: ListItems<PlacementsRow>, filter: stri
 }
 
 /**
- * The capacity a command to a case is decided against: the places, and the placements holding them, not counting
- * the case's own; for `startPlacement`, only placements already started (see `placesTaken`).
+ * What a command to a case is decided against: the places, and the placements holding them, not counting the case's
+ * own (for `startPlacement`, only placements already started: see `placesTaken`); for `reopen`, the case that holds
+ * the pupil now if it is another (a pupil referred again since); for `startPlacement`, why it would break the
+ * unregistered-school rule (`startProblems`, given by the placements workflow).
  *
  * @example
  * await caseContext(ports, "LNCIP-2026-0042", "recordDecision") // { places: { KS3: 9, KS4: 26 }, activePlacements: { KS3: 9, KS4: 3 } }
  */
-export async function caseContext(ports: Pick<PlacesPorts, "placements" | "places">, caseRef: string | undefined, command: CaseCommand["kind"] | undefined): Promise<CaseContext> {
+export async function caseContext(
+  ports: Pick<PlacesPorts, "placements" | "places"> & { pupils?: Pick<PupilIndexPorts, "cases" | "openCases">; startProblems?: (caseRef: string) => Promise<readonly string[]> },
+  caseRef: string | undefined,
+  command: CaseCommand["kind"] | undefined,
+): Promise<CaseContext> {
   const open = await openPlacements(ports.placements, `fields/PlacementStatus ne ${odataString("Ended")}`);
-  return { places: ports.places, activePlacements: placesTaken(open, { notCounting: caseRef, startedOnly: command === "startPlacement" }) };
+  const context: CaseContext = { places: ports.places, activePlacements: placesTaken(open, { notCounting: caseRef, startedOnly: command === "startPlacement" }) };
+  if (caseRef && command === "reopen" && ports.pupils) context.pupilOpenCase = await pupilOpenCase(ports.pupils, caseRef);
+  if (caseRef && command === "startPlacement" && ports.startProblems) context.unregisteredProviderProblems = await ports.startProblems(caseRef);
+  return context;
 }
 
 /**

@@ -214,14 +214,14 @@ describe("the form by branch", () => {
   });
 
   it("checks the referral's Inclusion Forum case: it must exist, be the school's own, and have been heard or be on a forum's agenda", () => {
-    const heard: KnownInclusionForumCase = { caseRef: "LNCIP-2026-0007", schoolUrn: "120345", heard: true, onForumAgenda: false };
+    const heard: KnownInclusionForumCase = { caseRef: "LNCIP-2025-0031", schoolUrn: "120345", heard: true, onForumAgenda: false };
     const withCase = (known: KnownInclusionForumCase | undefined) => parseReferralAnswers(definition, namedReferral, { ...context, inclusionForumCase: () => known });
     const question = "Inclusion Forum case reference (if the pupil was discussed at the Inclusion Forum)";
     const problemOf = (p: ReturnType<typeof withCase>) => (p.ok ? undefined : p.problems.find((x) => x.question === question)?.message);
     expect(withCase(heard).ok).toBe(true);
     expect(withCase({ ...heard, heard: false, onForumAgenda: true }).ok).toBe(true);
     expect(withCase({ ...heard, heard: false, heldForThisPupil: true }).ok).toBe(true);
-    expect(problemOf(withCase(undefined))).toMatch(/We have no case LNCIP-2026-0007.*leave it blank/);
+    expect(problemOf(withCase(undefined))).toMatch(/We have no case LNCIP-2025-0031.*leave it blank/);
     expect(problemOf(withCase({ ...heard, schoolUrn: "120346" }))).toMatch(/not one of your school's cases/);
     expect(problemOf(withCase({ ...heard, heard: false }))).toMatch(/has not been discussed at an Inclusion Forum yet, nor is it on a forum's agenda/);
   });

@@ -246,9 +246,17 @@ describe("openCaseIndex", () => {
     expect(await index.claim(upn, "pending:r1")).toMatchObject({ caseRef: "pending:r1", claimed: true });
     await index.confirm(upn, "pending:r1", "LNCIP-2026-0001");
     expect(await index.claim(upn, "pending:r2")).toMatchObject({ caseRef: "LNCIP-2026-0001", claimed: false });
+    expect(await index.lastEnded(upn)).toBeUndefined();
     await index.release(upn, "LNCIP-2026-0001");
     expect(await index.find(upn)).toBeUndefined();
+    expect(await index.lastEnded(upn)).toBe("LNCIP-2026-0001");
     expect((await index.claim(upn, "LNCIP-2026-0009")).claimed).toBe(true);
+    // A case that no longer holds the pupil, or a late repeat, never takes the pupil or the "last ended" place.
+    await index.release(upn, "LNCIP-2026-0001");
+    expect(await index.find(upn)).toBe("LNCIP-2026-0009");
+    await index.release(upn, "LNCIP-2026-0009");
+    await index.release(upn, "LNCIP-2026-0001");
+    expect(await index.lastEnded(upn)).toBe("LNCIP-2026-0009");
     for await (const row of store.client.listEntities()) expect(JSON.stringify(row)).not.toContain(upn);
   });
 

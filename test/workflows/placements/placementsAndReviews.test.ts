@@ -20,7 +20,8 @@ const placementOf = (ref: string) => items("Placements").filter((p) => p.fields.
 const caseItem = (ref: string) => items("Cases").find((c) => c.fields.Title === ref)!;
 const inbox = (who: string) => s.inbox(who);
 const readyCase = (n: number, extra: { po?: boolean; keyStage?: "KS3" | "KS4"; year?: number } = {}) => s.readyCase(n, extra);
-// Full-time: Year 9's pattern then has three AP days (19.5 hours), over the unregistered-provider line.
+// Full-time: Year 9's pattern then has three AP days (19.5 hours), over the unregistered-provider line for a pupil
+// with an EHCP: the AP days go to the first provider in the Providers list where the placement could start.
 const decide = (ref: string) => s.apply(ref, { kind: "recordDecision", outcome: "programmeManagementFullTime", source: "sharepoint", by: "chair@oakfieldacade.example", at: s.app.now().toISOString() });
 const placementItem = async (ref: string) => (await s.work.placements.all({ filter: `fields/Title eq '${ref}'` })).sort((a, b) => Number(b.id) - Number(a.id))[0]!;
 async function coordinatorEdit(ref: string, fields: Record<string, unknown>): Promise<void> {
@@ -39,7 +40,7 @@ beforeAll(async () => {
 afterAll(async () => s?.stop());
 
 describe("placements and reviews in Outlook", () => {
-  it("sets up a decided case's placement once, with its pattern, basis, PO and the unregistered-provider warning", async () => {
+  it("sets up a decided case's placement once, with its pattern, basis, PO, and a provider the unregistered-school rule allows", async () => {
     const ref = await readyCase(101);
     expect(await decide(ref)).toMatchObject({ ok: true, state: { status: "decided" } });
     expect(await decide(ref)).toMatchObject({ ok: true, changed: false });
@@ -47,11 +48,14 @@ describe("placements and reviews in Outlook", () => {
     expect(placements).toHaveLength(1);
     const p = placements[0]!.fields;
     expect(p).toMatchObject({ KeyStage: "KS3", AttendanceBasis: "B", PurchaseOrderNumber: "PO-101", PlacementStatus: "Setting up", StartDate: "2026-11-27", SchoolUrn: "120345" });
-    expect(JSON.parse(String(p.Pattern))).toMatchObject({ monday: { location: "centre" }, tuesday: { location: "alternativeProvision", provider: { name: "Riverside Alternative Provision" } } });
-    expect(String(p.UnregisteredProviderWarning)).toMatch(/more than 18 hours/); // Year 9, EHCP: three AP days, 19.5 hours
+    // Year 9, EHCP, full-time: three AP days (19.5 hours) at Riverside or North Works (not registered schools) would
+    // break the rule, so the first provider in the list that is a registered school takes them.
+    expect(JSON.parse(String(p.Pattern))).toMatchObject({ monday: { location: "centre" }, tuesday: { location: "alternativeProvision", provider: { id: "hillview", name: "Hillview Independent School", registered: true } } });
+    expect(p.ProviderHours).toBe("Hillview Independent School (hillview): 19.5");
+    expect(p.UnregisteredProviderWarning).toBeUndefined();
     const told = inbox("coordinator@lncip.example").filter((m) => m.subject === `${ref}: placement set up (KS3)`);
     expect(told).toHaveLength(1);
-    expect(told[0]!.body.content).toMatch(/Unregistered provider/);
+    expect(told[0]!.body.content).not.toMatch(/Unregistered provider/);
   });
 
   it("puts the review series in Outlook when the placement starts: dates across half terms, Christmas and BST at 15:30 UK time; a repeat adds nothing", async () => {
@@ -106,11 +110,17 @@ describe("placements and reviews in Outlook", () => {
   it("keeps the unregistered-provider warning in step with a pattern the Coordinator edits, without touching the reviews", async () => {
     const ref = "LNCIP-2026-0101";
     const pattern = JSON.parse(String(placementOf(ref)[0]!.fields.Pattern)) as Record<string, { location: string; hours: number; provider?: unknown }>;
+    const riverside = { id: "riverside", name: "Riverside Alternative Provision", registered: false };
+    const atRiverside = Object.fromEntries(Object.entries(pattern).map(([d, day]) => [d, day.location === "alternativeProvision" ? { ...day, provider: riverside } : day]));
     const writes = events().length;
-    await coordinatorEdit(ref, { Pattern: JSON.stringify({ ...pattern, friday: { location: "homeSchool", hours: 6.5 } }) });
-    expect(placementOf(ref)[0]!.fields.UnregisteredProviderWarning ?? null).toBeNull(); // two AP days: 13 hours
-    await coordinatorEdit(ref, { Pattern: JSON.stringify(pattern) });
+    await coordinatorEdit(ref, { Pattern: JSON.stringify(atRiverside) });
     expect(String(placementOf(ref)[0]!.fields.UnregisteredProviderWarning)).toMatch(/19.5 hours/);
+    expect(placementOf(ref)[0]!.fields.ProviderHours).toBe("Riverside Alternative Provision (riverside): 19.5");
+    await coordinatorEdit(ref, { Pattern: JSON.stringify({ ...atRiverside, friday: { location: "homeSchool", hours: 6.5 } }) });
+    expect(placementOf(ref)[0]!.fields.UnregisteredProviderWarning ?? null).toBeNull(); // two AP days: 13 hours
+    expect(placementOf(ref)[0]!.fields.ProviderHours).toBe("Riverside Alternative Provision (riverside): 13");
+    await coordinatorEdit(ref, { Pattern: JSON.stringify(pattern) });
+    expect(placementOf(ref)[0]!.fields.UnregisteredProviderWarning ?? null).toBeNull();
     expect(inbox("coordinator@lncip.example").filter((m) => m.subject === `${ref}: unregistered provider over 18 hours`)).toHaveLength(1);
     expect(events().length).toBe(writes);
   });

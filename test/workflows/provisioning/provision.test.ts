@@ -121,6 +121,35 @@ describe("npm run provision against a site with no lists", () => {
     expect(graph.requests.length).toBe(before);
   });
 
+  it("seeds the Providers list from a CSV (the partnership's database of APs), then finds nothing to change; a bad line stops it, named", async () => {
+    const providersCsv = [
+      "ProviderId,Name,URN,UKPRN,Registered as a school,Last quality-assurance visit,Safeguarding checks confirmed on,Sites,Contact email",
+      `riverside,Riverside Alternative Provision,,10099001,No,2026-10-14,2026-09-08,"Unit 4, Mill Lane, Loughborough",office@riverside-ap.example`,
+      `hillview,Hillview Independent School,139876,,Yes,2026-09-22,2026-09-22,Hillview House; Quorn annexe,admissions@hillview.example`,
+    ].join("\r\n");
+    writeFileSync(join(work, "providers.csv"), providersCsv);
+    let before = graph.requests.length;
+    const first = await provision("--providers", "providers.csv");
+    expect(first.code).toBe(0);
+    expect(first.out).toContain("Providers — 2 added, 0 updated, 0 unchanged");
+    const sites = graph.area<SitesArea>("sites");
+    const rows = sites.items(sites.siteIdByPath(demoSite.hostname, demoSite.path), "Providers");
+    expect(rows.map((r) => r.fields)).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Title: "Riverside Alternative Provision", ProviderId: "riverside", Ukprn: "10099001", RegisteredSchool: false, Sites: "Unit 4, Mill Lane, Loughborough" }),
+      expect.objectContaining({ Title: "Hillview Independent School", ProviderId: "hillview", Urn: "139876", RegisteredSchool: true, Sites: "Hillview House\nQuorn annexe" }),
+    ]));
+    before = graph.requests.length;
+    expect((await provision("--providers", "providers.csv")).out).toContain("Providers — 0 added, 0 updated, 2 unchanged");
+    expect(writes(before)).toEqual([]);
+
+    writeFileSync(join(work, "providers-bad.csv"), providersCsv.replace(",,10099001,No", ",,,No"));
+    before = graph.requests.length;
+    const bad = await provision("--providers", "providers-bad.csv");
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain("line 2: Riverside Alternative Provision needs its URN or UKPRN.");
+    expect(graph.requests.length).toBe(before);
+  });
+
   it("--check-write proves the right to manage lists with a write that changes nothing", async () => {
     const { code, out } = await provision("--check-write");
     expect(code).toBe(0);

@@ -1,0 +1,24 @@
+import { escapeHtml } from "../../m365/outlook/mail";
+import type { Message } from "./message";
+
+/* What the partnership Director is asked: case references and schools, with a link to the case — never its details. */
+
+/**
+ * A Partnership referral came with no Inclusion Forum case: only the Director can let it go on without the forum. The
+ * email links to the case (which needs a sign-in) instead of copying anything from it.
+ *
+ * @example
+ * exceptionAsked("LNCIP-2026-0042", "Oakfield Academy", "https://contoso.sharepoint.com/sites/lncip/Lists/Cases/DispForm.aspx?ID=17").subject
+ * // "LNCIP-2026-0042: your exception to Inclusion Forum first is asked (Oakfield Academy)"
+ */
+export function exceptionAsked(caseRef: string, schoolName: string, caseUrl: string | undefined): Message {
+  const link = caseUrl ? `<a href="${escapeHtml(caseUrl)}">${escapeHtml(caseRef)}</a>` : `<b>${escapeHtml(caseRef)}</b>`;
+  return {
+    subject: `${caseRef}: your exception to Inclusion Forum first is asked (${schoolName})`,
+    html:
+      `<p>${escapeHtml(schoolName)} has sent a Partnership referral, ${link}, for a pupil who has not been discussed at an Inclusion Forum. ` +
+      `Schools bring a pupil to the forum first; only you can let the referral go on without it.</p>` +
+      `<p>In the case's item: to grant the exception, type your reason in <i>Inclusion Forum override reason</i> (the case goes to triage); ` +
+      `to refuse it, type the reason the school will be given in <i>Exception refused: Director's reason</i> (the case closes and the school is told).</p>`,
+  };
+}
