@@ -10,6 +10,7 @@ import { referralFormSchema } from "../referral/referralForm";
 import { keyStageSchema } from "../referral/keyStage";
 import type { ListDefinition } from "./columns";
 import { placementOutcomeColumns, qualificationsList, reviewProgressColumns } from "./outcomeLists";
+import { referralInboxList } from "./referralInbox";
 
 const caseRef = (title = "Case") => field(z.string().regex(/^[A-Z]{2,10}-\d{4}-\d{4,}$/).max(30), { column: "CaseRef", columnTitle: title, indexed: true });
 const text = (max: number) => z.string().max(max);
@@ -220,7 +221,7 @@ export const coreGroupPanelList: ListDefinition<typeof coreGroupPanelRow> = { na
 
 export const providersList: ListDefinition<typeof providersRow> = { name: "Providers", displayName: "Providers", description: "Alternative providers: registration, quality-assurance visits, safeguarding confirmation, sites and contacts.", row: providersRow, titleColumn: "Name" };
 
-export const listDefinitions = [casesList, schoolsList, decisionsList, placementsList, reviewsList, attendanceList, meetingsList, coreGroupPanelList, providersList, qualificationsList] as const;
+export const listDefinitions = [casesList, schoolsList, decisionsList, placementsList, reviewsList, attendanceList, meetingsList, coreGroupPanelList, providersList, qualificationsList, referralInboxList] as const;
 export type CasesRow = z.output<typeof casesRow>;
 export type SchoolsRow = z.output<typeof schoolsRow>;
 export type DecisionsRow = z.output<typeof decisionsRow>;
