@@ -235,18 +235,22 @@ export async function carryOutStashed(ports: Pick<CasesHandlerPorts, "state" | "
     (s) => s.value.committed && (!itemId || s.name.startsWith(`${itemId}:`)),
   );
   // A stash another worker is carrying out right now is left to it (and tried again later), not allowed to hold up
-  // the item's other transitions: each effect is done once, by its key, however often it is asked for.
+  // the item's other transitions: each effect is done once, by its key, however often it is asked for. A stash that
+  // fails is kept for the next try and, for the upkeep's backstop (every item), never stops the other cases' stashes.
   let inProgress: EffectInProgressError | undefined;
+  let failed: unknown;
   for (const s of stashed.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }))) {
     try {
       await ports.carryOut(s.value.effects, s.value.row);
     } catch (e) {
-      if (!(e instanceof EffectInProgressError)) throw e;
-      inProgress = e;
+      if (e instanceof EffectInProgressError) inProgress = e;
+      else if (itemId) throw e;
+      else failed ??= e;
       continue;
     }
     await ports.state.remove(STASHED_EFFECTS_SCOPE, s.name);
   }
+  if (failed) throw failed;
   if (inProgress) throw inProgress;
   return stashed.length;
 }

@@ -65,7 +65,7 @@ export const RENEW_WHEN_MINUTES_LEFT = 7 * 24 * 60;
  * @example
  * await ensureSubscriptions(ports, [casesList, placementsList])
  * // [{ list: "Cases", action: "created" }, { list: "Placements", action: "kept" }]
- * // in a tenant that refuses list subscriptions: [{ list: "Cases", action: "refused", error: "GraphError ExtensionError" }, …]
+ * // in a tenant that refuses list subscriptions: [{ list: "Cases", action: "refused", error: "403 ExtensionError" }, …]
  */
 export async function ensureSubscriptions(ports: SubscriptionPorts, lists: readonly WatchedList[]): Promise<SubscriptionResult[]> {
   const results: SubscriptionResult[] = [];
@@ -92,16 +92,17 @@ export async function ensureSubscriptions(ports: SubscriptionPorts, lists: reado
  * The lists whose subscription Graph refused, polled instead.
  *
  * @example
- * await polledLists(state) // [{ list: "Cases", since: "2026-11-23T09:00:00.000Z", refusal: "GraphError ExtensionError" }]
+ * await polledLists(state) // [{ list: "Cases", since: "2026-11-23T09:00:00.000Z", refusal: "403 ExtensionError" }]
  */
 export async function polledLists(state: AppState): Promise<PolledList[]> {
   return (await state.list<PolledList>(POLLED_SCOPE)).map((p) => p.value);
 }
 
-/** An error's class and Graph's code, for logs and the health check: never its message (SDKs quote URLs in them). */
+/** Graph's status and code (or the error's class), for logs and the health check: never its message (SDKs quote URLs). */
 function errorName(e: unknown): string {
   const code = (e as { code?: unknown }).code;
-  return `${e instanceof Error ? e.name : "Error"}${typeof code === "string" && code ? ` ${code}` : ""}`;
+  const status = graphStatus(e);
+  return `${status ?? (e instanceof Error ? e.name : "Error")}${typeof code === "string" && code ? ` ${code}` : ""}`;
 }
 
 async function ensureOne(ports: SubscriptionPorts, list: WatchedList): Promise<SubscriptionAction> {
