@@ -33,7 +33,7 @@ export const referralInboxRow = z.object({
 export type ReferralInboxRow = z.output<typeof referralInboxRow>;
 
 /**
- * The Referral inbox list (internal name `ReferralInbox`, the flow's "Create item" target).
+ * The Referral inbox list (`ReferralInbox`, the flow's "Create item" target).
  *
  * @example
  * referralInboxList.name // "ReferralInbox"
@@ -41,7 +41,8 @@ export type ReferralInboxRow = z.output<typeof referralInboxRow>;
  */
 export const referralInboxList: ListDefinition<typeof referralInboxRow> = {
   name: "ReferralInbox",
-  displayName: "Referral inbox",
+  // Its title is its name: Graph finds /lists/{segment} by id or title, and the app and the flow ask by name.
+  displayName: "ReferralInbox",
   description: "Referral Form responses left by the Power Automate flow for the app; removed once each case is written. Locked down: the flow's account and the app only.",
   row: referralInboxRow,
   titleColumn: "ResponseId",
