@@ -119,13 +119,15 @@ async function main(): Promise<void> {
       ...services.map((s) => `  ${s.name.padEnd(width)}  ${s.where}`),
       "",
       "Try it:",
-      `  Submit the demo referral:  curl -s -X POST -H 'x-functions-key: ${defaultKeys.functionKey}' -H 'content-type: application/json' \\`,
-      `    --data @sandbox/demo/referral.json http://127.0.0.1:${ports.app}/api/forms/referral`,
+      "  Referrals come in by the standard route (docs/forms-flow.md): the flow leaves each Forms response in the ReferralInbox",
+      "  list and the app takes it from there (the demo's came that way). The HTTP route, for tenants with Power Automate Premium:",
+      `  curl -s -X POST -H 'x-functions-key: ${defaultKeys.functionKey}' -H 'content-type: application/json' \\`,
+      `    --data @sandbox/demo/referral.json http://127.0.0.1:${ports.app}/api/forms/referral   (the demo's again: 200, nothing new)`,
       `  Then open the local tenant, https://127.0.0.1:${ports.graph}/ , to see the case in the Cases list and the emails in the`,
       "  mailboxes; edit a case there as a member of staff (the sandbox's certificate is a local, self-signed one: accept it).",
       ...(demoCase
         ? [
-            `  Teams: the demo case ${demoCase} is Ready for Core Group (its referral came through the Forms intake, a`,
+            `  Teams: the demo case ${demoCase} is Ready for Core Group (its referral came through the Referral inbox, a`,
             `  coordinator moved it on). Open http://127.0.0.1:${ports.playground}/ , go to My Team › General and post`,
             '  "@Test Bot use this channel for Core Group" (type @ and pick Test Bot: in a channel the bot hears only mentions).',
             '  The bot answers, then posts the Core Group card it kept for the case until a channel was chosen.',

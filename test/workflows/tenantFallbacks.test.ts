@@ -6,6 +6,7 @@ import { referralInboxList, toListFields, type ReferralInboxRow } from "../../sr
 import { effectLedger } from "../../src/m365/tables/effectLedger";
 import { tableStore } from "../../src/m365/tables/tableStore";
 import { sendMailOnce } from "../../src/m365/outlook/mailOnce";
+import { acceptReferral } from "../../src/workflows/intake/referralRules";
 import { keepListsWatched, pollRefusedLists } from "../../src/workflows/listChanges/watchedLists";
 import { checkHealth } from "../../src/workflows/operations/healthCheck";
 import { dailyRound } from "../../src/workflows/dailyRound/dailyRound";
@@ -106,7 +107,6 @@ describe("the referral route on standard connectors (the Referral inbox list)", 
     const caseRef = String(caseWith("inbox-2")!.fields.Title);
     flowCreatesItem("inbox-2", { ...anonymousInclusionForum });
     await pollRefusedLists(s.app.ports.listWatch);
-    const { acceptReferral } = await import("../../src/workflows/intake/referralRules");
     const http = await acceptReferral(s.app.ports.intake, { responseId: "inbox-2", submittedAt: "2026-11-23T09:12:00Z", responder: "t.hughes@brookside.example", answers: anonymousInclusionForum });
     expect(http).toMatchObject({ status: 200, caseRef });
     expect(s.items("Cases").filter((c) => c.fields.ResponseId === "inbox-2")).toHaveLength(1);
