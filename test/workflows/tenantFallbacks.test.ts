@@ -204,4 +204,9 @@ describe("Sent Items refused", () => {
     expect(health.degraded.map((d) => d.part)).toEqual(["listSubscriptions", "sentItems"]);
     for (const secret of ["Zoë", "D'Arcy", upn(1), "2012-03-14"]) expect(JSON.stringify(health)).not.toContain(secret);
   });
+
+  it("drops Sent Items from the health check once a person has dealt with the parked emails", async () => {
+    for (const parked of await s.app.tables.state.list("parkedMail")) await s.app.tables.state.remove("parkedMail", parked.name);
+    expect((await checkHealth(s.app.ports.health)).degraded.map((d) => d.part)).toEqual(["listSubscriptions"]);
+  });
 });

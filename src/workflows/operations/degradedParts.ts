@@ -22,6 +22,8 @@ export interface DegradedPart {
 }
 
 export const DEGRADED_SCOPE = "degraded";
+/** Emails parked because whether they went cannot be known (see parkedMail.ts): what keeps `sentItems` listed. */
+export const PARKED_MAIL_SCOPE = "parkedMail";
 
 export interface DegradedPorts {
   state: AppState;
@@ -64,11 +66,17 @@ export async function clearDegraded(ports: Pick<DegradedPorts, "state" | "log">,
 }
 
 /**
- * Every part degraded now, for the deep health check.
+ * Every part degraded now, for the deep health check (`sentItems` only while parked emails are kept).
  *
  * @example
  * await degradedParts(state) // [{ part: "listSubscriptions", since: "2026-11-23T09:00:00.000Z", detail: "…" }]
  */
 export async function degradedParts(state: AppState): Promise<DegradedPart[]> {
-  return (await state.list<DegradedPart>(DEGRADED_SCOPE)).map((p) => p.value).sort((a, b) => a.part.localeCompare(b.part));
+  const parts = (await state.list<DegradedPart>(DEGRADED_SCOPE)).map((p) => p.value).sort((a, b) => a.part.localeCompare(b.part));
+  // Parked emails are what a person must look at: once they have dealt with (removed) them, the part is gone.
+  if (parts.some((p) => p.part === "sentItems") && !(await state.list(PARKED_MAIL_SCOPE)).length) {
+    await state.remove(DEGRADED_SCOPE, "sentItems");
+    return parts.filter((p) => p.part !== "sentItems");
+  }
+  return parts;
 }

@@ -1,10 +1,10 @@
 import type { UnconfirmedMail } from "../../m365/outlook/mail";
 import { sendMailOnce } from "../../m365/outlook/mailOnce";
 import { emailMayNotHaveGone } from "../messages/coordinatorMessages";
-import { reportDegraded, type DegradedPorts } from "./degradedParts";
+import { PARKED_MAIL_SCOPE, reportDegraded, type DegradedPorts } from "./degradedParts";
 
 /** Emails parked because whether they went cannot be known: kept for a person, never sent again by the app. */
-export const PARKED_MAIL_SCOPE = "parkedMail";
+export { PARKED_MAIL_SCOPE };
 
 /** A parked email as kept (identifiers, recipients and a subject of case references only). */
 export interface ParkedMail {
