@@ -168,9 +168,9 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
     submitThroughReferralInbox(graph, { ...bad, answers: { ...bad.answers, "pupil.upn": "A123" } });
     inputs.tried++;
     const told = () => mail.inbox("t.hughes@brookside.example").some((m) => / could not be accepted$/.test(m.subject));
-    await until("the refused ReferralInbox response answered by email", told, 120_000, () => nudge(system, ["listPolling", "referralInboxSweep"])).catch(() => undefined);
-    const marked = sites.items(siteId, "ReferralInbox").some((item) => item.fields.Title === "soak-bad-inbox" && item.fields.InboxStatus === "Refused");
-    if (told() && marked && !casesItems().some((c) => c.fields.ResponseId === "soak-bad-inbox")) inputs.refused++;
+    const marked = () => sites.items(siteId, "ReferralInbox").some((item) => item.fields.Title === "soak-bad-inbox" && item.fields.InboxStatus === "Refused");
+    await until("the refused ReferralInbox response answered by email and marked", () => told() && marked(), 120_000, () => nudge(system, ["listPolling", "referralInboxSweep"])).catch(() => undefined);
+    if (told() && marked() && !casesItems().some((c) => c.fields.ResponseId === "soak-bad-inbox")) inputs.refused++;
     else log("NOT refused: a ReferralInbox response with an invalid UPN");
   }
   log(`bad inputs: ${inputs.refused} of ${inputs.tried} refused`);
