@@ -15,6 +15,7 @@ import { decideInTeams, recordForumOutcome } from "./soak/panelPresses";
 import { attendanceWeek } from "./soak/attendanceWeek";
 import { inParallel, range, retrying, until } from "./soak/support";
 import { anonymousForumDiscussion, namedForumDiscussion, namedReferralAfterForum, pathOf, secondReferral, type Envelope } from "./soak/referrals";
+import { submitThroughReferralInbox } from "../sandbox/demo/referralInboxFlow";
 
 /**
  * `npm run soak`: many cases end to end while the Graph sandbox misbehaves (429/503 storms, 5xx, 412 conflicts,
@@ -39,11 +40,18 @@ import { anonymousForumDiscussion, namedForumDiscussion, namedReferralAfterForum
  * and `runDueAttendanceRounds`) against the same storage and Graph sandbox, at each day's 10:10 and 16:40 UK time:
  * the host's timer runs on the real clock, and the placements start next week.
  *
- * Usage: npm run soak [-- --cases 500]
+ * Options: `--route standard` brings the referrals in as the standard-licence flow does (an item in the ReferralInbox
+ * list, one in ten left twice as a retried flow run would), instead of the HTTP route (Premium); `--tenant strict`
+ * runs the Graph sandbox as a strict tenant (no list subscriptions: the app polls; no Sent Items: an interrupted
+ * email is parked; no Teams licence on the mailbox: reviews wait for Teams), so the fallbacks are soaked too.
+ *
+ * Usage: npm run soak [-- --cases 500] [--route standard|http] [--tenant strict|default]
  */
 
 interface SoakReport {
   cases: number;
+  route: "standard" | "http";
+  tenant: "strict" | "default";
   durationSeconds: number;
   faults: string[];
   hostKilledAt: string;
@@ -57,7 +65,11 @@ interface SoakReport {
   referredAgain: { firstCasesClosed: number; referrals: number; newCasesNamingTheFirst: number };
   teams: { decisions: number; cardsPosted: number };
   attendance: { days: string[]; placedPupils: number; marksRecorded: number; digestsExpected: number; digestsReceived: number; roundsKilled: number };
-  reviews: { placementsStarted: number; waitingForPlace: number; reviewEvents: number };
+  reviews: { placementsStarted: number; waitingForPlace: number; waitingForTeams: number; reviewEvents: number };
+  /** Strict tenant: interrupted emails parked for a person (Sent Items refused), each named to the Coordinator. */
+  parkedEmails: number;
+  /** What the deep health check named as degraded at the end. */
+  degraded: string[];
   graphRequests: { total: number; throttledOrFailed: number };
   /** A few of the repeated emails, by subject (case references only), to find where they came from. */
   duplicateEmailSamples: string[];
@@ -69,6 +81,14 @@ const arg = (name: string, fallback: number) => {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
 const CASES = arg("cases", 500);
+const option = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+  const i = args.indexOf(`--${name}`);
+  const value = i >= 0 ? args[i + 1] : fallback;
+  if (!allowed.includes(value as T)) throw new Error(`--${name}: expected ${allowed.join(" or ")}, not "${value}"`);
+  return value as T;
+};
+const ROUTE = option("route", ["http", "standard"] as const, "http");
+const TENANT = option("tenant", ["default", "strict"] as const, "default");
 const CONCURRENCY = 16;
 const outDir = resolve(__dirname, "..", "..", "bench");
 const started = Date.now();
@@ -78,7 +98,7 @@ const log = (m: string) => process.stdout.write(`[soak ${((Date.now() - started)
 const FORUM_SIZE = 10;
 
 async function main(): Promise<void> {
-  const system = await startLocalSystem({ quiet: !process.env.SHOW_HOST_OUTPUT, env: { CORE_GROUP_AGENDA_SIZE: String(FORUM_SIZE) } });
+  const system = await startLocalSystem({ quiet: !process.env.SHOW_HOST_OUTPUT, env: { CORE_GROUP_AGENDA_SIZE: String(FORUM_SIZE) }, tenant: TENANT });
   try {
     const report = await soak(system);
     mkdirSync(outDir, { recursive: true });
@@ -105,7 +125,15 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
   // Exchange's 30-a-minute limit would stretch thousands of emails over hours; the attendance tests and the bench cover pacing.
   mail.limitPerMinute = 0;
 
-  await until("the app's subscriptions", () => (graph.area<SubscriptionsArea>("subscriptions").dump() as { subscriptions: unknown[] }).subscriptions.length >= 4, 60_000);
+  if (TENANT === "strict") {
+    // Refused: the app falls back to polling and says so in the deep health check.
+    let polling = false;
+    await until("the app polling the lists", () => polling, 60_000, async () => {
+      polling = (await deepHealth(system)).degraded.includes("listSubscriptions");
+    });
+  } else {
+    await until("the app's subscriptions", () => (graph.area<SubscriptionsArea>("subscriptions").dump() as { subscriptions: unknown[] }).subscriptions.length >= 5, 60_000);
+  }
 
   // --- Inclusion Forums with room for every case, on the next school day (their agendas are due at once) ----------
   const calendar = schoolCalendarFor(shippedCalendars.leicestershire!);
@@ -130,7 +158,7 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
     { kind: "expiredDelta", count: 1 },
   ] as const;
   for (const f of faults) graph.faults.add({ ...f });
-  log(`${CASES} cases, ${forums.length} Inclusion Forums on ${forumDay}; faults: ${faults.map((f) => `${f.kind}${"rate" in f ? ` ${f.rate * 100}%` : ` ×${f.count}`}`).join(", ")}`);
+  log(`${CASES} cases by the ${ROUTE} route, a ${TENANT} tenant, ${forums.length} Inclusion Forums on ${forumDay}; faults: ${faults.map((f) => `${f.kind}${"rate" in f ? ` ${f.rate * 100}%` : ` ×${f.count}`}`).join(", ")}`);
 
   // --- Teams: the Agents Playground against the app's bot, both panels' channels chosen by a coordinator ----------
   const playground = await startPlaygroundDriver(`${system.host.url}/api/messages`);
@@ -138,25 +166,52 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
   await playground.chooseChannel("Core Group");
   await playground.chooseChannel("Inclusion Forum");
 
+  const referral = (i: number) => (pathOf(i) === "anonymousForumThenReferral" ? anonymousForumDiscussion(i) : namedForumDiscussion(i));
+
   // --- Inputs that must be refused (and change nothing) -------------------------------------------------------
   const inputs = await tryBadInputs(system);
+  if (ROUTE === "standard") {
+    // The standard route has no HTTP answer: a refused response is answered by email, and its item kept, marked.
+    const bad = { ...referral(999_998), responseId: "soak-bad-inbox", responder: "t.hughes@brookside.example" };
+    submitThroughReferralInbox(graph, { ...bad, answers: { ...bad.answers, "pupil.upn": "A123" } });
+    inputs.tried++;
+    const told = () => mail.inbox("t.hughes@brookside.example").some((m) => / could not be accepted$/.test(m.subject));
+    const marked = () => sites.items(siteId, "ReferralInbox").some((item) => item.fields.Title === "soak-bad-inbox" && item.fields.InboxStatus === "Refused");
+    await until("the refused ReferralInbox response answered by email and marked", () => told() && marked(), 120_000, () => nudge(system, ["listPolling", "referralInboxSweep"])).catch(() => undefined);
+    if (told() && marked() && !casesItems().some((c) => c.fields.ResponseId === "soak-bad-inbox")) inputs.refused++;
+    else log("NOT refused: a ReferralInbox response with an invalid UPN");
+  }
   log(`bad inputs: ${inputs.refused} of ${inputs.tried} refused`);
 
   // --- Referrals in (one in ten sent twice, as Power Automate retries do) ---------------------------------------
   const accepted = new Map<string, string>(); // responseId → caseRef
   const caseOf: string[] = []; // submission i → its case
-  await inParallel(range(CASES), CONCURRENCY, async (i) => {
-    const body = pathOf(i) === "anonymousForumThenReferral" ? anonymousForumDiscussion(i) : namedForumDiscussion(i);
-    for (let copy = 0; copy < (i % 10 === 0 ? 2 : 1); copy++) {
-      const res = await retrying(() => fetch(`${system.host.url}/api/forms/referral`, { method: "POST", headers: { "content-type": "application/json", "x-functions-key": defaultKeys.functionKey }, body: JSON.stringify(body) }));
-      if (res.status !== 202 && res.status !== 200) throw new Error(`Referral ${i} answered ${res.status}: ${await res.text()}`);
-      const { caseRef } = (await res.json()) as { caseRef: string };
-      if (accepted.has(body.responseId) && accepted.get(body.responseId) !== caseRef) throw new Error(`Referral ${i} got two references`);
-      accepted.set(body.responseId, caseRef);
-      caseOf[i] = caseRef;
+  if (ROUTE === "standard") {
+    // The flow's SharePoint "Create item": the app takes each item from the ReferralInbox (notified, or polled).
+    for (const i of range(CASES)) for (let copy = 0; copy < (i % 10 === 0 ? 2 : 1); copy++) submitThroughReferralInbox(graph, referral(i));
+    const casesFor = (responseId: string) => casesItems().filter((c) => c.fields.ResponseId === responseId);
+    await until("every response in the ReferralInbox taken as a case", () => range(CASES).every((i) => casesFor(referral(i).responseId).length > 0), 600_000, () => nudge(system, ["listPolling", "referralInboxSweep", "caseIntakeSweep"]));
+    for (const i of range(CASES)) {
+      const made = casesFor(referral(i).responseId);
+      if (made.length !== 1) throw new Error(`Referral ${i} made ${made.length} cases`);
+      accepted.set(referral(i).responseId, String(made[0]!.fields.Title));
+      caseOf[i] = String(made[0]!.fields.Title);
     }
-  });
-  log(`${accepted.size} referrals accepted (${range(CASES).filter((i) => pathOf(i) === "anonymousForumThenReferral").length} anonymous forum discussions)`);
+    await until("the ReferralInbox emptied", () => sites.items(siteId, "ReferralInbox").filter((item) => item.fields.InboxStatus !== "Refused").length === 0, 300_000, () => nudge(system, ["listPolling", "referralInboxSweep"]));
+  } else {
+    await inParallel(range(CASES), CONCURRENCY, async (i) => {
+      const body = referral(i);
+      for (let copy = 0; copy < (i % 10 === 0 ? 2 : 1); copy++) {
+        const res = await retrying(() => fetch(`${system.host.url}/api/forms/referral`, { method: "POST", headers: { "content-type": "application/json", "x-functions-key": defaultKeys.functionKey }, body: JSON.stringify(body) }));
+        if (res.status !== 202 && res.status !== 200) throw new Error(`Referral ${i} answered ${res.status}: ${await res.text()}`);
+        const { caseRef } = (await res.json()) as { caseRef: string };
+        if (accepted.has(body.responseId) && accepted.get(body.responseId) !== caseRef) throw new Error(`Referral ${i} got two references`);
+        accepted.set(body.responseId, caseRef);
+        caseOf[i] = caseRef;
+      }
+    });
+  }
+  log(`${accepted.size} referrals accepted (${ROUTE} route; ${range(CASES).filter((i) => pathOf(i) === "anonymousForumThenReferral").length} anonymous forum discussions)`);
 
   const refs = [...accepted.values()];
   const indexOf = new Map(caseOf.map((ref, i) => [ref, i]));
@@ -264,7 +319,10 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
   // Two decisions at the same moment can set up one placement more than there are places: that one waits for a
   // place (the Coordinator is told why), and is counted below rather than taken for a failure.
   const waitsForPlace = (r: string) => mail.inbox(demoStaff.coordinator).some((m) => m.subject.startsWith(`${r}: the placement could not start`) && /place is taken/.test(m.body.content));
-  await until("every started placement's reviews in Outlook", () => startedRefs.every((r) => reviewed(r) || waitsForPlace(r)), Number(process.env.SOAK_SETTLE_MS ?? 180_000), () => nudge(system), () =>
+  // A strict tenant's mailbox has no Teams licence: the placement starts, and its reviews wait for Teams (no review
+  // without a link; the Coordinator told once).
+  const waitsForTeams = (r: string) => TENANT === "strict" && itemOf(r)?.fields.WorkflowStatus === "In placement" && !reviewed(r);
+  await until("every started placement's reviews in Outlook", () => startedRefs.every((r) => reviewed(r) || waitsForPlace(r) || waitsForTeams(r)), Number(process.env.SOAK_SETTLE_MS ?? 180_000), () => nudge(system), () =>
     startedRefs.filter((r) => !reviewed(r)).map((r) => `${r}: placement ${String(placements().find((p) => p.fields.Title === r)?.fields.PlacementStatus)}, case ${String(itemOf(r)?.fields.WorkflowStatus)}${mail.inbox(demoStaff.coordinator).filter((m) => m.subject.startsWith(`${r}: the placement could not start`)).map((m) => ` — told: ${m.body.content.replace(/<[^>]+>/g, " ")}`).join("")}`).join("; "),
   );
   log(`${setUp.length} placement(s) started; ${sites.items(siteId, "Reviews").length} review(s) in the Reviews list`);
@@ -323,8 +381,14 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
   const calendarDump = (graph.area<CalendarArea>("calendar").dump() as Record<string, { subject: string; start: string; cancelled: boolean }[]>)[demoStaff.partnership] ?? [];
   const live = calendarDump.filter((e) => !e.cancelled).map((e) => `${e.subject}|${e.start}`);
   const requests = graph.requests;
+  const parkedEmails = mail.inbox(demoStaff.coordinator).filter((m) => m.subject === "Inclusion Flow: an email may not have been sent").length;
+  const degraded = (await deepHealth(system)).degraded;
   return {
     cases: CASES,
+    route: ROUTE,
+    tenant: TENANT,
+    parkedEmails,
+    degraded,
     durationSeconds: Math.round((Date.now() - started) / 1000),
     faults: faults.map((f) => JSON.stringify(f)),
     hostKilledAt,
@@ -354,11 +418,22 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
     },
     referredAgain: { firstCasesClosed: firstCases.filter((r) => itemOf(r)?.fields.WorkflowStatus === "Closed").length, referrals: again.size, newCasesNamingTheFirst: [...again].filter(([first, ref]) => itemOf(ref)?.fields.PreviousCaseRef === first).length },
     teams: { decisions: teamsDecisions, cardsPosted },
-    reviews: { placementsStarted: startedRefs.filter(reviewed).length, waitingForPlace: startedRefs.filter((r) => !reviewed(r) && waitsForPlace(r)).length, reviewEvents: live.filter((e) => !/^(Core Group|Inclusion Forum): /.test(e)).length },
+    reviews: { placementsStarted: startedRefs.filter(reviewed).length, waitingForPlace: startedRefs.filter((r) => !reviewed(r) && waitsForPlace(r)).length, waitingForTeams: startedRefs.filter(waitsForTeams).length, reviewEvents: live.filter((e) => !/^(Core Group|Inclusion Forum): /.test(e)).length },
     attendance: { days: week.days, placedPupils: placed.length, marksRecorded: week.marksRecorded, digestsExpected: week.digestsExpected, digestsReceived: week.digestsReceived, roundsKilled: week.roundsKilled },
     duplicateEmailSamples: duplicateSamples,
     graphRequests: { total: requests.length, throttledOrFailed: requests.filter((r) => r.status === 429 || r.status >= 500).length },
   };
+}
+
+/** The deep health check's status and the parts it names as degraded. */
+async function deepHealth(system: LocalSystem): Promise<{ status: string; degraded: string[] }> {
+  try {
+    const res = await fetch(`${system.host.url}/api/health/deep`, { headers: { "x-functions-key": defaultKeys.functionKey } });
+    const body = (await res.json()) as { status?: string; degraded?: { part: string }[] };
+    return { status: body.status ?? String(res.status), degraded: (body.degraded ?? []).map((d) => d.part) };
+  } catch {
+    return { status: "unreachable", degraded: [] };
+  }
 }
 
 /** Runs a timer function now, through the host's admin API (as `func` and the portal's "Test/Run" do). */
@@ -368,9 +443,10 @@ async function runTimer(system: LocalSystem, name: string): Promise<void> {
 
 /** Runs the timers' backstops now rather than in 10–15 minutes (the intake sweep and the list upkeep), at most every 20 s. */
 const lastNudge = new Map<string, number>();
-async function nudge(system: LocalSystem, timers: readonly string[] = ["caseIntakeSweep", "subscriptionUpkeep"]): Promise<void> {
+async function nudge(system: LocalSystem, timers: readonly string[] = TENANT === "strict" ? ["caseIntakeSweep", "subscriptionUpkeep", "listPolling"] : ["caseIntakeSweep", "subscriptionUpkeep"]): Promise<void> {
   const key = timers.join();
-  if (Date.now() - (lastNudge.get(key) ?? 0) < 20_000) return;
+  // Polling is the strict tenant's notification: run it as often as a busy minute would, not every 20 s.
+  if (Date.now() - (lastNudge.get(key) ?? 0) < (timers.includes("listPolling") ? 3_000 : 20_000)) return;
   lastNudge.set(key, Date.now());
   for (const name of timers) await runTimer(system, name);
 }
@@ -427,6 +503,7 @@ async function coordinatorClient(system: LocalSystem, siteId: string): Promise<{
 function print(r: SoakReport): void {
   const rows: [string, string | number | null][] = [
     ["cases", r.cases],
+    ["route, tenant", `${r.route}, ${r.tenant}`],
     ["duration (s)", r.durationSeconds],
     ["host killed", r.hostKilledAt],
     ["submissions lost", r.lost.submissions],
@@ -443,6 +520,9 @@ function print(r: SoakReport): void {
     ["placements started", r.reviews.placementsStarted],
     ["set up, waiting for a place", r.reviews.waitingForPlace],
     ["review events (live)", r.reviews.reviewEvents],
+    ["placed, waiting for Teams", r.reviews.waitingForTeams],
+    ["emails parked (unconfirmed)", r.parkedEmails],
+    ["degraded (health check)", r.degraded.join(", ") || "none"],
     ["attendance days", r.attendance.days.join(", ")],
     ["pupils / marks recorded", `${r.attendance.placedPupils} / ${r.attendance.marksRecorded}`],
     ["digests received / expected", `${r.attendance.digestsReceived} / ${r.attendance.digestsExpected} (${r.attendance.roundsKilled} round killed and rerun)`],

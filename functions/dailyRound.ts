@@ -12,7 +12,7 @@ import { dailyRound } from "../src/workflows/dailyRound/dailyRound";
 export async function dailyRoundHandler(_timer: unknown, context: InvocationContext, run = () => dailyRound(theApp().ports.placements)): Promise<void> {
   return inInvocation(context, async (log) => {
     const r = await run();
-    const did = r.schoolDay ? `${r.reminders} reminder(s), ${r.started} placement(s) started, ${r.charges} charge(s) updated, ${r.meetingAssignments} meeting assignment(s), ${r.agendas} agenda(s)` : "not a school day";
+    const did = r.schoolDay ? `${r.reminders} reminder(s), ${r.started} placement(s) started, ${r.charges} charge(s) updated, ${r.meetingAssignments} meeting assignment(s), ${r.agendas} agenda(s)${r.waitingForTeams ? `, ${r.waitingForTeams} waiting for Teams` : ""}` : "not a school day";
     log.info(`Daily round: ${did}`, { day: r.day, outcome: r.schoolDay ? "schoolDay" : "notSchoolDay" });
   });
 }

@@ -6,8 +6,9 @@ import { checkHealth, type HealthReport } from "../src/workflows/operations/heal
 
 /**
  * GET /api/health/deep (function key): storage reachable, a Graph token obtainable, each work queue's depth and
- * its poison queue's. 200 when everything is reachable (status "attention" if a poison queue holds messages:
- * docs/operations.md, "When the poison queue is not empty"), 503 when a dependency is down. Counts only, no personal data.
+ * its poison queue's, and each degraded part. 200 when everything is reachable (status "attention" if a poison queue holds
+ * messages: docs/operations.md, "When the poison queue is not empty"; "degraded" naming each part working in a lesser
+ * way, docs/operations.md, "Degraded parts"), 503 when a dependency is down. Counts and parts only, no personal data.
  */
 export async function healthDeepHandler(_request: HttpRequest, context: InvocationContext, check = (): Promise<HealthReport> => checkHealth(theApp().ports.health), partnership = settings.PARTNERSHIP_CODE): Promise<HttpResponseInit> {
   return inInvocation(context, async (log) => {

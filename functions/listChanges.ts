@@ -19,13 +19,13 @@ export async function listChangesHandler(message: unknown, context: InvocationCo
   });
 }
 
-/** Every 15 minutes and at start-up: subscriptions kept, leftover case effects carried out, each list's delta run. */
+/** Every 15 minutes and at start-up: subscriptions kept (or the lists polled), leftover case effects carried out, each list's delta run; one job's failure never stops the others. */
 export async function subscriptionUpkeepHandler(_timer: unknown, context: InvocationContext, upkeep = () => keepListsWatched(theApp().ports.listWatch)): Promise<void> {
   return inInvocation(context, async (log) => {
     const report = await upkeep();
-    log.info(`Subscriptions: ${report.subscriptions.map((r) => `${r.list} ${r.action}`).join(", ")}`);
+    log.info(`Subscriptions: ${report.subscriptions.map((r) => `${r.list} ${r.action}`).join(", ")}${report.polled.length ? `; polled: ${report.polled.join(", ")}` : ""}`);
     if (report.leftovers) log.info(`Carried out ${report.leftovers} transition(s)' effects left over from failed rounds`, { count: report.leftovers });
-    for (const problem of report.problems ?? []) log.warn(`Upkeep: ${problem}`);
+    for (const f of report.failures) log.error(`Upkeep: ${f.job} failed (${f.error}); the other jobs ran`, { outcome: "failed" });
   });
 }
 

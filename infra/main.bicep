@@ -44,6 +44,9 @@ param coreGroupAgendaSize int = 6
 @description('Teams user id of the default Core Group chair, for meetings whose Meetings row names none (optional: else the CoreGroupPanel list says)')
 param coreGroupChair string = ''
 param reviewCadenceSchoolWeeks int = 6
+@description('Minutes between polls of the lists when Graph refuses change notifications on them (1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30)')
+@allowed([1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30])
+param listPollMinutes int = 1
 @description('Placements: school days between setting one up and its start')
 param placementStartSchoolDays int = 5
 @description('How home schools register placement sessions unless a case says otherwise: B, K or D')
@@ -400,6 +403,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     INTAKE_DAILY_LIMIT_PER_RESPONDER: string(intakeDailyLimitPerResponder)
     INTAKE_DAILY_LIMIT_PER_SCHOOL: string(intakeDailyLimitPerSchool)
 
+    LIST_POLL_MINUTES: string(listPollMinutes)
     NOTIFICATION_URL: 'https://${app.properties.defaultHostName}/api/notifications'
     NOTIFICATION_CLIENT_STATE: notificationClientStateRef
     PUPIL_INDEX_KEY: pupilIndexKeyRef

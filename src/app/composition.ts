@@ -10,6 +10,7 @@ import {
   meetingsList,
   placementsList,
   providersList,
+  referralInboxList,
   reviewsList,
   schoolsList,
   type AttendanceRow,
@@ -21,6 +22,7 @@ import {
   type PeopleRow,
   type PlacementsRow,
   type ProvidersRow,
+  type ReferralInboxRow,
   type ReviewsRow,
   type SchoolsRow,
 } from "../domain/lists";
@@ -55,10 +57,13 @@ import { writeReferralIntoCase } from "../workflows/intake/writeReferralIntoCase
 import { coreGroupCardEffects, type CoreGroupPorts } from "../workflows/coreGroup";
 import { CASE_INTAKE_QUEUE, intakeMessageSchema } from "../workflows/intake/intakeMessage";
 import type { ReferralIntakePorts } from "../workflows/intake/referralRules";
+import { referralInboxHandler, type ReferralInboxPorts } from "../workflows/intake/referralInbox";
 import type { WriteCasePorts } from "../workflows/intake/writeCase";
 import { rememberWrite } from "../workflows/listChanges/processListChanges";
 import { watchedList, type ListWatchPorts, type WatchedListRound } from "../workflows/listChanges/watchedLists";
 import type { HealthPorts } from "../workflows/operations/healthCheck";
+import type { DegradedPorts } from "../workflows/operations/degradedParts";
+import { parkUnconfirmedMail } from "../workflows/operations/parkedMail";
 import { placementEffects } from "../workflows/placements/placementEffects";
 import type { PlacementPorts } from "../workflows/placements/placementPorts";
 import { caseContext, keyStagePlaces } from "../workflows/placements/places";
@@ -84,6 +89,8 @@ export interface AppLists {
   coreGroupPanel: ListItems<CoreGroupPanelRow>;
   people: ListItems<PeopleRow>;
   providers: ListItems<ProvidersRow>;
+  /** Where the standard-licence flow leaves Forms responses (locked down: the flow's account and the app). */
+  referralInbox: ListItems<ReferralInboxRow>;
 }
 
 /** The app's own tables (Azure Table storage). */
@@ -124,6 +131,10 @@ export interface App {
   ports: {
     intake: ReferralIntakePorts;
     writeCase: WriteCasePorts;
+    /** The referral route on standard connectors: the Referral inbox list, taken through the same intake. */
+    referralInbox: ReferralInboxPorts;
+    /** Where parts working in a lesser way are recorded for the health check and told to the Coordinator once. */
+    degraded: DegradedPorts;
     cases: CasesHandlerPorts;
     caseEffects: CaseEffectPorts;
     placements: PlacementPorts;
@@ -176,6 +187,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     coreGroupPanel: list(coreGroupPanelList),
     people: list(peopleList),
     providers: list(providersList),
+    referralInbox: list(referralInboxList),
   };
   const table = (name: string) => tableStore(settings.AzureWebJobsStorage, name);
   const tables: AppTables = {
@@ -189,7 +201,9 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
   const source = shippedCalendars[settings.PARTNERSHIP_CALENDAR];
   if (!source) throw new Error(`PARTNERSHIP_CALENDAR "${settings.PARTNERSHIP_CALENDAR}" is not a shipped calendar (${Object.keys(shippedCalendars).join(", ")}).`);
   const partnershipCalendar = { source, calendar: schoolCalendarFor(source) };
-  const mailer = graphMailer(graph, settings.PARTNERSHIP_MAILBOX);
+  // An interrupted email the app cannot confirm (Sent Items refused) is parked for a person: see parkedMail.ts.
+  const mailer: Mailer = { ...graphMailer(graph, settings.PARTNERSHIP_MAILBOX), park: (mail) => parkUnconfirmedMail({ ...degraded, mailbox: settings.PARTNERSHIP_MAILBOX }, mail) };
+  const degraded: DegradedPorts = { state: tables.state, ledger: tables.ledger, mailer, coordinatorEmail: settings.COORDINATOR_EMAIL, now, log };
   const schools = schoolDirectory(lists.schools, now, log);
   const intakeQueue = workQueue(settings.AzureWebJobsStorage, CASE_INTAKE_QUEUE, intakeMessageSchema);
   const teams = options.teams;
@@ -216,6 +230,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     caseCommand,
     now,
     log,
+    degraded,
   };
 
   const [host, sitePath] = settings.SHAREPOINT_SITE.split(":");
@@ -284,13 +299,44 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
   };
   const byReference = caseCommandPort(cases);
 
+  const definition = options.formDefinition ?? loadFormDefinition(settings.REFERRAL_FORM_DEFINITION);
+  const intake: ReferralIntakePorts = {
+    definition,
+    partnerUrns: () => schools.urns(),
+    submissions: tables.submissions,
+    openCases: tables.openCases,
+    caseNumbers: tables.caseNumbers,
+    inclusionForumCase: (caseRef, upn) => knownInclusionForumCase({ cases: lists.cases, openCases: tables.openCases }, caseRef, upn),
+    enqueue: (m) => intakeQueue.send(m),
+    partnership: settings.PARTNERSHIP_CODE,
+    now,
+    quota: { counts: dailyCounts(table("DailyCounts")), perResponder: settings.INTAKE_DAILY_LIMIT_PER_RESPONDER, perSchool: settings.INTAKE_DAILY_LIMIT_PER_SCHOOL },
+  };
+  const writeCase: WriteCasePorts = {
+    submissions: tables.submissions,
+    linked: linkedSubmissions(table("LinkedSubmissions")),
+    cases: lists.cases,
+    ledger: tables.ledger,
+    audit: tables.audit,
+    mailer,
+    schools,
+    partnershipName: settings.PARTNERSHIP_NAME,
+    sencoEmail: settings.PARTNERSHIP_SENCO_EMAIL,
+    now,
+    rememberWrite: cases.rememberWrite,
+    openCases: tables.openCases,
+    caseCommand,
+    carryOut: cases.carryOut,
+  };
+  const referralInbox: ReferralInboxPorts = { inbox: lists.referralInbox, intake, writeCase, ledger: tables.ledger, mailer, partnershipName: settings.PARTNERSHIP_NAME, now, log };
+
   const watched = [
     watchedList(casesHandler(cases)),
     watchedList(placementsHandler(placements)),
     watchedList(reviewsHandler(placements)),
     watchedList(attendanceHandler({ attendance: lists.attendance, audit: tables.audit, log })),
+    watchedList(referralInboxHandler(referralInbox)),
   ];
-  const definition = options.formDefinition ?? loadFormDefinition(settings.REFERRAL_FORM_DEFINITION);
 
   return {
     settings,
@@ -307,34 +353,10 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     people,
     watched,
     ports: {
-      intake: {
-        definition,
-        partnerUrns: () => schools.urns(),
-        submissions: tables.submissions,
-        openCases: tables.openCases,
-        caseNumbers: tables.caseNumbers,
-        inclusionForumCase: (caseRef, upn) => knownInclusionForumCase({ cases: lists.cases, openCases: tables.openCases }, caseRef, upn),
-        enqueue: (m) => intakeQueue.send(m),
-        partnership: settings.PARTNERSHIP_CODE,
-        now,
-        quota: { counts: dailyCounts(table("DailyCounts")), perResponder: settings.INTAKE_DAILY_LIMIT_PER_RESPONDER, perSchool: settings.INTAKE_DAILY_LIMIT_PER_SCHOOL },
-      },
-      writeCase: {
-        submissions: tables.submissions,
-        linked: linkedSubmissions(table("LinkedSubmissions")),
-        cases: lists.cases,
-        ledger: tables.ledger,
-        audit: tables.audit,
-        mailer,
-        schools,
-        partnershipName: settings.PARTNERSHIP_NAME,
-        sencoEmail: settings.PARTNERSHIP_SENCO_EMAIL,
-        now,
-        rememberWrite: cases.rememberWrite,
-        openCases: tables.openCases,
-        caseCommand,
-        carryOut: cases.carryOut,
-      },
+      intake,
+      writeCase,
+      referralInbox,
+      degraded,
       cases,
       caseEffects,
       placements,
@@ -345,6 +367,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
         mailer: pacedMailSender(graph, settings.PARTNERSHIP_MAILBOX),
         ledger: tables.ledger,
         wasSent: (subject) => sentWithSubject(graph, settings.PARTNERSHIP_MAILBOX, subject),
+        park: mailer.park,
         calendarFor: schoolCalendars(source),
         partnershipName: settings.PARTNERSHIP_NAME,
         coordinatorEmail: settings.COORDINATOR_EMAIL,
@@ -365,6 +388,8 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
         },
         carryOutLeftovers: () => carryOutLeftovers(cases),
         log,
+        pollMinutes: settings.LIST_POLL_MINUTES,
+        degraded,
       },
       health: healthPorts(settings, credential),
     },

@@ -1,6 +1,8 @@
 import { RestError } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/identity";
 import { tableStore } from "../m365/tables/tableStore";
+import { appState } from "../m365/tables/appState";
+import { degradedParts } from "../workflows/operations/degradedParts";
 import { queueClient } from "../m365/queues/workQueue";
 import type { Settings } from "../settings/settings";
 import { CASE_INTAKE_QUEUE } from "../workflows/intake/intakeMessage";
@@ -27,6 +29,7 @@ export function healthPorts(settings: Settings, credential: TokenCredential): He
   return {
     queues: workQueues,
     now: () => Date.now(),
+    degraded: () => degradedParts(appState(state)),
     async probeStorage() {
       await state.ready();
       try {

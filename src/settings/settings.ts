@@ -90,6 +90,16 @@ export const settingsSchema = z.object({
 
   /** Public URL of POST /api/notifications that Graph calls (https in a tenant). */
   NOTIFICATION_URL: url("the public URL of the app's /api/notifications endpoint"),
+  /**
+   * When Graph refuses change notifications on the lists (no Sites.ReadWrite.All), their changes are found by polling
+   * this often: whole minutes that divide an hour, so the timer's NCRONTAB schedule (`0 *\/N * * * *`) is even.
+   */
+  LIST_POLL_MINUTES: z
+    .string({ error: "expected the minutes between polls of the lists" })
+    .trim()
+    .regex(/^(1|2|3|4|5|6|10|12|15|20|30)$/, "expected the minutes between polls of the lists: 1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30")
+    .transform(Number)
+    .default(1),
   /** Secret Graph echoes in every notification; compared in constant time. */
   NOTIFICATION_CLIENT_STATE: z
     .string({ error: "expected a secret of 16 to 128 characters for change notifications" })

@@ -3,6 +3,7 @@ import { startTestSystem, type TestSystem } from "../support/system";
 import { namedReferral, anonymousInclusionForum } from "../fixtures/referralAnswers";
 import type { SubscriptionsArea } from "../../sandbox/graph/areas/subscriptions";
 import { upnCheckLetter } from "../../src/domain/referral/upn";
+import { submitThroughReferralInbox } from "../../sandbox/demo/referralInboxFlow";
 
 let system: TestSystem;
 let n = 0;
@@ -28,7 +29,7 @@ async function newCase(answers: Record<string, string>): Promise<string> {
 beforeAll(async () => {
   system = await startTestSystem();
   // The app subscribes to its lists at start-up (the handshake comes back to /api/notifications).
-  await system.until(() => (system.graph.area<SubscriptionsArea>("subscriptions").dump() as { subscriptions: unknown[] }).subscriptions.length === 4, 30_000);
+  await system.until(() => (system.graph.area<SubscriptionsArea>("subscriptions").dump() as { subscriptions: unknown[] }).subscriptions.length === 5, 30_000);
 }, 90_000);
 afterAll(async () => system?.stop());
 
@@ -87,6 +88,14 @@ describe("SharePoint change notifications", () => {
     expect(decided.fields.DecidedBy).toBe(decidedBy);
     const finance = String(system.items("Schools").find((s) => s.fields.Urn === "120345")!.fields.FinanceEmail);
     await system.until(() => system.mail.inbox(finance).find((m) => m.subject === `${ref}: purchase order needed`));
+  });
+
+  it("takes a referral the flow left in the Referral inbox on the list's change notification: a case, and the item removed", async () => {
+    const itemId = submitThroughReferralInbox(system.graph, { responseId: "lc-inbox-1", submittedAt: "2026-11-23T09:12:00Z", responder: "s.oconnor@oakfield.example", answers: { ...namedReferral, "pupil.upn": upn(4) } });
+    const made = await system.until(() => system.items("Cases").find((c) => c.fields.ResponseId === "lc-inbox-1"));
+    expect(made.fields).toMatchObject({ Status: "Received", Upn: upn(4) });
+    await system.until(() => !system.items("ReferralInbox").some((i) => i.id === itemId));
+    await system.until(() => system.mail.inbox("s.oconnor@oakfield.example").find((m) => m.subject === `Partnership referral received: ${String(made.fields.Title)}`));
   });
 
   it("changes nothing extra when notifications are duplicated, lost or the delta token expires", async () => {

@@ -10,6 +10,8 @@ import { dailyRoundHandler } from "../../functions/dailyRound";
 import { healthHandler } from "../../functions/health";
 import { healthDeepHandler } from "../../functions/healthDeep";
 import { listChangesHandler, subscriptionUpkeepHandler } from "../../functions/listChanges";
+import { listPollingHandler } from "../../functions/listPolling";
+import { referralInboxSweepHandler } from "../../functions/referralInbox";
 import { listChangesOutput, notificationsHandler } from "../../functions/notifications";
 import { referralIntakeHandler } from "../../functions/referralIntake";
 import type { AttendanceRoundReport } from "../../src/workflows/attendance/dailyAttendance";
@@ -124,10 +126,13 @@ describe("the Core Group timer", () => {
 describe("the daily round", () => {
   it("logs what the round did, its day as a field (a date in a message would be scrubbed)", async () => {
     const { context, lines } = invocation("dailyRound");
-    await dailyRoundHandler({}, context, async () => ({ day: today, schoolDay: true, reminders: 3, started: 1, charges: 4, meetingAssignments: 2, agendas: 0 }));
+    await dailyRoundHandler({}, context, async () => ({ day: today, schoolDay: true, reminders: 3, started: 1, charges: 4, meetingAssignments: 2, agendas: 0, waitingForTeams: 0 }));
     expect(lines.map((l) => l.line)).toMatchObject([{ day: today, outcome: "schoolDay", message: "Daily round: 3 reminder(s), 1 placement(s) started, 4 charge(s) updated, 2 meeting assignment(s), 0 agenda(s)" }]);
+    const waiting = invocation("dailyRound");
+    await dailyRoundHandler({}, waiting.context, async () => ({ day: today, schoolDay: true, reminders: 0, started: 0, charges: 0, meetingAssignments: 1, agendas: 0, waitingForTeams: 2 }));
+    expect(waiting.messages()).toEqual(["Daily round: 0 reminder(s), 0 placement(s) started, 0 charge(s) updated, 1 meeting assignment(s), 0 agenda(s), 2 waiting for Teams"]);
     const holiday = invocation("dailyRound");
-    await dailyRoundHandler({}, holiday.context, async () => ({ day: today, schoolDay: false, reminders: 0, started: 0, charges: 0, meetingAssignments: 0, agendas: 0 }));
+    await dailyRoundHandler({}, holiday.context, async () => ({ day: today, schoolDay: false, reminders: 0, started: 0, charges: 0, meetingAssignments: 0, agendas: 0, waitingForTeams: 0 }));
     expect(holiday.messages()).toEqual(["Daily round: not a school day"]);
   });
 });
@@ -137,8 +142,12 @@ describe("GET /api/health and /api/health/deep", () => {
     expect(await healthHandler(undefined, undefined, "LNCIP")).toEqual({ status: 200, jsonBody: { status: "ok", app: "inclusion-flow", partnership: "LNCIP" } });
   });
 
-  it("answers 503 when a dependency is down and 200 with a warning when a poison queue holds messages", async () => {
-    const report = (status: HealthReport["status"]): HealthReport => ({ status, checks: { storage: { ok: status !== "failing", ms: 3 }, graphToken: { ok: true, ms: 5 } }, queues: { "case-intake": { depth: 0, poison: status === "attention" ? 2 : 0 } } });
+  it("answers 503 when a dependency is down and 200 with a warning when a poison queue holds messages or a part is degraded", async () => {
+    const degraded = [{ part: "listSubscriptions" as const, since: "2026-11-23T09:00:00.000Z", detail: "Graph refused change notifications (GraphError ExtensionError) on Cases: their changes are found by polling every minute" }];
+    const report = (status: HealthReport["status"]): HealthReport => ({ status, checks: { storage: { ok: status !== "failing", ms: 3 }, graphToken: { ok: true, ms: 5 } }, queues: { "case-intake": { depth: 0, poison: status === "attention" ? 2 : 0 } }, degraded: status === "degraded" ? degraded : [] });
+    const polling = invocation("healthDeep");
+    expect(await healthDeepHandler(post("health/deep", ""), polling.context, async () => report("degraded"), "LNCIP")).toMatchObject({ status: 200, jsonBody: { status: "degraded", degraded } });
+    expect(polling.lines.map((l) => [l.level, l.line.outcome])).toEqual([["warning", "degraded"]]);
     const failing = invocation("healthDeep");
     expect(await healthDeepHandler(post("health/deep", ""), failing.context, async () => report("failing"), "LNCIP")).toMatchObject({ status: 503, jsonBody: { status: "failing", partnership: "LNCIP" } });
     const attention = invocation("healthDeep");
@@ -178,8 +187,50 @@ describe("the list-changes queue and the upkeep timer", () => {
 
   it("logs what the upkeep did with the subscriptions and the leftover effects", async () => {
     const { context, messages } = invocation("subscriptionUpkeep");
-    await subscriptionUpkeepHandler({}, context, async () => ({ subscriptions: [{ list: "Cases", action: "kept" }, { list: "Reviews", action: "renewed" }], leftovers: 2, rounds: [] }));
+    await subscriptionUpkeepHandler({}, context, async () => ({ subscriptions: [{ list: "Cases", action: "kept" }, { list: "Reviews", action: "renewed" }], polled: [], leftovers: 2, rounds: [], failures: [] }));
     expect(messages()).toEqual(["Subscriptions: Cases kept, Reviews renewed", "Carried out 2 transition(s)' effects left over from failed rounds"]);
+  });
+
+  it("says which lists are polled, and logs each failed job as an error (the others ran)", async () => {
+    const { context, lines } = invocation("subscriptionUpkeep");
+    await subscriptionUpkeepHandler({}, context, async () => ({
+      subscriptions: [{ list: "Cases", action: "refused", error: "GraphError ExtensionError" }, { list: "Reviews", action: "failed", error: "GraphError" }],
+      polled: ["Cases"],
+      leftovers: 0,
+      rounds: [],
+      failures: [{ job: "subscription Reviews", error: "GraphError" }, { job: "Placements round", error: "RestError" }],
+    }));
+    expect(lines.map((l) => [l.level, l.line.message])).toEqual([
+      ["information", "Subscriptions: Cases refused, Reviews failed; polled: Cases"],
+      ["error", "Upkeep: subscription Reviews failed (GraphError); the other jobs ran"],
+      ["error", "Upkeep: Placements round failed (RestError); the other jobs ran"],
+    ]);
+  });
+
+  it("polls the refused lists: quiet when nothing changed, the handled changes when some did, each failure an error", async () => {
+    const quiet = invocation("listPolling");
+    await listPollingHandler({}, quiet.context, async () => ({ rounds: [{ list: "Cases", skipped: false, restarted: false, parked: 0, seen: 0, handled: 0 }], failures: [] }));
+    expect(quiet.lines).toEqual([]);
+    const busy = invocation("listPolling");
+    await listPollingHandler({}, busy.context, async () => ({ rounds: [{ list: "Cases", skipped: false, restarted: false, parked: 0, seen: 2, handled: 2 }, { list: "ReferralInbox", skipped: false, restarted: false, parked: 0, seen: 1, handled: 1 }], failures: [{ job: "Placements round", error: "GraphError" }] }));
+    expect(busy.lines.map((l) => [l.level, l.line.message, l.line.count])).toEqual([
+      ["information", "Polled Cases, ReferralInbox: 3 change(s) handled", 3],
+      ["error", "Polling: Placements round failed (GraphError)", undefined],
+    ]);
+  });
+});
+
+describe("the Referral inbox sweep", () => {
+  it("is quiet when the inbox is empty, and says what it took (counts only) and what failed", async () => {
+    const quiet = invocation("referralInboxSweep");
+    await referralInboxSweepHandler({}, quiet.context, async () => ({ written: 0, refused: 0, waiting: 0, failed: 0 }));
+    expect(quiet.lines).toEqual([]);
+    const busy = invocation("referralInboxSweep");
+    await referralInboxSweepHandler({}, busy.context, async () => ({ written: 2, refused: 1, waiting: 0, failed: 1 }));
+    expect(busy.lines.map((l) => [l.level, l.line.message])).toEqual([
+      ["information", "Referral inbox: 2 written, 1 refused, 0 waiting"],
+      ["error", "Referral inbox: 1 item(s) failed; tried again next sweep"],
+    ]);
   });
 });
 

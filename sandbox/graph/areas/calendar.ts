@@ -122,8 +122,16 @@ export class CalendarArea implements GraphArea {
 
   private update(r: SandboxRequest, ctx: SandboxContext): SandboxResponse {
     const event = this.find(r);
-    const b = (r.body ?? {}) as Partial<{ subject: string; body: { contentType: string; content: string }; start: DateTimeTimeZone; end: DateTimeTimeZone; attendees: Attendee[]; transactionId: string }>;
+    const b = (r.body ?? {}) as Partial<{ subject: string; body: { contentType: string; content: string }; start: DateTimeTimeZone; end: DateTimeTimeZone; attendees: Attendee[]; transactionId: string; isOnlineMeeting: boolean; onlineMeetingProvider: string }>;
     if (b.transactionId !== undefined && b.transactionId !== event.transactionId) throw new GraphError(400, "ErrorInvalidRequest", "transactionId cannot be changed.");
+    // Outlook makes an existing event a Teams meeting when asked (isOnlineMeeting: true), if the organiser's licence
+    // includes Teams; attendees get the update with the join link. Unlicensed, the event stays as it was.
+    const madeOnline = b.isOnlineMeeting === true && !event.onlineMeeting && ctx.tenant.grants.teamsMeetings;
+    if (madeOnline) {
+      event.isOnlineMeeting = true;
+      event.onlineMeetingProvider = b.onlineMeetingProvider ?? "teamsForBusiness";
+      event.onlineMeeting = { joinUrl: `https://teams.microsoft.com/l/meetup-join/19%3ameeting_${randomUUID().replace(/-/g, "")}%40thread.v2/0` };
+    }
     if (b.subject !== undefined) event.subject = b.subject;
     if (b.body !== undefined) event.body = b.body;
     if (b.start) event.start = instant(b.start);
@@ -131,7 +139,7 @@ export class CalendarArea implements GraphArea {
     if (b.attendees) event.attendees = b.attendees.map((a) => ({ type: a.type ?? "required", emailAddress: a.emailAddress, status: { response: "none", time: "0001-01-01T00:00:00Z" } }));
     event.lastModifiedDateTime = ctx.now().toISOString();
     event.changeKey = randomUUID().slice(0, 12);
-    if (b.start || b.end || b.attendees) this.notifyAttendees(ctx, this.owner(r, ctx), event, `Updated: ${event.subject}`);
+    if (b.start || b.end || b.attendees || madeOnline) this.notifyAttendees(ctx, this.owner(r, ctx), event, `Updated: ${event.subject}`);
     return { status: 200, body: this.view(event, r) };
   }
 

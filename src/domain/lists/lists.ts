@@ -11,6 +11,7 @@ import { keyStageSchema } from "../referral/keyStage";
 import { peopleRoles } from "../access/roles";
 import type { ListDefinition } from "./columns";
 import { placementOutcomeColumns, qualificationsList, reviewProgressColumns } from "./outcomeLists";
+import { referralInboxList } from "./referralInbox";
 
 const caseRef = (title = "Case") => field(z.string().regex(/^[A-Z]{2,10}-\d{4}-\d{4,}$/).max(30), { column: "CaseRef", columnTitle: title, indexed: true });
 const text = (max: number) => z.string().max(max);
@@ -252,7 +253,7 @@ export const peopleList: ListDefinition<typeof peopleRow> = { name: "People", di
 
 export const providersList: ListDefinition<typeof providersRow> = { name: "Providers", displayName: "Providers", description: "Alternative providers: registration, quality-assurance visits, safeguarding confirmation, sites and contacts.", row: providersRow, titleColumn: "Name" };
 
-export const listDefinitions = [casesList, schoolsList, decisionsList, placementsList, reviewsList, attendanceList, meetingsList, coreGroupPanelList, peopleList, providersList, qualificationsList] as const;
+export const listDefinitions = [casesList, schoolsList, decisionsList, placementsList, reviewsList, attendanceList, meetingsList, coreGroupPanelList, peopleList, providersList, qualificationsList, referralInboxList] as const;
 export type CasesRow = z.output<typeof casesRow>;
 export type SchoolsRow = z.output<typeof schoolsRow>;
 export type DecisionsRow = z.output<typeof decisionsRow>;

@@ -41,7 +41,7 @@ export class MeetingWithoutJoinUrlError extends Error {
 
 /**
  * Reviews and meetings on the partnership mailbox's calendar, as Teams meetings (an event Graph made without its
- * Teams meeting fails with `MeetingWithoutJoinUrlError`). Times are sent in UTC (the
+ * Teams meeting is asked for one once more, then fails with `MeetingWithoutJoinUrlError`). Times are sent in UTC (the
  * instant is what the domain computed in UK time), attendees as required or optional.
  *
  * @example
@@ -55,6 +55,8 @@ export interface OutlookCalendar {
   /** Adds required attendees to an event (each invited once: those already on it are left as they are). */
   addAttendees(eventId: string, required: readonly string[]): Promise<void>;
 }
+
+type MadeEvent = { id: string; webLink?: string; onlineMeeting?: { joinUrl?: string } | null };
 
 export function outlookCalendar(graph: Client, mailbox: string): OutlookCalendar {
   const base = `/users/${encodeURIComponent(mailbox)}`;
@@ -73,8 +75,14 @@ export function outlookCalendar(graph: Client, mailbox: string): OutlookCalendar
         isOnlineMeeting: true,
         onlineMeetingProvider: "teamsForBusiness",
         transactionId: m.transactionId,
-      })) as { id: string; webLink?: string; onlineMeeting?: { joinUrl?: string } | null };
-      const joinUrl = event.onlineMeeting?.joinUrl;
+      })) as MadeEvent;
+      let joinUrl = event.onlineMeeting?.joinUrl;
+      if (!joinUrl) {
+        // Made without its Teams meeting. A retry after the mailbox was licensed gets this same event back (the same
+        // transactionId), so ask for the meeting on it: Outlook adds one to an existing event when it can.
+        const updated = (await graph.api(`${base}/events/${encodeURIComponent(event.id)}`).patch({ isOnlineMeeting: true, onlineMeetingProvider: "teamsForBusiness" })) as MadeEvent | undefined;
+        joinUrl = updated?.onlineMeeting?.joinUrl;
+      }
       if (!joinUrl) throw new MeetingWithoutJoinUrlError(event.id, mailbox);
       return { id: event.id, joinUrl, webLink: event.webLink };
     },

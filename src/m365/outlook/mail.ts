@@ -27,6 +27,21 @@ export interface Mailer {
    * how an email claimed by a worker that died is found to have gone (or not) before it is sent again.
    */
   sentSince?(subject: string, since: Date): Promise<boolean>;
+  /**
+   * Where an email goes whose sending was interrupted and cannot be confirmed (Sent Items may not be read): kept for a
+   * person to check, and not sent again. Without it, that email's effect fails (and is retried).
+   */
+  park?(mail: UnconfirmedMail): Promise<void>;
+}
+
+/** An email whose sending was interrupted, which the app cannot confirm went (its effect key, recipients, subject). */
+export interface UnconfirmedMail {
+  key: string;
+  to: readonly string[];
+  /** Case references and reference tokens only, never a pupil. */
+  subject: string;
+  /** When the interrupted attempt claimed it: if it went, it went after this. */
+  claimedAt: Date;
 }
 
 export function graphMailer(graph: Client, fromMailbox: string): Mailer {

@@ -1,11 +1,11 @@
 import type { EffectLedger } from "../tables/effectLedger";
-import type { Mailer } from "./mail";
+import { SentItemsNotPermittedError, type Mailer } from "./mail";
 
 /**
  * Sends an email once under its key (the effect ledger), to the distinct addresses given (none: nothing is sent,
  * the key is still done). A worker that died after Graph accepted the email but before the ledger said so is
  * found out by Sent Items (the exact subject, sent since the dead attempt's claim), so recovery never sends it
- * twice. True the first time.
+ * twice; where Sent Items may not be read, it is parked with the mailer's `park` (a person checks). True the first time.
  *
  * @example
  * await sendMailOnce(ledger, mailer, "mail:decision:LNCIP-2026-0042:5", ["senco@oakfield.example"], "LNCIP-2026-0042: the Core Group has decided", html) // true; again → false
@@ -18,7 +18,19 @@ export async function sendMailOnce(ledger: EffectLedger, mailer: Mailer, key: st
       if (recipients.length) await mailer.send({ to: recipients, subject, html });
       return true;
     },
-    { alreadyDone: async (claimedAt) => ((await mailer.sentSince?.(subject, claimedAt)) ? true : undefined) },
+    {
+      alreadyDone: async (claimedAt) => {
+        try {
+          return (await mailer.sentSince?.(subject, claimedAt)) ? true : undefined;
+        } catch (e) {
+          // Sent Items may not be read (403): asking again will not tell whether it went. Parked for a person rather
+          // than retried for ever, or sent a second time.
+          if (!(e instanceof SentItemsNotPermittedError) || !mailer.park) throw e;
+          await mailer.park({ key, to: recipients, subject, claimedAt });
+          return true;
+        }
+      },
+    },
   );
   return firstTime;
 }

@@ -1,7 +1,7 @@
 import { dailyRegister, latestMarks, missingByProvider, morningAlert, placementRunsOn, type PupilPlacement } from "../../domain/attendance";
 import { CalendarRangeError, isSchoolDay, type SchoolCalendar } from "../../domain/calendar";
 import type { SchoolsRow } from "../../domain/lists";
-import type { Mailer, OutgoingMail } from "../../m365/outlook/mail";
+import { SentItemsNotPermittedError, type Mailer, type OutgoingMail, type UnconfirmedMail } from "../../m365/outlook/mail";
 import { EffectInProgressError, type EffectLedger } from "../../m365/tables/effectLedger";
 import type { AttendanceSource } from "./attendanceSource";
 import { alertMail, chaseMail, digestMail } from "./attendanceMessages";
@@ -15,6 +15,11 @@ export interface AttendanceRoundPorts {
   ledger: EffectLedger;
   /** Is a message with exactly this subject in the partnership mailbox's Sent Items? */
   wasSent(subject: string): Promise<boolean>;
+  /**
+   * Where a message goes whose sending a dead run interrupted, when Sent Items may not be read (403): parked for a
+   * person, not sent again. Without it the message fails, and is tried again next run.
+   */
+  park?(mail: UnconfirmedMail): Promise<void>;
   calendarFor(school: SchoolsRow): SchoolCalendar;
   partnershipName: string;
   /** Gets the chase for the centre's own sessions and for providers with no address. */
@@ -123,7 +128,19 @@ export async function runAttendanceRound(ports: AttendanceRoundPorts, kind: Atte
             await ports.mailer.send(item.mail);
             return { sent: true };
           },
-          { alreadyDone: async () => ((await ports.wasSent(item.mail.subject)) ? { sent: true } : undefined) },
+          {
+            alreadyDone: async (claimedAt) => {
+              try {
+                return (await ports.wasSent(item.mail.subject)) ? { sent: true } : undefined;
+              } catch (e) {
+                // Whether it went cannot be known, and asking again will not tell: parked for a person, never retried for ever.
+                if (!(e instanceof SentItemsNotPermittedError) || !ports.park) throw e;
+                await ports.park({ key: item.key, to: item.mail.to, subject: item.mail.subject, claimedAt });
+                ports.log(`Attendance ${kind} ${item.key}: interrupted and unconfirmed (Sent Items may not be read); parked`);
+                return { sent: true };
+              }
+            },
+          },
         );
         if (firstTime) {
           report.sent++;

@@ -398,7 +398,8 @@ export async function carryOutStashed(ports: Pick<CasesHandlerPorts, "state" | "
     byItem.set(item, [...(byItem.get(item) ?? []), s]);
   }
   // A stash another worker is carrying out right now is left to it (and tried again later), not allowed to hold up
-  // the item's other transitions: each effect is done once, by its key, however often it is asked for.
+  // the item's other transitions: each effect is done once, by its key, however often it is asked for. A stash that
+  // fails is kept for the next try and, for the upkeep's backstop (every item), never stops the other cases' stashes.
   let inProgress: EffectInProgressError | undefined;
   let failed: unknown;
   let carried = 0;

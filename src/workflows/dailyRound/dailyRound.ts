@@ -4,7 +4,9 @@ import { placementRecord, type PlacementPorts } from "../placements/placementPor
 import { chasePurchaseOrders, keepChargesToDate, startDuePlacements } from "../placements/dailyPlacements";
 import { flagProviders } from "../placements/providers";
 import { remindPendingDecisions, remindPurchaseOrders, remindReviews, remindSchoolVisits } from "../reminders/reminders";
-import { meetingsRound } from "../meetings/meetingAssignment";
+import { assignMeeting, meetingsRound } from "../meetings/meetingAssignment";
+import { retryAwaitingTeams } from "../meetings/awaitingTeams";
+import { syncReviews } from "../reviews/reviewSeries";
 
 /** What one daily run did (counts only: nothing personal). */
 export interface DailyRunReport {
@@ -15,6 +17,8 @@ export interface DailyRunReport {
   charges: number;
   meetingAssignments: number;
   agendas: number;
+  /** Reviews and invitations still waiting for a Teams meeting (the mailbox has no licence that includes Teams). */
+  waitingForTeams: number;
 }
 
 /**
@@ -29,7 +33,8 @@ export interface DailyRunReport {
  * - reminds: a school visit not recorded this term, a missing PO, a decision pending, a review's attendees or
  *   outcome (src/workflows/reminders);
  * - puts cases waiting for a Core Group or an Inclusion Forum on the next meeting with room and sends each
- *   Inclusion Forum's agenda when due (`meetingsRound`).
+ *   Inclusion Forum's agenda when due (`meetingsRound`);
+ * - tries again the reviews and invitations waiting for a Teams meeting (`retryAwaitingTeams`).
  * The open placements are read once for the jobs that need them. Every email has its own ledger key, so a second
  * run the same day (or a retried one) sends nothing new.
  *
@@ -38,7 +43,7 @@ export interface DailyRunReport {
  */
 export async function dailyRound(ports: PlacementPorts): Promise<DailyRunReport> {
   const today = londonDay(ports.now());
-  const report: DailyRunReport = { day: today, schoolDay: false, reminders: 0, started: 0, charges: 0, meetingAssignments: 0, agendas: 0 };
+  const report: DailyRunReport = { day: today, schoolDay: false, reminders: 0, started: 0, charges: 0, meetingAssignments: 0, agendas: 0, waitingForTeams: 0 };
   try {
     report.schoolDay = isSchoolDay(ports.partnershipCalendar.calendar, today);
   } catch {
@@ -60,5 +65,9 @@ export async function dailyRound(ports: PlacementPorts): Promise<DailyRunReport>
   const meetings = await meetingsRound(ports);
   report.meetingAssignments = meetings.assigned;
   report.agendas = meetings.agendas;
+  if (ports.degraded) {
+    const teams = await retryAwaitingTeams(ports.degraded, { reviews: (caseRef) => syncReviews(ports, caseRef), meeting: (caseRef, kind) => assignMeeting(ports, caseRef, kind) });
+    report.waitingForTeams = teams.stillWaiting;
+  }
   return report;
 }

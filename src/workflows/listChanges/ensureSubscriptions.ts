@@ -1,4 +1,5 @@
 import type { GraphSubscriptions } from "../../m365/graph/subscriptions";
+import { graphStatus } from "../../m365/sharepoint/graphErrors";
 import type { AppState } from "../../m365/tables/appState";
 
 /** A list the app watches, with the Graph resource path its subscription names. */
@@ -24,10 +25,30 @@ export interface KnownSubscription {
   expirationDateTime: string;
 }
 
-export type SubscriptionAction = "created" | "renewed" | "kept" | "recreated";
+/**
+ * What upkeep did for a list's subscription: `refused` when Graph answered 403 (the tenant has not granted list
+ * subscriptions: the list is polled instead); `failed` for anything else (tried again at the next upkeep).
+ */
+export type SubscriptionAction = "created" | "renewed" | "kept" | "recreated" | "refused" | "failed";
+
+/** One list's upkeep: what was done, and for `refused` or `failed` the error's class and Graph's code (never a URL). */
+export interface SubscriptionResult {
+  list: string;
+  action: SubscriptionAction;
+  error?: string;
+}
 
 export const SUBSCRIPTION_SCOPE = "subscription";
 export const SUBSCRIPTION_BY_ID_SCOPE = "subscriptionById";
+/** Lists whose subscription Graph refused: their changes are found by polling (`pollRefusedLists`). */
+export const POLLED_SCOPE = "polledList";
+
+/** Why a list is polled: Graph refused its subscription, since then. */
+export interface PolledList {
+  list: string;
+  since: string;
+  refusal: string;
+}
 
 /** Lists allow 42,300 minutes; ask for a little less so clock skew never makes Graph refuse. */
 export const SUBSCRIPTION_LIFETIME_MINUTES = 42_000;
@@ -37,19 +58,51 @@ export const RENEW_WHEN_MINUTES_LEFT = 7 * 24 * 60;
 /**
  * Makes sure each watched list has a live Graph subscription: creates one where there is none (or Graph has
  * lost it), renews one that will expire within a week, and leaves the rest alone. Run on start-up and by a
- * timer; safe to run any number of times.
+ * timer; safe to run any number of times. One list's failure never stops the others: a 403 marks the list as
+ * polled (`refused`), any other error is reported (`failed`) and tried again next time; a list whose subscription
+ * is made again stops being polled.
  *
  * @example
  * await ensureSubscriptions(ports, [casesList, placementsList])
  * // [{ list: "Cases", action: "created" }, { list: "Placements", action: "kept" }]
+ * // in a tenant that refuses list subscriptions: [{ list: "Cases", action: "refused", error: "403 ExtensionError" }, …]
  */
-export async function ensureSubscriptions(
-  ports: SubscriptionPorts,
-  lists: readonly WatchedList[],
-): Promise<{ list: string; action: SubscriptionAction }[]> {
-  const results: { list: string; action: SubscriptionAction }[] = [];
-  for (const list of lists) results.push({ list: list.name, action: await ensureOne(ports, list) });
+export async function ensureSubscriptions(ports: SubscriptionPorts, lists: readonly WatchedList[]): Promise<SubscriptionResult[]> {
+  const results: SubscriptionResult[] = [];
+  for (const list of lists) {
+    try {
+      const action = await ensureOne(ports, list);
+      if (action !== "kept") await ports.state.remove(POLLED_SCOPE, list.name);
+      results.push({ list: list.name, action });
+    } catch (e) {
+      const error = errorName(e);
+      if (graphStatus(e) !== 403) {
+        results.push({ list: list.name, action: "failed", error });
+        continue;
+      }
+      const known = (await ports.state.get<PolledList>(POLLED_SCOPE, list.name))?.value;
+      if (!known) await ports.state.put<PolledList>(POLLED_SCOPE, list.name, { list: list.name, since: ports.now().toISOString(), refusal: error });
+      results.push({ list: list.name, action: "refused", error });
+    }
+  }
   return results;
+}
+
+/**
+ * The lists whose subscription Graph refused, polled instead.
+ *
+ * @example
+ * await polledLists(state) // [{ list: "Cases", since: "2026-11-23T09:00:00.000Z", refusal: "403 ExtensionError" }]
+ */
+export async function polledLists(state: AppState): Promise<PolledList[]> {
+  return (await state.list<PolledList>(POLLED_SCOPE)).map((p) => p.value);
+}
+
+/** Graph's status and code (or the error's class), for logs and the health check: never its message (SDKs quote URLs). */
+function errorName(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  const status = graphStatus(e);
+  return `${status ?? (e instanceof Error ? e.name : "Error")}${typeof code === "string" && code ? ` ${code}` : ""}`;
 }
 
 async function ensureOne(ports: SubscriptionPorts, list: WatchedList): Promise<SubscriptionAction> {
@@ -75,7 +128,8 @@ async function ensureOne(ports: SubscriptionPorts, list: WatchedList): Promise<S
 
 /**
  * Answers a `reauthorizationRequired` lifecycle event: renew the subscription, or recreate it if Graph no
- * longer has it. Returns the list it belongs to, or undefined for a subscription the app does not know.
+ * longer has it. Returns the list it belongs to, or undefined for a subscription the app does not know. A refusal
+ * (403) marks the list as polled, as upkeep does.
  */
 export async function reauthorizeSubscription(
   ports: SubscriptionPorts,
@@ -85,9 +139,14 @@ export async function reauthorizeSubscription(
   const known = (await ports.state.get<KnownSubscription>(SUBSCRIPTION_BY_ID_SCOPE, subscriptionId))?.value;
   const list = known && lists.find((l) => l.name === known.list);
   if (!known || !list) return undefined;
-  const renewed = await ports.subscriptions.renew(subscriptionId, expiry(ports.now()));
-  if (renewed) await remember(ports, { ...known, expirationDateTime: renewed.expirationDateTime });
-  else await create(ports, list);
+  try {
+    const renewed = await ports.subscriptions.renew(subscriptionId, expiry(ports.now()));
+    if (renewed) await remember(ports, { ...known, expirationDateTime: renewed.expirationDateTime });
+    else await create(ports, list);
+  } catch (e) {
+    if (graphStatus(e) !== 403) throw e;
+    await ports.state.put<PolledList>(POLLED_SCOPE, list.name, { list: list.name, since: ports.now().toISOString(), refusal: errorName(e) });
+  }
   return list.name;
 }
 

@@ -1,6 +1,8 @@
 import type { ListChangeMessage } from "./listChangeMessage";
-import { listForSubscription, reauthorizeSubscription, ensureSubscriptions, type SubscriptionAction, type SubscriptionPorts, type WatchedList } from "./ensureSubscriptions";
+import { listForSubscription, polledLists, reauthorizeSubscription, ensureSubscriptions, type SubscriptionPorts, type SubscriptionResult, type WatchedList } from "./ensureSubscriptions";
 import { processListChanges, type ListChangeHandler, type ListChangePorts, type RoundReport } from "./processListChanges";
+import { clearDegraded, reportDegraded, type DegradedPorts } from "../operations/degradedParts";
+import { changesFoundByPolling } from "../messages/coordinatorMessages";
 
 /** A watched list: its subscription's resource, and a round of its changes through its handler. */
 export interface WatchedListRound extends WatchedList {
@@ -30,6 +32,10 @@ export interface ListWatchPorts {
   /** Carries out case effects a failed round left behind; how many transitions' worth. */
   carryOutLeftovers(): Promise<number>;
   log(message: string): void;
+  /** How often lists whose subscription Graph refused are polled (LIST_POLL_MINUTES): said to the Coordinator. */
+  pollMinutes: number;
+  /** Where a refused subscription is recorded for the health check and told to the Coordinator once. */
+  degraded?: DegradedPorts | undefined;
 }
 
 export type ListChangeOutcome =
@@ -56,47 +62,96 @@ export async function handleListChange(ports: ListWatchPorts, message: ListChang
   return { kind: "round", report: await list.round({ ...ports.changes, log: ports.log }, new Date(message.receivedAt)) };
 }
 
+/** A job of an upkeep run that failed (the others ran): which, and the error's class (never its message). */
+export interface UpkeepFailure {
+  job: string;
+  error: string;
+}
+
 /** What one upkeep run did. */
 export interface UpkeepReport {
-  subscriptions: { list: string; action: SubscriptionAction }[];
+  subscriptions: SubscriptionResult[];
+  /** The lists whose changes are found by polling (Graph refused their subscriptions). */
+  polled: string[];
   leftovers: number;
   rounds: RoundReport[];
-  /** What failed (a list's subscription or round, the leftovers): reported, and never in the way of the rest. */
-  problems?: string[];
+  failures: UpkeepFailure[];
 }
 
 /**
  * Keeps a subscription on every watched list (create, renew a week ahead, recreate when lost), carries out case
  * effects a failed round left behind, and runs each list's delta as a backstop for notifications Graph never
- * delivered (with the list's parked items). Costs one GET per list when all is well. Each part stands alone: a
- * failing leftover or one list's failing round is reported and never stops the backstop for the other lists.
+ * delivered. Costs one GET per list when all is well. Each job stands alone: a list whose subscription fails, a
+ * leftover that cannot be carried out or a list whose round fails is reported in `failures`, and every other job
+ * still runs. When Graph refuses list subscriptions (403), the lists are polled (`pollRefusedLists`, every
+ * LIST_POLL_MINUTES), the deep health check says so and the Coordinator is told once; when a subscription can be made
+ * again, polling stops and the health check clears.
  *
  * @example
- * await keepListsWatched(ports) // { subscriptions: [{ list: "Cases", action: "kept" }, …], leftovers: 0, rounds: [...], problems: [] }
+ * await keepListsWatched(ports) // { subscriptions: [{ list: "Cases", action: "kept" }, …], polled: [], leftovers: 0, rounds: [...], failures: [] }
  */
 export async function keepListsWatched(ports: ListWatchPorts): Promise<UpkeepReport> {
-  const problems: string[] = [];
-  const said = (what: string, e: unknown) => problems.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
-  let subscriptions: UpkeepReport["subscriptions"] = [];
-  try {
-    subscriptions = await ensureSubscriptions(ports.subscriptions, ports.lists);
-  } catch (e) {
-    said("the subscriptions could not all be kept", e);
-  }
-  let leftovers = 0;
-  try {
-    leftovers = await ports.carryOutLeftovers();
-  } catch (e) {
-    said("some effects left over are still to do (tried again next time)", e);
-  }
+  const failures: UpkeepFailure[] = [];
+  const job = async <T>(name: string, work: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await work();
+    } catch (e) {
+      failures.push({ job: name, error: e instanceof Error ? e.name : "Error" });
+      ports.log(`Upkeep: ${name} failed (${e instanceof Error ? e.name : "Error"}); the other jobs went on and it is tried again next time`);
+      return undefined;
+    }
+  };
+  const subscriptions = (await job("subscriptions", () => ensureSubscriptions(ports.subscriptions, ports.lists))) ?? [];
+  for (const s of subscriptions) if (s.action === "failed") failures.push({ job: `subscription ${s.list}`, error: s.error ?? "Error" });
+  const polled = (await job("polled lists", async () => (await polledLists(ports.subscriptions.state)).map((p) => p.list))) ?? [];
+  await job("degraded parts", () => sayHowListsAreWatched(ports, subscriptions, polled));
+  const leftovers = (await job("leftover case effects", () => ports.carryOutLeftovers())) ?? 0;
   const rounds: RoundReport[] = [];
   for (const list of ports.lists) {
+    const report = await job(`${list.name} round`, () => list.round({ ...ports.changes, log: ports.changes.log ?? ports.log }));
+    if (report) rounds.push(report);
+  }
+  return { subscriptions, polled, leftovers, rounds, failures };
+}
+
+/** Tells the health check (and the Coordinator, once) that lists are polled; clears it once every list is subscribed. */
+async function sayHowListsAreWatched(ports: ListWatchPorts, results: readonly SubscriptionResult[], polled: readonly string[]): Promise<void> {
+  if (!ports.degraded) return;
+  if (polled.length) {
+    const every = ports.pollMinutes === 1 ? "every minute" : `every ${ports.pollMinutes} minutes`;
+    const refusal = results.find((r) => r.action === "refused")?.error ?? "403";
+    await reportDegraded(ports.degraded, "listSubscriptions", `Graph refused change notifications (${refusal}) on ${polled.join(", ")}: their changes are found by polling ${every}`, changesFoundByPolling(ports.pollMinutes));
+  } else if (results.length === ports.lists.length && results.every((r) => r.action !== "failed" && r.action !== "refused")) {
+    await clearDegraded(ports.degraded, "listSubscriptions");
+  }
+}
+
+/** What one polling run did. */
+export interface PollReport {
+  rounds: RoundReport[];
+  failures: UpkeepFailure[];
+}
+
+/**
+ * The fallback when Graph refuses list subscriptions: every LIST_POLL_MINUTES, each list whose subscription was
+ * refused runs its delta round (one GET when nothing changed), so coordinators' edits are still handled, a minute
+ * or so late rather than in seconds. Lists with a live subscription are left to their notifications; with none
+ * refused this costs one table read. One list's failure never stops the others.
+ *
+ * @example
+ * await pollRefusedLists(ports) // { rounds: [{ list: "Cases", seen: 1, handled: 1, … }, …], failures: [] }
+ */
+export async function pollRefusedLists(ports: ListWatchPorts): Promise<PollReport> {
+  const polled = new Set((await polledLists(ports.subscriptions.state)).map((p) => p.list));
+  const rounds: RoundReport[] = [];
+  const failures: UpkeepFailure[] = [];
+  for (const list of ports.lists.filter((l) => polled.has(l.name))) {
     try {
       rounds.push(await list.round({ ...ports.changes, log: ports.changes.log ?? ports.log }));
     } catch (e) {
-      said(`${list.name}'s round failed (tried again next time)`, e);
+      failures.push({ job: `${list.name} round`, error: e instanceof Error ? e.name : "Error" });
+      ports.log(`Polling ${list.name} failed (${e instanceof Error ? e.name : "Error"}); it is polled again next time`);
     }
   }
-  for (const problem of problems) ports.log(`Upkeep: ${problem}`);
-  return { subscriptions, leftovers, rounds, problems };
+  return { rounds, failures };
 }

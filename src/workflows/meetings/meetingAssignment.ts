@@ -8,6 +8,7 @@ import { noMeetingWithRoom } from "../messages/coordinatorMessages";
 import { forumAgenda } from "../messages/inclusionForumMessages";
 import { meetingInvitation } from "../messages/invitationMessages";
 import { mailOnce, readCase, type PlacementPorts } from "../placements/placementPorts";
+import { waitForTeams } from "./awaitingTeams";
 
 const MEETING_MINUTES = 120;
 const kindLabel: Record<MeetingKind, string> = { coreGroup: "Core Group", inclusionForum: "Inclusion Forum" };
@@ -83,11 +84,17 @@ export async function assignMeeting(ports: PlacementPorts, caseRef: string, kind
   const urn = found.row.SchoolUrn;
   const school = urn ? await ports.schools.byUrn(urn) : undefined;
   const presenters = [found.row.ReferrerEmail, school?.SencoEmail].filter((x): x is string => !!x);
-  await ports.ledger.once(`invite:${key}:${caseRef}`, async () => {
-    const eventId = await meetingEvent(ports, meeting);
-    await ports.calendar.addAttendees(eventId, presenters);
-    return eventId;
-  });
+  try {
+    await ports.ledger.once(`invite:${key}:${caseRef}`, async () => {
+      const eventId = await meetingEvent(ports, meeting);
+      await ports.calendar.addAttendees(eventId, presenters);
+      return eventId;
+    });
+  } catch (e) {
+    // The meeting's event was made without its Teams meeting: the case stays on the agenda, and its invitation waits
+    // for Teams (tried again each school day; the Coordinator is told once) rather than hold up the case's other effects.
+    await waitForTeams(ports.degraded, e, { kind: "meeting", caseRef, meetingKind: kind });
+  }
   return key;
 }
 

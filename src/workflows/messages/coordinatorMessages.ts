@@ -166,6 +166,25 @@ export function itemKeepsFailing(list: string, itemId: string, error: string, at
 }
 
 /**
+ * Graph refused change notifications on the lists (Sites.ReadWrite.All not granted): coordinators' edits are found
+ * by polling instead, a little later.
+ *
+ * @example
+ * changesFoundByPolling(1).subject // "Inclusion Flow: changes in SharePoint are picked up every minute, not at once"
+ */
+export function changesFoundByPolling(minutes: number): Message {
+  const every = minutes === 1 ? "every minute" : `every ${minutes} minutes`;
+  return {
+    subject: `Inclusion Flow: changes in SharePoint are picked up ${every}, not at once`,
+    html:
+      `<p>Microsoft 365 did not allow the app to be told of changes to the partnership's lists as they happen, so it now looks for them ${every}. ` +
+      `Everything still works: a change you make in SharePoint is acted on within ${every === "every minute" ? "a minute" : `${minutes} minutes`} rather than seconds.</p>` +
+      `<p>Your Microsoft 365 administrator can restore instant updates (docs/deploying-to-a-tenant.md, "Change notifications or polling"); ` +
+      `<code>npm run provision -- --check</code> shows what is granted.</p>`,
+  };
+}
+
+/**
  * A provider in use whose quality-assurance visit or safeguarding confirmation is over a year old (or never recorded).
  *
  * @example
@@ -187,5 +206,42 @@ export function patternNotChanged(caseRef: string, problems: readonly string[], 
   return {
     subject: `${caseRef}: the weekly pattern was not changed`,
     html: `<ul>${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join("")}</ul><p>${putBack ? "The placement's pattern has been put back as it was." : "Please correct the placement's pattern."}</p>`,
+  };
+}
+
+/**
+ * Outlook made a review's or meeting's event without its Teams meeting (the partnership mailbox has no licence that
+ * includes Teams): no review or meeting is recorded with a link that does not exist.
+ *
+ * @example
+ * teamsMeetingsUnavailable("partnership@lncip.example").subject // "Inclusion Flow: reviews and meetings cannot be set up as Teams meetings"
+ */
+export function teamsMeetingsUnavailable(mailbox: string): Message {
+  return {
+    subject: "Inclusion Flow: reviews and meetings cannot be set up as Teams meetings",
+    html:
+      `<p>Outlook made the calendar events in ${escapeHtml(mailbox)}'s calendar but no Teams meeting for them: the mailbox needs a licence that includes Microsoft Teams. ` +
+      `Until it has one, placement reviews and Core Group and Inclusion Forum invitations are not recorded (a review without a way to join is not a review).</p>` +
+      `<p>The app tries again each school day and sends the Teams links as soon as the licence is in place. ` +
+      `Please ask your Microsoft 365 administrator to assign one (<code>npm run provision -- --check</code> says what is missing).</p>`,
+  };
+}
+
+/**
+ * An email whose sending was interrupted, which the app cannot confirm (it may not read Sent Items): not sent again,
+ * so a school never gets it twice; a person checks Sent Items and sends it if it is not there.
+ *
+ * @example
+ * emailMayNotHaveGone("LNCIP-2026-0042: the Core Group has decided", ["senco@oakfield.example"], "2026-11-23T09:12:00Z").subject
+ * // "Inclusion Flow: an email may not have been sent"
+ */
+export function emailMayNotHaveGone(subject: string, to: readonly string[], claimedAt: string): Message {
+  return {
+    subject: "Inclusion Flow: an email may not have been sent",
+    html:
+      `<p>The app was interrupted while sending this email, and it may not read the partnership mailbox's Sent Items to see whether it went:</p>` +
+      `<ul><li>Subject: <b>${escapeHtml(subject)}</b></li><li>To: ${to.map(escapeHtml).join(", ")}</li><li>Started: ${escapeHtml(claimedAt)}</li></ul>` +
+      `<p>It will not be sent again automatically, so nobody gets it twice. Please look in the partnership mailbox's Sent Items; if it is not there, send it by hand or ask the app's administrator to resend it.</p>` +
+      `<p>An Exchange administrator can let the app check for itself: assign it the "Application Mail.ReadBasic" role scoped to the mailbox (docs/deploying-to-a-tenant.md, step 5).</p>`,
   };
 }

@@ -133,3 +133,23 @@ export function purchaseOrderGapFound(caseRef: string, why: string): Message {
     html: `<p>${escapeHtml(why)}</p><p>No purchase order, no placement: please send the partnership the new purchase order number for case <b>${escapeHtml(caseRef)}</b>, with the funding it covers and its period.</p>`,
   };
 }
+
+/**
+ * A Referral Form response the intake could not accept (the standard route: no HTTP answer reaches the flow, so the
+ * app tells the responder itself). Each problem by the question's wording, as the school sees it; nothing the
+ * school wrote is copied back.
+ *
+ * @example
+ * referralNotAccepted([{ question: "Pupil's UPN (unique pupil number)", message: "This UPN's check letter is wrong." }], "Lakeside North Inclusion Partnership").subject
+ * // "Your referral to Lakeside North Inclusion Partnership could not be accepted"
+ */
+export function referralNotAccepted(problems: readonly { question: string; message: string }[], partnershipName: string): Message {
+  return {
+    subject: `Your referral to ${partnershipName} could not be accepted`,
+    html:
+      `<p>Thank you for your Referral Form. ${escapeHtml(partnershipName)} could not accept it as it was, so nothing has been recorded yet. ` +
+      `Please correct these answers and submit the form again:</p>` +
+      `<ul>${problems.map((p) => `<li><b>${escapeHtml(p.question)}</b>: ${escapeHtml(p.message)}</li>`).join("")}</ul>` +
+      `<p>If something here looks wrong, reply to this email and the partnership will help.</p>`,
+  };
+}

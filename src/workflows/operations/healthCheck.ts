@@ -1,3 +1,5 @@
+import type { DegradedPart } from "./degradedParts";
+
 /** What the deeper health check can ask of the app's surroundings (storage, the token authority, its queues). */
 export interface HealthPorts {
   /** Reads one entity from the app's state table (throws when storage is unreachable). */
@@ -8,13 +10,20 @@ export interface HealthPorts {
   queueDepth(name: string): Promise<number>;
   queues: readonly string[];
   now(): number;
+  /** The parts working in a lesser way because the tenant refused something (see degradedParts.ts). */
+  degraded(): Promise<DegradedPart[]>;
 }
 
 export interface HealthReport {
-  /** ok: all reachable, nothing parked; attention: something waits in a poison queue; failing: a dependency is down. */
-  status: "ok" | "attention" | "failing";
+  /**
+   * ok: all reachable, nothing parked, nothing degraded; degraded: working, with a part in a lesser way (each named
+   * in `degraded`); attention: something waits in a poison queue; failing: a dependency is down.
+   */
+  status: "ok" | "degraded" | "attention" | "failing";
   checks: { storage: Check; graphToken: Check };
   queues: Record<string, { depth: number | null; poison: number | null }>;
+  /** Each degraded part: which, since when, what is refused and what the app does instead (no personal data). */
+  degraded: DegradedPart[];
 }
 
 interface Check {
@@ -35,14 +44,16 @@ async function timed(now: () => number, work: () => Promise<void>): Promise<Chec
 }
 
 /**
- * The deeper health check behind the function key: storage reachable, a Graph token obtainable, and each work
- * queue's depth with its poison queue's. It reads no list and returns no personal data — only counts, timings
- * and error class names.
+ * The deeper health check behind the function key: storage reachable, a Graph token obtainable, each work queue's
+ * depth with its poison queue's, and each part working in a lesser way because the tenant refused something (lists
+ * polled, reviews and meetings waiting for Teams, emails parked). It reads no list and returns no personal data —
+ * only counts, timings, error class names and the degraded parts' own words.
  *
  * @example
  * await checkHealth(ports)
- * // { status: "attention", checks: { storage: { ok: true, ms: 4 }, graphToken: { ok: true, ms: 31 } },
- * //   queues: { "case-intake": { depth: 0, poison: 2 }, "list-changes": { depth: 1, poison: 0 } } }
+ * // { status: "degraded", checks: { storage: { ok: true, ms: 4 }, graphToken: { ok: true, ms: 31 } },
+ * //   queues: { "case-intake": { depth: 0, poison: 0 }, "list-changes": { depth: 1, poison: 0 } },
+ * //   degraded: [{ part: "listSubscriptions", since: "2026-11-23T09:00:00.000Z", detail: "Graph refused change notifications … polling every minute" }] }
  */
 export async function checkHealth(ports: HealthPorts): Promise<HealthReport> {
   const [storage, graphToken] = await Promise.all([timed(ports.now, ports.probeStorage), timed(ports.now, ports.graphToken)]);
@@ -53,6 +64,7 @@ export async function checkHealth(ports: HealthPorts): Promise<HealthReport> {
     queues[name] = { depth: d, poison: p };
   }
   const parked = Object.values(queues).some((q) => (q.poison ?? 0) > 0);
-  const status = !storage.ok || !graphToken.ok ? "failing" : parked ? "attention" : "ok";
-  return { status, checks: { storage, graphToken }, queues };
+  const degraded = storage.ok ? await ports.degraded().catch(() => []) : [];
+  const status = !storage.ok || !graphToken.ok ? "failing" : parked ? "attention" : degraded.length ? "degraded" : "ok";
+  return { status, checks: { storage, graphToken }, queues, degraded };
 }

@@ -12,6 +12,7 @@ import type { SchoolDirectory } from "../schools/schoolDirectory";
 import { findCaseItem } from "../cases/findCase";
 import { sendMailOnce } from "../../m365/outlook/mailOnce";
 import type { Message } from "../messages/message";
+import type { DegradedPorts } from "../operations/degradedParts";
 
 /**
  * What placements, reviews, meetings and reminders need: the lists, the partnership mailbox's calendar and mail,
@@ -42,6 +43,11 @@ export interface PlacementPorts {
   caseCommand: CaseCommandPort;
   now(): Date;
   log(message: string): void;
+  /**
+   * Where reviews and invitations waiting for Teams are kept and the Coordinator told (src/workflows/meetings/
+   * awaitingTeams.ts). Without it, an event made without its Teams meeting fails the effect, as an error.
+   */
+  degraded?: DegradedPorts | undefined;
 }
 
 

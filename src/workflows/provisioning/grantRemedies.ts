@@ -14,7 +14,7 @@ export interface GrantTarget {
 }
 
 /** The grants the app needs, each checked by `checkPermissions`. */
-export type GrantId = "site" | "lists" | "listSubscriptions" | "sentItems" | "calendar" | "teamsMeeting" | "meetingProvider" | "mailSend" | "bot";
+export type GrantId = "site" | "lists" | "referralInbox" | "listSubscriptions" | "sentItems" | "calendar" | "teamsMeeting" | "meetingProvider" | "mailSend" | "bot";
 
 /** The Exchange management scope the README creates for the partnership mailbox (step 5). */
 const SCOPE = "Inclusion Flow mailbox";
@@ -56,6 +56,13 @@ export function grantRemedy(grant: GrantId, t: GrantTarget): string[] {
         `  New-MgServicePrincipalAppRoleAssignment -ServicePrincipalId "${principal}" -PrincipalId "${principal}" -ResourceId $graph.Id -AppRoleId "883ea226-0bf2-4a8f-9f9d-92c9162a727d"   # Sites.Selected`,
         `  $site = Invoke-MgGraphRequest -Method GET -Uri "https://graph.microsoft.com/v1.0/sites/${t.site}"`,
         `  Invoke-MgGraphRequest -Method POST -Uri "https://graph.microsoft.com/v1.0/sites/$($site.id)/permissions" -ContentType "application/json" -Body '{"roles":["write"],"grantedToIdentities":[{"application":{"id":"${t.clientId}","displayName":"Inclusion Flow"}}]}'`,
+      ];
+    case "referralInbox":
+      return [
+        "Locking the Referral inbox down took the app's access with it. Give it back on that list only, in Microsoft Graph PowerShell (Connect-MgGraph -Scopes Sites.FullControl.All):",
+        `  $site = Invoke-MgGraphRequest -Method GET -Uri "https://graph.microsoft.com/v1.0/sites/${t.site}"`,
+        `  Invoke-MgGraphRequest -Method POST -Uri "https://graph.microsoft.com/v1.0/sites/$($site.id)/lists/ReferralInbox/permissions" -ContentType "application/json" -Body '{"roles":["write"],"grantedToV2":{"application":{"id":"${t.clientId}","displayName":"Inclusion Flow"}}}'`,
+        "(docs/forms-flow.md, \"Lock the Referral inbox down\", keeps the flow's account and the app, and no one else.)",
       ];
     case "listSubscriptions":
       return [

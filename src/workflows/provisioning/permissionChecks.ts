@@ -10,7 +10,7 @@ import { grantRemedy, type GrantId, type GrantTarget } from "./grantRemedies";
 
 /**
  * `npm run provision -- --check`: proves, in the target tenant, each permission the app uses, by doing what the app
- * does (with the app's own adapters) and undoing it — a test list subscription created and deleted, Sent Items
+ * does (with the app's own adapters) and undoing it — the Referral inbox read, a test list subscription created and deleted, Sent Items
  * read, a test Teams meeting created (its join link checked) and deleted, the calendar's online meeting providers
  * read, a card posted into the Core Group's channel as the bot. Each grant's state is said in an administrator's
  * words, with the commands that grant what is missing (grantRemedies.ts).
@@ -100,6 +100,20 @@ export async function checkPermissions(ports: PermissionCheckPorts): Promise<Gra
       record("lists", "Read and write the partnership's lists (the same grant)", refused(e) ? "missing" : "not checked", graphStatus(e) === 404 ? "the Cases list is not there yet: run npm run provision first" : explain(e));
     }
   }
+  // The Referral inbox is locked down (its own permissions: the flow's account and the app only); the app must still
+  // read and remove what the flow leaves there.
+  const inboxGrant = "Read and remove the Referral inbox's items (the locked-down list the standard-licence flow writes to)";
+  if (!siteOk) record("referralInbox", inboxGrant, "not checked", "needs the site (above)");
+  else {
+    try {
+      const inbox = sharePointList(ports.site, "ReferralInbox");
+      await ports.graph.api(`${await inbox.path()}/items`).top(1).get();
+      record("referralInbox", inboxGrant, "granted", "read the ReferralInbox list and its items");
+    } catch (e) {
+      record("referralInbox", inboxGrant, refused(e) ? "missing" : "not checked", graphStatus(e) === 404 ? "the ReferralInbox list is not there yet: run npm run provision first" : explain(e));
+    }
+  }
+
   const subscriptionsGrant = "Change notifications on the lists (list subscriptions: Sites.ReadWrite.All)";
   if (!casesResource) record("listSubscriptions", subscriptionsGrant, "not checked", "needs the Cases list (above)");
   else if (!ports.notificationUrl) record("listSubscriptions", subscriptionsGrant, "not checked", "needs NOTIFICATION_URL (the app's public /api/notifications) to receive Graph's validation");

@@ -5,6 +5,8 @@ import type { ReviewsRow } from "../../domain/lists";
 import { titleIs, type ListItem } from "../../m365/sharepoint/items";
 import { reviewInvitation } from "../messages/invitationMessages";
 import { placementsOf, readCase, type PlacementPorts } from "../placements/placementPorts";
+import type { CreatedEvent } from "../../m365/outlook/calendar";
+import { waitForTeams } from "../meetings/awaitingTeams";
 
 const REVIEW_MINUTES = 60;
 
@@ -63,7 +65,8 @@ async function plan(ports: PlacementPorts, caseRef: string): Promise<{ planned: 
  * REVIEW_LOCAL_TIME UK time, as Teams meetings on the partnership mailbox's calendar (the school's SENCO and the
  * referrer required, the Coordinator and the school's DSL optional; the case reference only). Future reviews
  * follow a moved start or end date (moved, created or cancelled with a message); past ones stand. Each review is
- * a row in the Reviews list linked to its event. Convergent: a repeat, or a retry after a fault or a crash, finds
+ * a row in the Reviews list linked to its event. An event Outlook makes without its Teams meeting records no review:
+ * the series waits for Teams (`waitForTeams`). Convergent: a repeat, or a retry after a fault or a crash, finds
  * nothing left to do — events are created with a transactionId from the case and review number, and each row is
  * created once under the effect ledger.
  *
@@ -79,14 +82,22 @@ export async function syncReviews(ports: PlacementPorts, caseRef: string, cancel
 
   for (const review of changes.create) {
     const key = reviewKey(caseRef, review.number);
-    const event = await ports.calendar.create({
-      ...reviewInvitation(caseRef, review.number, ports.settings.PARTNERSHIP_NAME),
-      start: review.start,
-      end: review.end,
-      required,
-      optional,
-      transactionId: reviewTransactionId(caseRef, review.number, review.revision),
-    });
+    let event: CreatedEvent;
+    try {
+      event = await ports.calendar.create({
+        ...reviewInvitation(caseRef, review.number, ports.settings.PARTNERSHIP_NAME),
+        start: review.start,
+        end: review.end,
+        required,
+        optional,
+        transactionId: reviewTransactionId(caseRef, review.number, review.revision),
+      });
+    } catch (e) {
+      // Made without its Teams meeting: no review is recorded without a way to join. The series waits for Teams
+      // (tried again each school day; the Coordinator is told once), and the rest of the transition goes on.
+      await waitForTeams(ports.degraded, e, { kind: "reviews", caseRef });
+      break;
+    }
     const row: ReviewsRow = {
       ReviewKey: key,
       CaseRef: caseRef,

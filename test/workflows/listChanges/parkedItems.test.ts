@@ -86,10 +86,11 @@ describe("a list with one failing item", () => {
       changes: { state, now: () => new Date("2026-11-23T09:00:00Z") },
       carryOutLeftovers: async () => { throw new Error("a leftover email keeps failing"); },
       log: (m) => lines.push(m),
+      pollMinutes: 5,
     };
     const report = await keepListsWatched(ports);
     expect(report.rounds.map((r) => r.list)).toEqual(["Cases", "Reviews"]);
-    expect(report.problems?.join("\n")).toMatch(/leftover email keeps failing[\s\S]*Broken's delta failed/);
-    expect(lines.join("\n")).toMatch(/Upkeep: .*leftover/);
+    expect(report.failures.map((f) => f.job)).toEqual(["leftover case effects", "Broken round"]);
+    expect(lines.join("\n")).toMatch(/Upkeep: leftover case effects failed[\s\S]*Upkeep: Broken round failed/);
   }, 60_000);
 });

@@ -31,9 +31,10 @@ export interface SandboxPorts {
   stop(): Promise<void>;
 }
 
-export async function startSandboxPorts(env: Record<string, string> = {}): Promise<SandboxPorts> {
+/** `tenant: "strict"` starts the sandbox as a strict tenant (sandbox/graph/strictTenant.ts). */
+export async function startSandboxPorts(env: Record<string, string> = {}, options: { tenant?: "default" | "strict" } = {}): Promise<SandboxPorts> {
   const azurite: AzuriteProcess = await startAzuriteOnFreePorts();
-  const graph = await startGraphSandbox({ port: 0, areas: defaultAreas(), seed: seedDemoTenant });
+  const graph = await startGraphSandbox({ port: 0, areas: defaultAreas(), seed: seedDemoTenant, tenant: options.tenant ?? "default" });
   const example = (JSON.parse(readFileSync(join(__dirname, "..", "..", "..", "local.settings.example.json"), "utf8")) as { Values: Record<string, string> }).Values;
   const settings = loadSettings({
     ...example, AzureWebJobsStorage: azurite.connectionString, GRAPH_BASE_URL: graph.graphUrl, AZURE_AUTHORITY_HOST: graph.authorityHost,

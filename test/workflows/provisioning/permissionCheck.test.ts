@@ -62,6 +62,7 @@ function grantLine(lines: string[], grant: string): { line: string; remedy: stri
 const GRANTS = {
   site: "Sites.Selected with write on the partnership site",
   lists: "Read and write the partnership's lists (the same grant)",
+  inbox: "Read and remove the Referral inbox's items (the locked-down list the standard-licence flow writes to)",
   subscriptions: "Change notifications on the lists (list subscriptions: Sites.ReadWrite.All)",
   sentItems: `Read ${mailbox}'s Sent Items (Application Mail.ReadBasic, scoped to the mailbox)`,
   calendar: `Organise events in ${mailbox}'s calendar (Application Calendars.ReadWrite, scoped to the mailbox)`,
@@ -95,6 +96,7 @@ describe("npm run provision -- --check against a tenant that grants everything",
     expect(lines[0]).toBe(`Permission check of the app ${defaultApp.clientId} on ${demoSite.hostname}:/sites/${demoSite.path} and ${mailbox} (Graph: ${system.graph.graphUrl})`);
     expect(grantLine(lines, GRANTS.site).line).toMatch(/^ {2}✓ .*: granted — read the site \(https:\/\//);
     expect(grantLine(lines, GRANTS.lists).line).toMatch(/✓ .*: granted — read the Cases list and its items$/);
+    expect(grantLine(lines, GRANTS.inbox).line).toBe(`  ✓ ${GRANTS.inbox}: granted — read the ReferralInbox list and its items`);
     expect(grantLine(lines, GRANTS.subscriptions).line).toContain(`✓ ${GRANTS.subscriptions}: granted — created a test subscription on Cases (Graph validated ${system.appUrl}/api/notifications) and deleted it`);
     expect(grantLine(lines, GRANTS.sentItems).line).toMatch(/✓ .*: granted — looked for a message by subject in Sent Items/);
     expect(grantLine(lines, GRANTS.calendar).line).toMatch(/✓ .*: granted — created a test event with no attendees$/);
@@ -105,7 +107,7 @@ describe("npm run provision -- --check against a tenant that grants everything",
     expect(bot.line).toContain(`✗ ${GRANTS.bot}: missing — not yet installed in a channel`);
     expect(bot.remedy.join("\n")).toContain("Set-CsTeamsSettingsCustomApp -isSideloadedAppsInteractionEnabled $true");
     expect(bot.remedy.join("\n")).toContain("use this channel for Core Group");
-    expect(out).toContain("7 granted, 1 missing, 1 not checked.");
+    expect(out).toContain("8 granted, 1 missing, 1 not checked.");
     expect(code).toBe(1);
     // It did what the app does: one subscription created and deleted, one event created and deleted.
     // (The app, started just before, makes its own subscriptions meanwhile: those carry its clientState.)
@@ -124,7 +126,7 @@ describe("npm run provision -- --check against a tenant that grants everything",
     expect(grantLine(lines, GRANTS.send).line).toBe(`  ✓ ${GRANTS.send}: granted — sent one test message to ${demoStaff.coordinator}`);
     expect(system.mail.inbox(demoStaff.coordinator).some((m) => m.subject === "Inclusion Flow: permission check")).toBe(true);
     await playground.until(() => playground!.events.slice(seen).some((e) => JSON.stringify(e).includes("Inclusion Flow permission check: the app can post in this channel")));
-    expect(out).toContain("9 granted, 0 missing, 0 not checked.");
+    expect(out).toContain("10 granted, 0 missing, 0 not checked.");
     expect(lines.filter((l) => /^ {2}✗ /.test(l))).toEqual([]);
     expect(code).toBe(0);
   }, 60_000);
@@ -137,6 +139,8 @@ describe("npm run provision -- --check against a strict tenant", () => {
       const { code, lines, out } = await check();
       expect(grantLine(lines, GRANTS.site).line).toMatch(/✓ .*: granted/);
       expect(grantLine(lines, GRANTS.lists).line).toMatch(/✓ .*: granted/);
+      // The strict tenant refuses subscriptions, Sent Items and Teams meetings, not the site grant: the inbox is read.
+      expect(grantLine(lines, GRANTS.inbox).line).toBe(`  ✓ ${GRANTS.inbox}: granted — read the ReferralInbox list and its items`);
 
       const subscriptions = grantLine(lines, GRANTS.subscriptions);
       expect(subscriptions.line).toBe(`  ✗ ${GRANTS.subscriptions}: missing — Graph answered 403 ExtensionError: Operation: Create; Exception: [Status Code: Forbidden; Reason: Access denied. You do not have permission to perform this action or access this resource.]`);
@@ -158,7 +162,7 @@ describe("npm run provision -- --check against a strict tenant", () => {
 
       expect(grantLine(lines, GRANTS.send).line).toMatch(/\? .*: not checked/);
       expect(grantLine(lines, GRANTS.bot).line).toMatch(/✓ .*: granted — posted a check card/);
-      expect(out).toContain("4 granted, 4 missing, 1 not checked.");
+      expect(out).toContain("5 granted, 4 missing, 1 not checked.");
       expect(out).toContain("Grant what is missing with the commands under it, then run npm run provision -- --check again.");
       expect(code).toBe(1);
       expect(leftBehind()).toEqual({ events: 0, subscriptions: 0 });
