@@ -9,7 +9,7 @@ import { fieldLeaves } from "../fields/fieldLeaves";
 import { referralFormSchema } from "../referral/referralForm";
 import { keyStageSchema } from "../referral/keyStage";
 import type { ListDefinition } from "./columns";
-import { placementOutcomeColumns, qualificationsList, reviewProgressColumns } from "./outcomeLists";
+import { placementOutcomeColumns, qualificationsList, reviewProgressColumns, visitsList } from "./outcomeLists";
 
 const caseRef = (title = "Case") => field(z.string().regex(/^[A-Z]{2,10}-\d{4}-\d{4,}$/).max(30), { column: "CaseRef", columnTitle: title, indexed: true });
 const text = (max: number) => z.string().max(max);
@@ -69,6 +69,10 @@ export const schoolsRow = z.object({
   DslEmail: field(z.email(), { column: "DslEmail", columnTitle: "DSL email" }),
   FinanceEmail: field(z.email(), { column: "FinanceEmail", columnTitle: "Finance email" }),
   CalendarOverride: field(optional(text(50)), { column: "CalendarOverride", columnTitle: "Calendar override" }),
+  /** A Coordinator ticks it to send the school's Ofsted pack to its SENCO; the app sends it and clears the tick. */
+  OfstedPackRequested: field(z.boolean().optional(), { column: "OfstedPackRequested", columnTitle: "Send Ofsted pack to the SENCO" }),
+  /** When the app last sent the school's Ofsted pack (written by the app). */
+  OfstedPackSentAt: field(optional(when()), { column: "OfstedPackSentAt", columnTitle: "Ofsted pack last sent" }),
 });
 
 export const decisionsRow = z.object({
@@ -220,7 +224,7 @@ export const coreGroupPanelList: ListDefinition<typeof coreGroupPanelRow> = { na
 
 export const providersList: ListDefinition<typeof providersRow> = { name: "Providers", displayName: "Providers", description: "Alternative providers: registration, quality-assurance visits, safeguarding confirmation, sites and contacts.", row: providersRow, titleColumn: "Name" };
 
-export const listDefinitions = [casesList, schoolsList, decisionsList, placementsList, reviewsList, attendanceList, meetingsList, coreGroupPanelList, providersList, qualificationsList] as const;
+export const listDefinitions = [casesList, schoolsList, decisionsList, placementsList, reviewsList, attendanceList, meetingsList, coreGroupPanelList, providersList, qualificationsList, visitsList] as const;
 export type CasesRow = z.output<typeof casesRow>;
 export type SchoolsRow = z.output<typeof schoolsRow>;
 export type DecisionsRow = z.output<typeof decisionsRow>;

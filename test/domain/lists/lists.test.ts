@@ -10,7 +10,7 @@ const facetType: Record<string, string> = { text: "textColumn", choice: "choiceC
 
 describe("list definitions", () => {
   it("define the ten lists the partnership works in", () => {
-    expect(listDefinitions.map((l) => l.name)).toEqual(["Cases", "Schools", "Decisions", "Placements", "Reviews", "Attendance", "Meetings", "CoreGroupPanel", "Providers", "Qualifications"]);
+    expect(listDefinitions.map((l) => l.name)).toEqual(["Cases", "Schools", "Decisions", "Placements", "Reviews", "Attendance", "Meetings", "CoreGroupPanel", "Providers", "Qualifications", "Visits"]);
   });
 
   it("name every list as its title, because Graph finds /lists/{segment} by id or title and the app asks by name", () => {
