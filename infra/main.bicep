@@ -58,6 +58,10 @@ param ifAgendaSchoolDaysBefore int = 3
 param reviewLocalTime string = '15:30'
 param attendanceAlertTime string = '10:00'
 param attendanceDigestTime string = '16:30'
+@description('UK time the reports go out: the Director\'s week on Mondays, termly statements, the annual summary')
+param reportsTime string = '08:00'
+@description('The document library on the partnership site the annual summary is saved to')
+param reportsLibrary string = 'Reports'
 
 // ---- scale ----
 @description('Instance memory: 2048 or 4096 MB.')
@@ -291,6 +295,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     REVIEW_LOCAL_TIME: reviewLocalTime
     ATTENDANCE_ALERT_TIME: attendanceAlertTime
     ATTENDANCE_DIGEST_TIME: attendanceDigestTime
+    REPORTS_TIME: reportsTime
+    REPORTS_LIBRARY: reportsLibrary
 
     NOTIFICATION_URL: 'https://${app.properties.defaultHostName}/api/notifications'
     NOTIFICATION_CLIENT_STATE: notificationClientStateRef

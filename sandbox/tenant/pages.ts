@@ -336,7 +336,9 @@ ${m.attachments.length ? html`<dt>Attachments</dt><dd><ul>${m.attachments.map((a
 
 /** An email's body as its own document, for a sandboxed frame: no script, nothing loaded from anywhere. */
 export function messageBody(m: StoredMessage): string {
-  const content = /html/i.test(m.body.contentType) ? m.body.content : html`<pre style="white-space:pre-wrap;font:inherit">${m.body.content}</pre>`.text;
+  let content = /html/i.test(m.body.contentType) ? m.body.content : html`<pre style="white-space:pre-wrap;font:inherit">${m.body.content}</pre>`.text;
+  // As a mail client shows it: a picture sent inline (a chart) is drawn where the body's cid: reference is.
+  for (const a of m.attachments) if (a.isInline && a.contentId && /^image\/(png|jpeg|gif)$/.test(a.contentType)) content = content.split(`cid:${a.contentId}`).join(`data:${a.contentType};base64,${a.contentBytes}`);
   return `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Message</title><style>body{font-family:system-ui,sans-serif;margin:1rem;color:#1b1b1b}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px}</style></head><body>${content}</body></html>`;
 }
 

@@ -8,8 +8,10 @@ import {
   decisionsList,
   meetingsList,
   placementsList,
+  qualificationsList,
   reviewsList,
   schoolsList,
+  visitsList,
   type AttendanceRow,
   type CasesRow,
   type CoreGroupPanelRow,
@@ -17,8 +19,10 @@ import {
   type ListDefinition,
   type MeetingsRow,
   type PlacementsRow,
+  type QualificationsRow,
   type ReviewsRow,
   type SchoolsRow,
+  type VisitsRow,
 } from "../domain/lists";
 import type { FormDefinition } from "../domain/referral/formDefinition";
 import { graphClient, graphCredential } from "../m365/graph/graphClient";
@@ -30,6 +34,7 @@ import { workQueue } from "../m365/queues/workQueue";
 import { listItems, type ListItems, type UnreadableItem } from "../m365/sharepoint/items";
 import { sharePointList } from "../m365/sharepoint/list";
 import { sharePointSite } from "../m365/sharepoint/site";
+import { documentLibrary } from "../m365/sharepoint/documentLibrary";
 import { appState, auditTrail, caseNumberAllocator, effectLedger, openCaseIndex, submissionStore, tableStore, type AppState, type AuditTrail, type CaseNumberAllocator, type EffectLedger, type OpenCaseIndex, type SubmissionStore } from "../m365/tables";
 import type { Settings } from "../settings/settings";
 import type { TeamsChannel } from "../teams/teamsChannel";
@@ -52,6 +57,9 @@ import type { PlacementPorts } from "../workflows/placements/placementPorts";
 import { caseContext, keyStagePlaces } from "../workflows/placements/places";
 import { placementsHandler } from "../workflows/placements/placementsHandler";
 import { reviewsHandler } from "../workflows/reviews/reviewOutcomes";
+import { placementChargeLines } from "../workflows/reports/charges";
+import { schoolsHandler, schoolsWatches } from "../workflows/reports/ofstedPackRequests";
+import type { ReportPorts } from "../workflows/reports/reportPorts";
 import { schoolDirectory, type SchoolDirectory } from "../workflows/schools/schoolDirectory";
 import { loadFormDefinition } from "./formDefinition";
 import { currentLog } from "./log/invocationLog";
@@ -67,6 +75,8 @@ export interface AppLists {
   attendance: ListItems<AttendanceRow>;
   meetings: ListItems<MeetingsRow>;
   coreGroupPanel: ListItems<CoreGroupPanelRow>;
+  qualifications: ListItems<QualificationsRow>;
+  visits: ListItems<VisitsRow>;
 }
 
 /** The app's own tables (Azure Table storage). */
@@ -115,6 +125,8 @@ export interface App {
     attendanceRounds(): AttendanceRoundPorts & { state: AppState };
     listWatch: ListWatchPorts;
     health: HealthPorts;
+    /** The Director's week, the Ofsted packs, the termly statements and the annual summary. */
+    reports: ReportPorts;
   };
   /** The watched lists, each with its change handler. */
   watched: readonly WatchedListRound[];
@@ -155,6 +167,8 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     attendance: list(attendanceList),
     meetings: list(meetingsList),
     coreGroupPanel: list(coreGroupPanelList),
+    qualifications: list(qualificationsList),
+    visits: list(visitsList),
   };
   const table = (name: string) => tableStore(settings.AzureWebJobsStorage, name);
   const tables: AppTables = {
@@ -240,11 +254,34 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
   };
   const byReference = caseCommandPort(cases);
 
+  const reports: ReportPorts = {
+    lists: { cases: lists.cases, schools: lists.schools, decisions: lists.decisions, placements: lists.placements, reviews: lists.reviews, attendance: lists.attendance, qualifications: lists.qualifications, visits: lists.visits },
+    calendar: partnershipCalendar.calendar,
+    places: settings.placesPerKeyStage,
+    ratePencePerYear: settings.placeRatePencePerYear,
+    // Issue 13's placementCharge replaces this one function when it is wired into the placements.
+    chargeLines: placementChargeLines,
+    // No list keeps purchase orders' values yet: the reports show them as "not recorded".
+    purchaseOrders: async () => [],
+    partnershipName: settings.PARTNERSHIP_NAME,
+    directorEmail: settings.DIRECTOR_EMAIL,
+    time: settings.REPORTS_TIME,
+    caseUrl: async (itemId) => `${await site.webUrl().catch(() => `https://${host}${sitePath}`)}/Lists/Cases/DispForm.aspx?ID=${encodeURIComponent(itemId)}`,
+    mailer,
+    ledger: tables.ledger,
+    state: tables.state,
+    audit: tables.audit,
+    library: documentLibrary(site, settings.REPORTS_LIBRARY),
+    now,
+    log,
+  };
+
   const watched = [
     watchedList(casesHandler(cases)),
     watchedList(placementsHandler(placements)),
     watchedList(reviewsHandler(placements)),
     watchedList(attendanceHandler({ attendance: lists.attendance, audit: tables.audit, log })),
+    watchedList(schoolsHandler(reports, (item) => rememberWrite(tables.state, { items: lists.schools, watches: schoolsWatches }, item))),
   ];
   const definition = options.formDefinition ?? loadFormDefinition(settings.REFERRAL_FORM_DEFINITION);
 
@@ -308,6 +345,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
         log,
       },
       health: healthPorts(settings, credential),
+      reports,
     },
   };
 }

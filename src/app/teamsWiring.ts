@@ -26,6 +26,8 @@ export interface TeamsPorts {
   registerCardActions(prefix: string, handler: CardActionHandler): void;
   /** Runs `listener` after a coordinator chooses a panel's channel (a later registration replaces it). */
   whenChannelChosen(listener: (panel: PanelChannel) => Promise<void>): void;
+  /** Answers a SENCO's "Ofsted pack" in Teams with `listener` (a later registration replaces it). */
+  whenOfstedPackAsked(listener: (request: { email: string | undefined; key: string }) => Promise<string>): void;
 }
 
 /**
@@ -41,6 +43,7 @@ export function composeTeams(settings: Settings, now: () => Date = () => new Dat
   const store = conversationStore(state);
   const handlers = new Map<string, CardActionHandler>([["bot", pingHandler]]);
   let chosen: ((panel: PanelChannel) => Promise<void>) | undefined;
+  let ofstedPack: ((request: { email: string | undefined; key: string }) => Promise<string>) | undefined;
   const log = (message: string, fields: Record<string, unknown> = {}) => console.warn(scrubMessage(`${message}: ${JSON.stringify(fields)}`));
   // The SDK's default tells the user to "fix the source code": say something a coordinator can act on instead.
   adapter.onTurnError = async (context, error) => {
@@ -52,12 +55,24 @@ export function composeTeams(settings: Settings, now: () => Date = () => new Dat
     store,
     channel: botTeamsChannel(adapter, store, settings.BOT_CLIENT_ID),
     // Handler failures answer the presser in words; the detail (scrubbed of anything personal) goes to the log.
-    bot: panelBot({ store, handlers, pingCard, now, log, channelChosen: async (panel) => chosen?.(panel), users: teamsUserIds(state) }),
+    bot: panelBot({
+      store,
+      handlers,
+      pingCard,
+      now,
+      log,
+      channelChosen: async (panel) => chosen?.(panel),
+      users: teamsUserIds(state),
+      ofstedPack: async (request) => (ofstedPack ? ofstedPack(request) : "Ofsted packs cannot be sent from here just now; please ask the partnership Coordinator."),
+    }),
     registerCardActions(prefix, handler) {
       handlers.set(prefix.replace(/\.$/, ""), handler);
     },
     whenChannelChosen(listener) {
       chosen = listener;
+    },
+    whenOfstedPackAsked(listener) {
+      ofstedPack = listener;
     },
   };
 }
