@@ -35,6 +35,8 @@ export interface ListInfo {
   description: string;
   columns: SandboxColumn[];
   itemCount: number;
+  /** A document library: its files are opened at /sites/{path}/{name} (the drives area's page). */
+  library?: boolean;
 }
 
 export interface AuditRow {
@@ -105,7 +107,7 @@ ${o.site ? html`<section aria-labelledby="sp"><h2 id="sp"><a href="/sites/${o.si
 
 function listTable(sitePath: string, lists: ListInfo[]): SafeHtml {
   return html`<table><caption>Lists</caption><thead><tr><th scope="col">List</th><th scope="col">Items</th><th scope="col">About</th></tr></thead><tbody>
-${lists.map((l) => html`<tr><th scope="row"><a href="/sites/${sitePath}/Lists/${l.name}">${l.displayName}</a></th><td>${l.itemCount}</td><td>${l.description}</td></tr>`)}
+${lists.map((l) => html`<tr><th scope="row"><a href="${l.library ? `/sites/${sitePath}/${l.name}` : `/sites/${sitePath}/Lists/${l.name}`}">${l.displayName}</a></th><td>${l.library ? "files" : l.itemCount}</td><td>${l.description}</td></tr>`)}
 </tbody></table>`;
 }
 

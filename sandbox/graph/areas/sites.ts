@@ -190,8 +190,8 @@ export class SitesArea implements GraphArea {
   }
 
   /** A site's lists with their columns (for SharePoint's REST API and the local tenant's pages). */
-  listsOf(siteId: string): { id: string; name: string; displayName: string; description: string; columns: SandboxColumn[]; itemCount: number }[] {
-    return [...this.site(siteId).lists.values()].map((l) => ({ id: l.id, name: l.name, displayName: l.displayName, description: l.description, columns: l.columns, itemCount: l.items.size }));
+  listsOf(siteId: string): { id: string; name: string; displayName: string; description: string; columns: SandboxColumn[]; itemCount: number; template: string }[] {
+    return [...this.site(siteId).lists.values()].map((l) => ({ id: l.id, name: l.name, displayName: l.displayName, description: l.description, columns: l.columns, itemCount: l.items.size, template: l.template }));
   }
 
   /** Items with what SharePoint shows about each version: who created and last changed it, when, its ETag. */
