@@ -25,6 +25,8 @@ export interface ReportsSandbox {
   setClock(iso: string): void;
   /** Writes rows straight into a list, as a person's earlier work would have left them (no change handler runs). */
   fill<S extends z.ZodObject>(list: ListDefinition<S>, rows: readonly z.output<S>[]): void;
+  /** Writes items' `fields` (as Graph returns them, or the item itself) straight into a list. */
+  fillFields(list: string, items: readonly Record<string, unknown>[]): void;
   items(list: string): { id: string; fields: Record<string, unknown> }[];
   inbox(address: string): StoredMessage[];
   sent(): StoredMessage[];
@@ -62,6 +64,9 @@ export async function startReportsSandbox(env: Record<string, string> = {}, star
     setClock: (iso) => void (clock = new Date(iso)),
     fill: (list, rows) => {
       for (const row of rows) sites.addItem(siteId, list.name, toListFields(list, row), "coordinator@lncip.example", clock);
+    },
+    fillFields: (list, items) => {
+      for (const item of items) sites.addItem(siteId, list, (item.fields ?? item) as Record<string, unknown>, "coordinator@lncip.example", clock);
     },
     items: (list) => sites.items(siteId, list),
     inbox: (address) => mail.inbox(address),
