@@ -125,7 +125,7 @@ export function demoHistory(today: Day): DemoHistory {
   }
 
   /** The placement and its reviews as the app schedules them; past reviews have their outcome and bands. */
-  function placement(c: CasesRow, o: { start: Day; end?: Day; status: PlacementsRow["PlacementStatus"]; fullTime: boolean; tuition?: { english: boolean; maths: boolean }; trend?: number; exit?: Partial<PlacementsRow>; unrecorded?: number }): PlacementsRow {
+  function placement(c: CasesRow, o: { start: Day; end?: Day; status: PlacementsRow["PlacementStatus"]; fullTime: boolean; tuition?: { english: boolean; maths: boolean }; band?: number; exit?: Partial<PlacementsRow>; unrecorded?: number }): PlacementsRow {
     const p: PlacementsRow = {
       CaseRef: c.CaseRef,
       KeyStage: c.KeyStage,
@@ -145,13 +145,14 @@ export function demoHistory(today: Day): DemoHistory {
     if (o.status === "settingUp") return p;
     const until = o.end && o.end < lastKnown! ? o.end : lastKnown!;
     const planned = reviewSchedule({ schoolCalendar: calendar, partnershipCalendar: calendar, placementStart: o.start, until, cadenceSchoolWeeks: 6, localTime: "15:30", minutes: 60 });
-    let band = 1;
+    let band = o.band ?? 1;
     const pastCount = planned.filter((r) => r.day < today).length;
     planned.forEach((r, i) => {
       const past = r.day < today;
       // The last `unrecorded` past reviews have no outcome yet: overdue, as the Director's week shows them.
       const recorded = past && i < pastCount - (o.unrecorded ?? 0);
-      band = Math.max(0, Math.min(3, band + (o.trend ?? 0) + (rnd() < 0.35 ? 1 : rnd() < 0.25 ? -1 : 0)));
+      // Around the pupil's usual band: a review a band lower or higher now and then.
+      band = Math.max(0, Math.min(3, (o.band ?? 1) + (rnd() < 0.2 ? -1 : rnd() < 0.25 ? 1 : 0)));
       history.reviews.push({
         ReviewKey: reviewKey(c.CaseRef, r.number),
         CaseRef: c.CaseRef,
@@ -192,7 +193,7 @@ export function demoHistory(today: Day): DemoHistory {
     const c = pupil({ received, year, ks: "KS3", status: "closed", outcome: i % 2 ? "programmeManagementPartTime" : "programmeManagementFullTime", decidedOn: addDays(received, 10) });
     const start = schoolDay(received, 15);
     const end = i < 5 ? summer : lastTerm(0.55 + i * 0.05);
-    placement(c, { start, end, status: "ended", fullTime: i % 2 === 0, tuition: { english: i !== 3, maths: i !== 6 }, trend: i % 4 === 0 ? 0.5 : 0, exit: { ExitRoute: "homeSchool", Destination: "homeSchool", EetOffer: undefined } });
+    placement(c, { start, end, status: "ended", fullTime: i % 2 === 0, tuition: { english: i !== 3, maths: i !== 6 }, band: [1, 2, 0, 1, 3, 2, 1, 1][i], exit: { ExitRoute: "homeSchool", Destination: "homeSchool", EetOffer: undefined } });
     if (i % 2 === 0) qualification(c, "entry3", addDays(end, -20), { Subject: "english", QualificationName: "Functional Skills English", QualificationType: "functionalSkills" });
     if (i % 3 === 0) qualification(c, "entry2", addDays(end, -15), { Subject: "maths", QualificationName: "Functional Skills Maths", QualificationType: "functionalSkills" });
   }
@@ -230,7 +231,7 @@ export function demoHistory(today: Day): DemoHistory {
     const c = pupil({ received, year, ks, status: "placed", outcome: i % 3 ? "programmeManagementFullTime" : "programmeManagementPartTime", decidedOn: addDays(received, 9), ehcp: i % 5 === 2 });
     // One placement ends this week (a managed move agreed at its last review).
     const endsThisWeek = i === 9 && addDays(thisMonday, 4) > start;
-    const p = placement(c, { start, ...(endsThisWeek ? { end: addDays(thisMonday, 4), exit: { ExitRoute: "anotherSchool" as const } } : {}), status: "active", fullTime: i % 3 !== 0, tuition: ks === "KS3" ? { english: true, maths: i % 2 === 0 } : undefined, unrecorded: i === 4 || i === 13 ? 1 : 0 });
+    const p = placement(c, { start, ...(endsThisWeek ? { end: addDays(thisMonday, 4), exit: { ExitRoute: "anotherSchool" as const } } : {}), status: "active", fullTime: i % 3 !== 0, tuition: ks === "KS3" ? { english: true, maths: i % 2 === 0 } : undefined, band: [1, 2, 1, 0, 2, 3][i % 6], unrecorded: i === 4 || i === 13 ? 1 : 0 });
     active.push({ c, p, rate: [0.97, 0.93, 0.88, 0.78, 0.62][i % 5]! });
   }
   // One referral decided last week whose placement starts on Thursday; one decided for support in school.
