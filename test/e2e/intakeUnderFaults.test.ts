@@ -42,7 +42,7 @@ async function inParallel<T>(items: readonly T[], width: number, work: (t: T, i:
 
 beforeAll(async () => {
   system = await startTestSystem();
-  await system.until(() => (system.graph.area<SubscriptionsArea>("subscriptions").dump() as { subscriptions: unknown[] }).subscriptions.length === 4, 30_000);
+  await system.until(() => (system.graph.area<SubscriptionsArea>("subscriptions").dump() as { subscriptions: unknown[] }).subscriptions.length === 5, 30_000);
   // Exchange's 30-a-minute limit would pace 400 emails over 13 minutes: pacing is tested with the attendance
   // digests; here the mailbox may send freely so the test is about intake and edits.
   system.mail.limitPerMinute = 0;

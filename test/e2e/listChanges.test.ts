@@ -35,7 +35,7 @@ async function newCase(answers: Record<string, string>): Promise<string> {
 beforeAll(async () => {
   system = await startTestSystem();
   // The app subscribes to its lists at start-up (the handshake comes back to /api/notifications).
-  await system.until(() => (system.graph.area<SubscriptionsArea>("subscriptions").dump() as { subscriptions: unknown[] }).subscriptions.length === 4, 30_000);
+  await system.until(() => (system.graph.area<SubscriptionsArea>("subscriptions").dump() as { subscriptions: unknown[] }).subscriptions.length === 5, 30_000);
 }, 90_000);
 afterAll(async () => system?.stop());
 

@@ -32,7 +32,7 @@ async function edit(list: string, id: string, fields: Record<string, unknown>): 
 beforeAll(async () => {
   system = await startTestSystem();
   system.mail.limitPerMinute = 0;
-  await system.until(() => (system.graph.area<SubscriptionsArea>("subscriptions").dump() as { subscriptions: unknown[] }).subscriptions.length === 4, 30_000);
+  await system.until(() => (system.graph.area<SubscriptionsArea>("subscriptions").dump() as { subscriptions: unknown[] }).subscriptions.length === 5, 30_000);
 }, 90_000);
 afterAll(async () => system?.stop());
 
