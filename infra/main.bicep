@@ -69,6 +69,10 @@ param attendanceDigestTime string = '16:30'
 param intakeDailyLimitPerResponder int = 25
 @description('New Referral Form responses a day the intake takes for one school (429 beyond, until UK midnight)')
 param intakeDailyLimitPerSchool int = 50
+@description('UK time the reports go out: the Director\'s week on Mondays, termly statements, the annual summary')
+param reportsTime string = '08:00'
+@description('The document library on the partnership site the annual summary is saved to')
+param reportsLibrary string = 'Reports'
 
 // ---- scale ----
 @description('Instance memory: 2048 or 4096 MB.')
@@ -402,6 +406,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     ATTENDANCE_DIGEST_TIME: attendanceDigestTime
     INTAKE_DAILY_LIMIT_PER_RESPONDER: string(intakeDailyLimitPerResponder)
     INTAKE_DAILY_LIMIT_PER_SCHOOL: string(intakeDailyLimitPerSchool)
+    REPORTS_TIME: reportsTime
+    REPORTS_LIBRARY: reportsLibrary
 
     LIST_POLL_MINUTES: string(listPollMinutes)
     NOTIFICATION_URL: 'https://${app.properties.defaultHostName}/api/notifications'

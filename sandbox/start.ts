@@ -6,6 +6,7 @@ import { defaultAreas } from "./graph/areas";
 import { defaultApp } from "./graph/auth";
 import { demoSite, seedDemoTenant } from "./demo/demoTenant";
 import { seedEmptySite } from "./demo/emptySite";
+import { seedDemoHistory } from "./demo/demoHistory";
 import { startFunctionsHost } from "./host/startFunctionsHost";
 import { defaultKeys } from "./host/host";
 import { primeCoreGroupDemo } from "./demo/coreGroupDemo";
@@ -88,7 +89,13 @@ async function main(): Promise<void> {
     // GRAPH_SANDBOX_TENANT=strict: a tenant that refuses what a real one may (sandbox/graph/strictTenant.ts).
     // The demo's alternative provider's own key for POST /api/attendance/marks (a tenant's come from npm run provider-key).
     demoProviderKey = await providerKeys(tableStore(azurite.connectionString, "ProviderKeys")).issue("default-ap", new Date());
-    const graph = await startGraphSandbox({ port: ports.graph, areas: defaultAreas({ tenant: { auditStorage: azurite.connectionString } }), seed: process.env.SANDBOX_SEED === "empty" ? seedEmptySite : seedDemoTenant });
+    // DEMO=off: the demo tenant without its history (a year and a term of cases, placements, reviews and marks).
+    const withHistory: typeof seedDemoTenant = (ctx, areas) => {
+      seedDemoTenant(ctx, areas);
+      seedDemoHistory(ctx, areas);
+    };
+    const seed = process.env.SANDBOX_SEED === "empty" ? seedEmptySite : process.env.DEMO === "off" ? seedDemoTenant : withHistory;
+    const graph = await startGraphSandbox({ port: ports.graph, areas: defaultAreas({ tenant: { auditStorage: azurite.connectionString } }), seed });
     await start(async () => ({ name: "Graph sandbox", where: `${graph.graphUrl}  (admin and JSON state: ${graph.url}/_sandbox/${graph.tenant.mode === "default" ? "" : `, a ${graph.tenant.mode} tenant`})`, stop: graph.close }));
     await start(async () => ({ name: "Local tenant (browser)", where: `${graph.url}/  (SharePoint ${graph.url}/sites/${demoSite.path} , mailboxes, calendars, audit)`, stop: async () => undefined }));
 
@@ -141,9 +148,29 @@ async function main(): Promise<void> {
             `  The decision is then in the Decisions list at https://127.0.0.1:${ports.graph}/sites/${demoSite.path}/Lists/Decisions and the card shows it to everyone.`,
           ]
         : [`  Teams: open http://127.0.0.1:${ports.playground}/ ; in the General channel, "@Test Bot use this channel for Core Group" picks the channel.`]),
+      ...(process.env.SANDBOX_SEED !== "empty" && process.env.DEMO !== "off"
+        ? [
+            "",
+            "Reports (docs/reports.md): the lists hold a year and a term of demo history.",
+            `  The Director's week (due Mondays from 08:00 UK, once a week; the timer checks every 10 minutes), now:`,
+            `    curl -s -X POST -H 'x-functions-key: ${defaultKeys.masterKey}' -d '{}' http://127.0.0.1:${ports.app}/admin/functions/directorsWeek`,
+            `    then https://127.0.0.1:${ports.graph}/_tenant/mail/${encodeURIComponent("director@lncip.example")} (charts inline).`,
+            `  Last school year's Progress & Achievement summary: npm run report:progress -- --year ${previousAcademicYear()}`,
+            `    (reports/ locally, the Reports library at https://127.0.0.1:${ports.graph}/sites/${demoSite.path}/Reports , and the Director's mailbox).`,
+            "  A school's Ofsted pack: tick \"Send Ofsted pack to the SENCO\" on the school's item in the Schools list (edit as the Coordinator).",
+            `  Termly statements for the last term that ended: curl … /admin/functions/termlyStatements (as above).`,
+          ]
+        : []),
       "",
     ].join("\n"),
   );
+}
+
+/** The school year before this one, e.g. "2025/26" in December 2026. */
+function previousAcademicYear(): string {
+  const today = new Date().toISOString().slice(0, 10);
+  const start = Number(today.slice(0, 4)) - (today.slice(5) >= "09-01" ? 1 : 2);
+  return `${start}/${String((start + 1) % 100).padStart(2, "0")}`;
 }
 
 /** Settings for the app: the environment wins, then local.settings.json (the host applies it), then the example. */

@@ -6,6 +6,7 @@ import { graphClient } from "../src/m365/graph/graphClient";
 import { sharePointSite } from "../src/m365/sharepoint/site";
 import { sharePointList } from "../src/m365/sharepoint/list";
 import { graphItems } from "../src/m365/sharepoint/items";
+import { documentLibrary } from "../src/m365/sharepoint/documentLibrary";
 import { siteLists } from "../src/m365/sharepoint/siteLists";
 import { listDefinitions } from "../src/domain/lists/lists";
 import { provisionSite } from "../src/workflows/provisioning/provisionSite";
@@ -51,6 +52,7 @@ const connectionSchema = settingsSchema.pick({
   PARTNERSHIP_MAILBOX: true,
   SHAREPOINT_SITE: true,
   PARTNERSHIP_CALENDAR: true,
+  REPORTS_LIBRARY: true,
 }).extend({
   // SharePoint's REST API (views, formatting) refuses app-only tokens from a client secret: a certificate (PEM
   // with its private key), as @azure/identity's EnvironmentCredential names it.
@@ -130,6 +132,19 @@ async function main(): Promise<number> {
   } catch (e) {
     failed = true;
     out(`Lists — stopped: ${e instanceof Error ? e.message : String(e)}`);
+  }
+
+  // The document library the annual summary is saved to (Graph: a list made from the documentLibrary template).
+  if (!failed) {
+    try {
+      const library = documentLibrary(site, settings.REPORTS_LIBRARY);
+      out();
+      if (args.dryRun) out(`Reports library — ${settings.REPORTS_LIBRARY}: would be created if missing (dry run)`);
+      else out(`Reports library — ${settings.REPORTS_LIBRARY}: ${(await library.ensure()) === "created" ? "created" : "already there"}`);
+    } catch (e) {
+      failed = true;
+      out(`Reports library — stopped: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   // Views need the lists; a refusal here does not stop the schools.

@@ -154,6 +154,8 @@ export function seedDemoTenant(ctx: SandboxContext, areas: readonly GraphArea[])
     const titleLeaf = fieldLeaves(list.row).find((l) => l.path === list.titleColumn);
     sites.createList(siteId, { displayName: list.displayName, name: list.name, description: list.description, columns: toColumnDefinitions(list), indexTitle: titleLeaf?.meta.indexed ?? false, titleDisplayName: titleLeaf?.meta.columnTitle ?? "Title" }, ctx.now());
   }
+  // The document library the annual summary is saved to, as `npm run provision` makes it.
+  sites.createList(siteId, { displayName: "Reports", name: "Reports", description: "The partnership's reports: the annual Progress & Achievement summary.", template: "documentLibrary" }, ctx.now());
   for (const school of demoSchools) sites.addItem(siteId, "Schools", toListFields(schoolsList, school), "seed", ctx.now());
   for (const entry of demoCoreGroupPanel) sites.addItem(siteId, "CoreGroupPanel", toListFields(coreGroupPanelList, entry), "seed", ctx.now());
   for (const person of demoPeopleRows) sites.addItem(siteId, "People", toListFields(peopleList, person), "seed", ctx.now());

@@ -21,8 +21,10 @@ export interface SandboxRequest {
   query: URLSearchParams;
   /** Lower-cased header names. */
   headers: Record<string, string>;
-  /** Parsed JSON body, or undefined when there was none. */
+  /** Parsed JSON body, or undefined when there was none or it is not JSON (a file's content: see `raw`). */
   body: unknown;
+  /** The body's bytes as sent, when its Content-Type is not JSON (a file uploaded to a drive). */
+  raw?: Buffer | undefined;
   /** The app id (client id) from the bearer token, for per-app behaviour such as throttling and ownership. */
   appId: string;
 }

@@ -146,7 +146,7 @@ export async function startGraphSandbox(options: GraphSandboxOptions): Promise<G
   for (const a of areas.values()) a.start?.(context);
 
   /** Runs one Graph request (direct or from a $batch) through faults, routing and the log. */
-  async function dispatch(method: string, pathAndQuery: string, headers: Record<string, string>, body: unknown, appId: string, batch: boolean): Promise<SandboxResponse & { reset?: boolean }> {
+  async function dispatch(method: string, pathAndQuery: string, headers: Record<string, string>, body: unknown, appId: string, batch: boolean, raw?: Buffer): Promise<SandboxResponse & { reset?: boolean }> {
     const started = Date.now();
     const url = new URL(pathAndQuery, "https://graph.local");
     const path = url.pathname.replace(/^\/v1\.0/, "") || "/";
@@ -159,9 +159,9 @@ export async function startGraphSandbox(options: GraphSandboxOptions): Promise<G
     } else if (refused) {
       response = { status: refused.status, body: graphErrorBody(refused.code, refused.message, now()) };
     } else {
-      response = await route(method, path, url.searchParams, headers, body, appId);
+      response = await route(method, path, url.searchParams, headers, body, appId, raw);
     }
-    requests.push({ at: now().toISOString(), method, path: `${path}${url.search}`, status: response.status, durationMs: Date.now() - started, appId, requestBody: body, ...(batch ? { batch } : {}) });
+    requests.push({ at: now().toISOString(), method, path: `${path}${url.search}`, status: response.status, durationMs: Date.now() - started, appId, requestBody: raw ? { bytes: raw.length, contentType: headers["content-type"] } : body, ...(batch ? { batch } : {}) });
     return response;
   }
 
@@ -171,7 +171,7 @@ export async function startGraphSandbox(options: GraphSandboxOptions): Promise<G
     return dump?.subscriptions?.find((s) => s.id === id)?.resource;
   }
 
-  async function route(method: string, path: string, query: URLSearchParams, headers: Record<string, string>, body: unknown, appId: string): Promise<SandboxResponse> {
+  async function route(method: string, path: string, query: URLSearchParams, headers: Record<string, string>, body: unknown, appId: string, raw?: Buffer): Promise<SandboxResponse> {
     const segments = path.split("/").filter(Boolean).map(safeDecode);
     let methodMismatch = false;
     for (const { route: r, segments: pattern } of routes) {
@@ -181,7 +181,7 @@ export async function startGraphSandbox(options: GraphSandboxOptions): Promise<G
         methodMismatch = true;
         continue;
       }
-      const request: SandboxRequest = { method: method as HttpMethod, path, params, query, headers, body, appId };
+      const request: SandboxRequest = { method: method as HttpMethod, path, params, query, headers, body, appId, raw };
       try {
         return await r.handle(request, context);
       } catch (e) {
@@ -246,7 +246,9 @@ export async function startGraphSandbox(options: GraphSandboxOptions): Promise<G
     const verified = authority.verify(headers.authorization);
     if (!verified.ok) return send(res, 401, graphErrorBody("InvalidAuthenticationToken", verified.message, now()));
     let body: unknown;
-    if (raw) {
+    // A file's content (a drive upload) is bytes, not JSON: areas read it as `raw`. Anything else must be JSON.
+    const fileContent = method === "PUT" && /\/content$/.test(url.pathname);
+    if (raw && !fileContent) {
       try {
         body = JSON.parse(raw);
       } catch {
@@ -259,7 +261,7 @@ export async function startGraphSandbox(options: GraphSandboxOptions): Promise<G
       requests.push({ at: now().toISOString(), method, path: "/$batch", status: out.status, durationMs: 0, appId });
       return send(res, out.status, out.body, out.headers);
     }
-    const out = await dispatch(method, `${url.pathname}${url.search}`, headers, body, appId, false);
+    const out = await dispatch(method, `${url.pathname}${url.search}`, headers, body, appId, false, fileContent ? bytes : undefined);
     if (out.reset) {
       req.socket.destroy();
       return;

@@ -236,7 +236,7 @@ export class LocalTenantArea implements GraphArea {
   }
 
   private listInfos(siteId: string): ListInfo[] {
-    return this.sites().listsOf(siteId).map((l) => ({ name: l.name, displayName: l.displayName, description: l.description, columns: l.columns, itemCount: l.itemCount }));
+    return this.sites().listsOf(siteId).map((l) => ({ name: l.name, displayName: l.displayName, description: l.description, columns: l.columns, itemCount: l.itemCount, library: l.template === "documentLibrary" }));
   }
 
   private homeData() {

@@ -35,6 +35,8 @@ export interface ListInfo {
   description: string;
   columns: SandboxColumn[];
   itemCount: number;
+  /** A document library: its files are opened at /sites/{path}/{name} (the drives area's page). */
+  library?: boolean;
 }
 
 export interface AuditRow {
@@ -105,7 +107,7 @@ ${o.site ? html`<section aria-labelledby="sp"><h2 id="sp"><a href="/sites/${o.si
 
 function listTable(sitePath: string, lists: ListInfo[]): SafeHtml {
   return html`<table><caption>Lists</caption><thead><tr><th scope="col">List</th><th scope="col">Items</th><th scope="col">About</th></tr></thead><tbody>
-${lists.map((l) => html`<tr><th scope="row"><a href="/sites/${sitePath}/Lists/${l.name}">${l.displayName}</a></th><td>${l.itemCount}</td><td>${l.description}</td></tr>`)}
+${lists.map((l) => html`<tr><th scope="row"><a href="${l.library ? `/sites/${sitePath}/${l.name}` : `/sites/${sitePath}/Lists/${l.name}`}">${l.displayName}</a></th><td>${l.library ? "files" : l.itemCount}</td><td>${l.description}</td></tr>`)}
 </tbody></table>`;
 }
 
@@ -336,7 +338,9 @@ ${m.attachments.length ? html`<dt>Attachments</dt><dd><ul>${m.attachments.map((a
 
 /** An email's body as its own document, for a sandboxed frame: no script, nothing loaded from anywhere. */
 export function messageBody(m: StoredMessage): string {
-  const content = /html/i.test(m.body.contentType) ? m.body.content : html`<pre style="white-space:pre-wrap;font:inherit">${m.body.content}</pre>`.text;
+  let content = /html/i.test(m.body.contentType) ? m.body.content : html`<pre style="white-space:pre-wrap;font:inherit">${m.body.content}</pre>`.text;
+  // As a mail client shows it: a picture sent inline (a chart) is drawn where the body's cid: reference is.
+  for (const a of m.attachments) if (a.isInline && a.contentId && /^image\/(png|jpeg|gif)$/.test(a.contentType)) content = content.split(`cid:${a.contentId}`).join(`data:${a.contentType};base64,${a.contentBytes}`);
   return `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Message</title><style>body{font-family:system-ui,sans-serif;margin:1rem;color:#1b1b1b}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px}</style></head><body>${content}</body></html>`;
 }
 

@@ -11,8 +11,10 @@ import {
   placementsList,
   providersList,
   referralInboxList,
+  qualificationsList,
   reviewsList,
   schoolsList,
+  visitsList,
   type AttendanceRow,
   type CasesRow,
   type CoreGroupPanelRow,
@@ -23,8 +25,10 @@ import {
   type PlacementsRow,
   type ProvidersRow,
   type ReferralInboxRow,
+  type QualificationsRow,
   type ReviewsRow,
   type SchoolsRow,
+  type VisitsRow,
 } from "../domain/lists";
 import type { FormDefinition } from "../domain/referral/formDefinition";
 import { graphClient, graphCredential } from "../m365/graph/graphClient";
@@ -39,6 +43,7 @@ import { sharePointSite } from "../m365/sharepoint/site";
 import { dailyCounts } from "../m365/tables/dailyCounts";
 import { linkedSubmissions } from "../m365/tables/linkedSubmissions";
 import { providerKeys } from "../m365/tables/providerKeys";
+import { documentLibrary } from "../m365/sharepoint/documentLibrary";
 import { appState, auditTrail, caseNumberAllocator, effectLedger, openCaseIndex, submissionStore, tableStore, type AppState, type AuditTrail, type CaseNumberAllocator, type EffectLedger, type OpenCaseIndex, type SubmissionStore } from "../m365/tables";
 import type { Settings } from "../settings/settings";
 import type { TeamsChannel } from "../teams/teamsChannel";
@@ -70,6 +75,9 @@ import { caseContext, keyStagePlaces } from "../workflows/placements/places";
 import { placementsHandler } from "../workflows/placements/placementsHandler";
 import { startProblems } from "../workflows/placements/providers";
 import { reviewsHandler } from "../workflows/reviews/reviewOutcomes";
+import { placementChargeLines } from "../workflows/reports/charges";
+import { schoolsHandler, schoolsWatches } from "../workflows/reports/ofstedPackRequests";
+import type { ReportPorts } from "../workflows/reports/reportPorts";
 import { schoolDirectory, type SchoolDirectory } from "../workflows/schools/schoolDirectory";
 import { loadFormDefinition } from "./formDefinition";
 import { sendMailOnce } from "../m365/outlook/mailOnce";
@@ -91,6 +99,8 @@ export interface AppLists {
   providers: ListItems<ProvidersRow>;
   /** Where the standard-licence flow leaves Forms responses (locked down: the flow's account and the app). */
   referralInbox: ListItems<ReferralInboxRow>;
+  qualifications: ListItems<QualificationsRow>;
+  visits: ListItems<VisitsRow>;
 }
 
 /** The app's own tables (Azure Table storage). */
@@ -145,6 +155,8 @@ export interface App {
     attendanceRounds(): AttendanceRoundPorts & { state: AppState };
     listWatch: ListWatchPorts;
     health: HealthPorts;
+    /** The Director's week, the Ofsted packs, the termly statements and the annual summary. */
+    reports: ReportPorts;
   };
   /** The watched lists, each with its change handler. */
   watched: readonly WatchedListRound[];
@@ -188,6 +200,8 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     people: list(peopleList),
     providers: list(providersList),
     referralInbox: list(referralInboxList),
+    qualifications: list(qualificationsList),
+    visits: list(visitsList),
   };
   const table = (name: string) => tableStore(settings.AzureWebJobsStorage, name);
   const tables: AppTables = {
@@ -329,6 +343,28 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     carryOut: cases.carryOut,
   };
   const referralInbox: ReferralInboxPorts = { inbox: lists.referralInbox, intake, writeCase, ledger: tables.ledger, mailer, partnershipName: settings.PARTNERSHIP_NAME, now, log };
+  const reports: ReportPorts = {
+    lists: { cases: lists.cases, schools: lists.schools, decisions: lists.decisions, placements: lists.placements, reviews: lists.reviews, attendance: lists.attendance, qualifications: lists.qualifications, visits: lists.visits },
+    calendar: partnershipCalendar.calendar,
+    places: settings.placesPerKeyStage,
+    // The reports charge each placement the pro rata average pupil cost of its key stage (issue 13's charge rates);
+    // the pupil premium and SEND top-ups each purchase order adds are not in these figures yet.
+    ratePencePerYear: settings.chargeRates.averagePupilCostPencePerYear,
+    chargeLines: placementChargeLines,
+    // No list keeps purchase orders' values yet: the reports show them as "not recorded".
+    purchaseOrders: async () => [],
+    partnershipName: settings.PARTNERSHIP_NAME,
+    directorEmail: settings.DIRECTOR_EMAIL,
+    time: settings.REPORTS_TIME,
+    caseUrl: async (itemId) => `${await site.webUrl().catch(() => `https://${host}${sitePath}`)}/Lists/Cases/DispForm.aspx?ID=${encodeURIComponent(itemId)}`,
+    mailer,
+    ledger: tables.ledger,
+    state: tables.state,
+    audit: tables.audit,
+    library: documentLibrary(site, settings.REPORTS_LIBRARY),
+    now,
+    log,
+  };
 
   const watched = [
     watchedList(casesHandler(cases)),
@@ -336,6 +372,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     watchedList(reviewsHandler(placements)),
     watchedList(attendanceHandler({ attendance: lists.attendance, audit: tables.audit, log })),
     watchedList(referralInboxHandler(referralInbox)),
+    watchedList(schoolsHandler(reports, (item) => rememberWrite(tables.state, { items: lists.schools, watches: schoolsWatches }, item))),
   ];
 
   return {
@@ -392,6 +429,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
         degraded,
       },
       health: healthPorts(settings, credential),
+      reports,
     },
   };
 }

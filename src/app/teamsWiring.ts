@@ -29,6 +29,8 @@ export interface TeamsPorts {
   whenChannelChosen(listener: (panel: PanelChannel) => Promise<void>): void;
   /** Who a person is in the partnership's roles (the app's People and CoreGroupPanel lists): until set, nobody has a role. */
   identifyPeopleWith(roles: (from: { id: string; aadObjectId?: string | undefined; name?: string | undefined }) => Promise<readonly Role[]>): void;
+  /** Answers a SENCO's "Ofsted pack" in Teams with `listener` (a later registration replaces it). */
+  whenOfstedPackAsked(listener: (request: { email: string | undefined; key: string }) => Promise<string>): void;
 }
 
 /**
@@ -47,6 +49,7 @@ export function composeTeams(settings: Settings, now: () => Date = () => new Dat
   let rolesOf: ((from: { id: string; aadObjectId?: string | undefined }) => Promise<readonly Role[]>) | undefined;
   // Through the invocation's structured log (scrubbed like every line), never straight to the console.
   const log = (message: string, fields: Record<string, unknown> = {}) => currentLog().warn(`${message}: ${JSON.stringify(fields)}`);
+  let ofstedPack: ((request: { email: string | undefined; key: string }) => Promise<string>) | undefined;
   // The SDK's default tells the user to "fix the source code": say something a coordinator can act on instead.
   adapter.onTurnError = async (context, error) => {
     log("A Teams turn failed", { activityType: context.activity.type, error: error.message });
@@ -68,6 +71,7 @@ export function composeTeams(settings: Settings, now: () => Date = () => new Dat
       tenantId: settings.BOT_TENANT_ID?.trim() || settings.AZURE_TENANT_ID,
       teamId: settings.PARTNERSHIP_TEAM_ID,
       roles: async (from) => (rolesOf ? rolesOf(from) : []),
+      ofstedPack: async (request) => (ofstedPack ? ofstedPack(request) : "Ofsted packs cannot be sent from here just now; please ask the partnership Coordinator."),
     }),
     registerCardActions(prefix, handler) {
       handlers.set(prefix.replace(/\.$/, ""), handler);
@@ -77,6 +81,9 @@ export function composeTeams(settings: Settings, now: () => Date = () => new Dat
     },
     identifyPeopleWith(roles) {
       rolesOf = roles;
+    },
+    whenOfstedPackAsked(listener) {
+      ofstedPack = listener;
     },
   };
 }

@@ -1,4 +1,5 @@
 import { coreGroupCardActions, coreGroupRound, inclusionForumCardActions } from "../workflows/coreGroup";
+import { ofstedPackForSenco } from "../workflows/reports/ofstedPackRequests";
 import { composeApp, type App } from "./composition";
 import { formDefinition, settings } from "./processSettings";
 import { composeTeams, type TeamsPorts } from "./teamsWiring";
@@ -39,6 +40,7 @@ function start(): { app: App; bot: TeamsPorts } {
     bot.registerCardActions("inclusionForum", inclusionForumCardActions(coreGroup));
     bot.whenChannelChosen(async () => void (await coreGroupRound(coreGroup, app.now())));
   }
+  bot.whenOfstedPackAsked((request) => ofstedPackForSenco(app.ports.reports, request));
   running = { app, bot };
   return running;
 }

@@ -13,8 +13,8 @@ export interface ReportEmail {
 
 export interface DirectorsWeekEmailOptions {
   partnershipName: string;
-  /** A link to a case's record (it needs a sign-in), when the lists' address is known. */
-  caseUrl?: (caseRef: string) => string;
+  /** A link to a case's record (it needs a sign-in), when the lists' address is known; undefined: no link. */
+  caseUrl?: (caseRef: string) => string | undefined;
 }
 
 const PLACES_CID = "places-over-year@inclusion-flow";
@@ -32,7 +32,10 @@ const ATTENDANCE_CID = "attendance-by-week@inclusion-flow";
  */
 export async function directorsWeekEmail(week: DirectorsWeek, options: DirectorsWeekEmailOptions): Promise<ReportEmail> {
   const [placesPng, attendancePng] = await Promise.all([chartPng(placesChart(week)), chartPng(attendanceChart(week))]);
-  const ref = (caseRef: string) => (options.caseUrl ? `<a href="${e(options.caseUrl(caseRef))}">${e(caseRef)}</a>` : e(caseRef));
+  const ref = (caseRef: string) => {
+    const url = options.caseUrl?.(caseRef);
+    return url ? `<a href="${e(url)}">${e(caseRef)}</a>` : e(caseRef);
+  };
   const table = (head: string[], rows: string[][], empty: string, numeric: number[] = []) =>
     rows.length === 0
       ? `<p style="margin:4px 0 12px;color:#555">${e(empty)}</p>`

@@ -1,6 +1,6 @@
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from "docx";
 import { attendanceCodes } from "../domain/attendance/codes";
-import { progressBandLabels, qualificationLevelLabels, qualificationResultLabels, qualificationSubjectLabels, qualificationTypeLabels, workingAtLevelLabels } from "../domain/lists/outcomeLists";
+import { progressBandLabels, qualificationLevelLabels, qualificationResultLabels, qualificationSubjectLabels, qualificationTypeLabels, visitorLabels, workingAtLevelLabels } from "../domain/lists/outcomeLists";
 import type { OfstedPack, PackPupil } from "../domain/reports/ofstedPack";
 import { longDate, shortDate } from "./html";
 
@@ -89,7 +89,8 @@ function pupilSection(p: PackPupil): (Paragraph | Table)[] {
       ),
     );
 
-  out.push(heading("School visits"));
+  out.push(heading("Visits"));
+  if (p.visits.length) out.push(table(["Date", "Visit by"], p.visits.map((v) => [shortDate(v.day), visitorLabels[v.visitor]])));
   out.push(para(p.lastSchoolVisit ? `Last visit by the school recorded on ${longDate(p.lastSchoolVisit)}. Schools visit their pupils at least termly.` : "No visit by the school has been recorded. Schools should visit their pupils at least termly."));
 
   out.push(heading("Progress"));

@@ -138,6 +138,14 @@ export const settingsSchema = z.object({
   REVIEW_LOCAL_TIME: localTime("the local time reviews start").default("15:30"),
   ATTENDANCE_ALERT_TIME: localTime("the time of the morning absence alert").default("10:00"),
   ATTENDANCE_DIGEST_TIME: localTime("the time of the end-of-day attendance digest").default("16:30"),
+  /** The Director's week goes on Mondays from this UK time; termly statements the morning after a term; the summary on 1 September. */
+  REPORTS_TIME: localTime("the time the reports go out").default("08:00"),
+  /** The document library on the partnership site the annual Progress & Achievement summary is saved to. */
+  REPORTS_LIBRARY: z
+    .string({ error: "expected the name of the reports' document library, e.g. Reports" })
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 _-]{0,49}$/, "expected the name of the reports' document library: letters, digits, spaces, - and _, e.g. Reports")
+    .default("Reports"),
 
   /** Placements: a new placement starts this many school days after it is set up (the Coordinator can move it). */
   PLACEMENT_START_SCHOOL_DAYS: wholeNumber("the school days between setting up a placement and its start", 0, 60).default(5),

@@ -1,37 +1,43 @@
+import "../support/exampleSettings";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { InvocationContext } from "@azure/functions";
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGraphSandbox, type GraphSandbox } from "../../sandbox/graph/server";
-import { defaultAreas } from "../../sandbox/graph/areas";
-import { defaultApp } from "../../sandbox/graph/auth";
-import { demoStaff, seedDemoTenant } from "../../sandbox/demo/demoTenant";
-import { graphClient } from "../../src/m365/graph/graphClient";
-import { graphMailer } from "../../src/m365/outlook/mail";
-import { schoolCalendarFor, shippedCalendars } from "../../src/domain/calendar";
-import { chargeLinesFromPlacements, directorsWeek } from "../../src/domain/reports";
-import { directorsWeekEmail } from "../../src/reports/directorsWeekEmail";
-import { cases, decisions, marks, placements, purchaseOrders, reviews, schools, today } from "../support/directorsWeekRows";
+import { directorsWeekHandler } from "../../functions/directorsWeek";
+import { demoStaff } from "../../sandbox/demo/demoTenant";
+import { attendanceList, casesList, decisionsList, placementsList, reviewsList, schoolsList, visitsList } from "../../src/domain/lists";
+import { runDueDirectorsWeek } from "../../src/workflows/reports/directorsWeekRound";
+import { startReportsSandbox, type ReportsSandbox } from "../support/reportsSandbox";
+import { attendanceRows, caseRows, decisionRows, placeRate, placementRows, pupilNames, reviewRows, schoolRows, visitRows } from "../support/reportsWeekItems";
 
 /**
- * The Director's Monday email as the sandbox stored it, opened in headless Debian chromium the way a mail client
- * shows it (each `cid:` picture replaced by its inline attachment): both charts render as images, and no pupil's
- * name appears anywhere in the message.
+ * The Director's Monday email as the timer sent it and the sandbox stored it — the lists filled with the week of
+ * 2 March 2026, the timer's handler run at 08:05 with the app composed over the sandbox — read back through Graph
+ * and opened in headless Debian chromium the way a mail client shows it (each `cid:` picture replaced by its inline
+ * attachment): both charts render as images, and no pupil's name appears anywhere in the message.
  */
 
 const chromiumPath = "/usr/bin/chromium";
 const haveChromium = existsSync(chromiumPath);
 if (!haveChromium) console.warn(`\n*** SKIPPING the Director's email browser test: ${chromiumPath} is missing (apt-get install chromium) ***\n`);
 
-let sandbox: GraphSandbox;
+let box: ReportsSandbox;
 let graph: Client;
 let browser: Browser;
 
 beforeAll(async () => {
-  sandbox = await startGraphSandbox({ port: 0, areas: defaultAreas(), seed: seedDemoTenant });
-  graph = graphClient({ GRAPH_BASE_URL: sandbox.graphUrl, AZURE_AUTHORITY_HOST: sandbox.authorityHost, AZURE_TENANT_ID: defaultApp.tenantId, AZURE_CLIENT_ID: defaultApp.clientId, AZURE_CLIENT_SECRET: defaultApp.clientSecret });
+  box = await startReportsSandbox({ PLACES_KS3: "2", PLACES_KS4: "3", PLACE_RATE_KS3_PENCE_PER_YEAR: placeRate, PLACE_RATE_KS4_PENCE_PER_YEAR: placeRate }, "2026-03-02T08:05:00Z");
+  box.fill(schoolsList, schoolRows);
+  box.fill(casesList, caseRows);
+  box.fill(placementsList, placementRows);
+  box.fill(reviewsList, reviewRows);
+  box.fill(decisionsList, decisionRows);
+  box.fill(attendanceList, attendanceRows);
+  box.fill(visitsList, visitRows);
+  graph = box.app.graph;
   if (haveChromium) {
     browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
   }
@@ -39,7 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await sandbox?.close();
+  await box?.stop();
 });
 
 interface StoredAttachment {
@@ -52,9 +58,10 @@ interface StoredAttachment {
 
 describe.skipIf(!haveChromium)("the Director's week email in headless chromium", () => {
   it("shows both charts as images and names no pupil", async () => {
-    const week = directorsWeek({ today, calendar: schoolCalendarFor(shippedCalendars.leicestershire!), places: { KS3: 2, KS4: 3 }, cases, placements, reviews, decisions, marks, schools, charges: chargeLinesFromPlacements(placements), purchaseOrders });
-    const mail = await directorsWeekEmail(week, { partnershipName: "Lakeside North Inclusion Partnership" });
-    await graphMailer(graph, demoStaff.partnership).send({ to: [demoStaff.director], ...mail });
+    // The timer's run at 08:05 on Monday: the handler, its workflow, the lists through Graph, the ledger, sendMail.
+    const context = new InvocationContext({ functionName: "directorsWeek", invocationId: "6f1c0c6e-0000-4000-8000-000000000003", logHandler: () => undefined });
+    await directorsWeekHandler({}, context, () => runDueDirectorsWeek(box.app.ports.reports, box.app.now()));
+    const mail = { subject: "Director's week: w/c 2 Mar 2026" };
 
     // What the Director's mailbox holds: the body and its inline pictures (hasAttachments is false for inline only).
     const inbox = (await graph.api(`/users/${demoStaff.director}/messages`).filter(`subject eq '${mail.subject.replace(/'/g, "''")}'`).expand("attachments").get()) as {
@@ -93,10 +100,10 @@ describe.skipIf(!haveChromium)("the Director's week email in headless chromium",
 
       const text = await page.locator("html").innerText();
       expect(text).toContain("LNCIP-2025-0013");
-      for (const c of cases) {
-        expect(text).not.toContain(c.PupilFirstName);
-        expect(stored.body.content).not.toContain(c.PupilFirstName); // (the data: URIs are base64, where any short word may turn up)
-        expect(stored.subject).not.toContain(c.PupilFirstName);
+      for (const name of pupilNames) {
+        expect(text).not.toContain(name);
+        expect(stored.body.content).not.toContain(name); // (the data: URIs are base64, where any short word may turn up)
+        expect(stored.subject).not.toContain(name);
       }
       await page.screenshot({ path: join(tmpdir(), "directors-week-email.png"), fullPage: true });
     } finally {

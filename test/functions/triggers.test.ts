@@ -14,6 +14,9 @@ import { listPollingHandler } from "../../functions/listPolling";
 import { referralInboxSweepHandler } from "../../functions/referralInbox";
 import { listChangesOutput, notificationsHandler } from "../../functions/notifications";
 import { referralIntakeHandler } from "../../functions/referralIntake";
+import { directorsWeekHandler } from "../../functions/directorsWeek";
+import { termlyStatementsHandler } from "../../functions/termlyStatements";
+import { progressSummaryHandler } from "../../functions/progressSummary";
 import type { AttendanceRoundReport } from "../../src/workflows/attendance/dailyAttendance";
 import type { HealthReport } from "../../src/workflows/operations/healthCheck";
 import type { ListChangeMessage } from "../../src/workflows/listChanges/listChangeMessage";
@@ -65,6 +68,33 @@ describe("the attendance timer", () => {
     const report: AttendanceRoundReport = { kind: "digest", day: today, schoolsWithPupils: 3, sent: 2, alreadySent: 1, inProgressElsewhere: 0, nothingToSay: 0, failed: 0, chases: 1, problems: [] };
     await attendanceRoundsHandler({}, context, async () => [report]);
     expect(lines.map((l) => l.line)).toMatchObject([{ day: today, outcome: "digest", message: "Attendance digest: 3 school(s) with pupils, 2 sent, 1 already sent, 0 failed" }]);
+  });
+});
+
+describe("the report timers", () => {
+  it("the Director's week: nothing logged when not due; the week as a field, whether it went, and records left out by id", async () => {
+    const quiet = invocation("directorsWeek");
+    await directorsWeekHandler({}, quiet.context, async () => ({ kind: "notDue" }));
+    expect(quiet.lines).toEqual([]);
+    const { context, lines } = invocation("directorsWeek");
+    await directorsWeekHandler({}, context, async () => ({ kind: "sent", weekOf: today, problems: ["Placements item 7 cannot be read (1 problem(s))"] }));
+    await directorsWeekHandler({}, context, async () => ({ kind: "alreadySent", weekOf: today }));
+    expect(lines.map((l) => l.line)).toMatchObject([
+      { day: today, outcome: "sent", message: expect.stringMatching(/^Director's week of .*: sent; 1 record\(s\) left out: Placements item 7 cannot be read/) },
+      { day: today, outcome: "alreadySent" },
+    ]);
+  });
+
+  it("termly statements and the annual summary: counts only, and nothing when not due", async () => {
+    const term = { academicYear: "2025/26", term: "summer" as const, first: "2026-04-13", last: "2026-07-10" };
+    const { context, lines } = invocation("termlyStatements");
+    await termlyStatementsHandler({}, context, async () => ({ kind: "done", term }));
+    await termlyStatementsHandler({}, context, async () => ({ kind: "ran", term, sent: 5, alreadySent: 1, noFinanceContact: ["120999"], failed: 0, problems: [] }));
+    expect(lines.map((l) => l.line)).toMatchObject([{ count: 5, outcome: "ran", message: "Termly statements, summer 2025/26: 5 sent, 1 already sent, 0 failed, no finance contact for 120999" }]);
+    const summary = invocation("progressSummary");
+    await progressSummaryHandler({}, summary.context, async () => ({ kind: "notDue" }));
+    await progressSummaryHandler({}, summary.context, async () => ({ kind: "published", academicYear: "2025/26", gaps: 2, sent: true }));
+    expect(summary.lines.map((l) => l.line)).toMatchObject([{ count: 2, outcome: "published", message: "Progress & Achievement summary 2025/26: saved to the Reports library, sent to the Director; 2 gap(s) to fill" }]);
   });
 });
 

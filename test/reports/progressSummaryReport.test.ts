@@ -11,17 +11,17 @@ import { progressYearItems } from "../support/progressYearItems";
 
 const dir = mkdtempSync(join(tmpdir(), "progress-report-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const run = (argv: string[]) => {
+const run = async (argv: string[]) => {
   const lines: string[] = [];
-  const code = reportProgress(argv, { cwd: dir, now: new Date("2026-09-07T07:00:00Z"), env: {}, log: (l) => lines.push(l) });
+  const code = await reportProgress(argv, { cwd: dir, now: new Date("2026-09-07T07:00:00Z"), env: {}, log: (l) => lines.push(l) });
   return { code, out: lines.join("\n") };
 };
 
 describe("npm run report:progress", () => {
-  it("writes the year's summary as HTML and JSON from the lists' items, the JSON with exactly the issue's keys", () => {
+  it("writes the year's summary as HTML and JSON from the lists' items, the JSON with exactly the issue's keys", async () => {
     writeFileSync(join(dir, "rows.json"), JSON.stringify(progressYearItems()));
     // The shipped calendar starts in 2025/26: the pupils who began in 2024/25 have only this year's terms counted.
-    const { code, out } = run(["--year", "2025/26", "--input", "rows.json", "--name", "Loughborough & North <Charnwood>"]);
+    const { code, out } = await run(["--year", "2025/26", "--input", "rows.json", "--name", "Loughborough & North <Charnwood>"]);
     expect(code, out).toBe(0);
     const json = JSON.parse(readFileSync(join(dir, "reports", "progress-summary-2025-26.json"), "utf8"));
     const expected = progressSummary({ academicYear: "2025/26", calendar: schoolCalendarFor(shippedCalendars.leicestershire!), today: "2026-09-07", cases, placements, reviews, qualifications }).summary;
@@ -47,21 +47,22 @@ describe("npm run report:progress", () => {
     expect(html).not.toMatch(/<script|src=|href=/i); // self-contained: nothing to fetch
   });
 
-  it("stops on a row that is not valid, names it, and writes nothing", () => {
+  it("stops on a row that is not valid, names it, and writes nothing", async () => {
     const items = progressYearItems();
     (items.Qualifications[2] as Record<string, unknown>).Level = "Level 9";
     writeFileSync(join(dir, "bad.json"), JSON.stringify(items));
-    const { code, out } = run(["--year", "2024/25", "--input", "bad.json", "--out", "bad-out"]);
+    const { code, out } = await run(["--year", "2024/25", "--input", "bad.json", "--out", "bad-out"]);
     expect(code).toBe(1);
     expect(out).toMatch(/Nothing written: some rows are not valid\.\nQualifications\[2\]: Level/);
     expect(existsSync(join(dir, "bad-out"))).toBe(false);
   });
 
-  it("refuses a year that is not one, and says the sandbox reading is not wired yet", () => {
-    expect(run(["--year", "2025/27", "--input", "rows.json"]).code).toBe(2);
-    const sandbox = run(["--year", "2025/26", "--sandbox"]);
-    expect(sandbox.code).toBe(2);
-    expect(sandbox.out).toContain("not wired yet");
+  it("refuses a year that is not one, an unknown option, and --sandbox with --input (the sandbox is read through Graph)", async () => {
+    expect((await run(["--year", "2025/27", "--input", "rows.json"])).code).toBe(2);
+    expect((await run(["--year", "2025/26", "--input", "rows.json", "--verbose"])).out).toContain("Unknown option --verbose");
+    const both = await run(["--year", "2025/26", "--input", "rows.json", "--sandbox"]);
+    expect(both.code).toBe(2);
+    expect(both.out).toContain("--sandbox reads the lists through Graph: leave out --input.");
   });
 });
 

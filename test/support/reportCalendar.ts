@@ -5,8 +5,7 @@ import { partnershipCalendarSchema, schoolCalendarFor, shippedCalendars } from "
  * pupil who began Key Stage 4 in Year 10 has terms to count. 2024/25's terms: autumn 2 Sep–20 Dec 2024, spring
  * 6 Jan–4 Apr 2025, summer 22 Apr–18 Jul 2025.
  */
-export const reportCalendar = schoolCalendarFor(
-  partnershipCalendarSchema.parse({
+export const reportCalendarSource = partnershipCalendarSchema.parse({
     id: "reports-test",
     name: "Leicestershire with a test 2024/25",
     years: [
@@ -24,5 +23,5 @@ export const reportCalendar = schoolCalendarFor(
       },
       ...shippedCalendars.leicestershire!.years,
     ],
-  }),
-);
+});
+export const reportCalendar = schoolCalendarFor(reportCalendarSource);

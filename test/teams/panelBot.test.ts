@@ -35,6 +35,9 @@ describe("the panel bot's commands", () => {
     expect(botCommand("  Use this channel for the  INCLUSION forum. ")).toEqual({ kind: "useChannel", panel: "inclusionForum" });
     expect(botCommand("<at>Bot</at>&nbsp;ping")).toEqual({ kind: "ping" });
     expect(botCommand("use this channel for lunch")).toEqual({ kind: "unknown" });
+    expect(botCommand("<at>Inclusion Flow</at> Ofsted pack")).toEqual({ kind: "ofstedPack" });
+    expect(botCommand("Please send me our Ofsted pack, please!")).toEqual({ kind: "ofstedPack" });
+    expect(botCommand("what is an ofsted pack")).toEqual({ kind: "unknown" });
     expect(botCommand(undefined)).toEqual({ kind: "unknown" });
   });
 

@@ -133,7 +133,7 @@ export class SitesArea implements GraphArea {
     return id;
   }
 
-  createList(siteId: string, def: { displayName: string; name?: string; description?: string; columns?: Omit<SandboxColumn, "id">[]; indexTitle?: boolean; titleDisplayName?: string }, now = new Date()): string {
+  createList(siteId: string, def: { displayName: string; name?: string; description?: string; columns?: Omit<SandboxColumn, "id">[]; indexTitle?: boolean; titleDisplayName?: string; template?: "genericList" | "documentLibrary" }, now = new Date()): string {
     const site = this.site(siteId);
     const name = def.name ?? def.displayName.replace(/\s+/g, "");
     if ([...site.lists.values()].some((l) => l.name.toLowerCase() === name.toLowerCase() || l.displayName.toLowerCase() === def.displayName.toLowerCase())) {
@@ -142,8 +142,26 @@ export class SitesArea implements GraphArea {
     const columns: SandboxColumn[] = [{ ...TITLE, indexed: def.indexTitle ?? false, displayName: def.titleDisplayName ?? TITLE.displayName }];
     for (const c of def.columns ?? []) columns.push(checkColumn(c, columns));
     const id = randomUUID();
-    site.lists.set(id, { id, name, displayName: def.displayName, description: def.description ?? "", template: "genericList", created: now.toISOString(), modified: now.toISOString(), columns, items: new Map(), nextItemId: 1, changes: new Map(), seq: 0 });
+    site.lists.set(id, { id, name, displayName: def.displayName, description: def.description ?? "", template: def.template ?? "genericList", created: now.toISOString(), modified: now.toISOString(), columns, items: new Map(), nextItemId: 1, changes: new Map(), seq: 0 });
     return id;
+  }
+
+  /** A list's identity and where people open it (a document library's files are the drives area's). */
+  listInfo(siteId: string, listIdOrName: string): { id: string; name: string; displayName: string; template: string; created: string; webUrl: string; siteWebUrl: string; siteId: string } {
+    const site = this.site(siteId);
+    const l = this.findList(site, listIdOrName);
+    return { id: l.id, name: l.name, displayName: l.displayName, template: l.template, created: l.created, webUrl: this.listWebUrl(site, l), siteWebUrl: this.webUrl(site), siteId: site.id };
+  }
+
+  /** The site's document libraries (lists made from the documentLibrary template). */
+  libraries(siteId: string): ReturnType<SitesArea["listInfo"]>[] {
+    const site = this.site(siteId);
+    return [...site.lists.values()].filter((l) => l.template === "documentLibrary").map((l) => this.listInfo(site.id, l.id));
+  }
+
+  /** Every site's id and path (the drives area finds a library's site by its web address). */
+  siteIds(): { id: string; path: string }[] {
+    return [...this.sites.values()].map((s) => ({ id: s.id, path: s.path }));
   }
 
   addItem(siteId: string, listIdOrName: string, fields: Record<string, unknown>, by = "seed", now = new Date()): string {
@@ -207,8 +225,8 @@ export class SitesArea implements GraphArea {
   }
 
   /** A site's lists with their columns (for SharePoint's REST API and the local tenant's pages). */
-  listsOf(siteId: string): { id: string; name: string; displayName: string; description: string; columns: SandboxColumn[]; itemCount: number }[] {
-    return [...this.site(siteId).lists.values()].map((l) => ({ id: l.id, name: l.name, displayName: l.displayName, description: l.description, columns: l.columns, itemCount: l.items.size }));
+  listsOf(siteId: string): { id: string; name: string; displayName: string; description: string; columns: SandboxColumn[]; itemCount: number; template: string }[] {
+    return [...this.site(siteId).lists.values()].map((l) => ({ id: l.id, name: l.name, displayName: l.displayName, description: l.description, columns: l.columns, itemCount: l.items.size, template: l.template }));
   }
 
   /** Items with what SharePoint shows about each version: who created and last changed it, when, its ETag. */
@@ -233,8 +251,10 @@ export class SitesArea implements GraphArea {
   private createListRoute(r: SandboxRequest, ctx: SandboxContext): SandboxResponse {
     const body = r.body as { displayName?: string; columns?: Omit<SandboxColumn, "id">[]; list?: { template?: string } } | undefined;
     if (!body?.displayName) throw new GraphError(400, "invalidRequest", "The displayName property is required.");
+    const template = body.list?.template ?? "genericList";
+    if (template !== "genericList" && template !== "documentLibrary") throw new GraphError(400, "invalidRequest", `The list template '${template}' is not supported here (genericList or documentLibrary).`);
     const site = this.site(r.params.site ?? "");
-    const id = this.createList(site.id, { displayName: body.displayName, ...(body.columns ? { columns: body.columns } : {}) }, ctx.now());
+    const id = this.createList(site.id, { displayName: body.displayName, template, ...(body.columns ? { columns: body.columns } : {}) }, ctx.now());
     return { status: 201, body: this.listView(site, site.lists.get(id) as List, { ...r, query: new URLSearchParams("$expand=columns") }) };
   }
 
@@ -444,6 +464,11 @@ export class SitesArea implements GraphArea {
     return `${this.baseUrl()}/sites/${s.path}`;
   }
 
+  /** A list's page: /Lists/{name} for a list, /{name} for a document library (as SharePoint has them). */
+  private listWebUrl(site: Site, l: List): string {
+    return l.template === "documentLibrary" ? `${this.webUrl(site)}/${l.name}` : `${this.webUrl(site)}/Lists/${l.name}`;
+  }
+
   /** Graph's identitySet for who made a version: a person (by object id, email and name) or an application (by app id). */
   private identity(by: string, person?: SandboxPerson): Record<string, unknown> {
     if (person) return { user: Object.fromEntries(Object.entries({ email: person.email, id: person.id, displayName: person.displayName }).filter(([, v]) => v !== undefined)) };
@@ -479,7 +504,7 @@ export class SitesArea implements GraphArea {
       description: l.description,
       createdDateTime: l.created,
       lastModifiedDateTime: l.modified,
-      webUrl: `${this.webUrl(site)}/Lists/${l.name}`,
+      webUrl: this.listWebUrl(site, l),
       list: { contentTypesEnabled: false, hidden: false, template: l.template },
       ...(/columns/.test(expand) ? { columns: l.columns.map(columnView) } : {}),
     };

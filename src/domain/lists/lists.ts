@@ -10,7 +10,7 @@ import { referralFormSchema } from "../referral/referralForm";
 import { keyStageSchema } from "../referral/keyStage";
 import { peopleRoles } from "../access/roles";
 import type { ListDefinition } from "./columns";
-import { placementOutcomeColumns, qualificationsList, reviewProgressColumns } from "./outcomeLists";
+import { placementOutcomeColumns, qualificationsList, reviewProgressColumns, visitsList } from "./outcomeLists";
 import { referralInboxList } from "./referralInbox";
 
 const caseRef = (title = "Case") => field(z.string().regex(/^[A-Z]{2,10}-\d{4}-\d{4,}$/).max(30), { column: "CaseRef", columnTitle: title, indexed: true });
@@ -75,6 +75,10 @@ export const schoolsRow = z.object({
   /** The school's email domain (e.g. oakfield.sch.uk): every role address must be in it (see schoolAddressProblems). */
   EmailDomain: field(optional(z.string().trim().toLowerCase().regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a domain such as oakfield.sch.uk").max(253)), { column: "EmailDomain", columnTitle: "Email domain" }),
   CalendarOverride: field(optional(text(50)), { column: "CalendarOverride", columnTitle: "Calendar override" }),
+  /** A Coordinator ticks it to send the school's Ofsted pack to its SENCO; the app sends it and clears the tick. */
+  OfstedPackRequested: field(z.boolean().optional(), { column: "OfstedPackRequested", columnTitle: "Send Ofsted pack to the SENCO" }),
+  /** When the app last sent the school's Ofsted pack (written by the app). */
+  OfstedPackSentAt: field(optional(when()), { column: "OfstedPackSentAt", columnTitle: "Ofsted pack last sent" }),
 });
 
 export const decisionsRow = z.object({
@@ -253,7 +257,7 @@ export const peopleList: ListDefinition<typeof peopleRow> = { name: "People", di
 
 export const providersList: ListDefinition<typeof providersRow> = { name: "Providers", displayName: "Providers", description: "Alternative providers: registration, quality-assurance visits, safeguarding confirmation, sites and contacts.", row: providersRow, titleColumn: "Name" };
 
-export const listDefinitions = [casesList, schoolsList, decisionsList, placementsList, reviewsList, attendanceList, meetingsList, coreGroupPanelList, peopleList, providersList, qualificationsList, referralInboxList] as const;
+export const listDefinitions = [casesList, schoolsList, decisionsList, placementsList, reviewsList, attendanceList, meetingsList, coreGroupPanelList, peopleList, providersList, qualificationsList, visitsList, referralInboxList] as const;
 export type CasesRow = z.output<typeof casesRow>;
 export type SchoolsRow = z.output<typeof schoolsRow>;
 export type DecisionsRow = z.output<typeof decisionsRow>;

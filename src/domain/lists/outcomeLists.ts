@@ -131,3 +131,28 @@ export const qualificationsList: ListDefinition<typeof qualificationsRow> = {
   row: qualificationsRow,
   titleColumn: "CaseRef",
 };
+
+/** Who visited a programme-managed pupil: the home school (at least termly), the partnership, or a provider. */
+export const visitorLabels = { homeSchool: "Home school", partnership: "Partnership staff", provider: "Provider" } as const;
+export type Visitor = keyof typeof visitorLabels;
+
+/**
+ * A visit to a programme-managed pupil where they are placed, with its date (the Ofsted pack lists "visits with
+ * dates"; schools visit at least termly). The Coordinator records one item per visit; notes are free text, kept in
+ * SharePoint and never copied into an email, card or log.
+ */
+export const visitsRow = z.object({
+  CaseRef: caseRef(),
+  VisitedOn: field(day(), { column: "VisitedOn", columnTitle: "Visited on", indexed: true }),
+  Visitor: field(z.enum(keys(visitorLabels)), { column: "Visitor", columnTitle: "Visit by", labels: visitorLabels }),
+  VisitNotes: field(z.string().max(2000).optional(), { column: "VisitNotes", columnTitle: "Notes", personal: "freeText" }),
+});
+export type VisitsRow = z.output<typeof visitsRow>;
+
+export const visitsList: ListDefinition<typeof visitsRow> = {
+  name: "Visits",
+  displayName: "Visits",
+  description: "Visits to programme-managed pupils where they are placed: the home school's (at least termly), the partnership's, a provider's.",
+  row: visitsRow,
+  titleColumn: "CaseRef",
+};

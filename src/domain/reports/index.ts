@@ -6,3 +6,4 @@ export * from "./chargeLines";
 export * from "./directorsWeek";
 export * from "./ofstedPack";
 export * from "./termlyStatement";
+export * from "./reportSchedule";

@@ -5,10 +5,10 @@ import type { Day } from "../calendar/schoolCalendar";
 import { academicYearOf } from "../calendar/schoolDays";
 import { weekdays, weeklyPatternSchema, type Weekday } from "../placement/weeklyPattern";
 import { placementLocationLabels, type PlacementLocation } from "../placement/attendanceBasis";
-import type { ProgressBand, QualificationsRow, WorkingAtLevel } from "../lists/outcomeLists";
+import type { ProgressBand, QualificationsRow, Visitor, WorkingAtLevel } from "../lists/outcomeLists";
 import type { KeyStage } from "../referral/keyStage";
 import { yearGroupIn } from "./academicYear";
-import { reviewDay, type ReportCase, type ReportMark, type ReportPlacement, type ReportQualification, type ReportReview, type ReportSchool } from "./reportInputs";
+import { reviewDay, type ReportCase, type ReportMark, type ReportPlacement, type ReportQualification, type ReportReview, type ReportSchool, type ReportVisit } from "./reportInputs";
 
 export interface OfstedPackInput {
   school: ReportSchool;
@@ -20,6 +20,8 @@ export interface OfstedPackInput {
   qualifications: readonly ReportQualification[];
   /** The marks that count (latest per session). */
   marks: readonly ReportMark[];
+  /** The Visits list's visits (any case's: only the pack's pupils' are used). */
+  visits?: readonly ReportVisit[];
 }
 
 export interface PackReview {
@@ -48,6 +50,11 @@ export interface PackPupil {
   reviewsHeld: PackReview[];
   /** The home school's last recorded visit (the Placements row keeps the last one). */
   lastSchoolVisit: Day | undefined;
+  /**
+   * Every visit recorded for the pupil (the Visits list), oldest first, with the placement's LastSchoolVisit as a
+   * home-school visit when the list does not already have it.
+   */
+  visits: { day: Day; visitor: Visitor }[];
   baseline: { english: WorkingAtLevel | undefined; maths: WorkingAtLevel | undefined; assessedOn: Day | undefined };
   latestProgress: { english: ProgressBand | undefined; maths: ProgressBand | undefined };
   qualifications: Pick<QualificationsRow, "Subject" | "QualificationName" | "QualificationType" | "Level" | "Result" | "Grade" | "AwardedOn">[];
@@ -65,7 +72,8 @@ export interface OfstedPack {
  * A school's Ofsted pack: for each of its programme-managed pupils (a placement running, or one that ran this
  * academic year, whose home school is this school), the pattern and providers with their registration status,
  * attendance to date with its codes, the reviews held and their outcomes (with each period's attendance, computed),
- * the last visit, baseline and progress bands, qualifications, and the DSL contact arrangement. Only this school's
+ * the visits with their dates (the Visits list, and the placement's last school visit), baseline and progress
+ * bands, qualifications, and the DSL contact arrangement. Only this school's
  * pupils, ever: a pupil is in the pack only through a placement (or, without one, a case) naming this school.
  *
  * @example
@@ -116,6 +124,7 @@ export function ofstedPack(input: OfstedPackInput): OfstedPack {
     const banded = (k: "EnglishProgress" | "MathsProgress") => held.filter((r) => r[k] !== undefined).at(-1)?.[k];
 
     const pattern = readPattern(p.Pattern);
+    const visits = visitsOf(p, input.visits ?? [], input.today);
     const providers = new Map<string, { name: string; registered: boolean }>();
     for (const d of pattern ?? []) if (d.provider !== undefined && d.registered !== undefined) providers.set(d.provider, { name: d.provider, registered: d.registered });
 
@@ -130,7 +139,8 @@ export function ofstedPack(input: OfstedPackInput): OfstedPack {
         providers: [...providers.values()],
         attendanceToDate: { ...stats(p.StartDate, to), codes: [...codeCounts.entries()].map(([code, sessions]) => ({ code, sessions })).sort((a, b) => b.sessions - a.sessions || a.code.localeCompare(b.code)) },
         reviewsHeld,
-        lastSchoolVisit: p.LastSchoolVisit,
+        lastSchoolVisit: visits.filter((v) => v.visitor === "homeSchool").at(-1)?.day,
+        visits,
         baseline: { english: p.EnglishBaseline, maths: p.MathsBaseline, assessedOn: p.BaselineOn },
         latestProgress: { english: banded("EnglishProgress"), maths: banded("MathsProgress") },
         qualifications: input.qualifications
@@ -142,6 +152,12 @@ export function ofstedPack(input: OfstedPackInput): OfstedPack {
     ];
   });
   return { school: { urn: input.school.Urn, name: input.school.SchoolName }, today: input.today, academicYear, pupils };
+}
+
+function visitsOf(p: ReportPlacement, visits: readonly ReportVisit[], today: Day): PackPupil["visits"] {
+  const own = visits.filter((v) => v.CaseRef === p.CaseRef && v.VisitedOn <= today).map((v) => ({ day: v.VisitedOn, visitor: v.Visitor }));
+  if (p.LastSchoolVisit && !own.some((v) => v.visitor === "homeSchool" && v.day === p.LastSchoolVisit)) own.push({ day: p.LastSchoolVisit, visitor: "homeSchool" });
+  return own.sort((a, b) => a.day.localeCompare(b.day) || a.visitor.localeCompare(b.visitor));
 }
 
 function readPattern(json: string | undefined): PackPupil["pattern"] {

@@ -4,7 +4,7 @@ import { coreGroupOutcomes } from "../case/outcomes";
 import { keyStageSchema } from "../referral/keyStage";
 import { sendStatusLabels } from "../referral/referralForm";
 import type { PlacementsRow, ReviewsRow, SchoolsRow } from "../lists/lists";
-import type { QualificationsRow } from "../lists/outcomeLists";
+import type { QualificationsRow, VisitsRow } from "../lists/outcomeLists";
 
 /*
  * What the reports read: plain rows as the lists hold them (column names as keys), narrowed to the columns each
@@ -70,6 +70,27 @@ export type ReportReview = Pick<ReviewsRow, "CaseRef" | "Number" | "DueDate"> &
   Partial<Pick<ReviewsRow, "ReviewStatus" | "HeldOn" | "ReturnToMainstream" | "NextSteps" | "EnglishProgress" | "MathsProgress" | "EnglishTuition" | "MathsTuition" | "PupilVoice">>;
 
 export type ReportQualification = QualificationsRow;
+
+/** A visit as the reports read it (the Visits list; notes are never read). */
+export type ReportVisit = Pick<VisitsRow, "CaseRef" | "VisitedOn" | "Visitor">;
+
+/**
+ * Placements with their home school's last visit brought up to date from the Visits list: the later of the
+ * placement's LastSchoolVisit (which a Coordinator may still type) and the case's latest home-school visit, so
+ * "schools with no visit this term" counts a visit recorded either way.
+ *
+ * @example
+ * withLatestSchoolVisit([{ CaseRef: "LNCIP-2026-0042", KeyStage: "KS3", StartDate: "2026-09-07", PlacementStatus: "active", LastSchoolVisit: "2026-09-20" }],
+ *   [{ CaseRef: "LNCIP-2026-0042", VisitedOn: "2026-11-03", Visitor: "homeSchool" }])[0].LastSchoolVisit // "2026-11-03"
+ */
+export function withLatestSchoolVisit<P extends Pick<ReportPlacement, "CaseRef" | "LastSchoolVisit">>(placements: readonly P[], visits: readonly ReportVisit[]): P[] {
+  const latest = new Map<string, string>();
+  for (const v of visits) if (v.Visitor === "homeSchool" && v.VisitedOn > (latest.get(v.CaseRef) ?? "")) latest.set(v.CaseRef, v.VisitedOn);
+  return placements.map((p) => {
+    const visited = latest.get(p.CaseRef);
+    return visited && visited > (p.LastSchoolVisit ?? "") ? { ...p, LastSchoolVisit: visited } : p;
+  });
+}
 
 export type ReportSchool = Pick<SchoolsRow, "Urn" | "SchoolName"> & Partial<Pick<SchoolsRow, "SencoEmail" | "DslEmail" | "FinanceEmail">>;
 

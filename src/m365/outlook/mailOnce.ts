@@ -1,5 +1,5 @@
 import type { EffectLedger } from "../tables/effectLedger";
-import { SentItemsNotPermittedError, type Mailer } from "./mail";
+import { SentItemsNotPermittedError, type Mailer, type OutgoingMail } from "./mail";
 
 /**
  * Sends an email once under its key (the effect ledger), to the distinct addresses given (none: nothing is sent,
@@ -31,6 +31,26 @@ export async function sendMailOnce(ledger: EffectLedger, mailer: Mailer, key: st
         }
       },
     },
+  );
+  return firstTime;
+}
+
+/**
+ * Sends a whole email (attachments too: a report's charts or document) once under its key, as `sendMailOnce` does:
+ * a recovery after a crash asks Sent Items for the exact subject before sending again. True the first time.
+ *
+ * @example
+ * await sendOnce(ledger, mailer, "mail:directors-week:2026-11-30", { to: ["director@lncip.example"], subject, html, attachments }) // true; again → false
+ */
+export async function sendOnce(ledger: EffectLedger, mailer: Mailer, key: string, mail: OutgoingMail): Promise<boolean> {
+  const to = [...new Set(mail.to.filter(Boolean))];
+  const { firstTime } = await ledger.once(
+    key,
+    async () => {
+      if (to.length) await mailer.send({ ...mail, to });
+      return true;
+    },
+    { alreadyDone: async (claimedAt) => ((await mailer.sentSince?.(mail.subject, claimedAt)) ? true : undefined) },
   );
   return firstTime;
 }

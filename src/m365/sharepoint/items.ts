@@ -273,11 +273,11 @@ export type Snapshot = Record<string, string | number | boolean | null>;
 
 /**
  * How one watched column goes into a snapshot: its text (`text`: "" kept; `nonEmptyText`: "" as null), its number,
- * its choices `joined` with "|", or a short `hash` of its text (a long column such as a pattern).
+ * its yes/no (`boolean`), its choices `joined` with "|", or a short `hash` of its text (a long column such as a pattern).
  */
 export interface WatchedColumn<Row> {
   column: keyof Row & string;
-  as: "text" | "nonEmptyText" | "number" | "joined" | "hash";
+  as: "text" | "nonEmptyText" | "number" | "boolean" | "joined" | "hash";
 }
 
 /** The columns a list's change handler watches, by snapshot key. */
@@ -422,7 +422,7 @@ export function listItems<S extends z.ZodObject>(list: SharePointList, definitio
   };
 }
 
-function watchedValue(value: unknown, as: WatchedColumn<unknown>["as"]): string | number | null {
+function watchedValue(value: unknown, as: WatchedColumn<unknown>["as"]): string | number | boolean | null {
   switch (as) {
     case "text":
       return typeof value === "string" ? value : typeof value === "boolean" ? String(value) : null;
@@ -430,6 +430,8 @@ function watchedValue(value: unknown, as: WatchedColumn<unknown>["as"]): string 
       return typeof value === "string" && value !== "" ? value : null;
     case "number":
       return typeof value === "number" ? value : null;
+    case "boolean":
+      return typeof value === "boolean" ? value : null;
     case "joined":
       return Array.isArray(value) ? (value as unknown[]).map(String).join("|") : null;
     case "hash":

@@ -5,6 +5,7 @@ import type { AdaptiveCardJson, CardAction, CardActionHandler, CardActionResult,
 import type { ConversationStore, TeamsConversation } from "./conversationStore";
 import type { TeamsUserIds } from "../teamsUserIds";
 import { authorize, type Role } from "../../domain/access";
+import { teamsMemberEmail } from "./memberEmail";
 
 /**
  * The bot's turn logic: what it does with each activity Teams sends. It remembers where it can post, lets a
@@ -22,6 +23,7 @@ const account = z.looseObject({ id: z.string().min(1), aadObjectId: z.string().o
  */
 export const activitySchema = z.looseObject({
   type: z.string().min(1),
+  id: z.string().optional(),
   name: z.string().optional(),
   text: z.string().optional(),
   serviceUrl: z.string().optional(),
@@ -106,7 +108,7 @@ export function invokeResponseBody(result: CardActionResult): Record<string, unk
 }
 
 /** What a typed message asks of the bot. */
-export type BotCommand = { kind: "useChannel"; panel: PanelChannel } | { kind: "ping" } | { kind: "unknown" };
+export type BotCommand = { kind: "useChannel"; panel: PanelChannel } | { kind: "ping" } | { kind: "ofstedPack" } | { kind: "unknown" };
 
 const panelsByWords: Record<string, PanelChannel> = { "core group": "coreGroup", "inclusion forum": "inclusionForum" };
 
@@ -115,6 +117,7 @@ const panelsByWords: Record<string, PanelChannel> = { "core group": "coreGroup",
  *
  * @example
  * botCommand("<at>Inclusion Flow</at> Use this channel for Core Group") // { kind: "useChannel", panel: "coreGroup" }
+ * botCommand("Ofsted pack, please") // { kind: "ofstedPack" }
  */
 export function botCommand(text: string | undefined): BotCommand {
   const words = (text ?? "")
@@ -128,6 +131,7 @@ export function botCommand(text: string | undefined): BotCommand {
   const use = /^(?:please )?use this channel for (?:the )?(core group|inclusion forum)$/.exec(words);
   if (use?.[1]) return { kind: "useChannel", panel: panelsByWords[use[1]] as PanelChannel };
   if (words === "ping") return { kind: "ping" };
+  if (/^(?:please )?(?:send (?:me |us )?)?(?:the |our |my )?ofsted pack(?: please)?$/.test(words)) return { kind: "ofstedPack" };
   return { kind: "unknown" };
 }
 
@@ -173,6 +177,13 @@ export interface PanelBotPorts {
   teamId?: string | undefined;
   /** The roles the partnership's lists give the person (by Entra object id, else Teams user id); none when unknown. */
   roles?: (from: { id: string; aadObjectId?: string | undefined; name?: string | undefined }) => Promise<readonly Role[]>;
+  /**
+   * A school's SENCO asked for the Ofsted pack: the workflow checks the email against the Schools list, sends the
+   * pack by email, and answers what the bot says. Unset: the bot says it cannot send packs here.
+   */
+  ofstedPack?: (request: { email: string | undefined; key: string }) => Promise<string>;
+  /** Who the person is, by email, as Teams knows them (the connector's member look-up). */
+  memberEmail?: (context: TurnContext) => Promise<string | undefined>;
 }
 
 /**
@@ -218,6 +229,15 @@ export function panelBot(ports: PanelBotPorts): { onTurn(context: TurnContext): 
     const command = botCommand(activity.text);
     if (command.kind === "ping") {
       await send(context, { type: "message", attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", content: ports.pingCard() }] });
+      return;
+    }
+    if (command.kind === "ofstedPack") {
+      if (!ports.ofstedPack) {
+        await context.sendActivity("Ofsted packs cannot be sent from here just now; please ask the partnership Coordinator.");
+        return;
+      }
+      const email = await (ports.memberEmail ?? teamsMemberEmail)(context).catch(() => undefined);
+      await context.sendActivity(await ports.ofstedPack({ email, key: `teams:${activity.id ?? ports.now().toISOString()}` }));
       return;
     }
     if (command.kind === "useChannel") {

@@ -153,3 +153,37 @@ export function referralNotAccepted(problems: readonly { question: string; messa
       `<p>If something here looks wrong, reply to this email and the partnership will help.</p>`,
   };
 }
+
+/**
+ * The email that carries a school's Ofsted pack to its SENCO (the Word document is attached). The subject names the
+ * school only; the body says how many pupils the document holds and that it names them, for the school's own records.
+ *
+ * @example
+ * ofstedPackCover("Oakfield Academy", 2, "Lakeside North Inclusion Partnership").html.includes("2 programme-managed pupils") // true
+ */
+export function ofstedPackCover(schoolName: string, pupils: number, partnershipName: string): Omit<Message, "subject"> {
+  const who = pupils === 1 ? "1 programme-managed pupil" : `${pupils} programme-managed pupils`;
+  return {
+    html:
+      `<p>Dear SENCO,</p><p>Attached is ${escapeHtml(schoolName)}'s Ofsted pack from ${escapeHtml(partnershipName)}: for each of the school's ${who} this academic year, ` +
+      `the pattern and providers (with their registration status), attendance to date with codes, reviews held and their outcomes, visits with dates, progress, ` +
+      `qualifications and the DSL contact arrangement.</p>` +
+      `<p>The document names pupils: please keep it with the school's own records. It holds only ${escapeHtml(schoolName)}'s pupils.</p>`,
+  };
+}
+
+/**
+ * What the bot answers a SENCO who asked for the Ofsted pack in Teams (no pupil is named; the pack goes by email to
+ * the SENCO address the partnership holds for the school, never into the chat).
+ *
+ * @example
+ * ofstedPackOnItsWay(["Oakfield Academy"], "senco@oakfield.example") // "The Ofsted pack for Oakfield Academy is on its way to senco@oakfield.example, the SENCO address the partnership holds for the school."
+ * ofstedPackNotForYou() // "I send a school's Ofsted pack only to that school's SENCO, and your Teams account's email is not a SENCO address the partnership holds. Please ask the partnership Coordinator."
+ */
+export function ofstedPackOnItsWay(schoolNames: readonly string[], address: string): string {
+  return `The Ofsted pack for ${schoolNames.join(" and ")} is on its way to ${address}, the SENCO address the partnership holds for the ${schoolNames.length === 1 ? "school" : "schools"}.`;
+}
+
+export function ofstedPackNotForYou(): string {
+  return "I send a school's Ofsted pack only to that school's SENCO, and your Teams account's email is not a SENCO address the partnership holds. Please ask the partnership Coordinator.";
+}

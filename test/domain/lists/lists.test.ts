@@ -9,8 +9,8 @@ import { namedReferral, partnerUrns } from "../../fixtures/referralAnswers";
 const facetType: Record<string, string> = { text: "textColumn", choice: "choiceColumn", dateTime: "dateTimeColumn", number: "numberColumn", boolean: "booleanColumn" };
 
 describe("list definitions", () => {
-  it("define the eleven lists the partnership works in, and the Referral inbox the standard-licence flow writes to", () => {
-    expect(listDefinitions.map((l) => l.name)).toEqual(["Cases", "Schools", "Decisions", "Placements", "Reviews", "Attendance", "Meetings", "CoreGroupPanel", "People", "Providers", "Qualifications", "ReferralInbox"]);
+  it("define the twelve lists the partnership works in, and the Referral inbox the standard-licence flow writes to", () => {
+    expect(listDefinitions.map((l) => l.name)).toEqual(["Cases", "Schools", "Decisions", "Placements", "Reviews", "Attendance", "Meetings", "CoreGroupPanel", "People", "Providers", "Qualifications", "Visits", "ReferralInbox"]);
   });
 
   it("name every list as its title, because Graph finds /lists/{segment} by id or title and the app asks by name", () => {

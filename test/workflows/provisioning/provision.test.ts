@@ -65,7 +65,10 @@ describe("npm run provision against a site with no lists", () => {
     const sites = graph.area<SitesArea>("sites");
     const siteId = sites.siteIdByPath(demoSite.hostname, demoSite.path);
     const created = graph.requests.filter((r) => r.method === "POST" && /\/lists$/.test(r.path));
-    expect(created).toHaveLength(listDefinitions.length);
+    // Every list, and the Reports document library the annual summary is saved to.
+    expect(created).toHaveLength(listDefinitions.length + 1);
+    expect(created.map((r) => (r.requestBody as { displayName: string; list?: { template?: string } }).list?.template)).toContain("documentLibrary");
+    expect(out).toContain("Reports library — Reports: created");
     const lists = (await (await fetch(`${graph.graphUrl}/sites/${siteId}/lists?$expand=columns`, { headers: { authorization: `Bearer ${await token()}` } })).json()) as { value: { name: string; columns: { name: string; displayName: string; indexed: boolean }[] }[] };
     for (const def of listDefinitions) {
       const list = lists.value.find((l) => l.name === def.name);
