@@ -57,6 +57,18 @@ export function caseCardFacts(row: Pick<CasesRow, "CaseRef" | "WorkflowStatus" |
   };
 }
 
+/**
+ * A line for the person who pressed, at the top of their copy of a card, with its tone: `good` (green) for what was
+ * done, `warning` (amber) for what they must do or know, `attention` (red) for what went wrong.
+ */
+export interface CardNotice {
+  text: string;
+  tone: "good" | "warning" | "attention";
+}
+
+/** The Adaptive Card TextBlock colour of a notice's tone. */
+export const noticeColors = { good: "Good", warning: "Warning", attention: "Attention" } as const satisfies Record<CardNotice["tone"], string>;
+
 /** A meeting as the card names it: when, and its key (the Meetings list's MeetingKey). */
 export interface MeetingOnCard {
   key: string;
@@ -86,8 +98,8 @@ export interface CoreGroupCardInput {
   nameOf(personId: string): string;
   /** The person this copy of the card is for (their own view); the shared card has none. */
   viewerId?: string | undefined;
-  /** A message for the viewer at the top of the card (a refusal, "your view was recorded"). */
-  notice?: string | undefined;
+  /** A message for the viewer at the top of the card ("Your view was recorded", "Please choose an outcome"). */
+  notice?: CardNotice | undefined;
   /**
    * The Teams user id (MRI) for a panel id (an Entra object id), for `refresh.userIds`, which Teams matches against
    * Teams user ids; ids without one are listed as they are.
@@ -133,6 +145,8 @@ export interface CoreGroupCardView {
   refreshUserIds: string[];
   hasNotice: boolean;
   notice: string;
+  /** The notice's colour: Good, Warning or Attention. */
+  noticeColor: string;
 }
 
 /** Teams asks the bot for a user-specific view for at most this many users. */
@@ -200,7 +214,8 @@ export function coreGroupCardView(input: CoreGroupCardInput): CoreGroupCardView 
     hasRefresh: refreshUserIds.length > 0,
     refreshUserIds,
     hasNotice: !!input.notice,
-    notice: input.notice ?? "",
+    notice: input.notice?.text ?? "",
+    noticeColor: noticeColors[input.notice?.tone ?? "attention"],
   };
 }
 

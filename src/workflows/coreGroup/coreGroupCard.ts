@@ -1,5 +1,5 @@
 import { londonDay } from "../../domain/calendar";
-import { caseCardFacts, coreGroupCardView, dayLabel, meetingLabel, type MeetingOnCard, type VotingState } from "../../domain/coreGroup";
+import { caseCardFacts, coreGroupCardView, dayLabel, meetingLabel, type CardNotice, type MeetingOnCard, type VotingState } from "../../domain/coreGroup";
 import type { CasesRow, MeetingsRow } from "../../domain/lists";
 import { isReadable } from "../../m365/sharepoint/items";
 import { coreGroupOutcomeLabels, type InclusionForumOutcome } from "../../domain/case";
@@ -70,12 +70,12 @@ const onCard = (m: MeetingsRow): MeetingOnCard => ({ key: m.MeetingKey, date: m.
  * The Core Group card for a case as it stands: for everyone (no viewer), or one person's own view.
  *
  * @example
- * await renderCoreGroupCard(ports, await loadCaseOnCard(ports, ref), { viewerId: "user-id-1", notice: "Your view was recorded." })
+ * await renderCoreGroupCard(ports, await loadCaseOnCard(ports, ref), { viewerId: "user-id-1", notice: { text: "Your view was recorded.", tone: "good" } })
  */
 export async function renderCoreGroupCard(
   ports: CoreGroupPorts,
   c: CaseOnCard,
-  options: { viewerId?: string | undefined; notice?: string | undefined; round?: string | undefined } = {},
+  options: { viewerId?: string | undefined; notice?: CardNotice | undefined; round?: string | undefined } = {},
 ): Promise<AdaptiveCardJson> {
   const facts = caseCardFacts(c.row);
   const school = c.row.SchoolUrn !== undefined ? await ports.schools.byUrn(c.row.SchoolUrn) : undefined;

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { caseStatusLabels, inclusionForumOutcomeLabels, inclusionForumOutcomeSchema } from "../../domain/case";
 import { addSchoolDays, londonDay } from "../../domain/calendar";
-import { agendaInputId, forumAgendaView, type AgendaCase } from "../../domain/coreGroup";
+import { agendaInputId, forumAgendaView, type AgendaCase, type CardNotice } from "../../domain/coreGroup";
 import type { CasesRow, MeetingsRow } from "../../domain/lists";
 import { isReadable } from "../../m365/sharepoint/items";
 import { inclusionForumAgendaCard } from "../../teams/cards/cardTemplates";
@@ -47,7 +47,7 @@ export async function forumCases(ports: CoreGroupPorts, meetingKey: string): Pro
   return (assigned.length ? assigned : waiting.filter((r) => !r.MeetingId)).sort((a, b) => a.CaseRef.localeCompare(b.CaseRef));
 }
 
-async function renderAgenda(ports: CoreGroupPorts, meeting: MeetingsRow, caseRefs: readonly string[], notice?: string): Promise<AdaptiveCardJson> {
+async function renderAgenda(ports: CoreGroupPorts, meeting: MeetingsRow, caseRefs: readonly string[], notice?: CardNotice): Promise<AdaptiveCardJson> {
   const cases: AgendaCase[] = [];
   for (const ref of caseRefs) {
     const item = await findCaseItem(ports.cases, ref);
@@ -159,7 +159,7 @@ export function inclusionForumCardActions(ports: CoreGroupPorts): CardActionHand
     const agenda = (await ports.state.get<PostedAgenda>(FORUM_AGENDAS_SCOPE, meetingKey))?.value ?? (await adoptPostedAgenda(ports, meetingKey, action));
     const meeting = await meetingByKey(ports, meetingKey);
     if (!agenda || !meeting || !agenda.caseRefs.includes(caseRef)) return { kind: "message", text: agendaPressAnswers.notOnAgenda(caseRef) };
-    const current = async (notice?: string) => ({ kind: "card" as const, card: await renderAgenda(ports, meeting, agenda.caseRefs, notice) });
+    const current = async (notice?: CardNotice) => ({ kind: "card" as const, card: await renderAgenda(ports, meeting, agenda.caseRefs, notice) });
     if (action.trigger === "automatic") return current();
     const chosen = inclusionForumOutcomeSchema.safeParse(action.data[agendaInputId(caseRef)]);
     if (!chosen.success) return current(agendaPressAnswers.chooseOutcome(caseRef));

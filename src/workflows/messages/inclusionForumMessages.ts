@@ -1,5 +1,6 @@
 import { escapeHtml } from "../../m365/outlook/mail";
 import type { Message } from "./message";
+import type { CardNotice } from "../../domain/coreGroup";
 
 /* What the Inclusion Forum's members are sent: the agenda, by case reference and school only. */
 
@@ -31,6 +32,6 @@ export function agendaPosted(cases: number): string {
 export const agendaPressAnswers = {
   notOurButton: "This button does not belong to an Inclusion Forum agenda this app posted.",
   notOnAgenda: (caseRef: string) => `${caseRef} is not on this forum's agenda.`,
-  chooseOutcome: (caseRef: string) => `Please choose ${caseRef}'s outcome before recording it.`,
+  chooseOutcome: (caseRef: string): CardNotice => ({ text: `Please choose ${caseRef}'s outcome before recording it.`, tone: "warning" }),
   alreadyRecorded: (caseRef: string, outcome: string) => `${caseRef}'s outcome was already recorded: ${outcome}.`,
 } as const;
