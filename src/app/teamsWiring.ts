@@ -5,6 +5,7 @@ import type { Settings } from "../settings/settings";
 import { botAdapter } from "../teams/bot/functionsBotAdapter";
 import { conversationStore, type ConversationStore } from "../teams/bot/conversationStore";
 import { panelBot } from "../teams/bot/panelBot";
+import type { OpenCasesAsked } from "../teams/bot/openCases";
 import { pingCard, pingHandler } from "../teams/bot/pingCard";
 import { botTeamsChannel } from "../teams/bot/botTeamsChannel";
 import type { CardActionHandler, PanelChannel, TeamsChannel } from "../teams/teamsChannel";
@@ -26,6 +27,8 @@ export interface TeamsPorts {
   registerCardActions(prefix: string, handler: CardActionHandler): void;
   /** Runs `listener` after a coordinator chooses a panel's channel (a later registration replaces it). */
   whenChannelChosen(listener: (panel: PanelChannel) => Promise<void>): void;
+  /** Answers "show open cases" (typed, a channel chosen again, a reloaded Playground) with `listener` (a later registration replaces it). */
+  whenOpenCasesAsked(listener: OpenCasesAsked): void;
 }
 
 /**
@@ -41,6 +44,7 @@ export function composeTeams(settings: Settings, now: () => Date = () => new Dat
   const store = conversationStore(state);
   const handlers = new Map<string, CardActionHandler>([["bot", pingHandler]]);
   let chosen: ((panel: PanelChannel) => Promise<void>) | undefined;
+  let openCases: OpenCasesAsked | undefined;
   const log = (message: string, fields: Record<string, unknown> = {}) => console.warn(scrubMessage(`${message}: ${JSON.stringify(fields)}`));
   // The SDK's default tells the user to "fix the source code": say something a coordinator can act on instead.
   adapter.onTurnError = async (context, error) => {
@@ -52,12 +56,15 @@ export function composeTeams(settings: Settings, now: () => Date = () => new Dat
     store,
     channel: botTeamsChannel(adapter, store, settings.BOT_CLIENT_ID),
     // Handler failures answer the presser in words; the detail (scrubbed of anything personal) goes to the log.
-    bot: panelBot({ store, handlers, pingCard, now, log, channelChosen: async (panel) => chosen?.(panel), users: teamsUserIds(state) }),
+    bot: panelBot({ store, handlers, pingCard, now, log, channelChosen: async (panel) => chosen?.(panel), openCasesAsked: async (panels, key) => (openCases ? openCases(panels, key) : ""), users: teamsUserIds(state) }),
     registerCardActions(prefix, handler) {
       handlers.set(prefix.replace(/\.$/, ""), handler);
     },
     whenChannelChosen(listener) {
       chosen = listener;
+    },
+    whenOpenCasesAsked(listener) {
+      openCases = listener;
     },
   };
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import * as AC from "adaptivecards";
-import { bindCard, cardTemplates, coreGroupCard, inclusionForumAgendaCard, UnboundCardFieldError } from "../../src/teams/cards/cardTemplates";
+import { bindCard, cardTemplates, coreGroupCard, inclusionForumAgendaCard, postedAgainCard, UnboundCardFieldError } from "../../src/teams/cards/cardTemplates";
 import { caseCardFacts, coreGroupCardView, forumAgendaView, giveView, MAX_REFRESH_USERS, type Panel, type VotingState } from "../../src/domain/coreGroup";
 import type { AdaptiveCardJson } from "../../src/teams/teamsChannel";
 import { demoPupil, privacyLeaks } from "../support/privacyScan";
-import { pressAnswers } from "../../src/workflows/messages/coreGroupPanelMessages";
+import { cardSupersededBy, pressAnswers } from "../../src/workflows/messages/coreGroupPanelMessages";
 import { agendaPressAnswers } from "../../src/workflows/messages/inclusionForumMessages";
 
 /** Parses a card as Teams' renderer would (Adaptive Cards 1.5) and returns every warning or error it reports. */
@@ -80,16 +80,18 @@ const demoCards: Record<string, AdaptiveCardJson> = {
       { caseRef: "LNCIP-2026-0041", schoolName: "Brookside School", yearGroup: 10, outcome: "sendPlanGuidance", caseUrl: base.caseUrl },
     ]),
   ),
+  "An earlier copy, posted again": postedAgainCard(cardSupersededBy("LNCIP-2026-0042")),
   "Inclusion Forum agenda, empty": inclusionForumAgendaCard(forumAgendaView({ key: "IF-2027-01", date: "2027-01-13", startTime: "09:30" }, [], { text: "Nothing to record.", tone: "warning" })),
 };
 
 describe("the card templates in cards/", () => {
-  it.each(Object.keys(cardTemplates))("%s is an Adaptive Card 1.5 with Action.Execute buttons only", (name) => {
+  it.each(Object.keys(cardTemplates))("%s is an Adaptive Card 1.5 with Action.Execute buttons only (or none)", (name) => {
     const template = cardTemplates[name as keyof typeof cardTemplates] as { version: string };
     expect(template.version).toBe("1.5");
     const actions = JSON.stringify(template).match(/"type":\s*"Action\.\w+"/g) ?? [];
     const types = new Set(actions.map((a) => a.replace(/.*"Action\./, "Action.").replace(/"$/, "")));
-    expect([...types].sort()).toEqual(["Action.Execute", "Action.Submit"]);
+    // The earlier copy of a card posted again has no buttons at all: nothing can be pressed on it.
+    expect([...types].sort()).toEqual(name === "postedAgain" ? [] : ["Action.Execute", "Action.Submit"]);
     // Action.Submit appears only as the fallback of an Action.Execute.
     const submits = (JSON.stringify(template).match(/"type":"Action\.Submit"/g) ?? []).length;
     const fallbacks = (JSON.stringify(template).match(/"fallback":\{"type":"Action\.Submit"/g) ?? []).length;

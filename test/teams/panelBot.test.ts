@@ -32,6 +32,9 @@ describe("the panel bot's commands", () => {
     expect(botCommand("  Use this channel for the  INCLUSION forum. ")).toEqual({ kind: "useChannel", panel: "inclusionForum" });
     expect(botCommand("<at>Bot</at>&nbsp;ping")).toEqual({ kind: "ping" });
     expect(botCommand("use this channel for lunch")).toEqual({ kind: "unknown" });
+    expect(botCommand("<at>Inclusion Flow</at> Show open cases.")).toEqual({ kind: "showOpenCases" });
+    expect(botCommand("please show the open cases")).toEqual({ kind: "showOpenCases" });
+    expect(botCommand("show open cases for Oakfield")).toEqual({ kind: "unknown" });
     expect(botCommand(undefined)).toEqual({ kind: "unknown" });
   });
 

@@ -69,6 +69,12 @@ export interface CardNotice {
 /** The Adaptive Card TextBlock colour of a notice's tone. */
 export const noticeColors = { good: "Good", warning: "Warning", attention: "Attention" } as const satisfies Record<CardNotice["tone"], string>;
 
+/** The data bound into `cards/postedAgain.json`: an earlier copy of a card that was posted again. */
+export interface PostedAgainView {
+  title: string;
+  text: string;
+}
+
 /** A meeting as the card names it: when, and its key (the Meetings list's MeetingKey). */
 export interface MeetingOnCard {
   key: string;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { coreGroupOutcomeSchema, type CoreGroupOutcome } from "../../domain/case";
-import { pressAnswers } from "../messages/coreGroupPanelMessages";
+import { cardSupersededBy, pressAnswers } from "../messages/coreGroupPanelMessages";
+import { pressOnEarlierCopy } from "./earlierCopies";
 import { giveView, recordDecision, type CardNotice, type Panel, type VotingResult, type VotingState } from "../../domain/coreGroup";
 import { StaleStateError } from "../../m365/tables/appState";
 import { EffectInProgressError } from "../../m365/tables/effectLedger";
@@ -57,6 +58,8 @@ export function coreGroupCardActions(ports: CoreGroupPorts): CardActionHandler {
     if (c.record?.round !== press.round && action.messageId && (await adoptPostedCard(ports, press.caseRef, press.round, { conversationId: action.conversationId, messageId: action.messageId }))) {
       c = await loadCaseOnCard(ports, press.caseRef);
     }
+    const earlierCopy = pressOnEarlierCopy(c.record, action, cardSupersededBy(press.caseRef));
+    if (earlierCopy) return earlierCopy;
     person = panelIdOf(c.panel.panel, action.from);
     const own = async (notice?: CardNotice): Promise<CardActionResult> => ({ kind: "card", card: await renderCoreGroupCard(ports, c, { viewerId: person, notice }) });
     if (!c.record) return { kind: "message", text: pressAnswers.noCardAnyMore(press.caseRef) };

@@ -19,6 +19,8 @@ export interface PostedCoreGroupCard {
   meetingKey?: string | undefined;
   /** The meeting the case was heard at but not decided, once it has rolled to another. */
   rolledFromKey?: string | undefined;
+  /** Earlier copies of this posting's card, from before it was posted again ("show open cases"): they say so. */
+  superseded?: PostedCard[] | undefined;
 }
 
 /** A case as the card workflows see it: its item, its row, its posted card and this posting's votes. */
@@ -143,7 +145,9 @@ export async function postCoreGroupCard(ports: CoreGroupPorts, caseRef: string, 
       },
     },
   );
-  return result;
+  // The ledger remembers the card as first posted; posted again since ("show open cases"), the newest is the card.
+  const now = (await ports.state.get<PostedCoreGroupCard>(CORE_GROUP_CARDS_SCOPE, caseRef))?.value;
+  return now?.round === postingKey ? now.posted : result;
 }
 
 interface PendingPosting {

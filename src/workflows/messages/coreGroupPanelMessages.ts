@@ -20,6 +20,42 @@ export function cardPosted(caseRef: string, schoolName: string | undefined, keyS
 }
 
 /**
+ * The notification text of a case's card posted again ("show open cases", the channel chosen again).
+ *
+ * @example
+ * cardPostedAgain("LNCIP-2026-0042", "Oakfield Academy", "KS3") // "LNCIP-2026-0042 (Oakfield Academy, KS3): its Core Group card, posted again"
+ */
+export function cardPostedAgain(caseRef: string, schoolName: string | undefined, keyStage: string): string {
+  return `${caseRef} (${schoolName ?? "school"}, ${keyStage}): its Core Group card, posted again`;
+}
+
+/**
+ * What an earlier copy of a case's card says once the card has been posted again (it loses its buttons).
+ *
+ * @example
+ * cardSupersededBy("LNCIP-2026-0042").text // "This card has been posted again as a newer post in this channel: use that one. Views given here still count."
+ */
+export function cardSupersededBy(caseRef: string): { title: string; text: string } {
+  return { title: `Core Group: ${caseRef}`, text: "This card has been posted again as a newer post in this channel: use that one. Views given here still count." };
+}
+
+/**
+ * The bot's answer to "show open cases" (or a channel chosen again): how many cards it posted again, and where.
+ *
+ * @example
+ * openCasesShown(2, 1) // "Posted again: 2 Core Group cards and 1 Inclusion Forum agenda. Use the newest posts; the earlier copies now say so."
+ * openCasesShown(0, 0) // "No case is waiting for the Core Group and no Inclusion Forum agenda is open, so there is nothing to post again."
+ */
+export function openCasesShown(coreGroupCards: number, agendas: number): string {
+  if (coreGroupCards === 0 && agendas === 0) return "No case is waiting for the Core Group and no Inclusion Forum agenda is open, so there is nothing to post again.";
+  const parts = [
+    coreGroupCards ? `${coreGroupCards} Core Group card${coreGroupCards === 1 ? "" : "s"}` : undefined,
+    agendas ? `${agendas} Inclusion Forum agenda${agendas === 1 ? "" : "s"}` : undefined,
+  ].filter((p): p is string => p !== undefined);
+  return `Posted again: ${parts.join(" and ")}. Use the newest posts; the earlier copies now say so.`;
+}
+
+/**
  * The reminder to a member without a view, in the card's thread, two school days before the meeting.
  *
  * @example
