@@ -203,7 +203,7 @@ export function coreGroupCardView(input: CoreGroupCardInput): CoreGroupCardView 
     ifHistory: input.inclusionForumHistory.map((h) => ({ caseRef: h.caseRef, outcome: h.outcome ? inclusionForumOutcomeLabels[h.outcome] : "Outcome not recorded" })),
     tallyLine: quorumMet
       ? `Views from ${counted.schools} school${counted.schools === 1 ? "" : "s"}: quorum (${panel.quorumSchools}) met.`
-      : `Views from ${counted.schools} of the ${panel.quorumSchools} schools needed.`,
+      : `Views from ${counted.schools} of the ${panel.quorumSchools} school${panel.quorumSchools === 1 ? "" : "s"} needed.`,
     hasTally: byOutcome.length > 0,
     tally: byOutcome.map((o) => ({ title: coreGroupOutcomeLabels[o], value: String(counted.byOutcome[o]) })),
     hasViewer: viewer !== undefined && !decided,
