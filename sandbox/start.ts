@@ -125,13 +125,16 @@ async function main(): Promise<void> {
       "  mailboxes; edit a case there as a member of staff (the sandbox's certificate is a local, self-signed one: accept it).",
       ...(demoCase
         ? [
-            `  Teams: the demo case ${demoCase} is Ready for Core Group (its referral came through the Forms intake, a`,
-            `  coordinator moved it on). Open http://127.0.0.1:${ports.playground}/ , go to My Team › General and post`,
-            '  "@Test Bot use this channel for Core Group" (type @ and pick Test Bot: in a channel the bot hears only mentions).',
-            '  The bot answers, then posts the Core Group card it kept for the case until a channel was chosen.',
-            "  You are Alex Wilber, a panel member and the demo's chair: choose an outcome, press \"Give my view\", then",
-            "  \"Record decision\" (npm start sets CORE_GROUP_QUORUM=1 so one person can decide; a tenant's is 3 schools).",
-            `  The decision is then in the Decisions list at https://127.0.0.1:${ports.graph}/sites/${demoSite.path}/Lists/Decisions and the card shows it to everyone.`,
+            `  Teams: the demo case ${demoCase} is Ready for Core Group (the school's referral came through the Forms intake,`,
+            `  naming its Inclusion Forum case LNCIP-2026-0001; a coordinator moved it on). Open http://127.0.0.1:${ports.playground}/ ,`,
+            '  go to My Team › General and post "@Test Bot use this channel for Core Group" (type @ and pick Test Bot: in a',
+            "  channel the bot hears only mentions). The bot answers, then posts the Core Group card it kept for the case.",
+            "  You are Alex Wilber; the demo panel knows you as the Head of Oakfield Academy, a member who chairs: choose an",
+            '  outcome, press "Give my view", then "Record decision" (npm start sets CORE_GROUP_QUORUM=1 so one person can',
+            "  decide; a tenant's is 3 schools). The card then shows the decision to everyone, and the Decisions list has it:",
+            `  https://127.0.0.1:${ports.graph}/sites/${demoSite.path}/Lists/Decisions`,
+            '  Reloaded the page? Open My Team › General again: the bot posts the open cases\' cards again (so does',
+            '  "@Test Bot show open cases"). The whole story, step by step: npm run demo (instead of npm start).',
           ]
         : [`  Teams: open http://127.0.0.1:${ports.playground}/ ; in the General channel, "@Test Bot use this channel for Core Group" picks the channel.`]),
       "",

@@ -86,7 +86,8 @@ export async function renderCoreGroupCard(
     const earlier = await findCaseItem(ports.cases, facts.previousInclusionForumCase);
     history.push({ caseRef: facts.previousInclusionForumCase, outcome: earlier && isReadable(earlier) ? earlier.row.InclusionForumOutcome : undefined });
   }
-  if (c.row.InclusionForumOutcome) history.push({ caseRef: c.row.CaseRef, outcome: c.row.InclusionForumOutcome });
+  // A forum case continued as its pupil's referral names itself: shown once.
+  if (c.row.InclusionForumOutcome && facts.previousInclusionForumCase !== c.row.CaseRef) history.push({ caseRef: c.row.CaseRef, outcome: c.row.InclusionForumOutcome });
   const rolledFrom = c.record?.rolledFromKey ? await meetingByKey(ports, c.record.rolledFromKey) : undefined;
   const capacity = await ports.capacity(c.row.KeyStage);
   return coreGroupCard(
