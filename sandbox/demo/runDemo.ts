@@ -19,7 +19,7 @@ import { story, type StoryFacts, type StoryWorld } from "./story";
  *
  * It starts what `npm start` starts (Azurite, the Graph sandbox with the demo tenant, the app in the local Functions
  * host, the Agents Playground), on the same ports and with the same variables to move them, and stops each by its
- * own process id: at the end (after a last Enter), on Ctrl-C, SIGINT or SIGTERM, or when one of them stops. With
+ * own process id: at the end (after a last Enter), on Ctrl-C, SIGINT, SIGTERM or SIGHUP, or when one of them stops. With
  * `--yes`, or when stdin is not a terminal, it runs every step without waiting and stops everything at the end, so
  * a test can run it end to end; it exits non-zero when a step did not come true.
  *
@@ -68,6 +68,8 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => void stopAll(0));
   process.on("SIGTERM", () => void stopAll(0));
+  // The terminal closed: nobody is left to press Enter.
+  process.on("SIGHUP", () => void stopAll(0));
   const lines = interactive ? createInterface({ input: process.stdin }) : undefined;
   lines?.on("SIGINT", () => void stopAll(0));
   const next = (prompt: string) =>
