@@ -153,10 +153,11 @@ export const story: readonly StoryStep[] = [
       facts.round = /"round":"([^"]+)"/.exec(cardText(posted))?.[1];
       w.say('In the Playground\'s General channel, "@Test Bot use this channel for Core Group": the card the app kept is posted — facts by code and band, no name.');
       for (const [who, head] of [["user-id-1", demoSchools[1]!.SchoolName], ["user-id-2", demoSchools[2]!.SchoolName]] as const) {
-        await pressCard(w, facts, who, "coreGroup.giveView", { outcome: "programmeManagementFullTime" });
+        await pressCard(w, facts, who, "coreGroup.giveView", { outcome: "programmeManagementFullTime" }, "Your view was recorded");
         w.say(`The Head of ${head} gives a view: Programme Management (full-time).`);
       }
-      await w.playground.until(() => events(w).some((e) => e.message.messageId === facts.cardPost!.messageId && cardText(e).includes("Views from 2 of the 3 schools needed.")), 20_000);
+      // The card everyone sees: its latest version counts both views.
+      await w.playground.until(() => cardText(events(w).filter((e) => e.message.messageId === facts.cardPost!.messageId).at(-1)!).includes("Views from 2 of the 3 schools needed."), 20_000);
       w.look([
         ["the card, updated for everyone", `${w.playground.url}/  › My Team › General`],
         ["if you reload the Playground", 'open My Team › General again: the card is posted again as it stands (or type "@Test Bot show open cases")'],
@@ -168,9 +169,9 @@ export const story: readonly StoryStep[] = [
     async run(w, facts) {
       const demo = hands(w);
       const caseRef = need(facts.caseRef, "the referral");
-      await pressCard(w, facts, "user-id-0", "coreGroup.giveView", { outcome: "programmeManagementFullTime" });
+      await pressCard(w, facts, "user-id-0", "coreGroup.giveView", { outcome: "programmeManagementFullTime" }, "Your view was recorded");
       w.say(`The Head of ${school.SchoolName} (you, Alex Wilber, in the Playground) gives a view too: quorum (3 schools) is met.`);
-      await pressCard(w, facts, "user-id-0", "coreGroup.recordDecision", { decision: "programmeManagementFullTime" });
+      await pressCard(w, facts, "user-id-0", "coreGroup.recordDecision", { decision: "programmeManagementFullTime" }, "Decision recorded");
       await demo.waitFor("the Decisions row", () => demo.items("Decisions").some((d) => d.fields.CaseRef === caseRef));
       w.say("As the chair, the Head records the decision: Programme Management (full-time). The card shows it to everyone, buttons gone.");
       await demo.waitFor("the placement to be set up", () => demo.items("Placements").some((p) => p.fields.Title === caseRef));
@@ -271,10 +272,12 @@ function need<T>(value: T | undefined, what: string): T {
   return value;
 }
 
-async function pressCard(w: StoryWorld, facts: StoryFacts, fromId: string, verb: string, data: Record<string, unknown>): Promise<void> {
+/** Presses a button on the Core Group card as a panel member, and checks the answer says it was done. */
+async function pressCard(w: StoryWorld, facts: StoryFacts, fromId: string, verb: string, data: Record<string, unknown>, done: string): Promise<void> {
   const post = need(facts.cardPost, "the Core Group card");
   const res = await w.playground.press({ conversationId: post.conversationId, replyToId: post.messageId, fromId, verb, data: { caseRef: facts.caseRef, round: facts.round, ...data } });
-  if (res.status !== 200) throw new Error(`The Playground answered ${res.status} to ${verb}`);
+  const answer = JSON.stringify(res.body);
+  if (res.status !== 200 || !answer.includes(done)) throw new Error(`The press ${verb} by ${fromId} was answered ${res.status}: ${answer.slice(0, 400)}`);
 }
 
 const siteUrl = (w: StoryWorld) => `${w.graph.url}/sites/${demoSite.path}`;
