@@ -40,6 +40,17 @@ export interface TestPlayground {
 
 export async function startTestPlayground(botEndpoint: string): Promise<TestPlayground> {
   const process = await startPlayground({ port: await freePort(), botEndpoint, quiet: !globalThis.process.env.SHOW_HOST_OUTPUT });
+  return drivePlayground(process);
+}
+
+/**
+ * Drives a Playground already running (its stream, its APIs); `stop()` stops it too.
+ *
+ * @example
+ * const pg = await drivePlayground(await startPlayground({ port: 56150, botEndpoint }));
+ * await pg.chooseChannel("Core Group");
+ */
+export async function drivePlayground(process: PlaygroundProcess): Promise<TestPlayground> {
   const events: unknown[] = [];
   const eventTimes: number[] = [];
   let socket: Socket | undefined;

@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { startAzurite } from "./azurite";
 import { startGraphSandbox } from "./graph/server";
 import { defaultAreas } from "./graph/areas";
-import { defaultApp } from "./graph/auth";
+import { appEnvironment } from "./appEnvironment";
 import { demoSite, seedDemoTenant } from "./demo/demoTenant";
 import { seedEmptySite } from "./demo/emptySite";
 import { seedDemoHistory } from "./demo/demoHistory";
@@ -43,6 +42,13 @@ const ports = {
   table: port("AZURITE_TABLE_PORT", 10002),
   playground: port("PLAYGROUND_PORT", 56150),
 };
+
+/**
+ * The Playground's web page acts as one person (Alex Wilber, on the demo panel the Head of Oakfield Academy, who
+ * chairs): a quorum of one school lets that person give a view and record the decision. The tests, `npm run demo`
+ * (which presses for three heads) and a tenant keep the real quorum.
+ */
+const playsOnePerson = { CORE_GROUP_QUORUM: "1" };
 
 async function main(): Promise<void> {
   const services: Service[] = [];
@@ -100,7 +106,7 @@ async function main(): Promise<void> {
     await start(async () => ({ name: "Local tenant (browser)", where: `${graph.url}/  (SharePoint ${graph.url}/sites/${demoSite.path} , mailboxes, calendars, audit)`, stop: async () => undefined }));
 
     const host = await start(async () => {
-      const h = await startFunctionsHost({ appRoot: root, port: ports.app, env: appEnvironment(azurite.connectionString, graph.graphUrl, graph.authorityHost) });
+      const h = await startFunctionsHost({ appRoot: root, port: ports.app, env: appEnvironment({ root, appPort: ports.app, storage: azurite.connectionString, graph }, playsOnePerson) });
       return { name: "App (local Functions host)", where: `${h.url}/api  (health: ${h.url}/api/health)`, exited: h.exited, stop: h.stop, url: h.url };
     });
 
@@ -139,13 +145,16 @@ async function main(): Promise<void> {
       `  Session marks from the demo's alternative provider: its key for POST /api/attendance/marks is x-provider-key: ${demoProviderKey}`,
       ...(demoCase
         ? [
-            `  Teams: the demo case ${demoCase} is Ready for Core Group (its referral came through the Referral inbox, a`,
-            `  coordinator moved it on). Open http://127.0.0.1:${ports.playground}/ , go to My Team › General and post`,
-            '  "@Test Bot use this channel for Core Group" (type @ and pick Test Bot: in a channel the bot hears only mentions).',
-            '  The bot answers, then posts the Core Group card it kept for the case until a channel was chosen.',
-            "  You are Alex Wilber, a panel member and the demo's chair: choose an outcome, press \"Give my view\", then",
-            "  \"Record decision\" (npm start sets CORE_GROUP_QUORUM=1 so one person can decide; a tenant's is 3 schools).",
-            `  The decision is then in the Decisions list at https://127.0.0.1:${ports.graph}/sites/${demoSite.path}/Lists/Decisions and the card shows it to everyone.`,
+            `  Teams: the demo case ${demoCase} is Ready for Core Group (the school's referral came through the Referral inbox,`,
+            `  naming its Inclusion Forum case LNCIP-2026-0001; a coordinator moved it on). Open http://127.0.0.1:${ports.playground}/ ,`,
+            '  go to My Team › General and post "@Test Bot use this channel for Core Group" (type @ and pick Test Bot: in a',
+            "  channel the bot hears only mentions). The bot answers, then posts the Core Group card it kept for the case.",
+            "  You are Alex Wilber; the demo panel knows you as the Head of Oakfield Academy, a member who chairs: choose an",
+            '  outcome, press "Give my view", then "Record decision" (npm start sets CORE_GROUP_QUORUM=1 so one person can',
+            "  decide; a tenant's is 3 schools). The card then shows the decision to everyone, and the Decisions list has it:",
+            `  https://127.0.0.1:${ports.graph}/sites/${demoSite.path}/Lists/Decisions`,
+            '  Reloaded the page? Open My Team › General again: the bot posts the open cases\' cards again (so does',
+            '  "@Test Bot show open cases"). The whole story, step by step: npm run demo (instead of npm start).',
           ]
         : [`  Teams: open http://127.0.0.1:${ports.playground}/ ; in the General channel, "@Test Bot use this channel for Core Group" picks the channel.`]),
       ...(process.env.SANDBOX_SEED !== "empty" && process.env.DEMO !== "off"
@@ -171,30 +180,6 @@ function previousAcademicYear(): string {
   const today = new Date().toISOString().slice(0, 10);
   const start = Number(today.slice(0, 4)) - (today.slice(5) >= "09-01" ? 1 : 2);
   return `${start}/${String((start + 1) % 100).padStart(2, "0")}`;
-}
-
-/** Settings for the app: the environment wins, then local.settings.json (the host applies it), then the example. */
-function appEnvironment(storage: string, graphUrl: string, authorityHost: string): Record<string, string> {
-  const read = (file: string) => (existsSync(file) ? ((JSON.parse(readFileSync(file, "utf8")) as { Values?: Record<string, string> }).Values ?? {}) : {});
-  const example = read(join(root, "local.settings.example.json"));
-  const local = read(join(root, "local.settings.json"));
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(example)) if (process.env[k] === undefined && local[k] === undefined) env[k] = v;
-  const fromSandbox: Record<string, string> = {
-    AzureWebJobsStorage: storage,
-    GRAPH_BASE_URL: graphUrl,
-    AZURE_AUTHORITY_HOST: authorityHost,
-    AZURE_TENANT_ID: defaultApp.tenantId,
-    AZURE_CLIENT_ID: defaultApp.clientId,
-    AZURE_CLIENT_SECRET: defaultApp.clientSecret,
-    NOTIFICATION_URL: `http://127.0.0.1:${ports.app}/api/notifications`,
-    NODE_EXTRA_CA_CERTS: join(root, "sandbox", "tls", "cert.pem"),
-  };
-  for (const [k, v] of Object.entries(fromSandbox)) if (process.env[k] === undefined || k === "NODE_EXTRA_CA_CERTS") env[k] = v;
-  // The Playground's web page acts as one person (Alex Wilber, a panel member and the demo chair): a quorum of one
-  // school lets that person give a view and record the decision. The tests, and a tenant, keep the real quorum.
-  if (process.env.CORE_GROUP_QUORUM === undefined && local.CORE_GROUP_QUORUM === undefined) env.CORE_GROUP_QUORUM = "1";
-  return env;
 }
 
 void main();

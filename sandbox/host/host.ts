@@ -95,6 +95,12 @@ export async function runHost(appRoot: string, port: number): Promise<RunningHos
   const actualPort = typeof address === "object" && address ? address.port : port;
 
   for (const fn of core.functions.values()) {
+    // A function disabled by its app setting (as Azure's AzureWebJobs.<name>.Disabled) is not triggered; the admin
+    // API still runs it on demand with the master key, as Azure's does.
+    if (/^(true|1)$/i.test(process.env[`AzureWebJobs.${fn.metadata.name}.Disabled`] ?? "")) {
+      core.log("information", "host", `${fn.metadata.name} is disabled (AzureWebJobs.${fn.metadata.name}.Disabled): it runs only when asked through the admin API`);
+      continue;
+    }
     for (const [name, b] of Object.entries(fn.metadata.bindings)) {
       if (/^timerTrigger$/i.test(b.type)) stops.push(startTimerTrigger(core, fn, name, queue));
       if (/^queueTrigger$/i.test(b.type)) stops.push(startQueueTrigger(core, fn, name, queue));

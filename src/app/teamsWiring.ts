@@ -5,6 +5,7 @@ import type { Settings } from "../settings/settings";
 import { botAdapter } from "../teams/bot/functionsBotAdapter";
 import { conversationStore, type ConversationStore } from "../teams/bot/conversationStore";
 import { panelBot } from "../teams/bot/panelBot";
+import type { OpenCasesAsked } from "../teams/bot/openCases";
 import { pingCard, pingHandler } from "../teams/bot/pingCard";
 import { botTeamsChannel } from "../teams/bot/botTeamsChannel";
 import type { CardActionHandler, PanelChannel, TeamsChannel } from "../teams/teamsChannel";
@@ -31,6 +32,8 @@ export interface TeamsPorts {
   identifyPeopleWith(roles: (from: { id: string; aadObjectId?: string | undefined; name?: string | undefined }) => Promise<readonly Role[]>): void;
   /** Answers a SENCO's "Ofsted pack" in Teams with `listener` (a later registration replaces it). */
   whenOfstedPackAsked(listener: (request: { email: string | undefined; key: string }) => Promise<string>): void;
+  /** Answers "show open cases" (typed, a channel chosen again, a reloaded Playground) with `listener` (a later registration replaces it). */
+  whenOpenCasesAsked(listener: OpenCasesAsked): void;
 }
 
 /**
@@ -50,6 +53,7 @@ export function composeTeams(settings: Settings, now: () => Date = () => new Dat
   // Through the invocation's structured log (scrubbed like every line), never straight to the console.
   const log = (message: string, fields: Record<string, unknown> = {}) => currentLog().warn(`${message}: ${JSON.stringify(fields)}`);
   let ofstedPack: ((request: { email: string | undefined; key: string }) => Promise<string>) | undefined;
+  let openCases: OpenCasesAsked | undefined;
   // The SDK's default tells the user to "fix the source code": say something a coordinator can act on instead.
   adapter.onTurnError = async (context, error) => {
     log("A Teams turn failed", { activityType: context.activity.type, error: error.message });
@@ -71,6 +75,7 @@ export function composeTeams(settings: Settings, now: () => Date = () => new Dat
       tenantId: settings.BOT_TENANT_ID?.trim() || settings.AZURE_TENANT_ID,
       teamId: settings.PARTNERSHIP_TEAM_ID,
       roles: async (from) => (rolesOf ? rolesOf(from) : []),
+      openCasesAsked: async (panels, key) => (openCases ? openCases(panels, key) : ""),
       ofstedPack: async (request) => (ofstedPack ? ofstedPack(request) : "Ofsted packs cannot be sent from here just now; please ask the partnership Coordinator."),
     }),
     registerCardActions(prefix, handler) {
@@ -84,6 +89,9 @@ export function composeTeams(settings: Settings, now: () => Date = () => new Dat
     },
     whenOfstedPackAsked(listener) {
       ofstedPack = listener;
+    },
+    whenOpenCasesAsked(listener) {
+      openCases = listener;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { coreGroupCardActions, coreGroupRound, inclusionForumCardActions } from "../workflows/coreGroup";
+import { coreGroupCardActions, coreGroupRound, inclusionForumCardActions, showOpenCases } from "../workflows/coreGroup";
 import { ofstedPackForSenco } from "../workflows/reports/ofstedPackRequests";
 import { composeApp, type App } from "./composition";
 import { formDefinition, settings } from "./processSettings";
@@ -20,7 +20,8 @@ export function theApp(): App {
 
 /**
  * The bot of this process: its adapter and turn logic, with the Core Group and Inclusion Forum cards' presses routed
- * to their workflows, and the cards kept until a panel's channel is chosen posted when it is.
+ * to their workflows, the cards kept until a panel's channel is chosen posted when it is, and the open cases' cards
+ * posted again when someone asks ("show open cases").
  *
  * @example
  * const { adapter, bot } = theBot(); // then handleBotRequest(adapter, …, bot.onTurn)
@@ -39,6 +40,7 @@ function start(): { app: App; bot: TeamsPorts } {
     bot.registerCardActions("coreGroup", coreGroupCardActions(coreGroup));
     bot.registerCardActions("inclusionForum", inclusionForumCardActions(coreGroup));
     bot.whenChannelChosen(async () => void (await coreGroupRound(coreGroup, app.now())));
+    bot.whenOpenCasesAsked(async (panels, requestKey) => (await showOpenCases(coreGroup, panels, requestKey)).reply);
   }
   bot.whenOfstedPackAsked((request) => ofstedPackForSenco(app.ports.reports, request));
   running = { app, bot };

@@ -36,4 +36,19 @@ describe("structured logs", () => {
     expect(JSON.parse(line).message).toMatch(/^LNCIP-2026-0042 for \[removed\], born \[removed\]/);
     expect(scrubMessage("Cases: 3 changed item(s), 2 handled")).toBe("Cases: 3 changed item(s), 2 handled");
   });
+  it("keep the app's identifiers that carry a working day (a meeting key, an effect key), never a date of birth glued to one", () => {
+    const now = new Date("2026-12-01T09:00:00Z");
+    const line = (m: string) => JSON.parse(logLine("information", { invocationId: "i", functionName: "f" }, m, {}, now)).message as string;
+    expect(line("LNCIP-2026-0042: on the agenda of CG-2026-12-03 (rolled on from CG-2026-11-19)")).toBe("LNCIP-2026-0042: on the agenda of CG-2026-12-03 (rolled on from CG-2026-11-19)");
+    expect(line("Attendance digest attendance:120345:2026-12-03:digest not sent (Error)")).toBe("Attendance digest attendance:120345:2026-12-03:digest not sent (Error)");
+    expect(line("invite:IF-2026-12-09:LNCIP-2026-0042 done")).toBe("invite:IF-2026-12-09:LNCIP-2026-0042 done");
+    // A pupil's date of birth is years from any working day: removed, even when written like an identifier.
+    for (const m of [`dob:${pupil.isoDob}`, `CG-${pupil.isoDob}`, `pupil-${pupil.isoDob}:x`]) {
+      expect(line(m)).not.toContain(pupil.isoDob);
+      expect(line(m)).toContain("[removed]");
+    }
+    // A free-standing date is still removed, and so is a date with a time.
+    expect(line("born 2026-11-30")).toBe("born [removed]");
+    expect(line("CG-2026-12-03T16:00:00Z")).toBe("CG-[removed]");
+  });
 });

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import * as AC from "adaptivecards";
-import { bindCard, cardTemplates, coreGroupCard, inclusionForumAgendaCard, UnboundCardFieldError } from "../../src/teams/cards/cardTemplates";
+import { bindCard, cardTemplates, coreGroupCard, inclusionForumAgendaCard, postedAgainCard, UnboundCardFieldError } from "../../src/teams/cards/cardTemplates";
 import { caseCardFacts, coreGroupCardView, forumAgendaView, giveView, MAX_REFRESH_USERS, type Panel, type VotingState } from "../../src/domain/coreGroup";
 import type { AdaptiveCardJson } from "../../src/teams/teamsChannel";
 import { demoPupil, privacyLeaks } from "../support/privacyScan";
+import { cardSupersededBy, pressAnswers } from "../../src/workflows/messages/coreGroupPanelMessages";
+import { agendaPressAnswers } from "../../src/workflows/messages/inclusionForumMessages";
 
 /** Parses a card as Teams' renderer would (Adaptive Cards 1.5) and returns every warning or error it reports. */
 function parseProblems(card: object): string[] {
@@ -62,9 +64,9 @@ const base = {
 /** Every card the app produces, with demo data that includes a real-looking pupil's identity and free text. */
 const demoCards: Record<string, AdaptiveCardJson> = {
   "Core Group, no views yet": coreGroupCard(coreGroupCardView({ ...base, votes: votesOf() })),
-  "Core Group, one view, member's own view": coreGroupCard(coreGroupCardView({ ...base, votes: votesOf("user-id-1"), viewerId: "user-id-1", notice: "Your view was recorded." })),
+  "Core Group, one view, member's own view": coreGroupCard(coreGroupCardView({ ...base, votes: votesOf("user-id-1"), viewerId: "user-id-1", notice: { text: "Your view was recorded.", tone: "good" } })),
   "Core Group, quorum met, chair's view": coreGroupCard(coreGroupCardView({ ...base, votes: votesOf("user-id-1", "user-id-2", "deputy-9"), viewerId: "user-id-0" })),
-  "Core Group, non-member's view": coreGroupCard(coreGroupCardView({ ...base, votes: votesOf("user-id-1"), viewerId: "stranger", notice: "Only Core Group members can give a view." })),
+  "Core Group, non-member's view": coreGroupCard(coreGroupCardView({ ...base, votes: votesOf("user-id-1"), viewerId: "stranger", notice: { text: "Only Core Group members can give a view.", tone: "attention" } })),
   "Core Group, rolled to the next meeting": coreGroupCard(coreGroupCardView({ ...base, votes: votesOf(), rolledFrom: { key: "CG-2026-11-26", date: "2026-11-26", startTime: "16:00" } })),
   "Core Group, decided": coreGroupCard(
     coreGroupCardView({ ...base, facts: caseCardFacts({ ...row, WorkflowStatus: "awaitingPo", CoreGroupOutcome: "programmeManagementPartTime", DecidedBy: "user-id-0", DecidedAt: "2026-12-03T16:40:00Z" }), votes: votesOf("user-id-1", "user-id-2", "user-id-3") }),
@@ -78,16 +80,18 @@ const demoCards: Record<string, AdaptiveCardJson> = {
       { caseRef: "LNCIP-2026-0041", schoolName: "Brookside School", yearGroup: 10, outcome: "sendPlanGuidance", caseUrl: base.caseUrl },
     ]),
   ),
-  "Inclusion Forum agenda, empty": inclusionForumAgendaCard(forumAgendaView({ key: "IF-2027-01", date: "2027-01-13", startTime: "09:30" }, [], "Nothing to record.")),
+  "An earlier copy, posted again": postedAgainCard(cardSupersededBy("LNCIP-2026-0042")),
+  "Inclusion Forum agenda, empty": inclusionForumAgendaCard(forumAgendaView({ key: "IF-2027-01", date: "2027-01-13", startTime: "09:30" }, [], { text: "Nothing to record.", tone: "warning" })),
 };
 
 describe("the card templates in cards/", () => {
-  it.each(Object.keys(cardTemplates))("%s is an Adaptive Card 1.5 with Action.Execute buttons only", (name) => {
+  it.each(Object.keys(cardTemplates))("%s is an Adaptive Card 1.5 with Action.Execute buttons only (or none)", (name) => {
     const template = cardTemplates[name as keyof typeof cardTemplates] as { version: string };
     expect(template.version).toBe("1.5");
     const actions = JSON.stringify(template).match(/"type":\s*"Action\.\w+"/g) ?? [];
     const types = new Set(actions.map((a) => a.replace(/.*"Action\./, "Action.").replace(/"$/, "")));
-    expect([...types].sort()).toEqual(["Action.Execute", "Action.Submit"]);
+    // The earlier copy of a card posted again has no buttons at all: nothing can be pressed on it.
+    expect([...types].sort()).toEqual(name === "postedAgain" ? [] : ["Action.Execute", "Action.Submit"]);
     // Action.Submit appears only as the fallback of an Action.Execute.
     const submits = (JSON.stringify(template).match(/"type":"Action\.Submit"/g) ?? []).length;
     const fallbacks = (JSON.stringify(template).match(/"fallback":\{"type":"Action\.Submit"/g) ?? []).length;
@@ -111,8 +115,8 @@ describe("the card templates in cards/", () => {
 
   it("shows a school name or a 'decided by' written as Markdown as those words, never as a link, emphasis or a list", () => {
     const lure = "[Your session expired - sign in](https://evil.example/login)";
-    const decided = coreGroupCardView({ ...base, schoolName: `**${lure}**`, nameOf: () => `${lure}\n- click`, facts: caseCardFacts({ ...row, WorkflowStatus: "awaitingPo", CoreGroupOutcome: "inSchoolSupport", DecidedBy: "x", DecidedAt: "2026-12-03T16:40:00Z" }), votes: votesOf(), notice: lure });
-    const agenda = forumAgendaView({ key: "IF-2026-12", date: "2026-12-09", startTime: "09:30" }, [{ caseRef: "LNCIP-2026-0040", schoolName: lure, yearGroup: 8, caseUrl: "https://contoso.sharepoint.com/x (y)" }], lure);
+    const decided = coreGroupCardView({ ...base, schoolName: `**${lure}**`, nameOf: () => `${lure}\n- click`, facts: caseCardFacts({ ...row, WorkflowStatus: "awaitingPo", CoreGroupOutcome: "inSchoolSupport", DecidedBy: "x", DecidedAt: "2026-12-03T16:40:00Z" }), votes: votesOf(), notice: { text: lure, tone: "attention" } });
+    const agenda = forumAgendaView({ key: "IF-2026-12", date: "2026-12-09", startTime: "09:30" }, [{ caseRef: "LNCIP-2026-0040", schoolName: lure, yearGroup: 8, caseUrl: "https://contoso.sharepoint.com/x (y)" }], { text: lure, tone: "attention" });
     // Markdown a renderer would act on: a link `[..](..)`, emphasis, a list line — any of them not escaped by a backslash.
     const live = /(?<!\\)\[[^\]]*(?<!\\)\]\(|(?<!\\)\*\*|(?:^|\n)\s*[-+*] /;
     const cardTexts = (card: AdaptiveCardJson) => JSON.stringify(card).match(/"(?:text|value|title)":"((?:[^"\\]|\\.)*)"/g)?.map((m) => JSON.parse(`{${m}}`) as Record<string, string>).map((o) => Object.values(o)[0]!) ?? [];
@@ -128,6 +132,38 @@ describe("the card templates in cards/", () => {
 
   it("the privacy scan does find identity when it is there", () => {
     expect(privacyLeaks(JSON.stringify({ text: `${demoPupil.PupilFirstName} ${demoPupil.Upn}` }))).toEqual(expect.arrayContaining([demoPupil.PupilFirstName, demoPupil.Upn]));
+  });
+});
+
+describe("the notices on a card", () => {
+  /** The colour of the TextBlock that carries `text`. */
+  const colourOf = (card: AdaptiveCardJson, text: string): unknown => {
+    const found: unknown[] = [];
+    const walk = (n: unknown) => {
+      if (Array.isArray(n)) n.forEach(walk);
+      else if (n && typeof n === "object") {
+        const o = n as Record<string, unknown>;
+        if (o.type === "TextBlock" && o.text === text) found.push(o.color);
+        Object.values(o).forEach(walk);
+      }
+    };
+    walk(card);
+    expect(found).toHaveLength(1);
+    return found[0];
+  };
+
+  it("are green for what was done, amber for what to do, red for what went wrong", () => {
+    expect(colourOf(demoCards["Core Group, one view, member's own view"]!, "Your view was recorded.")).toBe("Good");
+    expect(colourOf(demoCards["Core Group, non-member's view"]!, "Only Core Group members can give a view.")).toBe("Attention");
+    expect(colourOf(demoCards["Inclusion Forum agenda, empty"]!, "Nothing to record.")).toBe("Warning");
+  });
+
+  it("the press answers carry the tone of what they say", () => {
+    expect(pressAnswers.viewRecorded("inSchoolSupport").tone).toBe("good");
+    expect(pressAnswers.decisionRecorded("inSchoolSupport").tone).toBe("good");
+    expect(pressAnswers.chooseOutcome.tone).toBe("warning");
+    expect(pressAnswers.outOfDate.tone).toBe("warning");
+    expect(agendaPressAnswers.chooseOutcome("LNCIP-2026-0040").tone).toBe("warning");
   });
 });
 

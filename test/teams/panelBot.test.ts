@@ -38,6 +38,9 @@ describe("the panel bot's commands", () => {
     expect(botCommand("<at>Inclusion Flow</at> Ofsted pack")).toEqual({ kind: "ofstedPack" });
     expect(botCommand("Please send me our Ofsted pack, please!")).toEqual({ kind: "ofstedPack" });
     expect(botCommand("what is an ofsted pack")).toEqual({ kind: "unknown" });
+    expect(botCommand("<at>Inclusion Flow</at> Show open cases.")).toEqual({ kind: "showOpenCases" });
+    expect(botCommand("please show the open cases")).toEqual({ kind: "showOpenCases" });
+    expect(botCommand("show open cases for Oakfield")).toEqual({ kind: "unknown" });
     expect(botCommand(undefined)).toEqual({ kind: "unknown" });
   });
 

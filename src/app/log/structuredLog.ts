@@ -8,7 +8,8 @@ import { z } from "zod";
  *    school is a URN, a count is a number. A field not in the set, or a value that does not fit its schema, is
  *    never written — its key is listed under `refused` so the omission is visible.
  * 2. The message is scrubbed: anything shaped like a UPN, a date, an email address, a UK phone number or a
- *    postcode is replaced by `[removed]` (case references are kept: they are the point).
+ *    postcode is replaced by `[removed]` (case references are kept: they are the point; so are the app's own
+ *    identifiers that carry a working day, see `idsWithADay`).
  *
  * Messages should be constant text with values passed as fields; the scrub is the backstop, not the design.
  */
@@ -74,16 +75,35 @@ const scrubs: [RegExp, string][] = [
 ];
 
 /**
- * A message with anything shaped like personal data removed (case references survive).
+ * The app's identifiers that carry a day: a meeting key (`CG-2026-12-03`, `IF-2026-12-09`) or an effect key ending
+ * in a day (`attendance:120345:2026-12-03:digest`, `invite:CG-2026-12-03:LNCIP-2026-0042`). The date rule alone
+ * would leave `CG-[removed]` where the id belongs. Such a day is the partnership's (a meeting, a school day), never
+ * a pupil's: it is kept only when it lies within `WORKING_DAY_YEARS` of now, and a secondary pupil's date of birth
+ * is ten years or more before it — so a date of birth glued to an identifier is still removed.
+ */
+const idsWithADay = /\b[A-Za-z][A-Za-z0-9]*[-:](?:[A-Za-z0-9]+[-:])*(\d{4}-\d{2}-\d{2})(?![\w]|-\d)/g;
+/** How far from now a day in an identifier may be and still be kept (meetings and terms are planned a year ahead). */
+const WORKING_DAY_YEARS = 2;
+
+/**
+ * A message with anything shaped like personal data removed (case references, and identifiers carrying a working
+ * day, survive).
  *
  * @example
  * scrubMessage("LNCIP-2026-0042: UPN F801200100001, born 14/03/2012") // "LNCIP-2026-0042: UPN [removed], born [removed]"
+ * scrubMessage("LNCIP-2026-0042: on the agenda of CG-2026-12-03", new Date("2026-12-01T09:00:00Z")) // "LNCIP-2026-0042: on the agenda of CG-2026-12-03"
+ * scrubMessage("key dob:2012-03-14", new Date("2026-12-01T09:00:00Z")) // "key dob:[removed]"
  */
-export function scrubMessage(message: string): string {
-  const refs: string[] = [];
-  let text = message.slice(0, 2000).replace(/\b[A-Z]{2,10}-\d{4}-\d{4,}\b/g, (ref) => `\u0000${refs.push(ref) - 1}\u0000`);
+export function scrubMessage(message: string, now: Date = new Date()): string {
+  const kept: string[] = [];
+  const keep = (text: string) => `\u0000${kept.push(text) - 1}\u0000`;
+  const span = WORKING_DAY_YEARS * 366 * 86_400_000;
+  let text = message
+    .slice(0, 2000)
+    .replace(/\b[A-Z]{2,10}-\d{4}-\d{4,}\b/g, keep)
+    .replace(idsWithADay, (id: string, day: string) => (Math.abs(Date.parse(`${day}T12:00:00Z`) - now.getTime()) <= span ? keep(id) : id));
   for (const [re, by] of scrubs) text = text.replace(re, by);
-  return text.replace(/\u0000(\d+)\u0000/g, (_, i: string) => refs[Number(i)] ?? "");
+  return text.replace(/\u0000(\d+)\u0000/g, (_, i: string) => kept[Number(i)] ?? "");
 }
 
 /**
@@ -102,7 +122,7 @@ export function logLine(level: LogLevel, context: Pick<LogContext, "invocationId
     if (schema?.safeParse(value).success) line[key] = value;
     else refused.push(key);
   }
-  line.message = scrubMessage(message);
+  line.message = scrubMessage(message, now);
   if (refused.length) line.refused = refused;
   return JSON.stringify(line);
 }

@@ -1,9 +1,12 @@
 import type { KeyStage } from "../referral/keyStage";
 import { caseStatusLabel, type CaseStatus } from "./caseStatus";
 import { isOpenStatus } from "./caseStatus";
+import { allowedCommands } from "./allowedCommands";
+import { commandWords, exitRouteLabels, type ExitRoute } from "./commandWords";
+import { whatCanComeNext } from "./statusChange";
 import type { CaseState, DecisionSource, PartnershipRole, PurchaseOrder } from "./caseState";
 import type { CaseEffect } from "./effects";
-import { isProgrammeManagement, type CoreGroupOutcome, type InclusionForumOutcome } from "./outcomes";
+import { coreGroupOutcomeLabels, isProgrammeManagement, type CoreGroupOutcome, type InclusionForumOutcome } from "./outcomes";
 
 /** What someone asks of a case. `by` is who (an email address or "system"), `at` when (ISO, from the clock). */
 export type CaseCommand = { by: string; at: string } & (
@@ -35,7 +38,7 @@ export type CaseCommand = { by: string; at: string } & (
   /** Its placement was set up at the same moment as another decision's, for the key stage's last place, and came second. */
   | { kind: "waitForPlace" }
   | { kind: "startPlacement" }
-  | { kind: "endPlacement"; exitRoute: "homeSchool" | "anotherSchool" | "specialistPlacement" | "post16" }
+  | { kind: "endPlacement"; exitRoute: ExitRoute }
   | { kind: "reopen"; reason: string }
   | { kind: "withdraw"; reason: string }
   | { kind: "close" }
@@ -79,21 +82,7 @@ export interface CaseRuleViolation {
 
 export type Decision = { ok: true; next: CaseState; effects: CaseEffect[] } | { ok: false; error: CaseRuleViolation };
 
-/** Which commands each status accepts (the rules below may still refuse one). */
-export const allowedCommands: Record<CaseStatus, readonly CaseCommandKind[]> = {
-  received: ["triage", "scheduleForInclusionForum", "recordInclusionForumOverride", "markReadyForCoreGroup", "receivePurchaseOrder", "continueAsReferral", "withdraw"],
-  awaitingDirectorsException: ["grantDirectorsException", "refuseDirectorsException", "recordInclusionForumOverride", "scheduleForInclusionForum", "receivePurchaseOrder", "withdraw"],
-  awaitingInclusionForum: ["recordInclusionForumOutcome", "receivePurchaseOrder", "continueAsReferral", "withdraw"],
-  inclusionForumOutcome: ["convertToReferral", "continueAsReferral", "scheduleForInclusionForum", "close", "withdraw"],
-  triage: ["scheduleForInclusionForum", "recordInclusionForumOutcome", "recordInclusionForumOverride", "markReadyForCoreGroup", "receivePurchaseOrder", "withdraw"],
-  readyForCoreGroup: ["recordDecision", "recordInclusionForumOutcome", "recordInclusionForumOverride", "approveExtraPlace", "receivePurchaseOrder", "withdraw"],
-  decided: ["recordDecision", "startPlacement", "waitForPlace", "receivePurchaseOrder", "reopen", "close", "withdraw"],
-  awaitingPo: ["recordDecision", "approveExtraPlace", "receivePurchaseOrder", "reopen", "withdraw"],
-  waitingList: ["recordDecision", "offerPlace", "approveExtraPlace", "receivePurchaseOrder", "reopen", "withdraw"],
-  placed: ["recordDecision", "endPlacement", "withdraw"],
-  closed: ["reopen"],
-  withdrawn: ["reopen"],
-};
+export { allowedCommands };
 
 /**
  * Decides what a command does to a case: the next state and the effects to carry out, or the rule it breaks.
@@ -116,13 +105,8 @@ export function decide(state: CaseState, command: CaseCommand, context: CaseCont
     return { ok: true, next: state, effects: [] };
   }
   if (!allowedCommands[state.status].includes(command.kind)) {
-    if (command.kind === "recordDecision" && state.decision) {
-      return refuse("alreadyDecided", `${state.caseRef} was already decided (${state.decision.outcome}) by ${state.decision.decidedBy}. To decide it again, reopen it with a reason first.`);
-    }
-    return refuse(
-      "notAllowedNow",
-      `${state.caseRef} is "${caseStatusLabel(state.status)}"; "${command.kind}" is not possible now. Next it can: ${allowedCommands[state.status].join(", ") || "nothing"}.`,
-    );
+    if (command.kind === "recordDecision" && state.decision) return refuse("alreadyDecided", alreadyDecided(state));
+    return refuse("notAllowedNow", `${state.caseRef} is "${caseStatusLabel(state.status)}", so it cannot ${commandWords[command.kind]} now. ${whatCanComeNext(state.status)}`);
   }
 
   const t = new Transition(state, command);
@@ -233,9 +217,7 @@ export function decide(state: CaseState, command: CaseCommand, context: CaseCont
 
     case "recordDecision": {
       const decided = { decision: { outcome: command.outcome, decidedBy: command.by, decidedAt: command.at, source: command.source } };
-      if (state.status !== "readyForCoreGroup") {
-        return refuse("alreadyDecided", `${state.caseRef} was already decided${state.decision ? ` (${state.decision.outcome}) by ${state.decision.decidedBy}` : ""}. To decide it again, reopen it with a reason first.`);
-      }
+      if (state.status !== "readyForCoreGroup") return refuse("alreadyDecided", alreadyDecided(state));
       const common = [
         t.effect({ kind: "writeDecision", outcome: command.outcome, decidedBy: command.by, decidedAt: command.at, source: command.source }),
         t.effect({ kind: "updateCoreGroupCard" }),
@@ -282,7 +264,7 @@ export function decide(state: CaseState, command: CaseCommand, context: CaseCont
 
     case "endPlacement":
       return t.to("closed", [
-        t.effect({ kind: "cancelReviews", reason: `placement ended (${command.exitRoute})` }),
+        t.effect({ kind: "cancelReviews", reason: `the placement ended (exit route: ${exitRouteLabels[command.exitRoute]})` }),
         t.effect({ kind: "offerPlaceToNextWaitingCase", keyStage: state.keyStage }),
         t.effect({ kind: "emailSchool", about: "placementEnded" }),
       ]);
@@ -361,6 +343,12 @@ function grantException(t: Transition, state: CaseState, by: string, at: string,
 function sameDecision(state: CaseState, command: Extract<CaseCommand, { kind: "recordDecision" }>): boolean {
   const d = state.decision;
   return !!d && d.outcome === command.outcome && d.decidedBy === command.by && d.decidedAt === command.at;
+}
+
+/** The refusal of a second decision, with the first one as the Cases list shows it. */
+function alreadyDecided(state: CaseState): string {
+  const first = state.decision ? ` (${coreGroupOutcomeLabels[state.decision.outcome]}) by ${state.decision.decidedBy}` : "";
+  return `${state.caseRef} was already decided${first}. To decide it again, set its Status to "Ready for Core Group" with the Reason for reopening first.`;
 }
 
 function refuse(code: CaseRuleViolation["code"], message: string): Decision {

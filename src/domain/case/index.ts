@@ -5,6 +5,7 @@ export * from "./caseState";
 export * from "./effects";
 export * from "./decide";
 export * from "./statusChange";
+export * from "./commandWords";
 export * from "./caseRecord";
 export * from "./intakeRoute";
 export * from "./openCaseIndex";

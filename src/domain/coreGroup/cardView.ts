@@ -58,6 +58,24 @@ export function caseCardFacts(row: Pick<CasesRow, "CaseRef" | "WorkflowStatus" |
   };
 }
 
+/**
+ * A line for the person who pressed, at the top of their copy of a card, with its tone: `good` (green) for what was
+ * done, `warning` (amber) for what they must do or know, `attention` (red) for what went wrong.
+ */
+export interface CardNotice {
+  text: string;
+  tone: "good" | "warning" | "attention";
+}
+
+/** The Adaptive Card TextBlock colour of a notice's tone. */
+export const noticeColors = { good: "Good", warning: "Warning", attention: "Attention" } as const satisfies Record<CardNotice["tone"], string>;
+
+/** The data bound into `cards/postedAgain.json`: an earlier copy of a card that was posted again. */
+export interface PostedAgainView {
+  title: string;
+  text: string;
+}
+
 /** A meeting as the card names it: when, and its key (the Meetings list's MeetingKey). */
 export interface MeetingOnCard {
   key: string;
@@ -87,8 +105,8 @@ export interface CoreGroupCardInput {
   nameOf(personId: string): string;
   /** The person this copy of the card is for (their own view); the shared card has none. */
   viewerId?: string | undefined;
-  /** A message for the viewer at the top of the card (a refusal, "your view was recorded"). */
-  notice?: string | undefined;
+  /** A message for the viewer at the top of the card ("Your view was recorded", "Please choose an outcome"). */
+  notice?: CardNotice | undefined;
   /**
    * The Teams user id (MRI) for a panel id (an Entra object id), for `refresh.userIds`, which Teams matches against
    * Teams user ids; ids without one are listed as they are.
@@ -138,6 +156,8 @@ export interface CoreGroupCardView {
   refreshUserIds: string[];
   hasNotice: boolean;
   notice: string;
+  /** The notice's colour: Good, Warning or Attention. */
+  noticeColor: string;
 }
 
 /** Teams asks the bot for a user-specific view for at most this many users. */
@@ -188,7 +208,7 @@ export function coreGroupCardView(input: CoreGroupCardInput): CoreGroupCardView 
     ifHistory: input.inclusionForumHistory.map((h) => ({ caseRef: h.caseRef, outcome: h.outcome ? inclusionForumOutcomeLabels[h.outcome] : "Outcome not recorded" })),
     tallyLine: quorumMet
       ? `Views from ${counted.schools} school${counted.schools === 1 ? "" : "s"}: quorum (${panel.quorumSchools}) met.`
-      : `Views from ${counted.schools} of the ${panel.quorumSchools} schools needed.`,
+      : `Views from ${counted.schools} of the ${panel.quorumSchools} school${panel.quorumSchools === 1 ? "" : "s"} needed.`,
     hasTally: byOutcome.length > 0,
     tally: byOutcome.map((o) => ({ title: coreGroupOutcomeLabels[o], value: String(counted.byOutcome[o]) })),
     hasViewer: viewer !== undefined && !decided,
@@ -205,7 +225,8 @@ export function coreGroupCardView(input: CoreGroupCardInput): CoreGroupCardView 
     hasRefresh: refreshUserIds.length > 0,
     refreshUserIds,
     hasNotice: !!input.notice,
-    notice: escapeMarkdown(input.notice ?? ""),
+    notice: escapeMarkdown(input.notice?.text ?? ""),
+    noticeColor: noticeColors[input.notice?.tone ?? "attention"],
   };
 }
 

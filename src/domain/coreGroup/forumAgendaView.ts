@@ -1,6 +1,6 @@
 import { inclusionForumOutcomeLabels, inclusionForumOutcomes, type InclusionForumOutcome } from "../case/outcomes";
 import { yearGroupLabels } from "../referral/referralForm";
-import { meetingLabel, type MeetingOnCard } from "./cardView";
+import { meetingLabel, noticeColors, type CardNotice, type MeetingOnCard } from "./cardView";
 import { escapeMarkdown, markdownLinkTarget } from "../text/escapeMarkdown";
 
 /** One case on an Inclusion Forum agenda: reference, school, year group, and its outcome once recorded. */
@@ -21,6 +21,7 @@ export interface ForumAgendaView {
   outcomeChoices: { title: string; value: string }[];
   hasNotice: boolean;
   notice: string;
+  noticeColor: string;
 }
 
 /** The input a case's outcome is chosen in (one per case on the card). */
@@ -38,7 +39,7 @@ export function agendaInputId(caseRef: string): string {
  *   [{ caseRef: "LNCIP-2026-0040", schoolName: "Oakfield Academy", yearGroup: 8, caseUrl }])
  * // { meeting: "Inclusion Forum, Wednesday 9 December 2026, 09:30", cases: [{ caseRef: "LNCIP-2026-0040", yearGroup: "Year 8", recorded: false, ... }], ... }
  */
-export function forumAgendaView(meeting: MeetingOnCard, cases: readonly AgendaCase[], notice?: string): ForumAgendaView {
+export function forumAgendaView(meeting: MeetingOnCard, cases: readonly AgendaCase[], notice?: CardNotice): ForumAgendaView {
   return {
     meeting: `Inclusion Forum, ${meetingLabel(meeting)}`,
     meetingKey: meeting.key,
@@ -54,6 +55,7 @@ export function forumAgendaView(meeting: MeetingOnCard, cases: readonly AgendaCa
     })),
     outcomeChoices: inclusionForumOutcomes.map((o) => ({ title: inclusionForumOutcomeLabels[o], value: o })),
     hasNotice: !!notice,
-    notice: escapeMarkdown(notice ?? ""),
+    notice: escapeMarkdown(notice?.text ?? ""),
+    noticeColor: noticeColors[notice?.tone ?? "attention"],
   };
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { caseStatusLabels, caseStatuses } from "../case/caseStatus";
 import { coreGroupOutcomeLabels, coreGroupOutcomes, inclusionForumOutcomeLabels, inclusionForumOutcomes } from "../case/outcomes";
+import { exitRouteLabels, type ExitRoute } from "../case/commandWords";
 import { sessionHappenedLabels, sessionHappenedValues } from "../attendance/session";
 import { attendanceCodeSchema } from "../attendance/codes";
 import { attendanceBasisSchema } from "../placement/attendanceBasis";
@@ -112,11 +113,7 @@ export const placementsRow = z.object({
   LastSchoolVisit: field(optional(day()), { column: "LastSchoolVisit", columnTitle: "Last school visit" }),
   /** Each provider the placement names and the pupil's hours a week there, from its pattern (e.g. "riverside: 13"). */
   ProviderHours: field(optional(text(255)), { column: "ProviderHours", columnTitle: "Hours a week at each provider" }),
-  ExitRoute: field(optional(z.enum(["homeSchool", "anotherSchool", "specialistPlacement", "post16"])), {
-    column: "ExitRoute",
-    columnTitle: "Exit route",
-    labels: { homeSchool: "Home school", anotherSchool: "Another school", specialistPlacement: "Specialist placement", post16: "Post-16" },
-  }),
+  ExitRoute: field(optional(z.enum(Object.keys(exitRouteLabels) as [ExitRoute, ...ExitRoute[]])), { column: "ExitRoute", columnTitle: "Exit route", labels: exitRouteLabels }),
   ...placementOutcomeColumns,
 });
 

@@ -6,6 +6,7 @@ import type { ConversationStore, TeamsConversation } from "./conversationStore";
 import type { TeamsUserIds } from "../teamsUserIds";
 import { authorize, type Role } from "../../domain/access";
 import { teamsMemberEmail } from "./memberEmail";
+import { notAPanelChannel, panelsUsing, showOpenCasesFor, type OpenCasesAsked } from "./openCases";
 
 /**
  * The bot's turn logic: what it does with each activity Teams sends. It remembers where it can post, lets a
@@ -23,6 +24,7 @@ const account = z.looseObject({ id: z.string().min(1), aadObjectId: z.string().o
  */
 export const activitySchema = z.looseObject({
   type: z.string().min(1),
+  /** The activity's own id: a request's key, so a retried request is done once. */
   id: z.string().optional(),
   name: z.string().optional(),
   text: z.string().optional(),
@@ -108,7 +110,7 @@ export function invokeResponseBody(result: CardActionResult): Record<string, unk
 }
 
 /** What a typed message asks of the bot. */
-export type BotCommand = { kind: "useChannel"; panel: PanelChannel } | { kind: "ping" } | { kind: "ofstedPack" } | { kind: "unknown" };
+export type BotCommand = { kind: "useChannel"; panel: PanelChannel } | { kind: "showOpenCases" } | { kind: "ping" } | { kind: "ofstedPack" } | { kind: "unknown" };
 
 const panelsByWords: Record<string, PanelChannel> = { "core group": "coreGroup", "inclusion forum": "inclusionForum" };
 
@@ -131,6 +133,7 @@ export function botCommand(text: string | undefined): BotCommand {
   const use = /^(?:please )?use this channel for (?:the )?(core group|inclusion forum)$/.exec(words);
   if (use?.[1]) return { kind: "useChannel", panel: panelsByWords[use[1]] as PanelChannel };
   if (words === "ping") return { kind: "ping" };
+  if (/^(?:please )?show (?:the )?open cases$/.test(words)) return { kind: "showOpenCases" };
   if (/^(?:please )?(?:send (?:me |us )?)?(?:the |our |my )?ofsted pack(?: please)?$/.test(words)) return { kind: "ofstedPack" };
   return { kind: "unknown" };
 }
@@ -169,6 +172,8 @@ export interface PanelBotPorts {
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** Told when a coordinator chooses a panel's channel (the cards kept until then are posted). */
   channelChosen?: (panel: PanelChannel) => Promise<void>;
+  /** Posts the panels' open cards again ("show open cases"; see ./openCases) and says what it did. */
+  openCasesAsked?: OpenCasesAsked;
   /** Where the Teams user id of each person the bot hears from is kept, by Entra object id (for cards' refresh lists). */
   users?: Pick<TeamsUserIds, "remember">;
   /** The partnership's Entra tenant: an activity from any other tenant is refused (presses) or ignored. */
@@ -261,6 +266,9 @@ export function panelBot(ports: PanelBotPorts): { onTurn(context: TurnContext): 
       }
       await ports.store.choose(command.panel, { ...conversation, channelId }, ports.now());
       await context.sendActivity(`Done: ${panelNames[command.panel]} cards will be posted in this channel.`);
+      // Chosen again (a reload of the Playground, a new channel): the cards already posted come here too. Before the
+      // round below, which posts the cards kept while there was no channel (they are not posted twice).
+      await showAgain(context, activity, [command.panel], false);
       try {
         await ports.channelChosen?.(command.panel);
       } catch (e) {
@@ -268,7 +276,24 @@ export function panelBot(ports: PanelBotPorts): { onTurn(context: TurnContext): 
       }
       return;
     }
+    if (command.kind === "showOpenCases") {
+      const panels = await panelsUsing(ports.store, activity.channelData?.channel?.id);
+      if (panels.length === 0) return void (await context.sendActivity(notAPanelChannel));
+      await showAgain(context, activity, panels, true);
+      return;
+    }
     await context.sendActivity('I post the Core Group and Inclusion Forum cards. In a team channel, type "use this channel for Core Group" or "use this channel for Inclusion Forum" (@mentioning me) to choose where.');
+  }
+
+  /** Posts the panels' cards again and, when asked in words, says what was posted; a failure is logged, never thrown at Teams. */
+  async function showAgain(context: TurnContext, activity: IncomingActivity, panels: readonly PanelChannel[], answer: boolean): Promise<void> {
+    try {
+      const reply = await showOpenCasesFor(panels, activity.id ?? `${activity.type}:${ports.now().toISOString()}`, ports.openCasesAsked);
+      if (reply && answer) await context.sendActivity(reply);
+    } catch (e) {
+      ports.log?.("Posting the open cases' cards again failed", { error: e instanceof Error ? e.name : "error" });
+      if (answer) await context.sendActivity("Sorry, the cards could not be posted again just now. Please try again in a few minutes.");
+    }
   }
 
   return {
@@ -303,6 +328,12 @@ export function panelBot(ports: PanelBotPorts): { onTurn(context: TurnContext): 
         await ports.store.remember(conversation);
       }
       if (activity.type === "invoke" && activity.name === "adaptiveCard/action") return answerPress(context, context.activity);
+      // The app installed in (or, in the Agents Playground, a reloaded page opening) a panel's channel: its cards again.
+      if (activity.type === "installationUpdate" && activity.action === "add") {
+        const panels = await panelsUsing(ports.store, activity.channelData?.channel?.id);
+        if (panels.length) await showAgain(context, activity, panels, false);
+        return;
+      }
       // Without a connector to answer through there is nobody to reply to.
       if (activity.type === "message" && activity.serviceUrl) return answerMessage(context, activity, conversation);
     },

@@ -1,11 +1,12 @@
 import { Template } from "adaptivecards-templating";
 import coreGroupTemplate from "../../../cards/coreGroup.json";
 import inclusionForumAgendaTemplate from "../../../cards/inclusionForumAgenda.json";
-import type { CoreGroupCardView, ForumAgendaView } from "../../domain/coreGroup";
+import postedAgainTemplate from "../../../cards/postedAgain.json";
+import type { CoreGroupCardView, ForumAgendaView, PostedAgainView } from "../../domain/coreGroup";
 import type { AdaptiveCardJson } from "../teamsChannel";
 
 /** The card templates in `cards/`, by name (the tests parse each one). */
-export const cardTemplates = { coreGroup: coreGroupTemplate, inclusionForumAgenda: inclusionForumAgendaTemplate } as const;
+export const cardTemplates = { coreGroup: coreGroupTemplate, inclusionForumAgenda: inclusionForumAgendaTemplate, postedAgain: postedAgainTemplate } as const;
 
 /** A template bound with data left a `${...}` unexpanded: a field the view forgot, shown to people as code. */
 export class UnboundCardFieldError extends Error {
@@ -56,4 +57,15 @@ export function coreGroupCard(view: CoreGroupCardView): AdaptiveCardJson {
  */
 export function inclusionForumAgendaCard(view: ForumAgendaView): AdaptiveCardJson {
   return bindCard("inclusionForumAgenda", view);
+}
+
+/**
+ * What an earlier copy of a card becomes when the card is posted again ("show open cases", a channel chosen again):
+ * its title and a line pointing to the newest post, no buttons, so one card stays current for everyone.
+ *
+ * @example
+ * postedAgainCard({ title: "Core Group: LNCIP-2026-0042", text: "Posted again below: use the newest post." }).actions // undefined
+ */
+export function postedAgainCard(view: PostedAgainView): AdaptiveCardJson {
+  return bindCard("postedAgain", view);
 }

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { coreGroupOutcomeSchema, type CoreGroupOutcome } from "../../domain/case";
-import { pressAnswers } from "../messages/coreGroupPanelMessages";
-import { giveView, recordDecision, type Panel, type VotingResult, type VotingState } from "../../domain/coreGroup";
+import { cardSupersededBy, pressAnswers } from "../messages/coreGroupPanelMessages";
+import { pressOnEarlierCopy } from "./earlierCopies";
+import { giveView, recordDecision, type CardNotice, type Panel, type VotingResult, type VotingState } from "../../domain/coreGroup";
 import { StaleStateError } from "../../m365/tables/appState";
 import { EffectInProgressError } from "../../m365/tables/effectLedger";
 import type { CardAction, CardActionHandler, CardActionResult } from "../../teams/teamsChannel";
@@ -57,8 +58,10 @@ export function coreGroupCardActions(ports: CoreGroupPorts): CardActionHandler {
     if (c.record?.round !== press.round && action.messageId && (await adoptPostedCard(ports, press.caseRef, press.round, { conversationId: action.conversationId, messageId: action.messageId }))) {
       c = await loadCaseOnCard(ports, press.caseRef);
     }
+    const earlierCopy = pressOnEarlierCopy(c.record, action, cardSupersededBy(press.caseRef));
+    if (earlierCopy) return earlierCopy;
     person = panelIdOf(c.panel.panel, action.from);
-    const own = async (notice?: string): Promise<CardActionResult> => ({ kind: "card", card: await renderCoreGroupCard(ports, c, { viewerId: person, notice }) });
+    const own = async (notice?: CardNotice): Promise<CardActionResult> => ({ kind: "card", card: await renderCoreGroupCard(ports, c, { viewerId: person, notice }) });
     if (!c.record) return { kind: "message", text: pressAnswers.noCardAnyMore(press.caseRef) };
     if (c.record.round !== press.round) return own(pressAnswers.outOfDate);
     if (action.trigger === "automatic" || action.verb === coreGroupVerbs.refresh) return own();
@@ -112,7 +115,7 @@ export function coreGroupCardActions(ports: CoreGroupPorts): CardActionHandler {
       await updateShared(ports, c, action);
       return own(applied.changed ? pressAnswers.decisionRecorded(decision.outcome) : undefined);
     }
-    return { kind: "error", statusCode: 400, message: pressAnswers.noSuchButton(action.verb) };
+    return { kind: "error", statusCode: 400, message: pressAnswers.noSuchButton };
   };
 }
 

@@ -1,6 +1,6 @@
 import { londonDay } from "../../domain/calendar";
 import { odataString } from "../../m365/odata";
-import { caseCardFacts, coreGroupCardView, dayLabel, meetingLabel, type MeetingOnCard, type VotingState } from "../../domain/coreGroup";
+import { caseCardFacts, coreGroupCardView, dayLabel, meetingLabel, type CardNotice, type MeetingOnCard, type VotingState } from "../../domain/coreGroup";
 import type { CasesRow, MeetingsRow } from "../../domain/lists";
 import { isReadable } from "../../m365/sharepoint/items";
 import { coreGroupOutcomeLabels, type InclusionForumOutcome } from "../../domain/case";
@@ -20,6 +20,8 @@ export interface PostedCoreGroupCard {
   meetingKey?: string | undefined;
   /** The meeting the case was heard at but not decided, once it has rolled to another. */
   rolledFromKey?: string | undefined;
+  /** Earlier copies of this posting's card, from before it was posted again ("show open cases"): they say so. */
+  superseded?: PostedCard[] | undefined;
 }
 
 /** A case as the card workflows see it: its item, its row, its posted card and this posting's votes. */
@@ -71,12 +73,12 @@ const onCard = (m: MeetingsRow): MeetingOnCard => ({ key: m.MeetingKey, date: m.
  * The Core Group card for a case as it stands: for everyone (no viewer), or one person's own view.
  *
  * @example
- * await renderCoreGroupCard(ports, await loadCaseOnCard(ports, ref), { viewerId: "user-id-1", notice: "Your view was recorded." })
+ * await renderCoreGroupCard(ports, await loadCaseOnCard(ports, ref), { viewerId: "user-id-1", notice: { text: "Your view was recorded.", tone: "good" } })
  */
 export async function renderCoreGroupCard(
   ports: CoreGroupPorts,
   c: CaseOnCard,
-  options: { viewerId?: string | undefined; notice?: string | undefined; round?: string | undefined } = {},
+  options: { viewerId?: string | undefined; notice?: CardNotice | undefined; round?: string | undefined } = {},
 ): Promise<AdaptiveCardJson> {
   const facts = caseCardFacts(c.row);
   const school = c.row.SchoolUrn !== undefined ? await ports.schools.byUrn(c.row.SchoolUrn) : undefined;
@@ -85,7 +87,8 @@ export async function renderCoreGroupCard(
     const earlier = await findCaseItem(ports.cases, facts.previousInclusionForumCase);
     history.push({ caseRef: facts.previousInclusionForumCase, outcome: earlier && isReadable(earlier) ? earlier.row.InclusionForumOutcome : undefined });
   }
-  if (c.row.InclusionForumOutcome) history.push({ caseRef: c.row.CaseRef, outcome: c.row.InclusionForumOutcome });
+  // A forum case continued as its pupil's referral names itself: shown once.
+  if (c.row.InclusionForumOutcome && facts.previousInclusionForumCase !== c.row.CaseRef) history.push({ caseRef: c.row.CaseRef, outcome: c.row.InclusionForumOutcome });
   const rolledFrom = c.record?.rolledFromKey ? await meetingByKey(ports, c.record.rolledFromKey) : undefined;
   const capacity = await ports.capacity(c.row.KeyStage);
   return coreGroupCard(
@@ -144,7 +147,9 @@ export async function postCoreGroupCard(ports: CoreGroupPorts, caseRef: string, 
       },
     },
   );
-  return result;
+  // The ledger remembers the card as first posted; posted again since ("show open cases"), the newest is the card.
+  const now = (await ports.state.get<PostedCoreGroupCard>(CORE_GROUP_CARDS_SCOPE, caseRef))?.value;
+  return now?.round === postingKey ? now.posted : result;
 }
 
 interface PendingPosting {

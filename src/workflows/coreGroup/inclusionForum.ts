@@ -3,13 +3,14 @@ import { odataString } from "../../m365/odata";
 import { z } from "zod";
 import { caseStatusLabels, inclusionForumOutcomeLabels, inclusionForumOutcomeSchema } from "../../domain/case";
 import { addSchoolDays, londonDay } from "../../domain/calendar";
-import { agendaInputId, forumAgendaView, type AgendaCase } from "../../domain/coreGroup";
+import { agendaInputId, forumAgendaView, meetingLabel, type AgendaCase, type CardNotice } from "../../domain/coreGroup";
 import type { CasesRow, MeetingsRow } from "../../domain/lists";
 import { isReadable } from "../../m365/sharepoint/items";
 import { inclusionForumAgendaCard } from "../../teams/cards/cardTemplates";
 import type { AdaptiveCardJson, CardAction, CardActionHandler, PostedCard } from "../../teams/teamsChannel";
 import { findCaseItem } from "../cases/findCase";
-import { agendaPosted, agendaPressAnswers } from "../messages/inclusionForumMessages";
+import { agendaPosted, agendaPressAnswers, agendaSupersededBy } from "../messages/inclusionForumMessages";
+import { pressOnEarlierCopy } from "./earlierCopies";
 import { FORUM_AGENDA_POSTINGS_SCOPE, FORUM_AGENDAS_SCOPE, type CoreGroupPorts } from "./coreGroupPorts";
 import { meetingByKey, meetingsOfKind } from "./panelDirectory";
 import { authorize } from "../../domain/access";
@@ -21,6 +22,8 @@ export interface PostedAgenda {
   caseRefs: string[];
   /** A hash of the card as this workflow last rendered it for the channel: a later run that renders anything else updates the card. */
   shown?: string;
+  /** Earlier copies of this agenda, from before it was posted again ("show open cases"): they say so. */
+  superseded?: PostedCard[] | undefined;
 }
 
 const hashOf = (card: AdaptiveCardJson) => createHash("sha256").update(JSON.stringify(card)).digest("base64url");
@@ -49,7 +52,13 @@ export async function forumCases(ports: CoreGroupPorts, meetingKey: string): Pro
   return (assigned.length ? assigned : waiting.filter((r) => !r.MeetingId)).sort((a, b) => a.CaseRef.localeCompare(b.CaseRef));
 }
 
-async function renderAgenda(ports: CoreGroupPorts, meeting: MeetingsRow, caseRefs: readonly string[], notice?: string): Promise<AdaptiveCardJson> {
+/**
+ * A forum's agenda card as it stands, for the cases given (in their order), with an optional notice for the presser.
+ *
+ * @example
+ * await renderAgenda(ports, meeting, ["LNCIP-2026-0040"]) // the agenda card: each case by reference, school and year group
+ */
+export async function renderAgenda(ports: CoreGroupPorts, meeting: MeetingsRow, caseRefs: readonly string[], notice?: CardNotice): Promise<AdaptiveCardJson> {
   const cases: AgendaCase[] = [];
   for (const ref of caseRefs) {
     const item = await findCaseItem(ports.cases, ref);
@@ -162,7 +171,9 @@ export function inclusionForumCardActions(ports: CoreGroupPorts): CardActionHand
     const agenda = (await ports.state.get<PostedAgenda>(FORUM_AGENDAS_SCOPE, meetingKey))?.value ?? (await adoptPostedAgenda(ports, meetingKey, action));
     const meeting = await meetingByKey(ports, meetingKey);
     if (!agenda || !meeting || !agenda.caseRefs.includes(caseRef)) return { kind: "message", text: agendaPressAnswers.notOnAgenda(caseRef) };
-    const current = async (notice?: string) => ({ kind: "card" as const, card: await renderAgenda(ports, meeting, agenda.caseRefs, notice) });
+    const earlierCopy = pressOnEarlierCopy(agenda, action, agendaSupersededBy(meetingLabel({ key: meeting.MeetingKey, date: meeting.Date, startTime: meeting.StartTime })));
+    if (earlierCopy) return earlierCopy;
+    const current = async (notice?: CardNotice) => ({ kind: "card" as const, card: await renderAgenda(ports, meeting, agenda.caseRefs, notice) });
     if (action.trigger === "automatic") return current();
     // The press must be on the agenda card the app posted for this forum (not a copy, an old card or another chat).
     if (!action.messageId || action.messageId !== agenda.posted.messageId) return { kind: "message", text: agendaPressAnswers.notTheCurrentAgenda };

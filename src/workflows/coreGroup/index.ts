@@ -7,3 +7,5 @@ export * from "./reminders";
 export * from "./pendingCardEffects";
 export * from "./cardEffects";
 export * from "./hourlyRound";
+export * from "./showOpenCases";
+export * from "./earlierCopies";

@@ -138,7 +138,7 @@ export async function syncReviews(ports: PlacementPorts, caseRef: string, cancel
  * message to its attendees. Its placement must already be ended (or gone); idempotent.
  *
  * @example
- * await cancelFutureReviews(ports, "LNCIP-2026-0042", "placement ended (homeSchool)")
+ * await cancelFutureReviews(ports, "LNCIP-2026-0042", "the placement ended (exit route: Home school)")
  */
 export async function cancelFutureReviews(ports: PlacementPorts, caseRef: string, reason: string): Promise<number> {
   const changes = await syncReviews(ports, caseRef, `this review is cancelled: ${reason}.`);

@@ -87,6 +87,22 @@ describe("the local Functions host", () => {
     expect(seen.map((m) => JSON.parse(m))).toEqual([{ from: "work", message: { caseRef: "LNCIP-2026-0001" }, dequeueCount: 1 }]);
   });
 
+  it("leaves a function disabled by AzureWebJobs.<name>.Disabled untriggered, and runs it on demand through the admin route", async () => {
+    const disabled = await startFunctionsHost({ appRoot, port: await freePort(), env: { AzureWebJobsStorage: azurite.connectionString, FIXTURE_QUEUE: "idle-items", "AzureWebJobs.work.Disabled": "true" }, quiet: true });
+    try {
+      const q = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient("idle-items");
+      await q.createIfNotExists();
+      await q.sendMessage(Buffer.from(JSON.stringify({ caseRef: "LNCIP-2026-0009" })).toString("base64"));
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect((await q.peekMessages({ numberOfMessages: 5 })).peekedMessageItems).toHaveLength(1);
+      expect((await fetch(`${disabled.url}/admin/functions/work`, { method: "POST", headers: master, body: JSON.stringify({ input: JSON.stringify({ caseRef: "LNCIP-2026-0010" }) }) })).status).toBe(202);
+      const seen = await readQueue("seen", 1);
+      expect(seen.map((m) => JSON.parse(m))).toEqual([{ from: "work", message: { caseRef: "LNCIP-2026-0010" }, dequeueCount: 1 }]);
+    } finally {
+      await disabled.stop();
+    }
+  }, 30_000);
+
   it("moves a message to <queue>-poison after five failed tries", async () => {
     const q = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient("always-fails");
     await q.createIfNotExists();
