@@ -145,15 +145,16 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
   const graph = graphClient(settings, credential);
   const site = sharePointSite(graph, settings.SHAREPOINT_SITE);
   const onUnreadable = (item: UnreadableItem, list: string) => log(`${list} item ${item.id} cannot be read (${item.problems.length} problem(s)); a coordinator must correct it`);
-  const list = <S extends z.ZodObject>(definition: ListDefinition<S>) => listItems(sharePointList(site, definition.name), definition, { onUnreadable });
+  const list = <S extends z.ZodObject>(definition: ListDefinition<S>, uniqueTitle = false) => listItems(sharePointList(site, definition.name), definition, { onUnreadable, uniqueTitle });
   const lists: AppLists = {
-    cases: list(casesList),
+    // A case's reference and a meeting's key are each one item's Title: a look-up by them is kept within an invocation.
+    cases: list(casesList, true),
     schools: list(schoolsList),
     decisions: list(decisionsList),
     placements: list(placementsList),
     reviews: list(reviewsList),
     attendance: list(attendanceList),
-    meetings: list(meetingsList),
+    meetings: list(meetingsList, true),
     coreGroupPanel: list(coreGroupPanelList),
   };
   const table = (name: string) => tableStore(settings.AzureWebJobsStorage, name);

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { scrubMessage, structuredLog, type LogContext, type LogFields, type StructuredLog } from "./structuredLog";
+import { withReadScope } from "../../m365/sharepoint/readScope";
 
 const current = new AsyncLocalStorage<StructuredLog>();
 
@@ -7,14 +8,15 @@ const current = new AsyncLocalStorage<StructuredLog>();
  * Runs one invocation's work with its structured log as the log of everything the work does. The app's ports are
  * built once per process, so they cannot hold an invocation's log: they write to `currentLog()`, which is the log
  * of the invocation whose work is running (Node's AsyncLocalStorage follows it through every await), never another
- * invocation's that happens to run at the same time.
+ * invocation's that happens to run at the same time. The work also runs in its own read scope (see
+ * src/m365/sharepoint/readScope.ts): what the invocation has read of a list, or written to it, is not read again.
  *
  * @example
  * handler: (request, context) => inInvocation(context, (log) => answerSomething(request, log))
  */
 export function inInvocation<T>(context: LogContext, work: (log: StructuredLog) => Promise<T>): Promise<T> {
   const log = structuredLog(context);
-  return current.run(log, () => work(log));
+  return current.run(log, () => withReadScope(() => work(log)));
 }
 
 /** Outside any invocation (start-up, a script): a scrubbed line on the console. */
