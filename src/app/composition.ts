@@ -50,7 +50,7 @@ import type { HealthPorts } from "../workflows/operations/healthCheck";
 import { placementEffects } from "../workflows/placements/placementEffects";
 import type { PlacementPorts } from "../workflows/placements/placementPorts";
 import { caseContext, keyStagePlaces } from "../workflows/placements/places";
-import { placementsHandler } from "../workflows/placements/placementsHandler";
+import { placementsHandler, placementsWatches } from "../workflows/placements/placementsHandler";
 import { reviewsHandler } from "../workflows/reviews/reviewOutcomes";
 import { schoolDirectory, type SchoolDirectory } from "../workflows/schools/schoolDirectory";
 import { loadFormDefinition } from "./formDefinition";
@@ -191,6 +191,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     partnershipCalendar,
     ledger: tables.ledger,
     caseCommand,
+    rememberWrite: (item) => rememberWrite(tables.state, { items: lists.placements, watches: placementsWatches }, item),
     now,
     log,
   };

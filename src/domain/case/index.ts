@@ -8,3 +8,4 @@ export * from "./statusChange";
 export * from "./caseRecord";
 export * from "./intakeRoute";
 export * from "./openCaseIndex";
+export * from "./placesCounted";

@@ -43,6 +43,8 @@ export interface RoundReport {
   restarted: boolean;
   seen: number;
   handled: number;
+  /** When a round that ran started (it saw every change made before then); absent for a skipped one. */
+  startedAt?: string;
 }
 
 /**
@@ -114,7 +116,7 @@ export async function processListChanges<Row>(
     // Another round advanced the link meanwhile; everything we handled was idempotent, so theirs stands.
     if (!(e instanceof StaleStateError)) throw e;
   }
-  return { list: name, skipped: false, restarted, seen: round.changes.length, handled };
+  return { list: name, skipped: false, restarted, seen: round.changes.length, handled, startedAt };
 }
 
 /**

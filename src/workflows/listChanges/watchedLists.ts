@@ -8,17 +8,32 @@ export interface WatchedListRound extends WatchedList {
 }
 
 /**
- * A list watched through its change handler.
+ * A list watched through its change handler. In one process a list's rounds run one at a time: a notification that
+ * arrives while a round runs waits for it, and is then covered by it if that round started after the notification
+ * was received — as the app's own writes' notifications mostly are — so it costs no delta read, nor even a look at
+ * the stored cursor. (Rounds in other instances still run side by side: every step is idempotent.)
  *
  * @example
  * const cases = watchedList(casesHandler(casesPorts));
  * await cases.round(changePorts, new Date()) // { list: "Cases", seen: 1, handled: 1, … }
  */
 export function watchedList<Row>(handler: ListChangeHandler<Row>): WatchedListRound {
+  let running: Promise<unknown> = Promise.resolve();
+  // The start of the latest round this process finished (its cursor saved): every change before it was seen.
+  let coveredUntil = 0;
   return {
     name: handler.items.name,
     resource: async () => (await handler.items.list.path()).replace(/^\//, ""),
-    round: (ports, notifiedAt) => processListChanges(ports, handler, notifiedAt),
+    round: (ports, notifiedAt) => {
+      const next = running.then(async (): Promise<RoundReport> => {
+        if (notifiedAt && coveredUntil > notifiedAt.getTime()) return { list: handler.items.name, skipped: true, restarted: false, seen: 0, handled: 0 };
+        const report = await processListChanges(ports, handler, notifiedAt);
+        if (report.startedAt) coveredUntil = Math.max(coveredUntil, Date.parse(report.startedAt));
+        return report;
+      });
+      running = next.catch(() => undefined);
+      return next;
+    },
   };
 }
 

@@ -5,6 +5,8 @@ import { placementCouldNotStart, placementIsSetUp } from "../messages/coordinato
 import { mailOnce, openPlacementOf, placementsOf, readCase, updatePlacement, type PlacementPorts, type PlacementRecord } from "./placementPorts";
 import { syncReviews } from "../reviews/reviewSeries";
 import { placeHeld } from "./places";
+import type { ListItem } from "../../m365/sharepoint/items";
+import type { PlacementsRow } from "../../domain/lists";
 
 /*
  * A placement's life in the Placements list: set up for a decided case, given up when a decision at the same moment
@@ -32,6 +34,7 @@ export async function createPlacement(ports: PlacementPorts, caseRef: string, ou
   }
   const r = found.row;
   const { calendar } = ports.partnershipCalendar;
+  let created: ListItem<PlacementsRow> | undefined;
   const { result } = await ports.ledger.once(
     `placement:${key}`,
     async () => {
@@ -56,7 +59,7 @@ export async function createPlacement(ports: PlacementPorts, caseRef: string, ou
           provider: { id: "default-ap", name: ports.settings.AP_PROVIDER_NAME, registered: ports.settings.AP_PROVIDER_REGISTERED },
         },
       );
-      const created = await ports.placements.create({
+      created = await ports.placements.create({
         CaseRef: caseRef,
         KeyStage: placement.keyStage,
         Pattern: JSON.stringify(placement.pattern),
@@ -74,6 +77,9 @@ export async function createPlacement(ports: PlacementPorts, caseRef: string, ou
   );
   // Set up beyond the places by a decision at the same moment: it will give the place up (see giveUpPlaceTakenMeanwhile).
   if ((await placeHeld(placesPorts(ports), r.KeyStage, result.id)) === false) return result.id;
+  // Holding its place (a placement set up later never takes it), the new placement leaves its change handler
+  // nothing to do: its notification is recognised as the app's own write.
+  if (created) await ports.rememberWrite?.(created);
   await mailOnce(ports, `mail:placementSetUp:${key}`, [ports.settings.COORDINATOR_EMAIL], placementIsSetUp(caseRef, r.KeyStage, result.warning));
   return result.id;
 }
