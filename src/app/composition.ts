@@ -40,6 +40,7 @@ import type { RecordMarksPorts } from "../workflows/attendance/recordMarks";
 import { caseCommandPort, type CaseCommandPort } from "../workflows/cases/caseCommand";
 import { carryOutCaseEffects, tellCoordinatorRefused, type CaseEffectPorts } from "../workflows/cases/caseEffects";
 import { carryOutLeftovers, casesHandler, casesWatches, type CasesHandlerPorts } from "../workflows/cases/casesHandler";
+import { CASE_EFFECTS_QUEUE, caseEffectsMessageSchema } from "../workflows/cases/caseEffectsQueue";
 import { coreGroupCardEffects, type CoreGroupPorts } from "../workflows/coreGroup";
 import { CASE_INTAKE_QUEUE, intakeMessageSchema } from "../workflows/intake/intakeMessage";
 import type { ReferralIntakePorts } from "../workflows/intake/referralRules";
@@ -172,12 +173,13 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
   const mailer = graphMailer(graph, settings.PARTNERSHIP_MAILBOX);
   const schools = schoolDirectory(lists.schools, now);
   const intakeQueue = workQueue(settings.AzureWebJobsStorage, CASE_INTAKE_QUEUE, intakeMessageSchema);
+  const caseEffectsQueue = workQueue(settings.AzureWebJobsStorage, CASE_EFFECTS_QUEUE, caseEffectsMessageSchema);
   const teams = options.teams;
   const places = { placements: lists.placements, cases: lists.cases, places: settings.placesPerKeyStage };
 
   // The case-command port and the ports that use it refer to each other (a decision's effects post the card; the
   // card's press records a decision): each is built once, the port late-bound to the Cases ports below.
-  const caseCommand: CaseCommandPort = (caseRef, command) => byReference(caseRef, command);
+  const caseCommand: CaseCommandPort = (caseRef, command, options) => byReference(caseRef, command, options);
 
   const placements: PlacementPorts = {
     settings,
@@ -238,6 +240,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     carryOut: (effects, row) => carryOutCaseEffects(caseEffects, effects, row),
     refused: (row, message, editKey) => tellCoordinatorRefused(caseEffects, row, message, `mail:refused:${row.CaseRef}:${editKey}`),
     rememberWrite: (item) => rememberWrite(tables.state, { items: lists.cases, watches: casesWatches }, item),
+    queueEffects: (itemId) => caseEffectsQueue.send({ itemId }),
     log,
   };
   const byReference = caseCommandPort(cases);

@@ -8,31 +8,45 @@ export interface WatchedListRound extends WatchedList {
 }
 
 /**
- * A list watched through its change handler. In one process a list's rounds run one at a time: a notification that
- * arrives while a round runs waits for it, and is then covered by it if that round started after the notification
- * was received — as the app's own writes' notifications mostly are — so it costs no delta read, nor even a look at
- * the stored cursor. (Rounds in other instances still run side by side: every step is idempotent.)
+ * A list watched through its change handler. In one process a list's rounds run one at a time, and asking for a
+ * round while one runs joins the next one, which starts after the ask and so covers it: however many notifications
+ * (or upkeep runs) arrive meanwhile, they cost one more round at most. A notification received before a round
+ * this process finished had started — as the app's own writes' notifications mostly are — costs no delta read, nor
+ * even a look at the stored cursor. (Rounds in other instances still run side by side: every step is idempotent.)
  *
  * @example
  * const cases = watchedList(casesHandler(casesPorts));
  * await cases.round(changePorts, new Date()) // { list: "Cases", seen: 1, handled: 1, … }
  */
 export function watchedList<Row>(handler: ListChangeHandler<Row>): WatchedListRound {
+  const name = handler.items.name;
   let running: Promise<unknown> = Promise.resolve();
+  // The next round, not started yet: the latest notification it must cover (undefined: it must run whatever).
+  let next: { ask: { notifiedAt: number | undefined }; report: Promise<RoundReport> } | undefined;
   // The start of the latest round this process finished (its cursor saved): every change before it was seen.
   let coveredUntil = 0;
   return {
-    name: handler.items.name,
+    name,
     resource: async () => (await handler.items.list.path()).replace(/^\//, ""),
     round: (ports, notifiedAt) => {
-      const next = running.then(async (): Promise<RoundReport> => {
-        if (notifiedAt && coveredUntil > notifiedAt.getTime()) return { list: handler.items.name, skipped: true, restarted: false, seen: 0, handled: 0 };
-        const report = await processListChanges(ports, handler, notifiedAt);
-        if (report.startedAt) coveredUntil = Math.max(coveredUntil, Date.parse(report.startedAt));
-        return report;
+      const asked = notifiedAt?.getTime();
+      if (next) {
+        const ask = next.ask;
+        ask.notifiedAt = asked === undefined || ask.notifiedAt === undefined ? undefined : Math.max(ask.notifiedAt, asked);
+        return next.report;
+      }
+      const ask = { notifiedAt: asked };
+      const report = running.then(async (): Promise<RoundReport> => {
+        if (next?.ask === ask) next = undefined;
+        const covered = ask.notifiedAt;
+        if (covered !== undefined && coveredUntil > covered) return { list: name, skipped: true, restarted: false, seen: 0, handled: 0 };
+        const done = await processListChanges(ports, handler, covered === undefined ? undefined : new Date(covered));
+        if (done.startedAt) coveredUntil = Math.max(coveredUntil, Date.parse(done.startedAt));
+        return done;
       });
-      running = next.catch(() => undefined);
-      return next;
+      next = { ask, report };
+      running = report.catch(() => undefined);
+      return report;
     },
   };
 }

@@ -57,10 +57,37 @@ describe("a watched list's rounds in one process", () => {
     list.release();
     const [a, b, c] = await Promise.all([first, second, third]);
     expect(a.skipped).toBe(false);
-    // The second started after the notifications were received, so it covers the third.
-    expect([b.skipped, c.skipped]).toEqual([false, true]);
+    // Both asked while the first ran: one more round, started after they were received, covers them both.
+    expect(b.skipped).toBe(false);
+    expect(c).toBe(b);
     expect(list.reads()).toBe(2);
     expect(list.handled).toEqual(["1"]);
+    // Received before that round started: nothing to read.
+    const covered = await watched.round(ports, new Date(clock - 1));
+    expect(covered.skipped).toBe(true);
+    expect(list.reads()).toBe(2);
+  });
+
+  it("a round joined by a later notification (or an upkeep run) is not skipped for the earlier one's sake", async () => {
+    const list = countedList();
+    const watched = watchedList(list.handler);
+    let clock = Date.parse("2026-12-02T09:00:00Z");
+    const ports = { state: memoryAppState(), now: () => new Date(clock) };
+    list.hold();
+    const first = watched.round(ports, new Date(clock - 10)); // starts at T
+    await new Promise((r) => setTimeout(r, 5));
+    const early = watched.round(ports, new Date(clock - 5)); // received before T: alone, it would be covered
+    clock += 20;
+    list.change("9");
+    const late = watched.round(ports, new Date(clock)); // received after T: the joined round must read
+    const upkeep = watched.round(ports); // no notification: must run
+    list.release();
+    await first;
+    const [e, l, u] = await Promise.all([early, late, upkeep]);
+    expect(e).toBe(l);
+    expect(u).toBe(l);
+    expect(l.skipped).toBe(false);
+    expect(list.handled).toEqual(["9"]);
   });
 
   it("never skips a notification received after the latest finished round started, and goes on after a failed round", async () => {
