@@ -79,10 +79,23 @@ export async function handleListChange(ports: ListWatchPorts, message: ListChang
   if (message.lifecycleEvent === "reauthorizationRequired") {
     return { kind: "reauthorized", list: await reauthorizeSubscription(ports.subscriptions, message.subscriptionId, ports.lists) };
   }
-  const name = await listForSubscription(ports.subscriptions.state, message.subscriptionId);
+  const name = await knownList(ports.subscriptions.state, message.subscriptionId);
   const list = ports.lists.find((l) => l.name === name);
   if (!list) return { kind: "unknownSubscription", subscriptionId: message.subscriptionId };
   return { kind: "round", report: await list.round({ ...ports.changes, log: ports.log }, new Date(message.receivedAt)) };
+}
+
+// A subscription id names one list for good (a replaced subscription's id still names its list), so what this
+// process has looked up once it need not look up again: a burst of notifications costs no table read each.
+const listsBySubscription = new WeakMap<object, Map<string, string>>();
+async function knownList(state: ListWatchPorts["subscriptions"]["state"], subscriptionId: string): Promise<string | undefined> {
+  let known = listsBySubscription.get(state);
+  if (!known) listsBySubscription.set(state, (known = new Map()));
+  const cached = known.get(subscriptionId);
+  if (cached !== undefined) return cached;
+  const name = await listForSubscription(state, subscriptionId);
+  if (name !== undefined) known.set(subscriptionId, name);
+  return name;
 }
 
 /** What one upkeep run did. */
