@@ -17,7 +17,7 @@ export const stageMeaning: Record<Stage, string> = {
   dequeued: "the message waits in list-changes until the queue function's poll finds it",
   delta: "subscription → list, the delta cursor, the delta read",
   write: "the item as delta gave it, the decision, the effects stashed, the ETag-guarded write of the new state",
-  meeting: "the meeting assigned (Meetings, the agenda, the case's MeetingId) and the school invited (the event's attendees)",
+  meeting: "the meeting assigned (Meetings, the agenda, the case's MeetingId) and the school invited (the event's attendees read, and written if the school is not on them yet)",
   post: "the card built (case, meeting, panel, places, Inclusion Forum history) and posted through the connector",
 };
 
@@ -68,7 +68,9 @@ export function changeMarks(options: { editedAt: number; postedAt: number; invoc
   const casesPath = `/lists/${options.casesListId}/items`;
   marks.delta = graph.find((r) => r.t >= (marks.dequeued ?? Infinity) && r.path.includes(`${casesPath}/delta`))?.t;
   marks.write = graph.find((r) => r.t >= (marks.delta ?? Infinity) && r.method === "PATCH" && r.path.includes(`${casesPath}/${options.itemId}/fields`))?.t;
-  marks.meeting = graph.find((r) => r.t >= (marks.write ?? Infinity) && r.method === "PATCH" && /\/events\//.test(r.path))?.t;
+  // The school's invitation: the event's attendees read, and written when the school is not on them yet.
+  const invitation = graph.filter((r) => r.t >= (marks.write ?? Infinity) && r.t <= options.postedAt && /\/events\//.test(r.path));
+  marks.meeting = (invitation.find((r) => r.method === "PATCH") ?? invitation[invitation.length - 1])?.t;
   marks.post = options.postedAt;
   return marks;
 }
@@ -120,7 +122,7 @@ export function changeDetail(options: { editedAt: number; postedAt: number; invo
   for (const r of options.requests) {
     const t = Date.parse(r.at);
     if (!within(t)) continue;
-    const path = r.path.split("?")[0]!.replace(/^\/sites\/[^/]+\/lists\/([^/]+)/, (_, id: string) => options.listNames.get(id) ?? "list").replace(/^\/users\/[^/]+/, "mailbox").replace(/\/(events|items)\/[^/]+/, "/$1/{id}");
+    const path = r.path.split("?")[0]!.replace(/^\/sites\/[^/]+\/lists\/([^/]+)/, (_, id: string) => options.listNames.get(id) ?? "list").replace(/^\/users\/[^/]+/, "mailbox").replace(/\/(events|items)\/(?!delta\b)[^/]+/, "/$1/{id}");
     events.push({ t, what: `${r.method} ${path}${r.batch ? " (in $batch)" : ""}` });
   }
   return events.sort((a, b) => a.t - b.t).map((e) => `+${e.t - editedAt} ${e.what}`).join("; ");
