@@ -7,12 +7,14 @@ import { webhookAck } from "./measures/webhookAck";
 import { coldStart } from "./measures/coldStart";
 import { graphCallsPerCase } from "./measures/graphCallsPerCase";
 import { changeToCard } from "./measures/changeToCard";
+import { cardPress } from "./measures/cardPress";
 import { attendanceDigests } from "./measures/attendance";
+import { startTestPlayground } from "../sandbox/playgroundDriver";
 
 /**
- * npm run bench: every figure of issue 8, each beside its reference, against the
- * sandbox on loopback (Azurite, the Graph sandbox, the app in the local host). Bounded: a fixed number of
- * notifications, loads and cases, and an overall time limit. Writes bench/report.md and bench/report.json.
+ * npm run bench: every figure of issues 8 and 16, each beside its goal (`meets`), against the sandbox on loopback
+ * (Azurite, the Graph sandbox, the app in the local host, the Agents Playground). Bounded: a fixed number of
+ * notifications, loads, cases and presses, and an overall time limit. Writes bench/report.md and bench/report.json.
  */
 const LIMIT_MS = 9 * 60_000;
 const options = {
@@ -23,6 +25,7 @@ const options = {
   cases: Number(process.env.BENCH_CASES ?? 5),
   cardChanges: Number(process.env.BENCH_CARD_CHANGES ?? 20),
   cardBurst: Number(process.env.BENCH_CARD_BURST ?? 10),
+  pressCases: Number(process.env.BENCH_PRESS_CASES ?? 10),
   attendanceSchools: Number(process.env.BENCH_ATTENDANCE_SCHOOLS ?? 300),
   attendancePupils: Number(process.env.BENCH_ATTENDANCE_PUPILS ?? 5000),
   /** How much faster than real time the sandbox's and the sender's shared clock runs (Exchange's limit is per minute). */
@@ -47,7 +50,16 @@ async function main(): Promise<void> {
     say(`Graph requests per case: ${options.cases} case(s)…`);
     figures.push(await graphCallsPerCase(system, { cases: options.cases }));
     say(`List change → Core Group card: ${options.cardChanges} edits one at a time, then ${options.cardBurst} at once (Agents Playground)…`);
-    figures.push(await changeToCard(system, { changes: options.cardChanges, burst: options.cardBurst }));
+    const playground = await startTestPlayground(`${system.appUrl}/api/messages`);
+    try {
+      await playground.chooseChannel("Core Group");
+      const { figure, cards } = await changeToCard(system, playground, { changes: options.cardChanges, burst: options.cardBurst });
+      figures.push(figure);
+      say(`Presses on the Core Group card: ${options.pressCases} cards, three views and a decision each (Agents Playground)…`);
+      figures.push(await cardPress(playground, cards, { cases: options.pressCases }));
+    } finally {
+      await playground.stop();
+    }
     say(`Webhook acknowledgement: ${options.notifications} notifications…`);
     figures.push(await webhookAck(system, { count: options.notifications, inFlight: options.inFlight, overloadInFlight: options.overloadInFlight }));
     say(`Cold start: ${options.coldStartRounds} loads each of the bundled and unbundled app…`);

@@ -1,13 +1,21 @@
 // The deployable package: every functions/*.ts bundled by esbuild into ONE CommonJS file, beside host.json and a
 // minimal package.json whose `main` points at it. The Functions Node worker loads `main` with require and
 // supplies `@azure/functions-core` itself, so that module stays external; everything else (the Graph client,
-// identity, storage SDKs, zod, the shipped JSON data) is inside the bundle: no node_modules to upload, and one
-// file to read at cold start instead of hundreds.
+// identity, storage SDKs, zod, the shipped JSON data) is in the package: no node_modules to upload.
 //
-//   node scripts/bundle.mjs            → dist/deploy/{main.js, main.js.map, host.json, package.json}
+// Cold start: loading `main` registers every trigger, and that is all it should do. The big SDKs a trigger needs
+// only once it runs — the Microsoft 365 Agents SDK and the card templating (the bot, the cards), the Graph client,
+// identity and the storage SDKs — are bundled beside it in vendor/*.js and loaded on their first use: in main.js
+// each is a stand-in whose exports are getters that require its vendor bundle the first time one is read. (A
+// CommonJS bundle cannot be split by esbuild itself, and these are libraries without the app's state, so one copy
+// each in its vendor bundle is the only copy.) No source map is referenced from the code: main.js.map is written
+// beside it for a person to use, never parsed at load.
+//
+//   node scripts/bundle.mjs            → dist/deploy/{main.js, main.js.map, vendor/*.js, host.json, package.json}
 //   node scripts/bundle.mjs --out dir  → the same into dir
 import { build } from "esbuild";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -24,14 +32,18 @@ const entry = functions.map((f) => `import "./functions/${f.replace(/\.ts$/, "")
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-const started = Date.now();
-const result = await build({
-  stdin: { contents: entry, resolveDir: root, sourcefile: "functions-entry.ts", loader: "ts" },
+/** The libraries loaded on first use, by vendor bundle. */
+const lazy = {
+  teams: ["@microsoft/agents-hosting", "adaptivecards-templating"],
+  azure: ["@azure/identity", "@azure/data-tables", "@azure/storage-queue", "@microsoft/microsoft-graph-client", "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials"],
+};
+const vendorOf = new Map(Object.entries(lazy).flatMap(([vendor, packages]) => packages.map((p) => [p, vendor])));
+const requireFromRoot = createRequire(join(root, "package.json"));
+const common = {
   bundle: true,
   platform: "node",
   target: "node22",
   format: "cjs",
-  outfile: join(out, "main.js"),
   // @opentelemetry/api-logs: an optional peer of the Agents SDK's telemetry, required lazily inside a try (absent here).
   external: ["@azure/functions-core", "@opentelemetry/api-logs"],
   // vega-canvas's Node build tries `await import("canvas")` at top level, which a CommonJS bundle cannot hold; its
@@ -41,11 +53,50 @@ const result = await build({
   // bundle that is the bundle file's own URL.
   define: { "import.meta.url": "__bundleFileUrl" },
   banner: { js: 'var __bundleFileUrl = require("node:url").pathToFileURL(__filename).href;' },
-  sourcemap: true,
+  // Written for a person to use; no sourceMappingURL comment, so nothing parses it when the app loads.
+  sourcemap: "external",
   sourcesContent: false,
   legalComments: "linked",
   logLevel: "warning",
   metafile: true,
+};
+
+/** A stand-in for a lazy library: its exports, read on first use from its vendor bundle. */
+function standIn(pkg) {
+  const real = requireFromRoot(pkg);
+  const names = Object.getOwnPropertyNames(real).filter((n) => n !== "__esModule");
+  return [
+    `let loaded;`,
+    `const load = () => (loaded ??= require(require("node:path").join(__dirname, "vendor", ${JSON.stringify(`${vendorOf.get(pkg)}.js`)}))[${JSON.stringify(pkg)}]);`,
+    real.__esModule ? `Object.defineProperty(module.exports, "__esModule", { value: true });` : "",
+    `for (const name of ${JSON.stringify(names)}) Object.defineProperty(module.exports, name, { enumerable: true, get: () => load()[name] });`,
+  ].join("\n");
+}
+const lazyLibraries = {
+  name: "lazy-libraries",
+  setup(b) {
+    const filter = new RegExp(`^(${[...vendorOf.keys()].map((p) => p.replace(/[/.]/g, "\\$&")).join("|")})$`);
+    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: "lazy-library" }));
+    b.onLoad({ filter: /.*/, namespace: "lazy-library" }, (args) => ({ contents: standIn(args.path), loader: "js", resolveDir: root }));
+  },
+};
+
+const started = Date.now();
+mkdirSync(join(out, "vendor"), { recursive: true });
+const vendors = await Promise.all(
+  Object.entries(lazy).map(([vendor, packages]) =>
+    build({
+      ...common,
+      stdin: { contents: packages.map((p) => `Object.defineProperty(exports, ${JSON.stringify(p)}, { enumerable: true, get: () => require(${JSON.stringify(p)}) });`).join("\n"), resolveDir: root, sourcefile: `vendor-${vendor}.js`, loader: "js" },
+      outfile: join(out, "vendor", `${vendor}.js`),
+    }),
+  ),
+);
+const result = await build({
+  ...common,
+  stdin: { contents: entry, resolveDir: root, sourcefile: "functions-entry.ts", loader: "ts" },
+  outfile: join(out, "main.js"),
+  plugins: [lazyLibraries],
 });
 
 copyFileSync(join(root, "host.json"), join(out, "host.json"));
@@ -61,7 +112,8 @@ writeFileSync(
 // Core Tools' `func azure functionapp publish` reads .funcignore; nothing here needs ignoring but the map.
 writeFileSync(join(out, ".funcignore"), "*.map\n");
 
-const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+const size = (r) => Object.entries(r.metafile.outputs).filter(([f]) => f.endsWith(".js")).reduce((n, [, o]) => n + o.bytes, 0);
+const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 process.stdout.write(
-  `Bundled ${functions.length} function file(s) into ${relative(root, join(out, "main.js"))} (${(bytes / 1024 / 1024).toFixed(1)} MB with map) in ${Date.now() - started} ms\n`,
+  `Bundled ${functions.length} function file(s) into ${relative(root, join(out, "main.js"))} (${mb(size(result))}; loaded on first use: ${Object.keys(lazy).map((v, i) => `vendor/${v}.js ${mb(size(vendors[i]))}`).join(", ")}) in ${Date.now() - started} ms\n`,
 );

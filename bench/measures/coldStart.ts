@@ -3,6 +3,9 @@ import { join } from "node:path";
 import type { Figure } from "../report";
 import { percentile, round1 } from "../stats";
 
+/** Issue 16's goal: the bundled app loads in under a fifth of the unbundled app's time. */
+export const COLD_START_GOAL_RATIO = 0.2;
+
 /** One load of the app in a fresh Node process, as the worker loads it; the time printed by bench/loadApp. */
 function loadOnce(appRoot: string, env: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -31,16 +34,18 @@ export async function coldStart(repoRoot: string, env: Record<string, string>, r
     unbundled.push(await loadOnce(repoRoot, env));
   }
   const values = { bundledMs: round1(percentile(bundled, 50) ?? Number.NaN), unbundledMs: round1(percentile(unbundled, 50) ?? Number.NaN) };
+  const ratio = Math.round((values.bundledMs / values.unbundledMs) * 1000) / 1000;
   return {
     key: "coldStart",
     title: "Cold start: loading the bundled app vs the unbundled one",
-    values,
-    reference: { text: "the unbundled app (dist/ with node_modules), loaded in the same run", value: values.unbundledMs, unit: "ms" },
-    meets: values.bundledMs < values.unbundledMs,
+    values: { ...values, ratio },
+    reference: { text: `issue 16: the bundle loads in under ${COLD_START_GOAL_RATIO === 0.2 ? "a fifth" : COLD_START_GOAL_RATIO} of the unbundled app's time (dist/ with node_modules), in the same run`, value: round1(values.unbundledMs * COLD_START_GOAL_RATIO), unit: "ms" },
+    meets: ratio < COLD_START_GOAL_RATIO,
     notes: [
       `Median of ${rounds} loads each, alternating, each in a fresh Node process with @azure/functions-core served as the worker serves it (sandbox/host's proxy). Bundled: ${bundled.map(round1).join(", ")} ms; unbundled: ${unbundled.map(round1).join(", ")} ms.`,
       "Measured: requiring package.json main until every trigger is registered (settings parsed, form definition checked). Not measured: process start and the host's own start-up, which are the same for both.",
-      "On Flex Consumption the unbundled app also has to read node_modules from the deployment package; the bundle is one file.",
+      "The bundle registers the triggers from main.js alone: the Agents SDK and the card templating (vendor/teams.js), and the Graph client, identity and storage SDKs (vendor/azure.js) are loaded when a trigger first uses them, not at load; no source map is referenced, so none is parsed. The unbundled app requires all of them, file by file, as the function modules load.",
+      "On Flex Consumption the unbundled app also has to read node_modules from the deployment package; the bundle is three files.",
     ],
   };
 }

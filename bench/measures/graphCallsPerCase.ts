@@ -26,8 +26,8 @@ const path = [
   },
   {
     step: "coordinator: Status → Ready for Core Group (meeting, invitation, card)",
-    minimum: 8,
-    why: "1 delta read + 1 PATCH (workflow status) + 1 read of the Meetings list (which meeting has room) + 1 PATCH writing the case's MeetingId + 1 GET and 1 PATCH of the meeting's Teams event (Graph replaces the attendee list on PATCH, so the school is added to the list read first) + for the card, 1 query of the running placements (places left) and 1 read of the case's Inclusion Forum case (its outcome). The card itself goes to Teams, not Graph.",
+    minimum: 7,
+    why: "1 delta read + 1 PATCH (workflow status) + 1 read of the Meetings list (which meeting has room) + 1 PATCH writing the case's MeetingId + 1 GET of the meeting's Teams event's attendees (Graph replaces the attendee list on PATCH, so the school is added to the list read first; the PATCH is needed only for a school not yet invited, and the bench's cases all come from one school, invited with the first) + for the card, 1 query of the running placements (places left) and 1 read of the case's Inclusion Forum case (its outcome). The card itself goes to Teams, not Graph. (Re-derived for issue 16: 7, not 8, for this path. Not counted, though the design reads them: the cases already on each meeting — room is the agenda size less those — the waiting list and the panel shown on the card.)",
   },
   {
     step: "Core Group decision recorded in SharePoint (Programme Management, PO given, a place free)",
@@ -37,10 +37,12 @@ const path = [
   {
     step: `coordinator: placement Status → Active (${REVIEWS_PER_PLACEMENT} reviews in Outlook)`,
     minimum: 4 + 2 * REVIEWS_PER_PLACEMENT,
-    why: `1 delta read of the Placements list + 1 read of the case + 1 PATCH of the case (In placement) + ${REVIEWS_PER_PLACEMENT} event POSTs (one Teams meeting per review) + ${REVIEWS_PER_PLACEMENT} POSTs to the Reviews list (each linked to its event) + 1 sendMail (the school told the placement starts).`,
+    why: `1 delta read of the Placements list + 1 read of the case + 1 PATCH of the case (In placement) + ${REVIEWS_PER_PLACEMENT} event POSTs (one Teams meeting per review) + ${REVIEWS_PER_PLACEMENT} POSTs to the Reviews list (each linked to its event) + 1 sendMail (the school told the placement starts). (Not counted, though the rules need it: the running placements, to check a place is free before the placement starts.)`,
   },
 ] as const;
 const MINIMUM = path.reduce((n, s) => n + s.minimum, 0);
+/** Issue 16's goal: within 1.2 × the design's minimum. */
+export const CALLS_GOAL_RATIO = 1.2;
 
 function category(r: RequestLogEntry): string {
   const p = r.path.split("?")[0] ?? "";
@@ -74,6 +76,8 @@ export async function graphCallsPerCase(system: LocalSystem, options: { cases: n
   const kinds = new Map<string, number>();
   const kindsPerStep = path.map(() => new Map<string, number>());
   const started = new Date();
+  let batches = 0;
+  let roundTrips = 0;
   const version = (ref: string, v: number) => () => c.item("Cases", ref)?.fields.WorkflowVersion === v;
   for (let i = 0; i < options.cases; i++) {
     let ref = "";
@@ -91,7 +95,11 @@ export async function graphCallsPerCase(system: LocalSystem, options: { cases: n
       const mark = system.graph.requests.length;
       await run();
       await c.settle();
-      const made = system.graph.requests.slice(mark).filter((r) => !/\/subscriptions/.test(r.path));
+      const window = system.graph.requests.slice(mark).filter((r) => !/\/subscriptions/.test(r.path));
+      // A $batch is one round trip carrying several requests: each request in it counts (Graph throttles each), the envelope does not.
+      const made = window.filter((r) => r.path !== "/$batch");
+      batches += window.length - made.length;
+      roundTrips += made.filter((r) => !r.batch).length + (window.length - made.length);
       perStep[s] = (perStep[s] ?? 0) + made.length;
       for (const r of made) {
         kinds.set(category(r), (kinds.get(category(r)) ?? 0) + 1);
@@ -106,17 +114,17 @@ export async function graphCallsPerCase(system: LocalSystem, options: { cases: n
   return {
     key: "graphCallsPerCase",
     title: "Graph requests per case (referral → Core Group decision → placement with its reviews)",
-    values: { actual, minimum: MINIMUM },
-    reference: { text: `the design's minimum for the same path: ${MINIMUM} (derived below)`, value: MINIMUM, unit: "requests" },
-    // No pass mark: the figure is there to be compared with the minimum, run after run.
-    meets: null,
+    values: { actual, minimum: MINIMUM, ratio: Math.round((actual / MINIMUM) * 100) / 100, roundTripsPerCase: round1(roundTrips / options.cases) },
+    reference: { text: `issue 16: at most ${CALLS_GOAL_RATIO} × the design's minimum for the same path, ${MINIMUM} (derived below)`, value: round1(MINIMUM * CALLS_GOAL_RATIO), unit: "requests" },
+    meets: actual <= MINIMUM * CALLS_GOAL_RATIO,
     notes: [
-      `Average over ${options.cases} case(s), counted from the sandbox's request log (retries and $batch items count one each; subscription upkeep excluded).`,
+      `Average over ${options.cases} case(s), counted from the sandbox's request log (retries count; each request inside a $batch counts one, the $batch envelope itself none — ${round1(batches / options.cases)} $batch round trip(s) per case; subscription upkeep excluded).`,
       ...path.map((s, i) => `${s.step}: ${round1((perStep[i] ?? 0) / options.cases)} measured (${byKind(kindsPerStep[i]!)}), minimum ${s.minimum} — ${s.why}`),
       `By kind, per case: ${byKind(kinds)}.`,
-      "Above the minimum: the app's own writes come back as change notifications, each costing a delta read that finds nothing to do (the price of reacting in seconds without polling); items are found by $filter on their reference rather than kept by id; effects check the effect ledger's witness (the item, the event or Sent Items) only when a claim was left by a worker that died; a PATCH may be repeated when a coordinator's edit and the app's write cross (412, then read again).",
+      "Above the minimum: each list the app writes to in a step comes back as a change notification, costing one delta read that finds nothing to do (the price of reacting in seconds without polling; a notification carries no data, so the app cannot tell its own from a person's without reading) — within a step the rounds run one at a time and later notifications join the next round, so a list costs one such read however many items the app wrote; the reads the rules need that the minimum leaves out (the agenda and the panel for the card, the places at a start); idempotency reads before writes that must not double (a placement by its case, a case's reviews); a PATCH may be repeated when a coordinator's edit and the app's write cross (412, then read again).",
+      "Not read again (issue 16): an item a delta round gave (it is handled as delta gave it), an item the invocation read or wrote (a case by its reference, a meeting by its key: each read once per invocation), a list read whole (the panel, the meetings) once per invocation; the running placements only for the commands that count places; nothing for a card refresh when no card was posted; a new placement holding its place is the app's own write; a review series' rows written together (one notification round).",
       ...(crossedQuarter ? ["The run crossed a quarter hour: the upkeep timer's delta rounds (one per watched list) may be included."] : []),
-      `Ratio: ${round1(actual / MINIMUM)} × the minimum.`,
+      `Ratio: ${Math.round((actual / MINIMUM) * 100) / 100} × the minimum (goal ≤ ${CALLS_GOAL_RATIO}).`,
     ],
   };
 }

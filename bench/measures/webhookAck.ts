@@ -5,6 +5,9 @@ import type { Figure } from "../report";
 import { percentile, round1 } from "../stats";
 
 const DEADLINE_MS = 3_000;
+/** Issue 16's goals: p99 at one instance's HTTP concurrency (16), and at 100 in flight on the one local process. */
+export const ACK_GOAL_MS = 100;
+export const OVERLOAD_ACK_GOAL_MS = 300;
 
 /**
  * Webhook acknowledgement under a burst: `count` change notifications POSTed to /api/notifications, `inFlight`
@@ -17,16 +20,16 @@ const DEADLINE_MS = 3_000;
 export async function webhookAck(system: LocalSystem, options: { count: number; inFlight: number; overloadInFlight: number }): Promise<Figure> {
   const main = await burst(system, options.count, options.inFlight);
   const overload = await burst(system, options.count, options.overloadInFlight);
-  const values = { p50Ms: main.p50, p95Ms: main.p95, p99Ms: main.p99 };
+  const values = { p50Ms: main.p50, p95Ms: main.p95, p99Ms: main.p99, p50At100Ms: overload.p50, p95At100Ms: overload.p95, p99At100Ms: overload.p99 };
   return {
     key: "webhookAck",
     title: "Webhook acknowledgement under a burst",
     values,
-    reference: { text: "Graph's 3 s deadline for answering a notification", value: DEADLINE_MS, unit: "ms" },
-    meets: values.p99Ms < DEADLINE_MS && main.accepted === options.count,
+    reference: { text: `issue 16: p99 < ${ACK_GOAL_MS} ms at ${options.inFlight} in flight, < ${OVERLOAD_ACK_GOAL_MS} ms at ${options.overloadInFlight} (Graph's deadline is 3 s)`, value: ACK_GOAL_MS, unit: "ms" },
+    meets: values.p99Ms < ACK_GOAL_MS && values.p99At100Ms < OVERLOAD_ACK_GOAL_MS && main.accepted === options.count && overload.accepted === options.count && values.p99Ms < DEADLINE_MS,
     notes: [
       `${options.count} notifications, one per POST, ${options.inFlight} in flight at once — one Flex Consumption instance's HTTP concurrency as infra/main.bicep sets it (perInstanceConcurrency ${options.inFlight}); more arrive on more instances. ${main.summary}`,
-      `Overload, same run: ${options.count} more with ${options.overloadInFlight} in flight on this one local process — p50 ${overload.p50} ms, p95 ${overload.p95} ms, p99 ${overload.p99} ms. ${overload.summary} Latency grows with what waits in the single process (Little's law: in flight ÷ throughput), which on Azure the platform spreads over instances.`,
+      `Overload, same run: ${options.count} more with ${options.overloadInFlight} in flight on this one local process — p50 ${overload.p50} ms, p95 ${overload.p95} ms, p99 ${overload.p99} ms (the \`…At100Ms\` values). ${overload.summary} Latency grows with what waits in the single process (Little's law: in flight ÷ throughput), which on Azure the platform spreads over instances.`,
       "The endpoint only parses, checks clientState in constant time and writes a queue message; the delta round runs in the queue-triggered function, so the 202 never waits for Graph. The queue function drains the burst in the same process meanwhile, as it would on one instance.",
     ],
   };

@@ -70,7 +70,7 @@ export function resolveSetting(value: string, env: NodeJS.ProcessEnv = process.e
 export interface HostJson {
   extensions?: {
     http?: { routePrefix?: string };
-    queues?: { messageEncoding?: "base64" | "none"; batchSize?: number; maxDequeueCount?: number; visibilityTimeout?: string; maxPollingInterval?: string };
+    queues?: { messageEncoding?: "base64" | "none"; batchSize?: number; newBatchThreshold?: number; maxDequeueCount?: number; visibilityTimeout?: string; maxPollingInterval?: string };
   };
 }
 
@@ -79,10 +79,17 @@ export function readHostJson(appRoot: string): HostJson {
   return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as HostJson) : {};
 }
 
-/** "00:00:10" → 10000 ms. */
+/**
+ * A .NET TimeSpan ([d.]hh:mm:ss[.fffffff]) in milliseconds.
+ *
+ * @example
+ * timeSpanMs("00:00:10", 0) // 10000
+ * timeSpanMs("00:00:00.1", 0) // 100
+ */
 export function timeSpanMs(value: string | undefined, fallback: number): number {
   if (!value) return fallback;
-  const m = /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d+))?$/.exec(value);
+  const m = /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$/.exec(value);
   if (!m) return fallback;
-  return ((Number(m[1] ?? 0) * 24 + Number(m[2])) * 3600 + Number(m[3]) * 60 + Number(m[4])) * 1000;
+  const fraction = m[5] ? Number(`0.${m[5]}`) : 0;
+  return Math.round(((Number(m[1] ?? 0) * 24 + Number(m[2])) * 3600 + Number(m[3]) * 60 + Number(m[4]) + fraction) * 1000);
 }

@@ -38,6 +38,22 @@ export interface ProgrammingModel {
 type HookName = "appStart" | "appTerminate" | "preInvocation" | "postInvocation" | "log";
 
 /**
+ * The host's log lines, written a tick's worth at a time: on Linux a write to a pipe (the host under the bench or a
+ * test) blocks, and the real host never holds an invocation up for its log, so neither does this one.
+ */
+let pending: string[] = [];
+function flushLog(): void {
+  if (pending.length === 0) return;
+  const text = pending.join("");
+  pending = [];
+  process.stdout.write(text);
+}
+function hostLog(line: string): void {
+  if (pending.push(line) === 1) setImmediate(flushLog);
+}
+process.on("exit", flushLog);
+
+/**
  * The state behind the `@azure/functions-core` module this host serves, as the Azure Functions Node worker does
  * (it is not on npm: the worker answers `require("@azure/functions-core")` itself).
  */
@@ -48,8 +64,7 @@ export class CoreState {
   locked = false;
   /** Shared by every hook of the app for the life of the process, as the worker's appHookData is. */
   readonly appHookData: Record<string, unknown> = {};
-  log: (level: string, category: string, message: string) => void = (level, category, message) =>
-    process.stdout.write(`${new Date().toISOString()} [${level}] (${category}) ${message}\n`);
+  log: (level: string, category: string, message: string) => void = (level, category, message) => hostLog(`${new Date().toISOString()} [${level}] (${category}) ${message}\n`);
 
   readonly module = {
     version: "3.10.1",

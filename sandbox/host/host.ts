@@ -77,8 +77,7 @@ export async function runHost(appRoot: string, port: number): Promise<RunningHos
     res.end();
     const data = /^timerTrigger$/i.test(trigger.type) ? { json: timerInput(undefined, nextOccurrence(trigger.schedule ?? "0 0 * * * *", new Date())) } : { string: input };
     try {
-      const outcome = await invoke(core, fn, [{ name: triggerName, data }], /^queueTrigger$/i.test(trigger.type) ? { DequeueCount: { json: "1" } } : {});
-      await writeQueueOutputs(fn, outcome, queue);
+      await invoke(core, fn, [{ name: triggerName, data }], /^queueTrigger$/i.test(trigger.type) ? { DequeueCount: { json: "1" } } : {}, undefined, (outcome) => writeQueueOutputs(fn, outcome, queue));
     } catch (e) {
       core.log("error", name, `On-demand run failed: ${(e as Error).message}`);
     }

@@ -87,11 +87,15 @@ export async function serveHttp(core: CoreState, routes: HttpRoute[], keys: Keys
   for (const [k, v] of url.searchParams) query[k] = v;
 
   try {
-    const outcome = await invoke(core, route.fn, [
-      { name: route.triggerName, data: { http: { method, url: url.toString(), headers, query, params, body: { bytes: body }, identities: [] } } },
-    ]);
     // Output bindings are written before the response goes back, as the host does.
-    await writeQueueOutputs(route.fn, outcome, queue);
+    const outcome = await invoke(
+      core,
+      route.fn,
+      [{ name: route.triggerName, data: { http: { method, url: url.toString(), headers, query, params, body: { bytes: body }, identities: [] } } }],
+      {},
+      `This function was programmatically called via the host APIs.`,
+      (o) => writeQueueOutputs(route.fn, o, queue),
+    );
     const http = outcome.returnValue?.http;
     if (!http) return text(res, 204, "");
     res.statusCode = Number(http.statusCode ?? 200);

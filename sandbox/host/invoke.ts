@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
 import type { CoreState, RegisteredFunction } from "./coreModule";
 
 export interface RpcTypedData {
@@ -18,16 +19,35 @@ export interface InvocationOutcome {
 /**
  * Runs one invocation the way the worker's InvocationHandler does: the programming model turns the RPC request
  * into arguments, preInvocation hooks run, the function runs, postInvocation hooks run, and the model turns the
- * result back into RPC outputs.
+ * result back into RPC outputs; `writeOutputs` then writes the output bindings. Logged as the host logs it:
+ * "Executing 'Functions.name' (Reason=…, Id=…)" and "Executed 'Functions.name' (Succeeded|Failed, Id=…, Duration=…ms)"
+ * once the outputs are written (the bench reads these lines for its timeline).
  */
 export async function invoke(
   core: CoreState,
   fn: RegisteredFunction,
   inputData: { name: string; data: RpcTypedData }[],
   triggerMetadata: Record<string, RpcTypedData> = {},
+  reason = "This function was programmatically called via the host APIs.",
+  writeOutputs: (outcome: InvocationOutcome) => Promise<void> = async () => undefined,
 ): Promise<InvocationOutcome> {
   if (!core.model) throw new Error("The app registered no programming model (is @azure/functions installed?).");
   const invocationId = randomUUID();
+  const started = performance.now();
+  core.log("information", "host", `Executing 'Functions.${fn.metadata.name}' (Reason='${reason}', Id=${invocationId})`);
+  try {
+    const outcome = await run(core, fn, invocationId, inputData, triggerMetadata);
+    await writeOutputs(outcome);
+    core.log("information", "host", `Executed 'Functions.${fn.metadata.name}' (Succeeded, Id=${invocationId}, Duration=${Math.round(performance.now() - started)}ms)`);
+    return outcome;
+  } catch (e) {
+    core.log("information", "host", `Executed 'Functions.${fn.metadata.name}' (Failed, Id=${invocationId}, Duration=${Math.round(performance.now() - started)}ms)`);
+    throw e;
+  }
+}
+
+async function run(core: CoreState, fn: RegisteredFunction, invocationId: string, inputData: { name: string; data: RpcTypedData }[], triggerMetadata: Record<string, RpcTypedData>): Promise<InvocationOutcome> {
+  if (!core.model) throw new Error("The app registered no programming model (is @azure/functions installed?).");
   const model = core.model.getInvocationModel({
     invocationId,
     request: { invocationId, functionId: fn.metadata.functionId ?? fn.metadata.name, inputData, triggerMetadata, traceContext: { traceParent: `00-${randomUUID().replace(/-/g, "")}-${randomUUID().replace(/-/g, "").slice(0, 16)}-01`, traceState: "", attributes: {} } },

@@ -29,8 +29,7 @@ export function startTimerTrigger(core: CoreState, fn: RegisteredFunction, trigg
   let stopped = false;
   const run = async (planned: Date) => {
     try {
-      const outcome = await invoke(core, fn, [{ name: triggerName, data: { json: timerInput(last, nextOccurrence(schedule, planned)) } }]);
-      await writeQueueOutputs(fn, outcome, queue);
+      await invoke(core, fn, [{ name: triggerName, data: { json: timerInput(last, nextOccurrence(schedule, planned)) } }], {}, "Timer fired", (outcome) => writeQueueOutputs(fn, outcome, queue));
     } catch (e) {
       core.log("error", fn.metadata.name, `Timer run failed: ${(e as Error).message}`);
     }

@@ -59,6 +59,7 @@ import { findCaseItem } from "../workflows/cases/findCase";
 import { claimPupil, releasePupil, type PupilIndexPorts } from "../workflows/cases/pupilIndex";
 import { knownInclusionForumCase } from "../workflows/intake/inclusionForumCase";
 import { writeReferralIntoCase } from "../workflows/intake/writeReferralIntoCase";
+import { CASE_EFFECTS_QUEUE, caseEffectsMessageSchema } from "../workflows/cases/caseEffectsQueue";
 import { coreGroupCardEffects, type CoreGroupPorts } from "../workflows/coreGroup";
 import { CASE_INTAKE_QUEUE, intakeMessageSchema } from "../workflows/intake/intakeMessage";
 import type { ReferralIntakePorts } from "../workflows/intake/referralRules";
@@ -72,7 +73,7 @@ import { parkUnconfirmedMail } from "../workflows/operations/parkedMail";
 import { placementEffects } from "../workflows/placements/placementEffects";
 import type { PlacementPorts } from "../workflows/placements/placementPorts";
 import { caseContext, keyStagePlaces } from "../workflows/placements/places";
-import { placementsHandler } from "../workflows/placements/placementsHandler";
+import { placementsHandler, placementsWatches } from "../workflows/placements/placementsHandler";
 import { startProblems } from "../workflows/placements/providers";
 import { reviewsHandler } from "../workflows/reviews/reviewOutcomes";
 import { placementChargeLines } from "../workflows/reports/charges";
@@ -187,15 +188,16 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
   const graph = graphClient(settings, credential);
   const site = sharePointSite(graph, settings.SHAREPOINT_SITE);
   const onUnreadable = (item: UnreadableItem, list: string) => log(`${list} item ${item.id} cannot be read (${item.problems.length} problem(s)); a coordinator must correct it`);
-  const list = <S extends z.ZodObject>(definition: ListDefinition<S>) => listItems(sharePointList(site, definition.name), definition, { onUnreadable });
+  const list = <S extends z.ZodObject>(definition: ListDefinition<S>, uniqueTitle = false) => listItems(sharePointList(site, definition.name), definition, { onUnreadable, uniqueTitle });
   const lists: AppLists = {
-    cases: list(casesList),
+    // A case's reference and a meeting's key are each one item's Title: a look-up by them is kept within an invocation.
+    cases: list(casesList, true),
     schools: list(schoolsList),
     decisions: list(decisionsList),
     placements: list(placementsList),
     reviews: list(reviewsList),
     attendance: list(attendanceList),
-    meetings: list(meetingsList),
+    meetings: list(meetingsList, true),
     coreGroupPanel: list(coreGroupPanelList),
     people: list(peopleList),
     providers: list(providersList),
@@ -220,13 +222,14 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
   const degraded: DegradedPorts = { state: tables.state, ledger: tables.ledger, mailer, coordinatorEmail: settings.COORDINATOR_EMAIL, now, log };
   const schools = schoolDirectory(lists.schools, now, log);
   const intakeQueue = workQueue(settings.AzureWebJobsStorage, CASE_INTAKE_QUEUE, intakeMessageSchema);
+  const caseEffectsQueue = workQueue(settings.AzureWebJobsStorage, CASE_EFFECTS_QUEUE, caseEffectsMessageSchema);
   const teams = options.teams;
   const places = { placements: lists.placements, cases: lists.cases, places: settings.placesPerKeyStage };
   const people = peopleDirectory({ people: lists.people, panel: lists.coreGroupPanel, meetings: lists.meetings, defaultChairId: settings.CORE_GROUP_CHAIR, log, now });
 
   // The case-command port and the ports that use it refer to each other (a decision's effects post the card; the
   // card's press records a decision): each is built once, the port late-bound to the Cases ports below.
-  const caseCommand: CaseCommandPort = (caseRef, command) => byReference(caseRef, command);
+  const caseCommand: CaseCommandPort = (caseRef, command, options) => byReference(caseRef, command, options);
 
   const placements: PlacementPorts = {
     settings,
@@ -242,6 +245,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     partnershipCalendar,
     ledger: tables.ledger,
     caseCommand,
+    rememberWrite: (item) => rememberWrite(tables.state, { items: lists.placements, watches: placementsWatches }, item),
     now,
     log,
     degraded,
@@ -302,6 +306,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     carryOut: (effects, row) => carryOutCaseEffects(caseEffects, effects, row),
     refused: (row, message, editKey) => tellCoordinatorRefused(caseEffects, row, message, `mail:refused:${row.CaseRef}:${editKey}`),
     rememberWrite: (item) => rememberWrite(tables.state, { items: lists.cases, watches: casesWatches }, item),
+    queueEffects: (itemId) => caseEffectsQueue.send({ itemId }),
     log,
     access: {
       people,

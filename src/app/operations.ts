@@ -7,6 +7,7 @@ import { queueClient } from "../m365/queues/workQueue";
 import type { Settings } from "../settings/settings";
 import { CASE_INTAKE_QUEUE } from "../workflows/intake/intakeMessage";
 import { LIST_CHANGES_QUEUE } from "../workflows/listChanges/listChangeMessage";
+import { CASE_EFFECTS_QUEUE } from "../workflows/cases/caseEffectsQueue";
 import type { HealthPorts } from "../workflows/operations/healthCheck";
 
 /**
@@ -14,9 +15,9 @@ import type { HealthPorts } from "../workflows/operations/healthCheck";
  * queue-triggered workflows add their queue here so health and replay know it.
  *
  * @example
- * workQueues // ["case-intake", "list-changes"]
+ * workQueues // ["case-intake", "list-changes", "case-effects"]
  */
-export const workQueues: readonly string[] = [CASE_INTAKE_QUEUE, LIST_CHANGES_QUEUE];
+export const workQueues: readonly string[] = [CASE_INTAKE_QUEUE, LIST_CHANGES_QUEUE, CASE_EFFECTS_QUEUE];
 
 /**
  * The health check's ports: the app's state table, the app's Graph credential (its tokens cached), its queues.

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SitesArea } from "../../sandbox/graph/areas";
@@ -31,6 +32,27 @@ describe("the bundled deploy package", () => {
     expect(bundle).toMatch(/require\("@azure\/functions-core"\)/);
     expect(bundle).not.toMatch(/require\("@azure\/functions"\)/);
     expect(bundle).not.toMatch(/^export /m); // CommonJS, as the worker requires it
+  });
+
+  it("registers every trigger without loading the big SDKs, which wait beside it until first used, and references no source map", () => {
+    const bundle = readFileSync(join(deploy, "main.js"), "utf8");
+    expect(bundle).not.toMatch(/sourceMappingURL/);
+    expect(existsSync(join(deploy, "main.js.map"))).toBe(true);
+    for (const vendor of ["teams", "azure"]) expect(existsSync(join(deploy, "vendor", `${vendor}.js`))).toBe(true);
+    // The Agents SDK, the card templating, the Graph client, identity and the storage SDKs are not in main.js.
+    expect(bundle).not.toMatch(/class CloudAdapter\b/);
+    expect(bundle).not.toMatch(/class TableClient\b/);
+    // Loaded as the worker loads it, in a fresh process: every function registered, no vendor bundle read.
+    const script = [
+      `const { CoreState, installCoreModule } = require(${JSON.stringify(join(repoRoot, "dist", "sandbox", "host", "coreModule.js"))});`,
+      "const core = new CoreState(); installCoreModule(core);",
+      `require(${JSON.stringify(join(deploy, "main.js"))});`,
+      "const vendors = Object.keys(require.cache).filter((f) => f.includes('vendor')).length;",
+      "process.stdout.write(JSON.stringify({ functions: core.functions.size, vendors })); process.exit(0);",
+    ].join("\n");
+    const loaded = JSON.parse(execFileSync(process.execPath, ["-e", script], { env: { ...process.env, ...system.env } }).toString()) as { functions: number; vendors: number };
+    expect(loaded.functions).toBeGreaterThanOrEqual(12);
+    expect(loaded.vendors).toBe(0);
   });
 
   it("answers GET /api/health from the bundle", async () => {

@@ -17,6 +17,8 @@ import type { PostedAgenda } from "../../src/workflows/coreGroup/inclusionForum"
 import { carryOutPendingCardEffects, coreGroupCardActions, CORE_GROUP_CARDS_SCOPE, inclusionForumCardActions, postCoreGroupCard, postDueInclusionForumAgendas, postInclusionForumAgenda, remindCoreGroupMembers, type CoreGroupPorts, type PostedCoreGroupCard } from "../../src/workflows/coreGroup";
 import { agendaInputId } from "../../src/domain/coreGroup";
 import type { AdaptiveCardJson, CardAction, CardActionResult } from "../../src/teams/teamsChannel";
+import { queueClient } from "../../src/m365/queues/workQueue";
+import { CASE_EFFECTS_QUEUE, carryOutQueuedEffects, caseEffectsMessageSchema } from "../../src/workflows/cases/caseEffectsQueue";
 
 /**
  * The Core Group and Inclusion Forum card workflows against the Graph sandbox and Azurite, with an in-memory Teams
@@ -76,6 +78,21 @@ const view = (record: PostedCoreGroupCard, who: string, outcome: CoreGroupOutcom
 const decide = (record: PostedCoreGroupCard, who: string, decision: CoreGroupOutcome, comment?: string) =>
   press("coreGroup.recordDecision", who, { caseRef: record.caseRef, round: record.round, decision, comment: comment ?? "" });
 const sharedCard = (record: PostedCoreGroupCard) => teams.message(record.posted).card;
+
+/** What the case-effects function does in the host: the effects a press queued (the chair was answered first). */
+async function carryOutQueuedCaseEffects(): Promise<number> {
+  const queue = queueClient(azurite.connectionString, CASE_EFFECTS_QUEUE);
+  let handled = 0;
+  for (;;) {
+    const batch = await queue.receiveMessages({ numberOfMessages: 32 }).catch(() => ({ receivedMessageItems: [] }));
+    if (batch.receivedMessageItems.length === 0) return handled;
+    for (const m of batch.receivedMessageItems) {
+      await carryOutQueuedEffects(app.ports.cases, caseEffectsMessageSchema.parse(JSON.parse(m.messageText)));
+      await queue.deleteMessage(m.messageId, m.popReceipt);
+      handled++;
+    }
+  }
+}
 
 beforeAll(async () => {
   azurite = await startTestAzurite();
@@ -165,6 +182,10 @@ describe("the Core Group card in Teams", () => {
       decide(record, "user-id-0", "schoolContinuesWithAdvice"),
     ]);
     expect(pressed.filter((r) => r.kind === "message")).toHaveLength(1);
+    // The chair was answered once the decision was committed; its effects follow from the queue (once each).
+    expect(item(record.caseRef)?.fields).toMatchObject({ Status: "Decided", CoreGroupOutcome: "Partnership in-school support" });
+    expect(await carryOutQueuedCaseEffects()).toBeGreaterThan(0);
+    await carryOutQueuedCaseEffects();
     expect(decisionsFor(record.caseRef)).toHaveLength(1);
     const decision = decisionsFor(record.caseRef)[0]!.fields;
     expect(decision).toMatchObject({ Outcome: "Partnership in-school support", Source: "Teams", DecidedBy: "Alex Wilber (00000000-0000-0000-0000-0000000000020)", MeetingId: "CG-2026-12-03" });
@@ -179,6 +200,7 @@ describe("the Core Group card in Teams", () => {
     // A later press on the decided card changes nothing.
     expect(await decide(record, "user-id-0", "schoolContinuesWithAdvice")).toMatchObject({ kind: "message" });
     expect(await view(record, "user-id-4", "inSchoolSupport")).toMatchObject({ kind: "card" });
+    await carryOutQueuedCaseEffects();
     expect(decisionsFor(record.caseRef)).toHaveLength(1);
   });
 
@@ -291,6 +313,7 @@ describe("reminders and rolling to the next meeting", () => {
     expect(text(sharedCard(record))).toContain("Views from 5 schools: quorum (3) met.");
     expect(await decide(record, "user-id-0", "inSchoolSupport")).toEqual({ kind: "message", text: expect.stringContaining("Only this meeting's chair") });
     expect(await decide(record, "user-id-1", "inSchoolSupport")).toMatchObject({ kind: "card" });
+    await carryOutQueuedCaseEffects();
     expect(decisionsFor(record.caseRef)).toHaveLength(1);
   });
 });

@@ -5,6 +5,7 @@ import { attendanceMarksHandler } from "../../functions/attendanceMarks";
 import { attendanceRoundsHandler } from "../../functions/attendanceRounds";
 import { botHandler } from "../../functions/bot";
 import { caseIntakeHandler, caseIntakeSweepHandler } from "../../functions/caseIntake";
+import { caseEffectsHandler } from "../../functions/caseEffects";
 import { coreGroupRemindersHandler } from "../../functions/coreGroupReminders";
 import { dailyRoundHandler } from "../../functions/dailyRound";
 import { healthHandler } from "../../functions/health";
@@ -108,6 +109,25 @@ describe("POST /api/messages (the bot)", () => {
     });
     expect(failed).toEqual({ status: 500, jsonBody: { error: "the bot could not handle the activity" } });
     expect(lines.map((l) => [l.level, l.line.errorName, l.line.message])).toEqual([["error", "TypeError", "The bot could not handle an activity: adapter exploded"]]);
+  });
+});
+
+describe("the case-effects queue", () => {
+  it("carries out the effects of the case item named, and logs how many transitions' worth", async () => {
+    const { context, lines } = invocation("caseEffects");
+    const asked: string[] = [];
+    await caseEffectsHandler({ itemId: "17" }, context, async (m) => (asked.push(m.itemId), 2));
+    expect(asked).toEqual(["17"]);
+    expect(lines.map((l) => l.line)).toMatchObject([{ count: 2, message: "Case item 17: 2 transition(s)' effects carried out" }]);
+  });
+
+  it("drops a message of the wrong shape, logged, without carrying anything out", async () => {
+    const { context, lines } = invocation("caseEffects");
+    let called = false;
+    await caseEffectsHandler({ itemId: "17; drop", caseRef: "Jane Smith" }, context, async () => ((called = true), 0));
+    expect(called).toBe(false);
+    expect(lines.map((l) => [l.level, l.line.queue])).toEqual([["error", "case-effects"]]);
+    expect(JSON.stringify(lines)).not.toContain("Jane");
   });
 });
 

@@ -49,7 +49,7 @@ describe("GET /api/health/deep", () => {
     expect(body.status).toBe("ok");
     expect(body.checks.storage?.ok).toBe(true);
     expect(body.checks.graphToken?.ok).toBe(true);
-    expect(Object.keys(body.queues).sort()).toEqual(["case-intake", "list-changes"]);
+    expect(Object.keys(body.queues).sort()).toEqual(["case-effects", "case-intake", "list-changes"]);
   });
 
   it("says 'attention' while a poison queue holds messages", async () => {

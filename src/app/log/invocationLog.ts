@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { scrubMessage, structuredLog, type LogContext, type LogFields, type StructuredLog } from "./structuredLog";
+import { withReadScope } from "../../m365/sharepoint/readScope";
 
 const current = new AsyncLocalStorage<StructuredLog>();
 
@@ -7,7 +8,8 @@ const current = new AsyncLocalStorage<StructuredLog>();
  * Runs one invocation's work with its structured log as the log of everything the work does. The app's ports are
  * built once per process, so they cannot hold an invocation's log: they write to `currentLog()`, which is the log
  * of the invocation whose work is running (Node's AsyncLocalStorage follows it through every await), never another
- * invocation's that happens to run at the same time.
+ * invocation's that happens to run at the same time. The work also runs in its own read scope (see
+ * src/m365/sharepoint/readScope.ts): what the invocation has read of a list, or written to it, is not read again.
  *
  * @example
  * handler: (request, context) => inInvocation(context, (log) => answerSomething(request, log))
@@ -16,7 +18,7 @@ export function inInvocation<T>(context: LogContext, work: (log: StructuredLog) 
   const log = structuredLog(context);
   return current.run(log, async () => {
     try {
-      return await work(log);
+      return await withReadScope(() => work(log));
     } catch (e) {
       // The host logs what a failed invocation throws (and Application Insights keeps it): only a scrubbed copy
       // leaves the app, so no error message — a Graph error echoing a value, a parse error quoting one — bypasses

@@ -9,3 +9,4 @@ export * from "./commandWords";
 export * from "./caseRecord";
 export * from "./intakeRoute";
 export * from "./openCaseIndex";
+export * from "./placesCounted";

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { columnOf, fromListFields, readableColumns, toListFieldChanges, toListFields, type ListDefinition, type RowChanges } from "../../domain/lists";
 import { DeltaExpiredError, graphStatus, ItemChangedError } from "./graphErrors";
 import type { SharePointList } from "./list";
+import { forget, listReads, recalled, recalledByTitle, remember, wrote } from "./readScope";
 
 /** A list item as Graph returns it with `$expand=fields`: its id, ETag and column values by column name. */
 export interface GraphItem {
@@ -88,24 +89,44 @@ export interface ItemVersion {
   lastModified?: string | undefined;
 }
 
-export function graphItems(list: SharePointList): GraphItems {
+/** How a list's items are read: `uniqueTitle` for a list whose Title identifies one item (a case, a meeting). */
+export interface GraphItemsOptions {
+  uniqueTitle?: boolean;
+}
+
+/** The value a `titleIs(value)` filter asks for, or undefined for any other filter. */
+function titleAskedFor(filter: string): string | undefined {
+  const m = /^fields\/Title eq '((?:[^']|'')*)'$/.exec(filter);
+  return m ? m[1]!.replace(/''/g, "'") : undefined;
+}
+
+export function graphItems(list: SharePointList, options: GraphItemsOptions = {}): GraphItems {
   const graph = list.site.graph;
   const base = async () => `${await list.path()}/items`;
+  const uniqueTitle = options.uniqueTitle ?? false;
+  // Within an invocation's read scope (see readScope.ts), what it has read or written is not read again.
+  const reads = () => listReads(list);
 
   const self: GraphItems = {
     list,
     async get(id) {
+      const known = recalled(reads(), id);
+      if (known) return known;
       try {
-        const item = (await graph.api(`${await base()}/${id}`).expand("fields").get()) as GraphListItem;
-        return toGraphItem(item);
+        const item = toGraphItem((await graph.api(`${await base()}/${id}`).expand("fields").get()) as GraphListItem);
+        remember(reads(), [item], uniqueTitle);
+        return item;
       } catch (e) {
         if (graphStatus(e) === 404) return undefined;
         throw e;
       }
     },
     async create(fields) {
-      const item = (await graph.api(await base()).post({ fields })) as GraphListItem;
-      return toGraphItem(item);
+      const item = toGraphItem((await graph.api(await base()).post({ fields })) as GraphListItem);
+      const r = reads();
+      if (r) r.all = undefined;
+      remember(r, [item], uniqueTitle);
+      return item;
     },
     async update(id, fields, etag) {
       let request = graph.api(`${await base()}/${id}/fields`);
@@ -113,17 +134,19 @@ export function graphItems(list: SharePointList): GraphItems {
       try {
         const updated = (await request.patch(fields)) as Record<string, unknown>;
         // PATCH .../fields answers with the fields only; the item's new ETag is the fields' ETag.
-        return {
-          id,
-          etag: String(updated["@odata.etag"] ?? ""),
-          fields: stripOData(updated),
-        };
+        const written = { id, etag: String(updated["@odata.etag"] ?? ""), fields: stripOData(updated) };
+        wrote(reads(), written, uniqueTitle);
+        return written;
       } catch (e) {
-        if (graphStatus(e) === 412) throw new ItemChangedError(list.name, id);
+        if (graphStatus(e) === 412) {
+          forget(reads(), id);
+          throw new ItemChangedError(list.name, id);
+        }
         throw e;
       }
     },
     async delete(id) {
+      forget(reads(), id);
       try {
         await graph.api(`${await base()}/${id}`).delete();
       } catch (e) {
@@ -147,9 +170,22 @@ export function graphItems(list: SharePointList): GraphItems {
         },
       };
     },
-    async all(query) {
+    async all(query = {}) {
+      const r = reads();
+      const whole = !query.filter && !query.select?.length && !query.top;
+      const title = uniqueTitle && query.filter && !query.select?.length ? titleAskedFor(query.filter) : undefined;
+      if (r && whole && r.all) return r.all.map((i) => recalled(r, i.id) ?? i);
+      if (r && title !== undefined) {
+        const known = recalledByTitle(r, title);
+        if (known) return [known];
+      }
       const out: GraphItem[] = [];
       for await (const item of self.query(query)) out.push(item);
+      // Only whole items are kept (a $select reads some columns).
+      if (r && !query.select?.length) {
+        remember(r, out, uniqueTitle);
+        if (whole) r.all = out.map((i) => ({ ...i, fields: { ...i.fields } }));
+      }
       return out;
     },
     async versions(id) {
@@ -202,7 +238,7 @@ export type GraphItemChange = { kind: "changed"; item: GraphItem } | { kind: "de
  * @example
  * const { changes, deltaLink } = await changesSince(casesList, storedLink);
  */
-export async function changesSince(list: SharePointList, deltaLink?: string): Promise<{ changes: GraphItemChange[]; deltaLink: string }> {
+export async function changesSince(list: SharePointList, deltaLink?: string, options: GraphItemsOptions = {}): Promise<{ changes: GraphItemChange[]; deltaLink: string }> {
   const graph = list.site.graph;
   const changes = new Map<string, GraphItemChange>();
   let url = deltaLink ?? `${await list.path()}/items/delta?$expand=fields`;
@@ -217,7 +253,15 @@ export async function changesSince(list: SharePointList, deltaLink?: string): Pr
     for (const item of page.value) {
       changes.set(item.id, item.deleted ? { kind: "deleted", id: item.id } : { kind: "changed", item: toGraphItem(item) });
     }
-    if (page["@odata.deltaLink"]) return { changes: [...changes.values()], deltaLink: page["@odata.deltaLink"] };
+    if (page["@odata.deltaLink"]) {
+      // The items as delta gave them are the items now: the round handles them without reading them again.
+      const reads = listReads(list);
+      for (const c of changes.values()) {
+        if (c.kind === "changed") remember(reads, [c.item], options.uniqueTitle ?? false);
+        else forget(reads, c.id);
+      }
+      return { changes: [...changes.values()], deltaLink: page["@odata.deltaLink"] };
+    }
     const next = page["@odata.nextLink"];
     if (!next) throw new Error(`Delta for ${list.name} ended without a next or delta link`);
     url = next;
@@ -331,7 +375,7 @@ export interface ListItems<Row> {
 export type RowQuery = Omit<ItemQuery, "select">;
 export type ItemChangeOf<Row> = { kind: "changed"; item: ItemRead<Row>; watched: Snapshot } | { kind: "deleted"; id: string };
 
-export interface ListItemsOptions {
+export interface ListItemsOptions extends GraphItemsOptions {
   /** Told of each unreadable item `get` and `all` leave out. */
   onUnreadable?: (item: UnreadableItem, list: string) => void;
 }
@@ -344,7 +388,7 @@ export interface ListItemsOptions {
  */
 export function listItems<S extends z.ZodObject>(list: SharePointList, definition: ListDefinition<S>, options: ListItemsOptions = {}): ListItems<z.output<S>> {
   type Row = z.output<S>;
-  const graph = graphItems(list);
+  const graph = graphItems(list, options);
   const readItem = <T>(def: ListDefinition<z.ZodObject>, item: GraphItem): ItemRead<T> => {
     const meta = { created: item.created, lastModified: item.lastModified, lastModifiedBy: item.lastModifiedBy };
     const parsed = fromListFields(def, item.fields, meta);
@@ -407,7 +451,7 @@ export function listItems<S extends z.ZodObject>(list: SharePointList, definitio
     },
     delete: (id) => graph.delete(id),
     async changesSince(deltaLink, watches) {
-      const round = await changesSince(list, deltaLink);
+      const round = await changesSince(list, deltaLink, options);
       return {
         deltaLink: round.deltaLink,
         changes: round.changes.map((c) => (c.kind === "deleted" ? c : { kind: "changed", item: read(c.item), watched: snapshot(c.item.fields, watches) })),

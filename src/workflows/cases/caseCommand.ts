@@ -5,9 +5,10 @@ import { findCaseItem } from "./findCase";
 /**
  * The one way to change a case from outside the Cases list — a decision recorded in Teams, a placement starting or
  * ending, a review's outcome, a place offered — by its case reference, through the state machine exactly as a
- * coordinator's edit goes (see `applyCaseCommand`).
+ * coordinator's edit goes (see `applyCaseCommand`); with `{ effects: "later" }`, answered once committed, its
+ * effects queued.
  */
-export type CaseCommandPort = (caseRef: string, command: CaseCommand) => Promise<CaseCommandResult>;
+export type CaseCommandPort = (caseRef: string, command: CaseCommand, options?: { effects?: "now" | "later" }) => Promise<CaseCommandResult>;
 
 export type { CaseCommand, CaseCommandResult };
 
@@ -19,9 +20,9 @@ export type { CaseCommand, CaseCommandResult };
  * await caseCommand("LNCIP-2026-0042", { kind: "startPlacement", by: "system", at: now.toISOString() }) // { ok: true, changed: true, … }
  */
 export function caseCommandPort(ports: CasesHandlerPorts): CaseCommandPort {
-  return async (caseRef, command) => {
+  return async (caseRef, command, options) => {
     const item = await findCaseItem(ports.cases, caseRef);
     if (!item) return { ok: false, code: "notFound", message: `There is no case ${caseRef} in the Cases list.` };
-    return applyCaseCommand(ports, item.id, command);
+    return applyCaseCommand(ports, item.id, command, options);
   };
 }

@@ -40,6 +40,8 @@ export interface CasesHandlerPorts {
   /** A coordinator's edit the rules refuse: it is undone and the coordinator told why. */
   refused(row: EffectRow, message: string, editKey: string): Promise<void>;
   rememberWrite(item: ListItem<CasesRow>): Promise<void>;
+  /** Queues a case item's committed effects to be carried out by the case-effects function (see applyCaseCommand). */
+  queueEffects?(itemId: string): Promise<void>;
   log(message: string): void;
   /** Who may do what: the partnership's roles, the audit, and who is told of an edit refused or put back. */
   access: CaseAccessPorts;
@@ -119,15 +121,30 @@ export type CaseCommandResult =
  * effects before the write and carry them out after it. A coordinator's pending edit on the item is settled
  * first, so it is never overwritten. Repeating a command that was already applied changes nothing.
  *
+ * With `effects: "later"` (a press in Teams, which must be answered within seconds) the command is answered once it
+ * is committed — its effects stashed and the item written — and its effects, and any earlier transition's still
+ * stashed, are queued for the case-effects function, which carries them out in order, each once.
+ *
  * @example
  * await applyCaseCommand(ports, "17", { kind: "recordDecision", outcome: "inSchoolSupport", source: "teams",
  *   by: "chair@oakfield.example", at: "2026-11-26T16:05:00Z" })
  * // { ok: true, state: { ...status: "decided" }, changed: true }; again → { ok: true, changed: false }
  */
-export async function applyCaseCommand(ports: CasesHandlerPorts, itemId: string, command: CaseCommand): Promise<CaseCommandResult> {
+export async function applyCaseCommand(ports: CasesHandlerPorts, itemId: string, command: CaseCommand, options: { effects?: "now" | "later" } = {}): Promise<CaseCommandResult> {
+  const queue = options.effects === "later" ? ports.queueEffects : undefined;
+  if (!queue) return commitCommand(ports, itemId, command, true);
+  // Queued whatever the outcome: a press repeated after a failure to queue still gets its effects going.
+  try {
+    return await commitCommand(ports, itemId, command, false);
+  } finally {
+    await queue(itemId);
+  }
+}
+
+async function commitCommand(ports: CasesHandlerPorts, itemId: string, command: CaseCommand, carryOutNow: boolean): Promise<CaseCommandResult> {
   // Effects of transitions already written may be under way in another worker right now (each is done once by its
   // key, and the upkeep backstop finishes what a dead worker leaves): that never fails this command.
-  await carryOutCommitted(ports, itemId, "leaveInProgress");
+  if (carryOutNow) await carryOutCommitted(ports, itemId, "leaveInProgress");
   for (let step = 0; step < 10; step++) {
     await settleItem(ports, itemId, "leaveInProgress");
     const item = await ports.cases.read(itemId);
@@ -142,7 +159,7 @@ export async function applyCaseCommand(ports: CasesHandlerPorts, itemId: string,
     if (!decision.ok) return { ok: false, code: decision.error.code, message: decision.error.message };
     if (decision.effects.length === 0 && decision.next === state) return { ok: true, state, changed: false };
     if ((await commitTransition(ports, item, decision, guarded)) === "conflict") continue;
-    await carryOutCommitted(ports, item.id, "leaveInProgress");
+    if (carryOutNow) await carryOutCommitted(ports, item.id, "leaveInProgress");
     return { ok: true, state: decision.next, changed: true };
   }
   return { ok: false, code: "notAllowedNow", message: "The case kept changing while this was being recorded; it will be tried again." };

@@ -6,7 +6,7 @@ import { giveView, recordDecision, type CardNotice, type Panel, type VotingResul
 import { StaleStateError } from "../../m365/tables/appState";
 import { EffectInProgressError } from "../../m365/tables/effectLedger";
 import type { CardAction, CardActionHandler, CardActionResult } from "../../teams/teamsChannel";
-import { adoptPostedCard, CaseNotOnCardError, loadCaseOnCard, recordDecisionDetails, renderCoreGroupCard, saveVotes, votesName, type CaseOnCard } from "./coreGroupCard";
+import { adoptPostedCard, CaseNotOnCardError, loadCaseOnCard, renderCoreGroupCard, saveVotes, votesName, type CaseOnCard } from "./coreGroupCard";
 import type { CaseCommandResult } from "../cases/casesHandler";
 import { CHAIR_COMMENTS_SCOPE, CORE_GROUP_VOTES_SCOPE, type CoreGroupPorts } from "./coreGroupPorts";
 
@@ -28,7 +28,9 @@ const ATTEMPTS = 8;
  * Answers the Core Group card's presses. A member (or their deputy for this meeting) gives or changes a view: they
  * get their own view back and the shared card is updated for everyone with the tally. The chair records the
  * decision once quorum is met: it goes through the case's state machine (`recordDecision`, source "teams"), so
- * the case moves on and the Decisions list gets one row. Views and the decision are saved under an ETag: two
+ * the case moves on and the Decisions list gets one row; the chair is answered as soon as the decision is
+ * committed, and its effects (the row, the emails, the card everyone sees) follow from the case-effects queue
+ * within seconds. Views and the decision are saved under an ETag: two
  * presses at once are serialised, and a second, stale or simultaneous press never records a second decision. An
  * automatic refresh only ever answers with the presser's own view: the shared card is never updated then.
  *
@@ -92,7 +94,8 @@ export function coreGroupCardActions(ports: CoreGroupPorts): CardActionHandler {
       if (press.comment && decision.by === person) await ports.state.put(CHAIR_COMMENTS_SCOPE, c.record!.round, press.comment);
       let applied: CaseCommandResult;
       try {
-        applied = await ports.caseCommand(press.caseRef, { kind: "recordDecision", outcome: decision.outcome, source: "teams", by, at: decision.at });
+        // Answered once committed: the decision's effects follow from the case-effects queue (see applyCaseCommand).
+        applied = await ports.caseCommand(press.caseRef, { kind: "recordDecision", outcome: decision.outcome, source: "teams", by, at: decision.at }, { effects: "later" });
       } catch (e) {
         // Another press of the same decision is carrying out its effects right now: it finishes them and updates the card.
         if (!(e instanceof EffectInProgressError)) throw e;
@@ -105,14 +108,9 @@ export function coreGroupCardActions(ports: CoreGroupPorts): CardActionHandler {
         await updateShared(ports, c, action);
         return { kind: "message", text: applied.message };
       }
-      try {
-        await recordDecisionDetails(ports, c);
-      } catch (e) {
-        // Another press of the same decision is writing its details right now: it finishes them and updates the card.
-        if (!(e instanceof EffectInProgressError)) throw e;
-        return own(pressAnswers.decisionBeingRecorded(decision.outcome));
-      }
-      await updateShared(ports, c, action);
+      // The decision is committed — the votes, and the case's transition under its ETag with its effects stashed — so
+      // the chair is answered now. Its effects follow from the queue, each once: the Decisions row (with the views and
+      // comments given here: recordDecisionDetails), the school's email, a placement, and the card everyone sees.
       return own(applied.changed ? pressAnswers.decisionRecorded(decision.outcome) : undefined);
     }
     return { kind: "error", statusCode: 400, message: pressAnswers.noSuchButton };

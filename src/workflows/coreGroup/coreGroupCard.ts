@@ -185,6 +185,8 @@ export async function adoptPostedCard(ports: CoreGroupPorts, caseRef: string, ro
  * await refreshCoreGroupCard(ports, "LNCIP-2026-0042")
  */
 export async function refreshCoreGroupCard(ports: CoreGroupPorts, caseRef: string): Promise<void> {
+  // Asked first, so a case never posted (no Teams channel yet, a decision typed in before any card) costs no Graph read.
+  if (!(await ports.state.get<PostedCoreGroupCard>(CORE_GROUP_CARDS_SCOPE, caseRef))) return ports.log(`${caseRef}: no Core Group card was posted, so there is none to update`);
   let c = await loadCaseOnCard(ports, caseRef);
   if (!c.record) return ports.log(`${caseRef}: no Core Group card was posted, so there is none to update`);
   c = await noticeRoll(ports, c);

@@ -73,6 +73,8 @@ export interface RoundReport {
   handled: number;
   /** Items parked by this round, and parked items still failing. */
   parked: number;
+  /** When a round that ran started (it saw every change made before then); absent for a skipped one. */
+  startedAt?: string;
 }
 
 /**
@@ -141,7 +143,7 @@ export async function processListChanges<Row>(
     // Another round advanced the link meanwhile; everything we handled was idempotent, so theirs stands.
     if (!(e instanceof StaleStateError)) throw e;
   }
-  return { list: name, skipped: false, restarted, seen: round.changes.length, handled, parked };
+  return { list: name, skipped: false, restarted, seen: round.changes.length, handled, parked, startedAt };
 }
 
 /** One item's change through its handler: "handled", or "unchanged" when the watched columns are as last seen. */

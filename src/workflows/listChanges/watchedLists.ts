@@ -10,17 +10,46 @@ export interface WatchedListRound extends WatchedList {
 }
 
 /**
- * A list watched through its change handler.
+ * A list watched through its change handler. In one process a list's rounds run one at a time, and asking for a
+ * round while one runs joins the next one, which starts after the ask and so covers it: however many notifications
+ * (or upkeep runs) arrive meanwhile, they cost one more round at most. A notification received before a round
+ * this process finished had started — as the app's own writes' notifications mostly are — costs no delta read, nor
+ * even a look at the stored cursor. (Rounds in other instances still run side by side: every step is idempotent.)
  *
  * @example
  * const cases = watchedList(casesHandler(casesPorts));
  * await cases.round(changePorts, new Date()) // { list: "Cases", seen: 1, handled: 1, … }
  */
 export function watchedList<Row>(handler: ListChangeHandler<Row>): WatchedListRound {
+  const name = handler.items.name;
+  let running: Promise<unknown> = Promise.resolve();
+  // The next round, not started yet: the latest notification it must cover (undefined: it must run whatever).
+  let next: { ask: { notifiedAt: number | undefined }; report: Promise<RoundReport> } | undefined;
+  // The start of the latest round this process finished (its cursor saved): every change before it was seen.
+  let coveredUntil = 0;
   return {
-    name: handler.items.name,
+    name,
     resource: async () => (await handler.items.list.path()).replace(/^\//, ""),
-    round: (ports, notifiedAt) => processListChanges(ports, handler, notifiedAt),
+    round: (ports, notifiedAt) => {
+      const asked = notifiedAt?.getTime();
+      if (next) {
+        const ask = next.ask;
+        ask.notifiedAt = asked === undefined || ask.notifiedAt === undefined ? undefined : Math.max(ask.notifiedAt, asked);
+        return next.report;
+      }
+      const ask = { notifiedAt: asked };
+      const report = running.then(async (): Promise<RoundReport> => {
+        if (next?.ask === ask) next = undefined;
+        const covered = ask.notifiedAt;
+        if (covered !== undefined && coveredUntil > covered) return { list: name, skipped: true, restarted: false, seen: 0, handled: 0, parked: 0 };
+        const done = await processListChanges(ports, handler, covered === undefined ? undefined : new Date(covered));
+        if (done.startedAt) coveredUntil = Math.max(coveredUntil, Date.parse(done.startedAt));
+        return done;
+      });
+      next = { ask, report };
+      running = report.catch(() => undefined);
+      return report;
+    },
   };
 }
 
@@ -56,10 +85,23 @@ export async function handleListChange(ports: ListWatchPorts, message: ListChang
   if (message.lifecycleEvent === "reauthorizationRequired") {
     return { kind: "reauthorized", list: await reauthorizeSubscription(ports.subscriptions, message.subscriptionId, ports.lists) };
   }
-  const name = await listForSubscription(ports.subscriptions.state, message.subscriptionId);
+  const name = await knownList(ports.subscriptions.state, message.subscriptionId);
   const list = ports.lists.find((l) => l.name === name);
   if (!list) return { kind: "unknownSubscription", subscriptionId: message.subscriptionId };
   return { kind: "round", report: await list.round({ ...ports.changes, log: ports.log }, new Date(message.receivedAt)) };
+}
+
+// A subscription id names one list for good (a replaced subscription's id still names its list), so what this
+// process has looked up once it need not look up again: a burst of notifications costs no table read each.
+const listsBySubscription = new WeakMap<object, Map<string, string>>();
+async function knownList(state: ListWatchPorts["subscriptions"]["state"], subscriptionId: string): Promise<string | undefined> {
+  let known = listsBySubscription.get(state);
+  if (!known) listsBySubscription.set(state, (known = new Map()));
+  const cached = known.get(subscriptionId);
+  if (cached !== undefined) return cached;
+  const name = await listForSubscription(state, subscriptionId);
+  if (name !== undefined) known.set(subscriptionId, name);
+  return name;
 }
 
 /** A job of an upkeep run that failed (the others ran): which, and the error's class (never its message). */

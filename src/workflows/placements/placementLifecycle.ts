@@ -14,6 +14,8 @@ export const ACCEPTED_PATTERNS_SCOPE = "placementPatterns";
 
 /** Stands in for a provider when the Providers list has none: the Coordinator chooses one (and is told so). */
 const providerToChoose: Provider = { id: "to-be-chosen", name: "Provider to be chosen (the Providers list is empty)", registered: false };
+import type { ListItem } from "../../m365/sharepoint/items";
+import type { PlacementsRow } from "../../domain/lists";
 
 /*
  * A placement's life in the Placements list: set up for a decided case, given up when a decision at the same moment
@@ -44,6 +46,7 @@ export async function createPlacement(ports: PlacementPorts, caseRef: string, ou
   }
   const r = found.row;
   const { calendar } = ports.partnershipCalendar;
+  let created: ListItem<PlacementsRow> | undefined;
   const { result } = await ports.ledger.once(
     `placement:${key}`,
     async () => {
@@ -63,7 +66,7 @@ export async function createPlacement(ports: PlacementPorts, caseRef: string, ou
       );
       const problems = unregisteredProviderProblems({ caseRef, ...pupil, pattern: placement.pattern }, running, providers);
       const warning = [...(provider === providerToChoose ? ["The Providers list has no provider: add the partnership's providers and choose one for the alternative provision days."] : []), ...problems].join(" ") || undefined;
-      const created = await ports.placements.create({
+      created = await ports.placements.create({
         CaseRef: caseRef,
         KeyStage: placement.keyStage,
         Pattern: JSON.stringify(placement.pattern),
@@ -83,9 +86,12 @@ export async function createPlacement(ports: PlacementPorts, caseRef: string, ou
   );
   // Set up beyond the places by a decision at the same moment: it will give the place up (see giveUpPlaceTakenMeanwhile).
   if (!holdsExtraPlace(r) && (await placeHeld(placesPorts(ports), r.KeyStage, result.id)) === false) return result.id;
+  // Holding its place (a placement set up later never takes it), the new placement leaves its change handler
+  // nothing to do: its notification is recognised as the app's own write.
+  if (created) await ports.rememberWrite?.(created);
   await mailOnce(ports, `mail:placementSetUp:${key}`, [ports.settings.COORDINATOR_EMAIL], placementIsSetUp(caseRef, r.KeyStage, result.warning));
-  const created = (await placementsOf(ports, caseRef)).find((p) => p.item.id === result.id);
-  if (created) await flagProviders(ports, [created], londonDay(ports.now()));
+  const setUp = (await placementsOf(ports, caseRef)).find((p) => p.item.id === result.id);
+  if (setUp) await flagProviders(ports, [setUp], londonDay(ports.now()));
   return result.id;
 }
 

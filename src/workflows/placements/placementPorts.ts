@@ -41,6 +41,12 @@ export interface PlacementPorts {
   ledger: EffectLedger;
   /** The one way to change a case (through the state machine). */
   caseCommand: CaseCommandPort;
+  /**
+   * Records a placement the app itself has just written, so its change notification is not taken for a
+   * coordinator's edit (see `rememberWrite` in src/workflows/listChanges). Optional: without it the Placements
+   * handler looks at the app's own placements too, and finds nothing to do.
+   */
+  rememberWrite?(item: ListItem<PlacementsRow>): Promise<void>;
   now(): Date;
   log(message: string): void;
   /**

@@ -1,4 +1,4 @@
-import type { CaseCommand, CaseContext } from "../../domain/case";
+import { caseStatusLabels, commandCountsPlaces, type CaseCommand, type CaseContext } from "../../domain/case";
 import { odataString } from "../../m365/odata";
 import type { CasesRow, PlacementsRow } from "../../domain/lists";
 import { holdsPlace, placesLeft, placesTaken, type PlaceHolder } from "../../domain/places";
@@ -23,7 +23,8 @@ async function openPlacements(placements: ListItems<PlacementsRow>, filter: stri
  * What a command to a case is decided against: the places, and the placements holding them, not counting the case's
  * own (for `startPlacement`, only placements already started: see `placesTaken`); for `reopen`, the case that holds
  * the pupil now if it is another (a pupil referred again since); for `startPlacement`, why it would break the
- * unregistered-school rule (`startProblems`, given by the placements workflow).
+ * unregistered-school rule (`startProblems`, given by the placements workflow). A command whose decision does not
+ * count places (`commandCountsPlaces`) reads no placements.
  *
  * @example
  * await caseContext(ports, "LNCIP-2026-0042", "recordDecision") // { places: { KS3: 9, KS4: 26 }, activePlacements: { KS3: 9, KS4: 3 } }
@@ -33,7 +34,7 @@ export async function caseContext(
   caseRef: string | undefined,
   command: CaseCommand["kind"] | undefined,
 ): Promise<CaseContext> {
-  const open = await openPlacements(ports.placements, `fields/PlacementStatus ne ${odataString("Ended")}`);
+  const open = commandCountsPlaces(command) ? await openPlacements(ports.placements, `fields/PlacementStatus ne ${odataString("Ended")}`) : [];
   const context: CaseContext = { places: ports.places, activePlacements: placesTaken(open, { notCounting: caseRef, startedOnly: command === "startPlacement" }) };
   if (caseRef && command === "reopen" && ports.pupils) context.pupilOpenCase = await pupilOpenCase(ports.pupils, caseRef);
   if (caseRef && command === "startPlacement" && ports.startProblems) context.unregisteredProviderProblems = await ports.startProblems(caseRef);
@@ -41,14 +42,15 @@ export async function caseContext(
 }
 
 /**
- * A key stage's places left now and its waiting list's length, as the Core Group card shows them.
+ * A key stage's places left now and its waiting list's length, as the Core Group card shows them (the waiting list
+ * read as `waitingList` reads it: the indexed Status and the key stage, one column).
  *
  * @example
  * await keyStagePlaces(ports, "KS3") // { placesLeft: 0, waitingList: 2 }
  */
 export async function keyStagePlaces(ports: PlacesPorts, keyStage: KeyStage): Promise<{ placesLeft: number; waitingList: number }> {
   const open = await openPlacements(ports.placements, `fields/PlacementStatus ne ${odataString("Ended")}`);
-  const waiting = (await ports.cases.all({ filter: `fields/KeyStage eq ${odataString(keyStage)}` })).filter((c) => c.row.WorkflowStatus === "waitingList");
+  const waiting = await ports.cases.columns(["CaseRef"], { filter: `fields/Status eq ${odataString(caseStatusLabels.waitingList)} and fields/KeyStage eq ${odataString(keyStage)}` });
   return { placesLeft: placesLeft(ports.places, placesTaken(open), keyStage), waitingList: waiting.length };
 }
 

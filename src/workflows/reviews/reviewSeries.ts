@@ -80,6 +80,9 @@ export async function syncReviews(ports: PlacementPorts, caseRef: string, cancel
   const today = londonDay(ports.now());
   const changes = reviewChanges(planned, rows.map((r) => scheduled(r.row, ports.settings.REVIEW_LOCAL_TIME)), today);
 
+  // Each review's event first, one at a time (Outlook takes a few requests at once per mailbox); then the rows, all
+  // at once, so the Reviews list changes in one burst and the app's own writes come back as one notification.
+  const rowWrites: (() => Promise<unknown>)[] = [];
   for (const review of changes.create) {
     const key = reviewKey(caseRef, review.number);
     let event: CreatedEvent;
@@ -110,14 +113,17 @@ export async function syncReviews(ports: PlacementPorts, caseRef: string, cancel
       Revision: review.revision,
     };
     const existing = byNumber.get(review.number);
-    if (existing) {
-      await ports.reviews.update(existing.item, { ...row, AttendeesConfirmed: false, ReturnToMainstream: null, NextSteps: null });
-    } else {
-      await ports.ledger.once(`review-row:${key}`, async () => (await ports.reviews.create(row)).id, {
-        alreadyDone: async () => (await ports.reviews.readAll({ filter: titleIs(key) }))[0]?.id,
-      });
-    }
+    rowWrites.push(() =>
+      existing
+        ? ports.reviews.update(existing.item, { ...row, AttendeesConfirmed: false, ReturnToMainstream: null, NextSteps: null })
+        : ports.ledger.once(`review-row:${key}`, async () => (await ports.reviews.create(row)).id, {
+            alreadyDone: async () => (await ports.reviews.readAll({ filter: titleIs(key) }))[0]?.id,
+          }),
+    );
   }
+  const written = await Promise.allSettled(rowWrites.map((write) => write()));
+  const failed = written.find((w): w is PromiseRejectedResult => w.status === "rejected");
+  if (failed) throw failed.reason;
   for (const { review, to } of changes.move) {
     const row = byNumber.get(review.number);
     if (review.eventId) await ports.calendar.move(review.eventId, to.start, to.end);
