@@ -43,6 +43,8 @@ param coreGroupQuorum int = 3
 param coreGroupAgendaSize int = 6
 @description('Teams user id of the default Core Group chair, for meetings whose Meetings row names none (optional: else the CoreGroupPanel list says)')
 param coreGroupChair string = ''
+@description('The partnership\'s team as Teams names it in activities (channelData.team.id, the General channel\'s thread id 19:…@thread.tacv2): the panels\' channels may be chosen only in it')
+param partnershipTeamId string
 param reviewCadenceSchoolWeeks int = 6
 @description('Minutes between polls of the lists when Graph refuses change notifications on them (1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30)')
 @allowed([1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30])
@@ -393,6 +395,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     CORE_GROUP_QUORUM: string(coreGroupQuorum)
     CORE_GROUP_AGENDA_SIZE: string(coreGroupAgendaSize)
     CORE_GROUP_CHAIR: coreGroupChair
+    PARTNERSHIP_TEAM_ID: partnershipTeamId
     REVIEW_CADENCE_SCHOOL_WEEKS: string(reviewCadenceSchoolWeeks)
     PLACEMENT_START_SCHOOL_DAYS: string(placementStartSchoolDays)
     DEFAULT_ATTENDANCE_BASIS: defaultAttendanceBasis

@@ -57,7 +57,7 @@ const listening = (port: number) => new Promise<boolean>((resolve) => {
 });
 
 async function startNpm(): Promise<{ npm: ChildProcess; ports: Record<string, number>; output: () => string }> {
-  expect(startScript).toMatch(/^npm run build && exec node dist\/sandbox\/start\.js$/);
+  expect(startScript).toMatch(/^npm run build && node dist\/sandbox\/tls\/ensure\.js && exec node dist\/sandbox\/start\.js$/);
   const dir = mkdtempSync(join(tmpdir(), "npm-start-"));
   // The same script npm runs for `npm start`, from the repository, without the build.
   const script = `cd '${root}' && ${startScript.replace(/^npm run build && /, "")}`;
