@@ -19,6 +19,7 @@ import { agendaInputId } from "../../src/domain/coreGroup";
 import type { AdaptiveCardJson, CardAction, CardActionResult } from "../../src/teams/teamsChannel";
 import { queueClient } from "../../src/m365/queues/workQueue";
 import { CASE_EFFECTS_QUEUE, carryOutQueuedEffects, caseEffectsMessageSchema } from "../../src/workflows/cases/caseEffectsQueue";
+import { shownCardText } from "../support/shownCardText";
 
 /**
  * The Core Group and Inclusion Forum card workflows against the Graph sandbox and Azurite, with an in-memory Teams
@@ -41,7 +42,8 @@ let siteId: string;
 
 const item = (ref: string) => sites.items(siteId, "Cases").find((i) => i.fields.Title === ref);
 const decisionsFor = (ref: string) => sites.items(siteId, "Decisions").filter((d) => d.fields.CaseRef === ref);
-const text = (card: AdaptiveCardJson | undefined) => JSON.stringify(card ?? {});
+/** The card's JSON with its Markdown escapes undone: the words as Teams shows them. */
+const text = (card: AdaptiveCardJson | undefined) => shownCardText(card);
 
 async function addMeeting(row: MeetingsRow): Promise<void> {
   await app.lists.meetings.create(row);

@@ -26,6 +26,7 @@ import {
   type PostedCoreGroupCard,
 } from "../../../src/workflows/coreGroup";
 import type { AdaptiveCardJson, CardAction, CardActionResult, PostedCard } from "../../../src/teams/teamsChannel";
+import { shownCardText } from "../../support/shownCardText";
 
 /**
  * "Show open cases" against the Graph sandbox and Azurite, with an in-memory Teams channel: the open cases' cards
@@ -40,7 +41,8 @@ let ports: CoreGroupPorts;
 let sites: SitesArea;
 let siteId: string;
 const at = "2026-11-26T10:00:00.000Z";
-const text = (card: AdaptiveCardJson | undefined) => JSON.stringify(card ?? {});
+/** The card's JSON with its Markdown escapes undone: the words as Teams shows them. */
+const text = (card: AdaptiveCardJson | undefined) => shownCardText(card);
 const today = londonDay(new Date());
 const cardOf = (ref: string) => app.tables.state.get<PostedCoreGroupCard>(CORE_GROUP_CARDS_SCOPE, ref).then((r) => r!.value);
 const postsAbout = (ref: string) => teams.messages.filter((m) => text(m.card).includes(ref) || m.summary.includes(ref));
