@@ -27,6 +27,7 @@ import {
 } from "../../../src/workflows/coreGroup";
 import type { AdaptiveCardJson, CardAction, CardActionResult, PostedCard } from "../../../src/teams/teamsChannel";
 import { shownCardText } from "../../support/shownCardText";
+import { carryOutQueuedCaseEffects } from "../../support/caseEffectsQueue";
 
 /**
  * "Show open cases" against the Graph sandbox and Azurite, with an in-memory Teams channel: the open cases' cards
@@ -125,6 +126,8 @@ describe("show open cases: the Core Group cards", () => {
     expect(text(teams.message(now.posted).card)).toContain("quorum (3) met");
     const decided = await press("coreGroup.recordDecision", "user-id-0", { caseRef: first.caseRef, round: first.round, decision: "inSchoolSupport" }, now.posted);
     expect(cardText(decided)).toContain("Decision recorded: Partnership in-school support.");
+    // The chair is answered once the decision is committed; the card everyone sees and the Decisions row follow from the queue.
+    expect(await carryOutQueuedCaseEffects(app, azurite.connectionString)).toBeGreaterThan(0);
     expect(text(teams.message(now.posted).card)).toContain("Decision: Partnership in-school support");
     // The earlier copy kept its line: it was never put back to a card with buttons.
     expect(text(teams.message(first.posted).card)).not.toContain("Action.");
