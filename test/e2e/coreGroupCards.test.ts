@@ -17,8 +17,8 @@ import type { PostedAgenda } from "../../src/workflows/coreGroup/inclusionForum"
 import { carryOutPendingCardEffects, coreGroupCardActions, CORE_GROUP_CARDS_SCOPE, inclusionForumCardActions, postCoreGroupCard, postDueInclusionForumAgendas, postInclusionForumAgenda, remindCoreGroupMembers, type CoreGroupPorts, type PostedCoreGroupCard } from "../../src/workflows/coreGroup";
 import { agendaInputId } from "../../src/domain/coreGroup";
 import type { AdaptiveCardJson, CardAction, CardActionResult } from "../../src/teams/teamsChannel";
-import { queueClient } from "../../src/m365/queues/workQueue";
-import { CASE_EFFECTS_QUEUE, carryOutQueuedEffects, caseEffectsMessageSchema } from "../../src/workflows/cases/caseEffectsQueue";
+import { shownCardText } from "../support/shownCardText";
+import { carryOutQueuedCaseEffects as carryOutQueuedEffectsOf } from "../support/caseEffectsQueue";
 
 /**
  * The Core Group and Inclusion Forum card workflows against the Graph sandbox and Azurite, with an in-memory Teams
@@ -41,7 +41,8 @@ let siteId: string;
 
 const item = (ref: string) => sites.items(siteId, "Cases").find((i) => i.fields.Title === ref);
 const decisionsFor = (ref: string) => sites.items(siteId, "Decisions").filter((d) => d.fields.CaseRef === ref);
-const text = (card: AdaptiveCardJson | undefined) => JSON.stringify(card ?? {});
+/** The card's JSON with its Markdown escapes undone: the words as Teams shows them. */
+const text = (card: AdaptiveCardJson | undefined) => shownCardText(card);
 
 async function addMeeting(row: MeetingsRow): Promise<void> {
   await app.lists.meetings.create(row);
@@ -80,19 +81,7 @@ const decide = (record: PostedCoreGroupCard, who: string, decision: CoreGroupOut
 const sharedCard = (record: PostedCoreGroupCard) => teams.message(record.posted).card;
 
 /** What the case-effects function does in the host: the effects a press queued (the chair was answered first). */
-async function carryOutQueuedCaseEffects(): Promise<number> {
-  const queue = queueClient(azurite.connectionString, CASE_EFFECTS_QUEUE);
-  let handled = 0;
-  for (;;) {
-    const batch = await queue.receiveMessages({ numberOfMessages: 32 }).catch(() => ({ receivedMessageItems: [] }));
-    if (batch.receivedMessageItems.length === 0) return handled;
-    for (const m of batch.receivedMessageItems) {
-      await carryOutQueuedEffects(app.ports.cases, caseEffectsMessageSchema.parse(JSON.parse(m.messageText)));
-      await queue.deleteMessage(m.messageId, m.popReceipt);
-      handled++;
-    }
-  }
-}
+const carryOutQueuedCaseEffects = () => carryOutQueuedEffectsOf(app, azurite.connectionString);
 
 beforeAll(async () => {
   azurite = await startTestAzurite();

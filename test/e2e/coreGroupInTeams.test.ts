@@ -13,6 +13,7 @@ import { defaultKeys } from "../../sandbox/host/host";
 import { composeApp } from "../../src/app/composition";
 import { loadSettings } from "../../src/settings/settings";
 import { localAppSettings } from "../../sandbox/localSystem";
+import { PENDING_EFFECTS_SCOPE } from "../../src/workflows/cases/caseEffects";
 
 /**
  * The Core Group deciding a case in Teams, end to end: a coordinator moves a referral to "Ready for Core Group" in
@@ -71,12 +72,22 @@ describe("the Core Group deciding a case in Teams", () => {
     await system.until(() => item("Cases", caseRef)?.fields.WorkflowVersion === 1);
     sites.patchAsPerson(siteId, "Cases", caseItem.id, { Status: "Ready for Core Group" });
     await system.until(() => item("Cases", caseRef)?.fields.WorkflowVersion === 2 && item("Cases", caseRef)?.fields.MeetingId);
+    // The move is committed before its effects run (from the queue): wait until the card's effect has met "no channel
+    // yet" and is kept. Choosing the channel earlier races the effect, which then posts the card itself.
+    const state = composeApp(loadSettings(localAppSettings(system.azurite.connectionString, system.graph, 9)), { log: () => undefined }).tables.state;
+    const kept = async () => (await state.list<{ caseRef: string; effect: { kind: string } }>(PENDING_EFFECTS_SCOPE)).some((p) => p.value.caseRef === caseRef && p.value.effect.kind === "postCoreGroupCard");
+    for (const deadline = Date.now() + 20_000; !(await kept()); ) {
+      if (Date.now() > deadline) throw new Error(`The card of ${caseRef} was never kept for a channel`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
 
     // A coordinator chooses the channel: the card kept meanwhile is posted there.
     let before = posts().length;
     expect((await playground.say(general.id, "use this channel for Core Group", true)).status).toBe(200);
     const posted = await playground.until(() => posts().slice(before).find((e) => e.action === "createMessage" && cardJson(e).includes(`Core Group: ${caseRef}`)), 20_000);
     expect(posted.actionConversationId.startsWith(general.id)).toBe(true);
+    // Posted once: the choice re-posts only cards already posted, and this one was kept.
+    expect(posts().slice(before).filter((e) => e.action === "createMessage" && cardJson(e).includes(`Core Group: ${caseRef}`))).toHaveLength(1);
     const round = roundOf(posted);
     const press = (fromId: string, verb: string, data: Record<string, unknown> = {}) =>
       playground.press({ conversationId: posted.message.postConversationId ?? posted.actionConversationId, replyToId: posted.message.messageId, fromId, verb, data: { caseRef, round, ...data } });

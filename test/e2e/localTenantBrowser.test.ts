@@ -5,7 +5,7 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestSystem, type TestSystem } from "../support/system";
 import { primeCoreGroupDemo } from "../../sandbox/demo/coreGroupDemo";
-import { demoSchools } from "../../sandbox/demo/demoTenant";
+import { demoSchools, demoStaffIds } from "../../sandbox/demo/demoTenant";
 import { defaultApp } from "../../sandbox/graph/auth";
 import { startTestPlayground, type TestPlayground } from "../support/playground";
 import { namedReferral } from "../fixtures/referralAnswers";
@@ -97,9 +97,9 @@ describe.skipIf(!haveChromium)("the local tenant in headless chromium", () => {
       await expect.poll(() => fieldText(page, "Status recorded by the workflow"), { timeout: 30_000 }).toBe("Withdrawn");
       expect(await fieldText(page, "Status")).toBe("Withdrawn");
 
-      // Its audit trail names the coordinator the form saved as.
+      // Its audit trail names the coordinator the form saved as, as the People list has them: name and Entra object id.
       await page.getByRole("link", { name: `Audit trail of ${caseRef}` }).click();
-      const withdraw = page.getByRole("row").filter({ hasText: "withdrawn" }).filter({ hasText: "coordinator@lncip.example" });
+      const withdraw = page.getByRole("row").filter({ hasText: "withdrawn" }).filter({ hasText: `Partnership Coordinator (${demoStaffIds.coordinator})` });
       await expect.poll(() => withdraw.count(), { timeout: 15_000 }).toBeGreaterThan(0);
       expect(await withdraw.first().innerText()).toContain("sharepoint");
 

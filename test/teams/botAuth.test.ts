@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestSystem, type TestSystem } from "../support/system";
 import { forgedToken } from "../support/botTokens";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 /**
  * POST /api/messages on the running app (local Functions host): the bot refuses activities without a valid token,
@@ -9,7 +11,9 @@ import { forgedToken } from "../support/botTokens";
  */
 
 const botId = "9a1b2c3d-0000-4000-8000-00000000b071";
-const activity = { type: "message", text: "hello", channelId: "msteams", conversation: { id: "c1" }, from: { id: "user-id-0" }, recipient: { id: "bot" } };
+/** The partnership's tenant as the local app knows it (BOT_TENANT_ID: the Agents Playground's mock tenant); the bot answers no other. */
+const tenantId = (JSON.parse(readFileSync(join(__dirname, "..", "..", "local.settings.example.json"), "utf8")) as { Values: Record<string, string> }).Values.BOT_TENANT_ID!;
+const activity = { type: "message", text: "hello", channelId: "msteams", conversation: { id: "c1" }, from: { id: "user-id-0" }, recipient: { id: "bot" }, channelData: { tenant: { id: tenantId } } };
 
 let withClientId: TestSystem;
 let deployed: TestSystem;
@@ -77,6 +81,13 @@ describe("POST /api/messages authentication", () => {
 
     const unreadable = await postActivity(development, {}, { ...invoke, value: { action: { type: "Action.Execute" } } });
     expect(await unreadable.json()).toMatchObject({ statusCode: 400, type: "application/vnd.microsoft.error" });
+
+    // The same press without the partnership's tenant is refused, even in development.
+    const { channelData: _tenant, ...noTenant } = invoke;
+    const elsewhere = await postActivity(development, {}, noTenant);
+    const refused = (await elsewhere.json()) as { statusCode: number; value: unknown };
+    expect(refused).toMatchObject({ statusCode: 400, type: "application/vnd.microsoft.error" });
+    expect(JSON.stringify(refused.value)).not.toContain("pong");
   });
 
   it("refuses a body that is not an activity", async () => {

@@ -23,6 +23,8 @@ const press = (verb: string, extra: Record<string, unknown> = {}) => ({
   recipient: { id: "28:bot" },
   conversation: { id: "19:core@thread.tacv2;messageid=1700" },
   replyToId: "1700",
+  // The partnership's tenant (BOT_TENANT_ID): the bot refuses a press from any other, or from none.
+  channelData: { tenant: { id: example.BOT_TENANT_ID } },
   value: { action: { type: "Action.Execute", verb, data: { caseReference: "LNCIP-2026-0042" } }, trigger: "automatic" },
   ...extra,
 });
@@ -88,6 +90,12 @@ describe("card action handlers registered with teams()", () => {
 
     const other = await handleBotRequest(teams.adapter, localSandbox, { NODE_ENV: "development" }, post(press("inclusionForum.outcome")), teams.bot.onTurn);
     expect(other.jsonBody).toMatchObject({ statusCode: 400, type: "application/vnd.microsoft.error" });
+
+    // A press from another tenant never reaches the handler.
+    const before = seen.length;
+    const foreign = await handleBotRequest(teams.adapter, localSandbox, { NODE_ENV: "development" }, post(press("coreGroup.vote", { channelData: { tenant: { id: "72f988bf-86f1-41af-91ab-2d7cd011db47" } } })), teams.bot.onTurn);
+    expect(foreign.jsonBody).toMatchObject({ statusCode: 400, type: "application/vnd.microsoft.error" });
+    expect(seen.length).toBe(before);
   });
 });
 

@@ -26,6 +26,8 @@ import {
   type PostedCoreGroupCard,
 } from "../../../src/workflows/coreGroup";
 import type { AdaptiveCardJson, CardAction, CardActionResult, PostedCard } from "../../../src/teams/teamsChannel";
+import { shownCardText } from "../../support/shownCardText";
+import { carryOutQueuedCaseEffects } from "../../support/caseEffectsQueue";
 
 /**
  * "Show open cases" against the Graph sandbox and Azurite, with an in-memory Teams channel: the open cases' cards
@@ -40,7 +42,8 @@ let ports: CoreGroupPorts;
 let sites: SitesArea;
 let siteId: string;
 const at = "2026-11-26T10:00:00.000Z";
-const text = (card: AdaptiveCardJson | undefined) => JSON.stringify(card ?? {});
+/** The card's JSON with its Markdown escapes undone: the words as Teams shows them. */
+const text = (card: AdaptiveCardJson | undefined) => shownCardText(card);
 const today = londonDay(new Date());
 const cardOf = (ref: string) => app.tables.state.get<PostedCoreGroupCard>(CORE_GROUP_CARDS_SCOPE, ref).then((r) => r!.value);
 const postsAbout = (ref: string) => teams.messages.filter((m) => text(m.card).includes(ref) || m.summary.includes(ref));
@@ -123,6 +126,8 @@ describe("show open cases: the Core Group cards", () => {
     expect(text(teams.message(now.posted).card)).toContain("quorum (3) met");
     const decided = await press("coreGroup.recordDecision", "user-id-0", { caseRef: first.caseRef, round: first.round, decision: "inSchoolSupport" }, now.posted);
     expect(cardText(decided)).toContain("Decision recorded: Partnership in-school support.");
+    // The chair is answered once the decision is committed; the card everyone sees and the Decisions row follow from the queue.
+    expect(await carryOutQueuedCaseEffects(app, azurite.connectionString)).toBeGreaterThan(0);
     expect(text(teams.message(now.posted).card)).toContain("Decision: Partnership in-school support");
     // The earlier copy kept its line: it was never put back to a card with buttons.
     expect(text(teams.message(first.posted).card)).not.toContain("Action.");
