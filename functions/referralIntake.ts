@@ -8,7 +8,8 @@ import { acceptReferral } from "../src/workflows/intake/referralRules";
 /**
  * POST /api/forms/referral — each Referral Form response, forwarded by the Power Automate flow with the function
  * key. 202 with the case reference when accepted, 200 for a response already received, 422 with every problem by
- * question, 400 for a body that is not a submission. Logs carry the response id and case reference only.
+ * question, 400 for a body that is not a submission, 413 for one over 256 KB (refused before it is read). Logs carry
+ * the response id and case reference only.
  */
 export async function referralIntakeHandler(request: HttpRequest, context: InvocationContext, accept = (s: FormsSubmission) => acceptReferral(theApp().ports.intake, s)): Promise<HttpResponseInit> {
   return inInvocation(context, async (log) => {

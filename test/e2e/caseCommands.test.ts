@@ -26,6 +26,16 @@ let n = 0;
 const upn = (i: number) => { const d = `8013001${String(i).padStart(5, "0")}`; return upnCheckLetter(d) + d; };
 const item = (ref: string) => system.items("Cases").find((i) => i.fields.Title === ref);
 const decisionsFor = (ref: string) => system.items("Decisions").filter((d) => d.fields.CaseRef === ref);
+/**
+ * The case's Decisions rows once its effects are done. A command answers once its transition is committed; when
+ * another worker (the app's own list-change round, hearing of the write) is carrying out those effects at that
+ * moment, the command leaves them to it (casesHandler's "leaveInProgress"), so the row may land just after.
+ */
+async function decisionsOnceDone(ref: string): Promise<ReturnType<typeof decisionsFor>> {
+  await system.until(() => decisionsFor(ref).length > 0);
+  await new Promise((r) => setTimeout(r, 500)); // a second row, if there were to be one, would have come by now
+  return decisionsFor(ref);
+}
 const at = "2026-11-26T16:05:00.000Z";
 const decision = (outcome: "inSchoolSupport" | "schoolContinuesWithAdvice", by = "chair@oakfield.example"): CaseCommand => ({ kind: "recordDecision", outcome, source: "teams", by, at });
 
@@ -76,8 +86,9 @@ describe("applying a command to a case from outside the Cases list", () => {
     const again = await apply(ref, decision("inSchoolSupport"));
     expect(again).toMatchObject({ ok: true, changed: false });
     expect(item(ref)?.fields).toMatchObject({ Status: "Decided", WorkflowStatus: "Decided", CoreGroupOutcome: "Partnership in-school support", DecidedBy: "chair@oakfield.example" });
-    expect(decisionsFor(ref)).toHaveLength(1);
-    expect(decisionsFor(ref)[0]?.fields).toMatchObject({ Source: "Teams", Outcome: "Partnership in-school support" });
+    const rows = await decisionsOnceDone(ref);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.fields).toMatchObject({ Source: "Teams", Outcome: "Partnership in-school support" });
     const decided = (await app.tables.audit.forCase(ref)).filter((e) => e.action === "recordDecision");
     expect(decided.map((e) => [e.source, e.by, e.to])).toEqual([["teams", "chair@oakfield.example", "decided"]]);
   });
@@ -88,7 +99,7 @@ describe("applying a command to a case from outside the Cases list", () => {
     expect(results.filter((r) => r.ok && r.changed)).toHaveLength(1);
     const refused = results.find((r) => !r.ok);
     expect(refused).toMatchObject({ ok: false, code: "alreadyDecided" });
-    expect(decisionsFor(ref)).toHaveLength(1);
+    expect(await decisionsOnceDone(ref)).toHaveLength(1);
   });
 
   it("settles a coordinator's edit the app has not yet seen before applying the command, so the edit is not overwritten", async () => {

@@ -120,9 +120,18 @@ describe("POST /api/forms/referral", () => {
   it.each([
     ["not JSON", "{not json"],
     ["the wrong shape", JSON.stringify({ responseId: "x", answers: [] })],
-    ["too large", JSON.stringify(envelope({ ...namedReferral, concerns: "x".repeat(300 * 1024) }))],
   ])("answers 400 for a body that is %s", async (_what, body) => {
     expect((await system.post("/api/forms/referral", body)).status).toBe(400);
+  });
+
+  // Bounded input (secedges): a body over 256 KB is refused as 413 Payload Too Large before it is read or parsed.
+  it("answers 413 for a body that is too large, and stores nothing", async () => {
+    const before = system.items("Cases").length;
+    const res = await system.post("/api/forms/referral", JSON.stringify(envelope({ ...namedReferral, concerns: "x".repeat(300 * 1024) })));
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: string }).error).toMatch(/^The request is larger than 256 KB/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(system.items("Cases").length).toBe(before);
   });
 
   it("refuses a request without the function key", async () => {

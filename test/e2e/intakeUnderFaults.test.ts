@@ -6,6 +6,9 @@ import type { SitesArea } from "../../sandbox/graph/areas/sites";
 import type { SubscriptionsArea } from "../../sandbox/graph/areas/subscriptions";
 import { TableClient } from "@azure/data-tables";
 import { demoForumCase } from "../../sandbox/demo/demoTenant";
+import { composeApp } from "../../src/app/composition";
+import { loadSettings } from "../../src/settings/settings";
+import { localAppSettings } from "../../sandbox/localSystem";
 
 /**
  * 200 submissions and 500 coordinator edits while the sandbox throttles (429 and 503 with Retry-After),
@@ -45,7 +48,12 @@ async function inParallel<T>(items: readonly T[], width: number, work: (t: T, i:
 beforeAll(async () => {
   // One school's SENCO sends all 200: far over the daily quotas, which this test is not about (test/e2e/intake.test.ts is).
   system = await startTestSystem({ INTAKE_DAILY_LIMIT_PER_RESPONDER: "1000", INTAKE_DAILY_LIMIT_PER_SCHOOL: "1000" });
-  await system.until(() => (system.graph.area<SubscriptionsArea>("subscriptions").dump() as { subscriptions: unknown[] }).subscriptions.length === 5, 30_000);
+  // Every list the app watches (as src/app/composition.ts composes them) has its subscription before the storms begin.
+  const lists = composeApp(loadSettings(localAppSettings(system.azurite.connectionString, system.graph, 9)), { log: () => undefined }).watched;
+  expect(lists.map((l) => l.name)).toContain("Cases"); // the list this test is about, among the others the app watches
+  const watched = (await Promise.all(lists.map((l) => l.resource()))).map((r) => r.replace(/^\//, ""));
+  const subscribed = () => (system.graph.area<SubscriptionsArea>("subscriptions").dump() as { subscriptions: { resource: string }[] }).subscriptions.map((x) => x.resource.replace(/^\//, ""));
+  await system.until(() => subscribed().length === watched.length && watched.every((r) => subscribed().includes(r)), 30_000);
   // Exchange's 30-a-minute limit would pace 400 emails over 13 minutes: pacing is tested with the attendance
   // digests; here the mailbox may send freely so the test is about intake and edits.
   system.mail.limitPerMinute = 0;

@@ -7,7 +7,7 @@ import { upnCheckLetter } from "../../src/domain/referral/upn";
 import { loadSettings } from "../../src/settings/settings";
 import { composeApp, type App } from "../../src/app/composition";
 import { defaultApp } from "../../sandbox/graph/auth";
-import { demoForumCase, demoSite, demoStaff } from "../../sandbox/demo/demoTenant";
+import { demoForumCase, demoSchools, demoSite, demoStaff, demoStaffIds } from "../../sandbox/demo/demoTenant";
 import type { SitesArea } from "../../sandbox/graph/areas/sites";
 
 /**
@@ -28,6 +28,10 @@ const cases = () => system.items("Cases");
 const item = (ref: string) => cases().find((c) => c.fields.Title === ref);
 const inbox = (who: string) => system.mail.inbox(who);
 const told = (who: string, subject: string) => inbox(who).filter((m) => m.subject === subject);
+/** The Director as the app records them: the People list's name and Entra object id, never an address typed or read. */
+const director = `Partnership Director (${demoStaffIds.director})`;
+/** What the Coordinator is told of an edit the permission table refused (their own, or anyone's). */
+const notPermitted = (ref: string) => `${ref}: a change was put back (not permitted)`;
 
 async function submit(answers: Record<string, string>, responseId?: string): Promise<{ status: number; caseRef: string; linkedTo?: string; problems?: { question: string; message: string }[] }> {
   const res = await system.post("/api/forms/referral", envelope(answers, responseId));
@@ -117,38 +121,50 @@ describe("a Partnership referral with no Inclusion Forum case: the Director's ex
 
     // The Coordinator moves it to triage: put back, and told why in words.
     edit(ref, { Status: "In triage" }, demoStaff.coordinator);
-    const refusal = await system.until(() => told(demoStaff.coordinator, `${ref}: your change was not applied`)[0]);
+    const refusal = await system.until(() => told(demoStaff.coordinator, notPermitted(ref))[0]);
     expect(refusal.body.content).toContain("Only the partnership Director can grant an exception");
     await system.until(() => item(ref)?.fields.Status === "Awaiting Director's exception");
     expect(version(ref)).toBe(0);
 
-    // The SENCO types an override reason: not the Director's, so it is cleared and the Coordinator told.
+    // The SENCO types an override reason: not the Director's, so it is cleared and the Coordinator and SENCO told.
     edit(ref, { IfOverrideReason: "urgent" }, demoStaff.senco);
-    await system.until(() => told(demoStaff.coordinator, `${ref}: your change was not applied`).length === 2 && item(ref)?.fields.IfOverrideReason === undefined);
+    await system.until(() => told(demoStaff.coordinator, notPermitted(ref)).length === 2 && item(ref)?.fields.IfOverrideReason === undefined);
+    const toSenco = await system.until(() => told(demoStaff.senco, `${ref}: your change was not applied`)[0]);
+    expect(toSenco.body.content).toContain("Only the partnership Director can");
     expect(version(ref)).toBe(0);
 
     // The Director types the reason: the exception is granted, who and when recorded, the SENCO told.
     edit(ref, { IfOverrideReason: "At risk of permanent exclusion this week" }, demoStaff.director);
     await system.until(() => item(ref)?.fields.WorkflowStatus === "In triage");
-    expect(item(ref)!.fields).toMatchObject({ Status: "In triage", IfOverrideBy: demoStaff.director, IfOverrideReason: "At risk of permanent exclusion this week" });
+    expect(item(ref)!.fields).toMatchObject({ Status: "In triage", IfOverrideBy: director, IfOverrideReason: "At risk of permanent exclusion this week" });
     expect(item(ref)!.fields.IfOverrideAt).toBeDefined();
     await system.until(() => told(demoStaff.senco, `${ref}: ready for triage (Oakfield Academy)`)[0]);
-    const transitions = async () => (await app.tables.audit.forCase(ref)).filter((e) => e.from).map((e) => [e.action, e.by, e.from, e.to]);
+    const audit = async () => (await app.tables.audit.forCase(ref)).filter((e) => e.from);
+    const transitions = async () => (await audit()).filter((e) => !e.action.startsWith("notPermitted:")).map((e) => [e.action, e.by, e.from, e.to]);
     for (let i = 0; i < 50 && (await transitions()).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(await transitions()).toEqual([["recordInclusionForumOverride", demoStaff.director, "awaitingDirectorsException", "triage"]]);
+    expect(await transitions()).toEqual([["recordInclusionForumOverride", director, "awaitingDirectorsException", "triage"]]);
+    // The two refused attempts are audited beside it, each with its editor as the People list names them.
+    const attempts = (await audit()).filter((e) => e.action.startsWith("notPermitted:")).map((e) => [e.action, e.by]).sort();
+    expect(attempts).toEqual([
+      ["notPermitted:grantDirectorsException", `Partnership Coordinator (${demoStaffIds.coordinator})`],
+      ["notPermitted:recordInclusionForumOverride", `Partnership SENCO (${demoStaffIds.senco})`],
+    ]);
     expect(told(demoStaff.director, `${ref}: your exception to Inclusion Forum first is asked (Oakfield Academy)`)).toHaveLength(1);
   });
 
   it("refused by the Director: the case closes, the school is told the reason (in the body only), and the pupil can be referred again — a new case naming the old one", async () => {
-    const ref = await refer({ ...noForum, "pupil.upn": upn(11) });
+    // The referrer is written to only at the school's own email domain (the SENCO always).
+    const oakfield = demoSchools[0]!;
+    const referrer = `s.oconnor@${oakfield.EmailDomain}`;
+    const ref = await refer({ ...noForum, "pupil.upn": upn(11), "referrer.email": referrer });
     edit(ref, { Status: "Closed", ExceptionRefusedReason: "Please bring the pupil to December's forum first." }, demoStaff.director);
     await system.until(() => item(ref)?.fields.WorkflowStatus === "Closed");
-    expect(item(ref)!.fields).toMatchObject({ Status: "Closed", ExceptionRefusedBy: demoStaff.director, ExceptionRefusedReason: "Please bring the pupil to December's forum first." });
+    expect(item(ref)!.fields).toMatchObject({ Status: "Closed", ExceptionRefusedBy: director, ExceptionRefusedReason: "Please bring the pupil to December's forum first." });
     const news = `${ref}: the partnership Director's decision on the referral`;
-    const [toReferrer] = await system.until(() => told("s.oconnor@oakfield.example", news).length === 1 && told("s.oconnor@oakfield.example", news));
+    const [toReferrer] = await system.until(() => told(referrer, news).length === 1 && told(referrer, news));
     expect(toReferrer!.body.content).toContain("Please bring the pupil to December&#39;s forum first.");
-    expect(told("senco@oakfieldacad.example", news)).toHaveLength(1);
-    for (const m of inbox("s.oconnor@oakfield.example")) expect(m.subject).not.toContain("December");
+    expect(told(oakfield.SencoEmail, news)).toHaveLength(1);
+    for (const m of [...inbox(referrer), ...inbox(oakfield.SencoEmail)]) expect(m.subject).not.toContain("December");
 
     // Referred again, now after the forum: a new case (not linked to the closed one) that names it.
     const again = await submit({ ...namedReferral, "pupil.upn": upn(11) });
@@ -248,14 +264,14 @@ describe("places are an aim: one more only with the Director's approval", () => 
     await system.until(() => told(demoStaff.coordinator, `${ref}: on the KS4 waiting list (position 1)`).length === 1);
 
     edit(ref, { ExtraPlaceReason: "Fresh start agreed" }, demoStaff.coordinator);
-    const refusal = await system.until(() => told(demoStaff.coordinator, `${ref}: your change was not applied`)[0]);
-    expect(refusal.body.content).toContain("Only the partnership Director can approve a place beyond the KS4 number");
+    const refusal = await system.until(() => told(demoStaff.coordinator, notPermitted(ref))[0]);
+    expect(refusal.body.content).toContain("Only the partnership Director can approve a place beyond the key stage&#39;s number");
     await system.until(() => item(ref)?.fields.ExtraPlaceReason === undefined);
     expect(item(ref)!.fields.WorkflowStatus).toBe("Waiting list");
 
     edit(ref, { ExtraPlaceReason: "Permanent exclusion otherwise; a KS4 pupil leaves at Christmas" }, demoStaff.director);
     await system.until(() => item(ref)?.fields.WorkflowStatus === "Decided");
-    expect(item(ref)!.fields).toMatchObject({ ExtraPlaceBy: demoStaff.director, ExtraPlaceReason: "Permanent exclusion otherwise; a KS4 pupil leaves at Christmas" });
+    expect(item(ref)!.fields).toMatchObject({ ExtraPlaceBy: director, ExtraPlaceReason: "Permanent exclusion otherwise; a KS4 pupil leaves at Christmas" });
     expect(item(ref)!.fields.ExtraPlaceAt).toBeDefined();
     await system.until(() => system.items("Placements").some((p) => p.fields.Title === ref));
     await system.until(() => told(demoStaff.coordinator, `${ref}: placement set up (KS4)`).length === 1);

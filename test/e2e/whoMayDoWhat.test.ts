@@ -100,7 +100,7 @@ interface Row {
 
 const table: Row[] = [
   { command: "triage", from: "received", edit: { Status: "In triage" }, applied: { WorkflowStatus: "In triage" }, allowed: ["coordinator", "senco", "director"], refused: ["member", "spoofer"] },
-  { command: "grantDirectorsException", from: "awaitingDirectorsException", edit: { Status: "In triage", ReopenReason: "urgent" }, applied: { WorkflowStatus: "In triage" }, allowed: ["director"], refused: ["coordinator", "senco", "spoofer"] },
+  { command: "grantDirectorsException", from: "awaitingDirectorsException", edit: { Status: "In triage", IfOverrideReason: "urgent" }, applied: { WorkflowStatus: "In triage" }, allowed: ["director"], refused: ["coordinator", "senco", "spoofer"] },
   { command: "recordInclusionForumOverride", from: "triage", edit: { IfOverrideReason: "At risk of permanent exclusion" }, applied: { IfOverrideReason: "At risk of permanent exclusion" }, allowed: ["director"], refused: ["coordinator", "member"] },
   { command: "recordDecision", from: "readyForCoreGroup", edit: { CoreGroupOutcome: "Partnership in-school support", DecidedBy: "Director (typed)" }, applied: { WorkflowStatus: "Decided" }, allowed: ["coordinator", "chair"], refused: ["senco", "director", "member"] },
   { command: "withdraw", from: "received", edit: { Status: "Withdrawn", ReopenReason: "The school withdrew it" }, applied: { WorkflowStatus: "Withdrawn" }, allowed: ["senco"], refused: ["member"] },

@@ -341,6 +341,11 @@ export function nextCommand(row: CasesRow, who: { by: string; at: string; role?:
   const recorded = row.WorkflowStatus;
   const base = { by: who.by, at: who.at };
   const byRole = who.role ?? "other";
+  if (recorded === "awaitingDirectorsException" && row.Status === "triage") {
+    // Moving a case awaiting the exception into triage is the grant itself (its reason in the override reason): the
+    // permission table's grantDirectorsException row, whether or not the reason came with the status.
+    return { ...base, kind: "grantDirectorsException", byRole, reason: row.IfOverrideReason ?? "" };
+  }
   if (row.IfOverrideReason && !row.IfOverrideBy) {
     return { ...base, kind: "recordInclusionForumOverride", byRole, reason: row.IfOverrideReason };
   }
@@ -358,9 +363,9 @@ export function nextCommand(row: CasesRow, who: { by: string; at: string; role?:
     return { ...base, kind: "receivePurchaseOrder", number: row.PurchaseOrderNumber, fundingSources: row.FundingSources, from: row.PoValidFrom, to: row.PoValidTo, sendTopUpPencePerYear: row.PoSendTopUp === undefined ? undefined : Math.round(row.PoSendTopUp * 100) };
   }
   if (row.Status !== recorded) {
-    // The Director's reason goes with the status: to triage (granted) the override reason, to Closed (refused) the
-    // reason the school is given; otherwise the reason for reopening or withdrawing.
-    const reason = recorded === "awaitingDirectorsException" ? (row.Status === "closed" ? row.ExceptionRefusedReason : row.IfOverrideReason) : row.ReopenReason;
+    // The Director's reason goes with the status: to Closed (refused) the reason the school is given (to triage, the
+    // grant, is above); otherwise the reason for reopening or withdrawing.
+    const reason = recorded === "awaitingDirectorsException" && row.Status === "closed" ? row.ExceptionRefusedReason : row.ReopenReason;
     const mapped = commandForStatusChange(recorded, row.Status, { ...base, role: byRole, reason });
     return mapped.ok ? mapped.command : { refuse: mapped.error.message };
   }

@@ -1,6 +1,7 @@
 import { caseStatusLabels } from "../../domain/case";
 import { londonDay } from "../../domain/calendar";
 import { meetingLabel } from "../../domain/coreGroup";
+import { odataString } from "../../m365/odata";
 import { EffectInProgressError } from "../../m365/tables/effectLedger";
 import { postedAgainCard } from "../../teams/cards/cardTemplates";
 import type { PanelChannel, PostedCard } from "../../teams/teamsChannel";
@@ -57,7 +58,7 @@ async function postCoreGroupCardsAgain(ports: CoreGroupPorts, requestKey: string
     (await ports.state.list<{ caseRef: string; effect: { kind: string } }>(PENDING_EFFECTS_SCOPE)).filter((p) => p.value.effect.kind === "postCoreGroupCard").map((p) => p.value.caseRef),
   );
   // Status is indexed (a filter on it never meets the list view threshold); the workflow's own status decides.
-  const waiting = (await ports.cases.all({ filter: `fields/Status eq '${caseStatusLabels.readyForCoreGroup}'` }))
+  const waiting = (await ports.cases.all({ filter: `fields/Status eq ${odataString(caseStatusLabels.readyForCoreGroup)}` }))
     .filter((i) => i.row.WorkflowStatus === "readyForCoreGroup" && !pending.has(i.row.CaseRef))
     .map((i) => i.row.CaseRef)
     .sort();

@@ -14,6 +14,7 @@ import type { EffectLedger } from "../../m365/tables/effectLedger";
 import type { SubmissionStore } from "../../m365/tables/submissions";
 import type { LinkedSubmissions } from "../../m365/tables/linkedSubmissions";
 import { linkedSubmissionsSummary } from "../../domain/case/linkedSubmissions";
+import { continuedLine } from "./writeReferralIntoCase";
 import { isReadable, type ListItems, type ListItem } from "../../m365/sharepoint/items";
 import { graphStatus, ItemChangedError } from "../../m365/sharepoint/graphErrors";
 import type { Mailer } from "../../m365/outlook/mail";
@@ -164,11 +165,14 @@ async function continueCase(ports: WriteCasePorts, form: ReferralForm, submissio
  */
 async function appendLinkedSubmission(ports: WriteCasePorts, caseRef: string, responseId: string, at: string): Promise<void> {
   await ports.linked.add(caseRef, { responseId, receivedAt: at });
-  const summary = linkedSubmissionsSummary(await ports.linked.forCase(caseRef));
+  const later = linkedSubmissionsSummary(await ports.linked.forCase(caseRef));
   for (let attempt = 0; attempt < 5; attempt++) {
     const item = await findCaseItem(ports.cases, caseRef);
     if (!item) throw new Error(`Case ${caseRef} is not in the Cases list yet; the submission will be retried.`);
     const existing = (isReadable(item) ? item.row.LinkedSubmissions : item.readable.LinkedSubmissions) ?? "";
+    // The referral that continued the case (writeReferralIntoCase's line) is no later submission: it stays first.
+    const continued = await continuedReferralLine(ports, isReadable(item) ? item.row.ReferralResponseId : item.readable.ReferralResponseId, existing);
+    const summary = continued ? `${continued}\n${later}` : later;
     if (existing === summary) return;
     try {
       const updated = await ports.cases.update(item, { LinkedSubmissions: summary }, { ifUnchanged: true });
@@ -179,4 +183,15 @@ async function appendLinkedSubmission(ports: WriteCasePorts, caseRef: string, re
     }
   }
   throw new Error(`Case ${caseRef} kept changing while a later submission was being added; it will be retried.`);
+}
+
+/**
+ * The line a case continued by a Partnership referral keeps for it in *Later submissions*: rebuilt from the stored
+ * submission (so a column edited or rewritten never loses it), else as the column already shows it.
+ */
+async function continuedReferralLine(ports: WriteCasePorts, referralResponseId: string | undefined, existing: string): Promise<string | undefined> {
+  if (!referralResponseId) return undefined;
+  const stored = await ports.submissions.get(referralResponseId);
+  if (stored) return continuedLine(referralResponseId, stored.receivedAt);
+  return existing.split("\n").find((l) => l.startsWith(`response ${referralResponseId} received `));
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandboxPorts, type SandboxPorts } from "../placements/sandboxPorts";
 import { acceptReferral } from "../../../src/workflows/intake/referralRules";
 import { writeCase } from "../../../src/workflows/intake/writeCase";
-import { anonymousInclusionForum, namedReferral } from "../../fixtures/referralAnswers";
+import { anonymousInclusionForum, branchingInclusionForum, namedReferral } from "../../fixtures/referralAnswers";
 import { upnCheckLetter } from "../../../src/domain/referral/upn";
 import { tableKey, tableStore } from "../../../src/m365/tables";
 import { referralReceived } from "../../../src/workflows/messages/schoolMessages";
@@ -75,4 +75,24 @@ describe("writeCase under throttling", () => {
     expect(column.length).toBeLessThan(4000);
     expect(column).toMatch(new RegExp(`^${later} later submissions \\(the latest 5\\): response linked-${later}-`));
   }, 180_000);
+
+  it("keeps the line of the referral that continued a case first in its column, however many later submissions come after", async () => {
+    const digits = "801200777778";
+    const identity = { parentalConsent: "Yes", "pupil.firstName": "A", "pupil.lastName": "B", "pupil.dateOfBirth": "2012-03-14", "pupil.upn": upnCheckLetter(digits) + digits };
+    const send = async (responseId: string, answers: Record<string, string>) => {
+      const answer = await acceptReferral(box.app.ports.intake, { responseId, submittedAt: "2026-11-20T09:00:00Z", responder: "cont@oakfield.example", answers: { ...answers, ...identity } });
+      if (answer.status !== 202) throw new Error(JSON.stringify(answer));
+      return { answer, written: await writeCase(box.app.ports.writeCase, responseId) };
+    };
+    const forum = await send("cont-0", { ...branchingInclusionForum, schoolUrn: "120345" });
+    expect(forum.written).toBe("written");
+    const caseRef = forum.answer.caseRef;
+    expect(await send("cont-1", { ...namedReferral })).toMatchObject({ answer: { linkedTo: caseRef }, written: "continued" });
+    for (let i = 2; i <= 8; i++) expect(await send(`cont-${i}`, { ...namedReferral, concerns: `Further incident ${i}.` })).toMatchObject({ written: "linked" });
+    const column = (await box.app.lists.cases.get(casesNamed(caseRef)[0]!.id))!.row.LinkedSubmissions ?? "";
+    const [first, ...rest] = column.split("\n");
+    expect(first).toMatch(/^response cont-1 received .*: the Partnership referral, written into this case$/);
+    expect(rest[0]).toMatch(/^7 later submissions \(the latest 5\): response cont-8 /);
+    expect(column).not.toContain("response cont-2 ");
+  });
 });
