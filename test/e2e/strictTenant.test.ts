@@ -49,7 +49,7 @@ describe("a strict tenant, end to end", () => {
     const health = await deepHealth();
     expect(health.status).toBe(200);
     expect(health.body.status).toBe("degraded");
-    expect(health.body.degraded.find((d) => d.part === "listSubscriptions")?.detail).toBe("Graph refused change notifications (403 ExtensionError) on Attendance, Cases, Placements, ReferralInbox, Reviews: their changes are found by polling every minute");
+    expect(health.body.degraded.find((d) => d.part === "listSubscriptions")?.detail).toBe("Graph refused change notifications (403 ExtensionError) on Attendance, Cases, Placements, ReferralInbox, Reviews, Schools: their changes are found by polling every minute");
     await fetch(`${system.appUrl}/admin/functions/subscriptionUpkeep`, { method: "POST", headers: { "x-functions-key": "local-master-key" }, body: "{}" });
     await system.until(() => system.mail.inbox(coordinator).some((m) => m.subject.startsWith("Inclusion Flow: changes in SharePoint")));
     await new Promise((r) => setTimeout(r, 500));
