@@ -74,7 +74,8 @@ describe("a strict tenant, end to end", () => {
     expect(refusal.body.content).toMatch(/<li><b>[^<]+<\/b>: /);
     for (const secret of ["Zoë", "D'Arcy", upn(2), "hates"]) expect(`${refusal.subject} ${refusal.body.content}`).not.toContain(secret);
     expect(system.items("Cases").length).toBe(before);
-    expect(system.items("ReferralInbox").find((i) => i.fields.Title === "strict-e2e-bad")?.fields.InboxStatus).toBe("Refused");
+    // The item is marked after the email goes (told first, then marked): wait for it rather than race it.
+    await system.until(() => system.items("ReferralInbox").find((i) => i.fields.Title === "strict-e2e-bad" && i.fields.InboxStatus === "Refused"));
   });
 
   it("handles a coordinator's edit by polling, with subscriptions refused", async () => {
