@@ -45,7 +45,7 @@ async function inParallel<T>(items: readonly T[], width: number, work: (t: T, i:
 beforeAll(async () => {
   // One school's SENCO sends all 200: far over the daily quotas, which this test is not about (test/e2e/intake.test.ts is).
   system = await startTestSystem({ INTAKE_DAILY_LIMIT_PER_RESPONDER: "1000", INTAKE_DAILY_LIMIT_PER_SCHOOL: "1000" });
-  await system.until(() => (system.graph.area<SubscriptionsArea>("subscriptions").dump() as { subscriptions: unknown[] }).subscriptions.length === 5, 30_000);
+  await system.until(() => (system.graph.area<SubscriptionsArea>("subscriptions").dump() as { subscriptions: unknown[] }).subscriptions.length === 6, 30_000); // Cases, Placements, Reviews, Attendance, ReferralInbox, Schools
   // Exchange's 30-a-minute limit would pace 400 emails over 13 minutes: pacing is tested with the attendance
   // digests; here the mailbox may send freely so the test is about intake and edits.
   system.mail.limitPerMinute = 0;
