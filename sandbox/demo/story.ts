@@ -52,6 +52,8 @@ interface StreamEvent {
 }
 
 const school = demoSchools[0]!; // Oakfield Academy, URN 120345
+/** The Playground user who sits on the Inclusion Forum (Adele Vance; see demoPeopleRows). */
+const forumMember = "user-id-2";
 const calendar = schoolCalendarFor(shippedCalendars.leicestershire!);
 const openOn = (day: string) => {
   try {
@@ -93,13 +95,14 @@ export const story: readonly StoryStep[] = [
       const pressed = await w.playground.press({
         conversationId: agenda.message.postConversationId ?? agenda.actionConversationId,
         replyToId: agenda.message.messageId,
-        fromId: "user-id-0",
+        // A forum member records it (Adele Vance): recording the forum's outcome is theirs alone, not the Coordinator's.
+        fromId: forumMember,
         verb: "inclusionForum.recordOutcome",
         data: { caseRef: forumCase, meetingKey: forumKey, [agendaInputId(forumCase)]: "referToPartnership" },
       });
       if (pressed.status !== 200) throw new Error(`The Playground answered ${pressed.status} to "Record outcome"`);
-      await demo.waitFor(`${forumCase}'s outcome`, () => demo.caseFields(forumCase)?.InclusionForumOutcome === "Refer to Partnership");
-      w.say('At the forum, "Refer to Partnership" is recorded on the agenda card; the school is told.');
+      await demo.waitFor(`${forumCase}'s outcome (the press was answered: ${JSON.stringify(pressed.body).slice(0, 300)})`, () => demo.caseFields(forumCase)?.InclusionForumOutcome === "Refer to Partnership");
+      w.say('At the forum, Adele Vance (a forum member, user-id-2 in the Playground) records "Refer to Partnership" on the agenda card; the school is told.');
       w.look([
         ["the agenda card", `${w.playground.url}/  › My Team › Announcements`],
         ["the case", caseUrl(w, demo, forumCase)],
@@ -112,9 +115,10 @@ export const story: readonly StoryStep[] = [
     title: "A referral",
     async run(w, facts) {
       const demo = hands(w);
-      const caseRef = await demo.submit(demoReferral);
+      const forumCase = need(facts.forumCase, "the forum discussion");
+      const caseRef = await demo.submit({ ...demoReferral, answers: { ...demoReferral.answers, previousInclusionForumCase: forumCase } });
       facts.caseRef = caseRef;
-      w.say(`With the parents' consent, ${school.SchoolName} sends a Partnership referral (the Referral Form, through the Forms intake), giving ${facts.forumCase} as the pupil's forum case: ${caseRef}.`);
+      w.say(`With the parents' consent, ${school.SchoolName} sends a Partnership referral (the Referral Form, through the Forms intake), giving ${forumCase} as the pupil's forum case: ${caseRef}.`);
       await demo.waitFor("the partnership SENCO's notice", () => inbox(w, demoStaff.senco).some((m) => m.subject.includes(caseRef)));
       w.say("The referrer is sent the case reference (and nothing else); the partnership SENCO is told there is a new referral.");
       w.look([
