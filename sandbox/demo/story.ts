@@ -1,4 +1,7 @@
-import { addSchoolDays, isSchoolDay, londonDay, schoolCalendarFor, shippedCalendars } from "../../src/domain/calendar";
+import { addSchoolDays, isoWeekday, isSchoolDay, londonDay, schoolCalendarFor, shippedCalendars } from "../../src/domain/calendar";
+import { CENTRE_PROVIDER_ID, placementProviderIds } from "../../src/domain/placement/providers";
+import { weekdays, weeklyPatternSchema } from "../../src/domain/placement/weeklyPattern";
+import { PROVIDER_KEY_HEADER } from "../../src/workflows/attendance/recordMarks";
 import { agendaInputId } from "../../src/domain/coreGroup";
 import { meetingsList, toListFields } from "../../src/domain/lists";
 import { viewPageName } from "../../src/domain/lists/views";
@@ -26,6 +29,8 @@ export interface StoryWorld {
   masterKey: string;
   graph: GraphSandbox;
   playground: TestPlayground;
+  /** Issues a provider its key for the session-marks endpoint (the partnership's centre is `CENTRE_PROVIDER_ID`). */
+  providerKey(providerId: string): Promise<string>;
   /** How the story speaks: a line of what happened. */
   say(line: string): void;
   /** Where to look: a label and an address (or a place in the Playground). */
@@ -226,13 +231,16 @@ export const story: readonly StoryStep[] = [
         w.say(`Today (${today}) is not a school day for ${school.SchoolName}: no register, no digest. Run the demo on a school day to see this step; skipped.`);
         return;
       }
+      // Who teaches the pupil today marks the sessions, with its own provider key: a key marks only its own pupils.
+      const teacher = await todaysProvider(w, caseRef, today);
+      const key = await w.providerKey(teacher.id);
       const marks = [
-        { caseRef, date: today, session: "AM", happened: "attended", recordedBy: "centre@lncip.example" },
-        { caseRef, date: today, session: "PM", happened: "late", lateMinutes: 12, recordedBy: "centre@lncip.example" },
+        { caseRef, date: today, session: "AM", happened: "attended" },
+        { caseRef, date: today, session: "PM", happened: "late", lateMinutes: 12 },
       ];
-      const res = await fetch(`${w.appUrl}/api/attendance/marks`, { method: "POST", headers: { "content-type": "application/json", "x-functions-key": w.functionKey }, body: JSON.stringify({ marks }) });
+      const res = await fetch(`${w.appUrl}/api/attendance/marks`, { method: "POST", headers: { "content-type": "application/json", "x-functions-key": w.functionKey, [PROVIDER_KEY_HEADER]: key }, body: JSON.stringify({ marks }) });
       if (res.status !== 200) throw new Error(`The attendance endpoint answered ${res.status}: ${await res.text()}`);
-      w.say("The provider records today's sessions through the attendance endpoint: AM attended, PM 12 minutes late.");
+      w.say(`${teacher.name}, where the pattern has the pupil today, records today's sessions through the attendance endpoint with its provider key: AM attended, PM 12 minutes late.`);
       const subject = `Daily attendance ${today}: ${school.SchoolName}`;
       const ran = await fetch(`${w.appUrl}/admin/functions/attendanceRounds`, { method: "POST", headers: { "content-type": "application/json", "x-functions-key": w.masterKey }, body: "{}" });
       if (ran.status !== 202) throw new Error(`The host did not run the attendance rounds: HTTP ${ran.status}`);
@@ -262,6 +270,19 @@ export const story: readonly StoryStep[] = [
     },
   },
 ];
+
+/** Who teaches the case's pupil today, by the placement's pattern: the partnership's centre or an alternative provider. */
+async function todaysProvider(w: StoryWorld, caseRef: string, today: string): Promise<{ id: string; name: string }> {
+  const placement = await hands(w).waitFor("the placement", () => hands(w).items("Placements").find((p) => p.fields.Title === caseRef));
+  const pattern = weeklyPatternSchema.parse(JSON.parse(String(placement.fields.Pattern)));
+  const day = pattern[weekdays[isoWeekday(today) - 1]!];
+  if (day.location === "alternativeProvision" && day.provider) return { id: day.provider.id, name: day.provider.name };
+  if (day.location === "centre") return { id: CENTRE_PROVIDER_ID, name: "The partnership's centre" };
+  // A day at the home school: whoever else teaches the pupil this week marks what it knows.
+  const [other] = placementProviderIds(pattern);
+  if (!other) throw new Error(`${caseRef}'s placement names no provider to mark its sessions`);
+  return { id: other, name: other === CENTRE_PROVIDER_ID ? "The partnership's centre" : other };
+}
 
 function hands(w: StoryWorld): DemoSteps {
   return demoSteps({ appUrl: w.appUrl, functionKey: w.functionKey, graph: w.graph });
