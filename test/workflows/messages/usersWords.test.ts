@@ -137,7 +137,7 @@ const samples: Record<string, { module: Record<string, unknown>; calls: Record<s
       agendaSupersededBy: () => [inclusionForum.agendaSupersededBy("Wednesday 9 December 2026, 09:30")],
       agendaPressAnswers: () => {
         const a = inclusionForum.agendaPressAnswers;
-        return [a.notOurButton, a.notOnAgenda(ref), a.chooseOutcome(ref), ...Object.values(inclusionForumOutcomeLabels).map((label) => a.alreadyRecorded(ref, label))];
+        return [a.notOurButton, a.notOnAgenda(ref), a.chooseOutcome(ref), a.notTheCurrentAgenda, ...Object.values(inclusionForumOutcomeLabels).map((label) => a.alreadyRecorded(ref, label))];
       },
     },
   },
