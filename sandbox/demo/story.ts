@@ -47,7 +47,8 @@ export interface StoryFacts {
   forumCase?: string;
   caseRef?: string;
   round?: string;
-  cardPost?: { conversationId: string; messageId: string };
+  /** Where in the Playground's events the Core Group card was first posted (it may be posted again after). */
+  cardSince?: number;
 }
 
 interface StreamEvent {
@@ -96,15 +97,10 @@ export const story: readonly StoryStep[] = [
       const before = w.playground.events.length;
       await w.playground.chooseChannel("Inclusion Forum", "Announcements");
       w.say('In the Playground\'s Announcements channel, "@Test Bot use this channel for Inclusion Forum": the forum\'s agenda card is posted.');
-      const agenda = await w.playground.until(() => events(w).slice(before).find((e) => e.action === "createMessage" && cardText(e).includes("Inclusion Forum agenda") && cardText(e).includes(forumCase)), 30_000);
-      const pressed = await w.playground.press({
-        conversationId: agenda.message.postConversationId ?? agenda.actionConversationId,
-        replyToId: agenda.message.messageId,
-        // A forum member records it (Adele Vance): recording the forum's outcome is theirs alone, not the Coordinator's.
-        fromId: forumMember,
-        verb: "inclusionForum.recordOutcome",
-        data: { caseRef: forumCase, meetingKey: forumKey, [agendaInputId(forumCase)]: "referToPartnership" },
-      });
+      const isAgenda = (text: string) => text.includes("Inclusion Forum agenda") && text.includes(forumCase);
+      await w.playground.until(() => newestPost(w, before, isAgenda), 30_000);
+      // A forum member records it (Adele Vance): recording the forum's outcome is theirs alone, not the Coordinator's.
+      const pressed = await pressNewest(w, before, isAgenda, forumMember, "inclusionForum.recordOutcome", { caseRef: forumCase, meetingKey: forumKey, [agendaInputId(forumCase)]: "referToPartnership" });
       if (pressed.status !== 200) throw new Error(`The Playground answered ${pressed.status} to "Record outcome"`);
       await demo.waitFor(`${forumCase}'s outcome (the press was answered: ${JSON.stringify(pressed.body).slice(0, 300)})`, () => demo.caseFields(forumCase)?.InclusionForumOutcome === "Refer to Partnership");
       w.say('At the forum, Adele Vance (a forum member, user-id-2 in the Playground) records "Refer to Partnership" on the agenda card; the school is told.');
@@ -157,16 +153,19 @@ export const story: readonly StoryStep[] = [
       const caseRef = need(facts.caseRef, "the referral");
       const before = w.playground.events.length;
       await w.playground.chooseChannel("Core Group", "General");
-      const posted = await w.playground.until(() => events(w).slice(before).find((e) => e.action === "createMessage" && cardText(e).includes(`Core Group: ${caseRef}`)), 30_000);
-      facts.cardPost = { conversationId: posted.message.postConversationId ?? posted.actionConversationId, messageId: posted.message.messageId };
+      const posted = await w.playground.until(() => newestPost(w, before, isCoreGroupCard(caseRef)), 30_000);
+      facts.cardSince = before;
       facts.round = /"round":"([^"]+)"/.exec(cardText(posted))?.[1];
       w.say('In the Playground\'s General channel, "@Test Bot use this channel for Core Group": the card the app kept is posted — facts by code and band, no name.');
       for (const [who, head] of [["user-id-1", demoSchools[1]!.SchoolName], ["user-id-2", demoSchools[2]!.SchoolName]] as const) {
         await pressCard(w, facts, who, "coreGroup.giveView", { outcome: "programmeManagementFullTime" }, "Your view was recorded");
         w.say(`The Head of ${head} gives a view: Programme Management (full-time).`);
       }
-      // The card everyone sees: its latest version counts both views.
-      await w.playground.until(() => cardText(events(w).filter((e) => e.message.messageId === facts.cardPost!.messageId).at(-1)!).includes("Views from 2 of the 3 schools needed."), 20_000);
+      // The card everyone sees (its newest post, should it have been posted again): its latest version counts both views.
+      await w.playground.until(() => {
+        const newest = newestPost(w, before, isCoreGroupCard(caseRef));
+        return newest && cardText(events(w).filter((e) => e.message.messageId === newest.message.messageId).at(-1)!).includes("Views from 2 of the 3 schools needed.");
+      }, 20_000);
       w.look([
         ["the card, updated for everyone", `${w.playground.url}/  › My Team › General`],
         ["if you reload the Playground", 'open My Team › General again: the card is posted again as it stands (or type "@Test Bot show open cases")'],
@@ -297,12 +296,41 @@ function need<T>(value: T | undefined, what: string): T {
   return value;
 }
 
-/** Presses a button on the Core Group card as a panel member, and checks the answer says it was done. */
+const isCoreGroupCard = (caseRef: string) => (text: string) => text.includes(`Core Group: ${caseRef}`);
+const postOf = (e: StreamEvent) => ({ conversationId: e.message.postConversationId ?? e.actionConversationId, messageId: e.message.messageId });
+
+/** The newest post (since an event) of a card: a card posted again supersedes its earlier copies, which lose their buttons. */
+function newestPost(w: StoryWorld, since: number, matches: (cardText: string) => boolean): StreamEvent | undefined {
+  return events(w).slice(since).filter((e) => e.action === "createMessage" && matches(cardText(e))).at(-1);
+}
+
+/**
+ * Presses a button on the newest post of a card, as a person does: the Playground's page may post the panels' cards
+ * again (opening a channel after the app was installed counts as "show open cases"), and a press on an earlier copy
+ * changes nothing and is answered "posted again as a newer post: use that one" — then the newer post is pressed.
+ */
+async function pressNewest(w: StoryWorld, since: number, matches: (cardText: string) => boolean, fromId: string, verb: string, data: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
+  let pressedOn: string | undefined;
+  for (let attempt = 0; ; attempt++) {
+    const post = await w.playground.until(() => {
+      const newest = newestPost(w, since, matches);
+      return newest && newest.message.messageId !== pressedOn && newest;
+    }, 20_000);
+    pressedOn = post.message.messageId;
+    const res = await w.playground.press({ conversationId: postOf(post).conversationId, replyToId: post.message.messageId, fromId, verb, data });
+    if (attempt < 2 && /posted again as a newer post/.test(JSON.stringify(res.body))) continue;
+    return res;
+  }
+}
+
+/** Presses a button on the Core Group card (its newest post) as a panel member, and checks the answer says it was done. */
 async function pressCard(w: StoryWorld, facts: StoryFacts, fromId: string, verb: string, data: Record<string, unknown>, done: string): Promise<void> {
-  const post = need(facts.cardPost, "the Core Group card");
-  const res = await w.playground.press({ conversationId: post.conversationId, replyToId: post.messageId, fromId, verb, data: { caseRef: facts.caseRef, round: facts.round, ...data } });
+  const caseRef = need(facts.caseRef, "the referral");
+  const res = await pressNewest(w, need(facts.cardSince, "the Core Group card"), isCoreGroupCard(caseRef), fromId, verb, { caseRef, round: facts.round, ...data });
   const answer = JSON.stringify(res.body);
-  if (res.status !== 200 || !answer.includes(done)) throw new Error(`The press ${verb} by ${fromId} was answered ${res.status}: ${answer.slice(0, 400)}`);
+  // On failure, what the presser reads: the answer's texts (a card's text blocks, or a message), not its JSON's start.
+  const texts = [...answer.matchAll(/"text":"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]).join(" | ");
+  if (res.status !== 200 || !answer.includes(done)) throw new Error(`The press ${verb} by ${fromId} was answered ${res.status}: ${(texts || answer).slice(0, 600)}`);
 }
 
 const siteUrl = (w: StoryWorld) => `${w.graph.url}/sites/${demoSite.path}`;
