@@ -3,7 +3,7 @@ import { startAzurite } from "./azurite";
 import { startGraphSandbox } from "./graph/server";
 import { defaultAreas } from "./graph/areas";
 import { appEnvironment } from "./appEnvironment";
-import { demoSite, seedDemoTenant } from "./demo/demoTenant";
+import { demoProviders, demoSite, seedDemoTenant } from "./demo/demoTenant";
 import { seedEmptySite } from "./demo/emptySite";
 import { seedDemoHistory } from "./demo/demoHistory";
 import { startFunctionsHost } from "./host/startFunctionsHost";
@@ -80,6 +80,7 @@ async function main(): Promise<void> {
   };
   let demoCase: string | undefined;
   let demoProviderKey = "";
+  const demoProvider = demoProviders[0]!;
   // `on`, not `once`: Ctrl-C in a terminal reaches this process twice (from the terminal, and forwarded by npm), and
   // a second signal without a listener would end it before it has stopped the others.
   process.on("SIGINT", () => void stopAll(0));
@@ -94,7 +95,8 @@ async function main(): Promise<void> {
     // SANDBOX_SEED=empty: the partnership's site with no lists, to try `npm run provision` against.
     // GRAPH_SANDBOX_TENANT=strict: a tenant that refuses what a real one may (sandbox/graph/strictTenant.ts).
     // The demo's alternative provider's own key for POST /api/attendance/marks (a tenant's come from npm run provider-key).
-    demoProviderKey = await providerKeys(tableStore(azurite.connectionString, "ProviderKeys")).issue("default-ap", new Date());
+    // It is a provider in the Providers list (the history's placements name it), so its key marks those pupils' sessions.
+    demoProviderKey = await providerKeys(tableStore(azurite.connectionString, "ProviderKeys")).issue(demoProvider.ProviderId, new Date());
     // DEMO=off: the demo tenant without its history (a year and a term of cases, placements, reviews and marks).
     const withHistory: typeof seedDemoTenant = (ctx, areas) => {
       seedDemoTenant(ctx, areas);
@@ -142,7 +144,7 @@ async function main(): Promise<void> {
       `    --data @sandbox/demo/referral.json http://127.0.0.1:${ports.app}/api/forms/referral   (the demo's again: 200, nothing new)`,
       `  Then open the local tenant, https://127.0.0.1:${ports.graph}/ , to see the case in the Cases list and the emails in the`,
       "  mailboxes; edit a case there as a member of staff (the sandbox's certificate is a local, self-signed one: accept it).",
-      `  Session marks from the demo's alternative provider: its key for POST /api/attendance/marks is x-provider-key: ${demoProviderKey}`,
+      `  Session marks from the demo's alternative provider (${demoProvider.Name}, for its pupils): its key for POST /api/attendance/marks is x-provider-key: ${demoProviderKey}`,
       ...(demoCase
         ? [
             `  Teams: the demo case ${demoCase} is Ready for Core Group (the school's referral came through the Referral inbox,`,

@@ -4,6 +4,7 @@ import { attendanceList, casesList, decisionsList, placementsList, qualification
 import type { ProgressBand, QualificationLevel } from "../../src/domain/lists/outcomeLists";
 import { expectedOn } from "../../src/domain/attendance/dailyRegister";
 import { standardPattern, type WeeklyPattern } from "../../src/domain/placement/weeklyPattern";
+import { providerHoursText } from "../../src/domain/placement/providers";
 import { upnCheckLetter } from "../../src/domain/referral/upn";
 import { reviewKey, reviewSchedule } from "../../src/domain/reviews";
 import type { GraphArea, SandboxContext } from "../graph/routing";
@@ -126,10 +127,14 @@ export function demoHistory(today: Day): DemoHistory {
 
   /** The placement and its reviews as the app schedules them; past reviews have their outcome and bands. */
   function placement(c: CasesRow, o: { start: Day; end?: Day; status: PlacementsRow["PlacementStatus"]; fullTime: boolean; tuition?: { english: boolean; maths: boolean }; band?: number; exit?: Partial<PlacementsRow>; unrecorded?: number }): PlacementsRow {
+    const week = pattern(c.YearGroup ?? 10, o.fullTime);
+    // The hours at each provider, as the app writes them beside an accepted pattern (else its first read writes them).
+    const hours = providerHoursText(week).slice(0, 255);
     const p: PlacementsRow = {
       CaseRef: c.CaseRef,
       KeyStage: c.KeyStage,
-      Pattern: JSON.stringify(pattern(c.YearGroup ?? 10, o.fullTime)),
+      Pattern: JSON.stringify(week),
+      ...(hours ? { ProviderHours: hours } : {}),
       StartDate: o.start,
       ...(o.end ? { EndDate: o.end } : {}),
       AttendanceBasis: "B",

@@ -10,6 +10,7 @@ import { startPlayground } from "../playground";
 import { drivePlayground } from "../playgroundDriver";
 import type { ChildExit } from "../processes";
 import { seedDemoTenant } from "./demoTenant";
+import { providerKeys, tableStore } from "../../src/m365/tables";
 import { story, type StoryFacts, type StoryWorld } from "./story";
 
 /**
@@ -107,6 +108,8 @@ async function main(): Promise<void> {
       masterKey: defaultKeys.masterKey,
       graph,
       playground,
+      // As `npm run provider-key -- issue <id>` does in a tenant: the key is shown to the provider once.
+      providerKey: (providerId) => providerKeys(tableStore(azurite.connectionString, "ProviderKeys")).issue(providerId, new Date()),
       say: (line) => out(`  ${line}`),
       look: (where) => {
         out("  Look:");

@@ -1,4 +1,7 @@
-import { addSchoolDays, isSchoolDay, londonDay, schoolCalendarFor, shippedCalendars } from "../../src/domain/calendar";
+import { addSchoolDays, isoWeekday, isSchoolDay, londonDay, schoolCalendarFor, shippedCalendars } from "../../src/domain/calendar";
+import { CENTRE_PROVIDER_ID, placementProviderIds } from "../../src/domain/placement/providers";
+import { weekdays, weeklyPatternSchema } from "../../src/domain/placement/weeklyPattern";
+import { PROVIDER_KEY_HEADER } from "../../src/workflows/attendance/recordMarks";
 import { agendaInputId } from "../../src/domain/coreGroup";
 import { meetingsList, toListFields } from "../../src/domain/lists";
 import { viewPageName } from "../../src/domain/lists/views";
@@ -26,6 +29,8 @@ export interface StoryWorld {
   masterKey: string;
   graph: GraphSandbox;
   playground: TestPlayground;
+  /** Issues a provider its key for the session-marks endpoint (the partnership's centre is `CENTRE_PROVIDER_ID`). */
+  providerKey(providerId: string): Promise<string>;
   /** How the story speaks: a line of what happened. */
   say(line: string): void;
   /** Where to look: a label and an address (or a place in the Playground). */
@@ -42,7 +47,8 @@ export interface StoryFacts {
   forumCase?: string;
   caseRef?: string;
   round?: string;
-  cardPost?: { conversationId: string; messageId: string };
+  /** Where in the Playground's events the Core Group card was first posted (it may be posted again after). */
+  cardSince?: number;
 }
 
 interface StreamEvent {
@@ -52,6 +58,8 @@ interface StreamEvent {
 }
 
 const school = demoSchools[0]!; // Oakfield Academy, URN 120345
+/** The Playground user who sits on the Inclusion Forum (Adele Vance; see demoPeopleRows). */
+const forumMember = "user-id-2";
 const calendar = schoolCalendarFor(shippedCalendars.leicestershire!);
 const openOn = (day: string) => {
   try {
@@ -89,17 +97,13 @@ export const story: readonly StoryStep[] = [
       const before = w.playground.events.length;
       await w.playground.chooseChannel("Inclusion Forum", "Announcements");
       w.say('In the Playground\'s Announcements channel, "@Test Bot use this channel for Inclusion Forum": the forum\'s agenda card is posted.');
-      const agenda = await w.playground.until(() => events(w).slice(before).find((e) => e.action === "createMessage" && cardText(e).includes("Inclusion Forum agenda") && cardText(e).includes(forumCase)), 30_000);
-      const pressed = await w.playground.press({
-        conversationId: agenda.message.postConversationId ?? agenda.actionConversationId,
-        replyToId: agenda.message.messageId,
-        fromId: "user-id-0",
-        verb: "inclusionForum.recordOutcome",
-        data: { caseRef: forumCase, meetingKey: forumKey, [agendaInputId(forumCase)]: "referToPartnership" },
-      });
+      const isAgenda = (text: string) => text.includes("Inclusion Forum agenda") && text.includes(forumCase);
+      await w.playground.until(() => newestPost(w, before, isAgenda), 30_000);
+      // A forum member records it (Adele Vance): recording the forum's outcome is theirs alone, not the Coordinator's.
+      const pressed = await pressNewest(w, before, isAgenda, forumMember, "inclusionForum.recordOutcome", { caseRef: forumCase, meetingKey: forumKey, [agendaInputId(forumCase)]: "referToPartnership" });
       if (pressed.status !== 200) throw new Error(`The Playground answered ${pressed.status} to "Record outcome"`);
-      await demo.waitFor(`${forumCase}'s outcome`, () => demo.caseFields(forumCase)?.InclusionForumOutcome === "Refer to Partnership");
-      w.say('At the forum, "Refer to Partnership" is recorded on the agenda card; the school is told.');
+      await demo.waitFor(`${forumCase}'s outcome (the press was answered: ${JSON.stringify(pressed.body).slice(0, 300)})`, () => demo.caseFields(forumCase)?.InclusionForumOutcome === "Refer to Partnership");
+      w.say('At the forum, Adele Vance (a forum member, user-id-2 in the Playground) records "Refer to Partnership" on the agenda card; the school is told.');
       w.look([
         ["the agenda card", `${w.playground.url}/  › My Team › Announcements`],
         ["the case", caseUrl(w, demo, forumCase)],
@@ -112,9 +116,10 @@ export const story: readonly StoryStep[] = [
     title: "A referral",
     async run(w, facts) {
       const demo = hands(w);
-      const caseRef = await demo.submit(demoReferral);
+      const forumCase = need(facts.forumCase, "the forum discussion");
+      const caseRef = await demo.submit({ ...demoReferral, answers: { ...demoReferral.answers, previousInclusionForumCase: forumCase } });
       facts.caseRef = caseRef;
-      w.say(`With the parents' consent, ${school.SchoolName} sends a Partnership referral (the Referral Form, through the Forms intake), giving ${facts.forumCase} as the pupil's forum case: ${caseRef}.`);
+      w.say(`With the parents' consent, ${school.SchoolName} sends a Partnership referral (the Referral Form, through the Forms intake), giving ${forumCase} as the pupil's forum case: ${caseRef}.`);
       await demo.waitFor("the partnership SENCO's notice", () => inbox(w, demoStaff.senco).some((m) => m.subject.includes(caseRef)));
       w.say("The referrer is sent the case reference (and nothing else); the partnership SENCO is told there is a new referral.");
       w.look([
@@ -148,16 +153,19 @@ export const story: readonly StoryStep[] = [
       const caseRef = need(facts.caseRef, "the referral");
       const before = w.playground.events.length;
       await w.playground.chooseChannel("Core Group", "General");
-      const posted = await w.playground.until(() => events(w).slice(before).find((e) => e.action === "createMessage" && cardText(e).includes(`Core Group: ${caseRef}`)), 30_000);
-      facts.cardPost = { conversationId: posted.message.postConversationId ?? posted.actionConversationId, messageId: posted.message.messageId };
+      const posted = await w.playground.until(() => newestPost(w, before, isCoreGroupCard(caseRef)), 30_000);
+      facts.cardSince = before;
       facts.round = /"round":"([^"]+)"/.exec(cardText(posted))?.[1];
       w.say('In the Playground\'s General channel, "@Test Bot use this channel for Core Group": the card the app kept is posted — facts by code and band, no name.');
       for (const [who, head] of [["user-id-1", demoSchools[1]!.SchoolName], ["user-id-2", demoSchools[2]!.SchoolName]] as const) {
         await pressCard(w, facts, who, "coreGroup.giveView", { outcome: "programmeManagementFullTime" }, "Your view was recorded");
         w.say(`The Head of ${head} gives a view: Programme Management (full-time).`);
       }
-      // The card everyone sees: its latest version counts both views.
-      await w.playground.until(() => cardText(events(w).filter((e) => e.message.messageId === facts.cardPost!.messageId).at(-1)!).includes("Views from 2 of the 3 schools needed."), 20_000);
+      // The card everyone sees (its newest post, should it have been posted again): its latest version counts both views.
+      await w.playground.until(() => {
+        const newest = newestPost(w, before, isCoreGroupCard(caseRef));
+        return newest && cardText(events(w).filter((e) => e.message.messageId === newest.message.messageId).at(-1)!).includes("Views from 2 of the 3 schools needed.");
+      }, 20_000);
       w.look([
         ["the card, updated for everyone", `${w.playground.url}/  › My Team › General`],
         ["if you reload the Playground", 'open My Team › General again: the card is posted again as it stands (or type "@Test Bot show open cases")'],
@@ -222,13 +230,16 @@ export const story: readonly StoryStep[] = [
         w.say(`Today (${today}) is not a school day for ${school.SchoolName}: no register, no digest. Run the demo on a school day to see this step; skipped.`);
         return;
       }
+      // Who teaches the pupil today marks the sessions, with its own provider key: a key marks only its own pupils.
+      const teacher = await todaysProvider(w, caseRef, today);
+      const key = await w.providerKey(teacher.id);
       const marks = [
-        { caseRef, date: today, session: "AM", happened: "attended", recordedBy: "centre@lncip.example" },
-        { caseRef, date: today, session: "PM", happened: "late", lateMinutes: 12, recordedBy: "centre@lncip.example" },
+        { caseRef, date: today, session: "AM", happened: "attended" },
+        { caseRef, date: today, session: "PM", happened: "late", lateMinutes: 12 },
       ];
-      const res = await fetch(`${w.appUrl}/api/attendance/marks`, { method: "POST", headers: { "content-type": "application/json", "x-functions-key": w.functionKey }, body: JSON.stringify({ marks }) });
+      const res = await fetch(`${w.appUrl}/api/attendance/marks`, { method: "POST", headers: { "content-type": "application/json", "x-functions-key": w.functionKey, [PROVIDER_KEY_HEADER]: key }, body: JSON.stringify({ marks }) });
       if (res.status !== 200) throw new Error(`The attendance endpoint answered ${res.status}: ${await res.text()}`);
-      w.say("The provider records today's sessions through the attendance endpoint: AM attended, PM 12 minutes late.");
+      w.say(`${teacher.name}, where the pattern has the pupil today, records today's sessions through the attendance endpoint with its provider key: AM attended, PM 12 minutes late.`);
       const subject = `Daily attendance ${today}: ${school.SchoolName}`;
       const ran = await fetch(`${w.appUrl}/admin/functions/attendanceRounds`, { method: "POST", headers: { "content-type": "application/json", "x-functions-key": w.masterKey }, body: "{}" });
       if (ran.status !== 202) throw new Error(`The host did not run the attendance rounds: HTTP ${ran.status}`);
@@ -259,6 +270,19 @@ export const story: readonly StoryStep[] = [
   },
 ];
 
+/** Who teaches the case's pupil today, by the placement's pattern: the partnership's centre or an alternative provider. */
+async function todaysProvider(w: StoryWorld, caseRef: string, today: string): Promise<{ id: string; name: string }> {
+  const placement = await hands(w).waitFor("the placement", () => hands(w).items("Placements").find((p) => p.fields.Title === caseRef));
+  const pattern = weeklyPatternSchema.parse(JSON.parse(String(placement.fields.Pattern)));
+  const day = pattern[weekdays[isoWeekday(today) - 1]!];
+  if (day.location === "alternativeProvision" && day.provider) return { id: day.provider.id, name: day.provider.name };
+  if (day.location === "centre") return { id: CENTRE_PROVIDER_ID, name: "The partnership's centre" };
+  // A day at the home school: whoever else teaches the pupil this week marks what it knows.
+  const [other] = placementProviderIds(pattern);
+  if (!other) throw new Error(`${caseRef}'s placement names no provider to mark its sessions`);
+  return { id: other, name: other === CENTRE_PROVIDER_ID ? "The partnership's centre" : other };
+}
+
 function hands(w: StoryWorld): DemoSteps {
   return demoSteps({ appUrl: w.appUrl, functionKey: w.functionKey, graph: w.graph });
 }
@@ -272,12 +296,41 @@ function need<T>(value: T | undefined, what: string): T {
   return value;
 }
 
-/** Presses a button on the Core Group card as a panel member, and checks the answer says it was done. */
+const isCoreGroupCard = (caseRef: string) => (text: string) => text.includes(`Core Group: ${caseRef}`);
+const postOf = (e: StreamEvent) => ({ conversationId: e.message.postConversationId ?? e.actionConversationId, messageId: e.message.messageId });
+
+/** The newest post (since an event) of a card: a card posted again supersedes its earlier copies, which lose their buttons. */
+function newestPost(w: StoryWorld, since: number, matches: (cardText: string) => boolean): StreamEvent | undefined {
+  return events(w).slice(since).filter((e) => e.action === "createMessage" && matches(cardText(e))).at(-1);
+}
+
+/**
+ * Presses a button on the newest post of a card, as a person does: the Playground's page may post the panels' cards
+ * again (opening a channel after the app was installed counts as "show open cases"), and a press on an earlier copy
+ * changes nothing and is answered "posted again as a newer post: use that one" — then the newer post is pressed.
+ */
+async function pressNewest(w: StoryWorld, since: number, matches: (cardText: string) => boolean, fromId: string, verb: string, data: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
+  let pressedOn: string | undefined;
+  for (let attempt = 0; ; attempt++) {
+    const post = await w.playground.until(() => {
+      const newest = newestPost(w, since, matches);
+      return newest && newest.message.messageId !== pressedOn && newest;
+    }, 20_000);
+    pressedOn = post.message.messageId;
+    const res = await w.playground.press({ conversationId: postOf(post).conversationId, replyToId: post.message.messageId, fromId, verb, data });
+    if (attempt < 2 && /posted again as a newer post/.test(JSON.stringify(res.body))) continue;
+    return res;
+  }
+}
+
+/** Presses a button on the Core Group card (its newest post) as a panel member, and checks the answer says it was done. */
 async function pressCard(w: StoryWorld, facts: StoryFacts, fromId: string, verb: string, data: Record<string, unknown>, done: string): Promise<void> {
-  const post = need(facts.cardPost, "the Core Group card");
-  const res = await w.playground.press({ conversationId: post.conversationId, replyToId: post.messageId, fromId, verb, data: { caseRef: facts.caseRef, round: facts.round, ...data } });
+  const caseRef = need(facts.caseRef, "the referral");
+  const res = await pressNewest(w, need(facts.cardSince, "the Core Group card"), isCoreGroupCard(caseRef), fromId, verb, { caseRef, round: facts.round, ...data });
   const answer = JSON.stringify(res.body);
-  if (res.status !== 200 || !answer.includes(done)) throw new Error(`The press ${verb} by ${fromId} was answered ${res.status}: ${answer.slice(0, 400)}`);
+  // On failure, what the presser reads: the answer's texts (a card's text blocks, or a message), not its JSON's start.
+  const texts = [...answer.matchAll(/"text":"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]).join(" | ");
+  if (res.status !== 200 || !answer.includes(done)) throw new Error(`The press ${verb} by ${fromId} was answered ${res.status}: ${(texts || answer).slice(0, 600)}`);
 }
 
 const siteUrl = (w: StoryWorld) => `${w.graph.url}/sites/${demoSite.path}`;

@@ -29,7 +29,7 @@ let graph: Client;
 let browser: Browser;
 
 beforeAll(async () => {
-  box = await startReportsSandbox({ PLACES_KS3: "2", PLACES_KS4: "3", PLACE_RATE_KS3_PENCE_PER_YEAR: placeRate, PLACE_RATE_KS4_PENCE_PER_YEAR: placeRate }, "2026-03-02T08:05:00Z");
+  box = await startReportsSandbox({ PLACES_KS3: "2", PLACES_KS4: "3", AVERAGE_PUPIL_COST_KS3_PENCE_PER_YEAR: placeRate, AVERAGE_PUPIL_COST_KS4_PENCE_PER_YEAR: placeRate }, "2026-03-02T08:05:00Z");
   box.fill(schoolsList, schoolRows);
   box.fill(casesList, caseRows);
   box.fill(placementsList, placementRows);

@@ -26,7 +26,7 @@ async function edit(list: string, id: string, fields: Record<string, unknown>): 
 beforeAll(async () => {
   system = await startTestSystem();
   system.mail.limitPerMinute = 0;
-  await system.until(() => (system.graph.area<SubscriptionsArea>("subscriptions").dump() as { subscriptions: unknown[] }).subscriptions.length === 5, 30_000);
+  await system.until(() => (system.graph.area<SubscriptionsArea>("subscriptions").dump() as { subscriptions: unknown[] }).subscriptions.length === 6, 30_000); // Cases, Placements, Reviews, Attendance, ReferralInbox, Schools
 }, 90_000);
 afterAll(async () => system?.stop());
 

@@ -28,7 +28,7 @@ const director = "director@lncip.example";
 const quiet = () => new InvocationContext({ functionName: "test", invocationId: "6f1c0c6e-0000-4000-8000-000000000002", logHandler: () => undefined });
 
 beforeAll(async () => {
-  box = await startReportsSandbox({ PLACES_KS3: "2", PLACES_KS4: "3", PLACE_RATE_KS3_PENCE_PER_YEAR: placeRate, PLACE_RATE_KS4_PENCE_PER_YEAR: placeRate }, "2026-03-02T07:55:00Z");
+  box = await startReportsSandbox({ PLACES_KS3: "2", PLACES_KS4: "3", AVERAGE_PUPIL_COST_KS3_PENCE_PER_YEAR: placeRate, AVERAGE_PUPIL_COST_KS4_PENCE_PER_YEAR: placeRate }, "2026-03-02T07:55:00Z");
   box.fill(schoolsList, schoolRows);
   box.fill(casesList, caseRows);
   box.fill(placementsList, placementRows);

@@ -8,12 +8,14 @@ import { cases as weekCases, decisions as weekDecisions, marks as weekMarks, pla
  * test/domain/reports/directorsWeek.test.ts) as the lists' rows, for the end-to-end report tests; with what the Ofsted
  * pack and the termly statements read besides (weekly patterns, the DSL, reviews with bands, qualifications, visits).
  *
- * Charges, worked out by hand: the place rate is set to £19,000 a year and 2025/26 has 190 school days, so a school
+ * Charges, worked out by hand: the average pupil cost the reports charge (AVERAGE_PUPIL_COST_KS3/KS4_PENCE_PER_YEAR,
+ * issue 13's charge rates) is set to £19,000 a year for both key stages and 2025/26 has 190 school days, so a school
  * day costs £100 for a 5-day-a-week place and £60 for a 3-day one (0011: Year 8, centre Monday, AP Tuesday and
  * Thursday). School days in 2025/26: autumn 77 (from 8 Sep 68, from 6 Oct 48), spring 1 29 (from 12 Jan 25),
  * spring 2 25 (23 Feb to 2 Mar: 6; to 6 Mar: 10).
  */
 
+/** The yearly average pupil cost the tests set for both key stages, in pence (a setting's text). */
 export const placeRate = "1900000";
 const riverside = { id: "riverside", name: "Riverside AP", registered: false };
 const centreAllWeek: WeeklyPattern = { monday: { location: "centre", hours: 6.5 }, tuesday: { location: "centre", hours: 6.5 }, wednesday: { location: "centre", hours: 6.5 }, thursday: { location: "centre", hours: 6.5 }, friday: { location: "centre", hours: 6.5 } };

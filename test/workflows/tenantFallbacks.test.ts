@@ -62,7 +62,7 @@ describe("with list subscriptions refused", () => {
     expect(told).toHaveLength(1);
     const health = await checkHealth(s.app.ports.health);
     expect(health.status).toBe("degraded");
-    expect(health.degraded.find((d) => d.part === "listSubscriptions")?.detail).toBe("Graph refused change notifications (403 ExtensionError) on Attendance, Cases, Placements, ReferralInbox, Reviews: their changes are found by polling every minute");
+    expect(health.degraded.find((d) => d.part === "listSubscriptions")?.detail).toBe("Graph refused change notifications (403 ExtensionError) on Attendance, Cases, Placements, ReferralInbox, Reviews, Schools: their changes are found by polling every minute");
   });
 
   it("handles a coordinator's edit by polling", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as coordinator from "../../../src/workflows/messages/coordinatorMessages";
+import * as director from "../../../src/workflows/messages/directorMessages";
 import * as coreGroupPanel from "../../../src/workflows/messages/coreGroupPanelMessages";
 import * as inclusionForum from "../../../src/workflows/messages/inclusionForumMessages";
 import * as invitations from "../../../src/workflows/messages/invitationMessages";
@@ -16,6 +17,10 @@ import {
   type CaseCommandKind,
   type CaseState,
 } from "../../../src/domain/case";
+import { authorize } from "../../../src/domain/access/authorize";
+import { permissions, type AccessCommand } from "../../../src/domain/access/permissions";
+import { providerFlags } from "../../../src/domain/placement/providers";
+import { patternEditProblems } from "../../../src/domain/placement/patternEdit";
 import { requestTypeLabels } from "../../../src/domain/referral/referralForm";
 import { caseCardFacts, coreGroupCardView, forumAgendaView, type Panel } from "../../../src/domain/coreGroup";
 import { coreGroupCard, inclusionForumAgendaCard, postedAgainCard } from "../../../src/teams/cards/cardTemplates";
@@ -47,6 +52,7 @@ const readable = (value: unknown): string[] => {
 const ref = "LNCIP-2026-0042";
 const partnershipName = "Lakeside North Inclusion Partnership";
 const outcome = coreGroupOutcomeLabels.programmeManagementPartTime;
+const accessCommands = Object.keys(permissions) as AccessCommand[];
 
 /**
  * Each message module's exports, called as the workflows call them (with the labels the workflows pass). A module
@@ -66,6 +72,41 @@ const samples: Record<string, { module: Record<string, unknown>; calls: Record<s
       decisionStillPending: () => [coordinator.decisionStillPending(ref, "2026-10-01", "CG-2026-12-03"), coordinator.decisionStillPending(ref, "2026-10-01", undefined)],
       reviewAttendeesNotConfirmed: () => [coordinator.reviewAttendeesNotConfirmed(ref, 1, "2026-12-14")],
       reviewOutcomeMissing: () => [coordinator.reviewOutcomeMissing(ref, 2, "2026-12-14")],
+      // Every refusal the permission table gives a SharePoint edit, as the workflow passes it (with and without the editor).
+      editNotPermitted: () =>
+        accessCommands.flatMap((c) => {
+          const refused = authorize({ kind: "person", roles: ["schoolReferrer"] }, c, "sharepointEdit", ref);
+          return refused.ok ? [] : [coordinator.editNotPermitted(ref, refused.message, "Referrer at Oakfield Academy"), coordinator.editNotPermitted(ref, refused.message)];
+        }),
+      workflowColumnsPutBack: () => [
+        coordinator.workflowColumnsPutBack(ref, `Partnership SENCO changed WorkflowStatus, WorkflowVersion of ${ref} in SharePoint. Only the workflow writes these columns: they have been put back and nothing about the case changed.`),
+      ],
+      itemKeepsFailing: () => [coordinator.itemKeepsFailing("Cases", "17", "ItemChangedError: The item was changed by someone else.", 3)],
+      changesFoundByPolling: () => [coordinator.changesFoundByPolling(1), coordinator.changesFoundByPolling(5)],
+      providerChecksDue: () =>
+        [
+          providerFlags({ Name: "North Works Training", LastQaVisit: undefined, SafeguardingConfirmedOn: "2025-06-30" }, "2026-12-02"),
+          providerFlags({ Name: "Riverside AP", LastQaVisit: "2025-11-01", SafeguardingConfirmedOn: undefined }, "2026-12-02"),
+        ].flatMap((flags) => flags.map((f) => coordinator.providerChecksDue("North Works Training", f.message))),
+      patternNotChanged: () =>
+        ["not a pattern", "[]", "{}", '{"monday":{"location":"centre","hours":6.5},"saturday":{"location":"centre","hours":3}}'].flatMap((pattern) => {
+          const checked = patternEditProblems(pattern, "programmeManagementPartTime");
+          return checked.ok ? [] : [coordinator.patternNotChanged(ref, checked.problems, true), coordinator.patternNotChanged(ref, checked.problems, false)];
+        }),
+      teamsMeetingsUnavailable: () => [coordinator.teamsMeetingsUnavailable("partnership@lncip.example")],
+      emailMayNotHaveGone: () => [coordinator.emailMayNotHaveGone(`${ref}: the Core Group has decided`, ["senco@oakfield.example"], "2026-11-23T09:12:00Z")],
+    },
+  },
+  directorMessages: {
+    module: director,
+    calls: {
+      exceptionAsked: () => [director.exceptionAsked(ref, "Oakfield Academy", "https://contoso.sharepoint.com/sites/lncip/Lists/Cases/DispForm.aspx?ID=17"), director.exceptionAsked(ref, "Oakfield Academy", undefined)],
+      progressSummaryReady: () => [
+        director.progressSummaryReady("2025/26", [{ name: "progress-summary-2025-26.html", webUrl: "https://contoso.sharepoint.com/sites/lncip/Reports/progress-summary-2025-26.html" }], []),
+        director.progressSummaryReady("2025/26", [{ name: "progress-summary-2025-26.html", webUrl: "https://contoso.sharepoint.com/sites/lncip/Reports/progress-summary-2025-26.html" }], [
+          `${ref}: Year 11 leaver with no EET offer recorded (counted as no offer).`,
+        ]),
+      ],
     },
   },
   coreGroupPanelMessages: {
@@ -96,7 +137,7 @@ const samples: Record<string, { module: Record<string, unknown>; calls: Record<s
       agendaSupersededBy: () => [inclusionForum.agendaSupersededBy("Wednesday 9 December 2026, 09:30")],
       agendaPressAnswers: () => {
         const a = inclusionForum.agendaPressAnswers;
-        return [a.notOurButton, a.notOnAgenda(ref), a.chooseOutcome(ref), ...Object.values(inclusionForumOutcomeLabels).map((label) => a.alreadyRecorded(ref, label))];
+        return [a.notOurButton, a.notOnAgenda(ref), a.chooseOutcome(ref), a.notTheCurrentAgenda, ...Object.values(inclusionForumOutcomeLabels).map((label) => a.alreadyRecorded(ref, label))];
       },
     },
   },
@@ -125,6 +166,14 @@ const samples: Record<string, { module: Record<string, unknown>; calls: Record<s
       purchaseOrderStillNeeded: () => [school.purchaseOrderStillNeeded(ref)],
       schoolVisitDue: () => [school.schoolVisitDue(ref)],
       returningToMainstream: () => [school.returningToMainstream(ref, 2, "Oakfield Academy", "2026-12-15"), school.returningToMainstream(ref, 2, undefined, "2026-12-15")],
+      purchaseOrderRenewalNeeded: () => [school.purchaseOrderRenewalNeeded(ref, "PO-88812", "2027-08-31")],
+      purchaseOrderGapFound: () => [school.purchaseOrderGapFound(ref, "PO-88812 covers the 2026/27 academic year: the placement continues into 2027/28.")],
+      referralNotAccepted: () => [
+        school.referralNotAccepted([{ question: "Pupil's UPN (unique pupil number)", message: "This UPN's check letter is wrong." }, { question: "Parental consent", message: "A referral needs the parents' consent." }], partnershipName),
+      ],
+      ofstedPackCover: () => [{ subject: "", ...school.ofstedPackCover("Oakfield Academy", 1, partnershipName) }, { subject: "", ...school.ofstedPackCover("Oakfield Academy", 3, partnershipName) }],
+      ofstedPackOnItsWay: () => [school.ofstedPackOnItsWay(["Oakfield Academy"], "senco@oakfield.example"), school.ofstedPackOnItsWay(["Oakfield Academy", "Brookside School"], "senco@oakfield.example")],
+      ofstedPackNotForYou: () => [school.ofstedPackNotForYou()],
     },
   },
 };
@@ -208,8 +257,9 @@ describe("the words people are sent", () => {
   });
 
   it.each(Object.keys(samples))("%s: no command name in any email or Teams text", (name) => {
+    // Each message is reached (a sample built from the rules' words, such as every refusal, may not come out empty).
+    for (const [message, call] of Object.entries(samples[name]!.calls)) expect(call().flatMap(readable).length, message).toBeGreaterThan(0);
     const texts = Object.values(samples[name]!.calls).flatMap((call) => call().flatMap(readable));
-    expect(texts.length).toBeGreaterThan(0);
     expect(texts.flatMap(identifiersIn)).toEqual([]);
   });
 
