@@ -90,7 +90,7 @@ const option = <T extends string>(name: string, allowed: readonly T[], fallback:
 // Twelve demo schools send the soak's ~700 submissions in one day: far over the daily quotas a tenant keeps (25 a
 // person, 50 a school), which the soak is not about. The flood it tries among its bad inputs is one responder over
 // SOAK_QUOTAS' own per-person limit.
-const SOAK_QUOTAS = { INTAKE_DAILY_LIMIT_PER_RESPONDER: "1000", INTAKE_DAILY_LIMIT_PER_SCHOOL: "100000" };
+const SOAK_QUOTAS = { INTAKE_DAILY_LIMIT_PER_RESPONDER: "1000", INTAKE_DAILY_LIMIT_PER_SCHOOL: "10000" };
 const ROUTE = option("route", ["http", "standard"] as const, "http");
 const TENANT = option("tenant", ["default", "strict"] as const, "default");
 const CONCURRENCY = 16;
