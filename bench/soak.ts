@@ -219,7 +219,7 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
 
   const refs = [...accepted.values()];
   const indexOf = new Map(caseOf.map((ref, i) => [ref, i]));
-  const coordinator = await coordinatorClient(system, siteId);
+  const coordinator = coordinatorClient(sites, siteId);
   await until("every case written to the Cases list", () => refs.every((r) => casesItems().some((c) => c.fields.Title === r)), 240_000);
   const itemOf = (ref: string) => casesItems().find((c) => c.fields.Title === ref);
   const versionOf = (ref: string) => Number(itemOf(ref)?.fields.WorkflowVersion ?? -1);
@@ -493,13 +493,14 @@ async function tryBadInputs(system: LocalSystem): Promise<{ tried: number; refus
 }
 
 /** A coordinator editing items in SharePoint (through Graph, as the list's web page does), retrying as a browser would. */
-async function coordinatorClient(system: LocalSystem, siteId: string): Promise<{ patch(itemId: string, fields: Record<string, unknown>, list?: string): Promise<void> }> {
-  const form = new URLSearchParams({ grant_type: "client_credentials", client_id: defaultApp.clientId, client_secret: defaultApp.clientSecret, scope: "https://graph.microsoft.com/.default" });
-  const token = ((await (await fetch(`${system.graph.url}/${defaultApp.tenantId}/oauth2/v2.0/token`, { method: "POST", body: form })).json()) as { access_token: string }).access_token;
+/**
+ * The Coordinator's edits, as SharePoint records a person's save (their name and object id on the item's version):
+ * the app authorises each edit by who made it, and an edit by the app's own identity is never a person's.
+ */
+function coordinatorClient(sites: SitesArea, siteId: string): { patch(itemId: string, fields: Record<string, unknown>, list?: string): Promise<void> } {
   return {
     async patch(itemId, fields, list = "Cases") {
-      const res = await retrying(() => fetch(`${system.graph.graphUrl}/sites/${siteId}/lists/${list}/items/${itemId}/fields`, { method: "PATCH", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(fields) }), [412, 429, 500, 502, 503, 504]);
-      if (!res.ok) throw new Error(`A coordinator's edit failed: ${res.status} ${await res.text()}`);
+      sites.patchAsPerson(siteId, list, itemId, fields, demoStaff.coordinator);
     },
   };
 }
