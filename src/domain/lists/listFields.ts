@@ -43,6 +43,23 @@ function writeColumn(fields: Record<string, unknown>, list: ListDefinition, leaf
 export type RowChanges<Row> = { [K in keyof Row]?: undefined extends Row[K] ? Row[K] | null : Row[K] };
 
 /**
+ * A row with some changes applied, as the item holds it after the write: a value sets the column, `null` clears it,
+ * a key left out (or undefined) keeps it. The one place a row is taken apart by key.
+ *
+ * @example
+ * withRowChanges({ CaseRef: "LNCIP-2026-0042", Status: "triage", ReopenReason: "x" }, { Status: "closed", ReopenReason: null })
+ * // { CaseRef: "LNCIP-2026-0042", Status: "closed" }
+ */
+export function withRowChanges<Row extends object>(row: Row, changes: RowChanges<Row>): Row {
+  const out: Record<string, unknown> = { ...(row as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(changes)) {
+    if (v === null) delete out[k];
+    else if (v !== undefined) out[k] = v;
+  }
+  return out as Row;
+}
+
+/**
  * The `fields` a PATCH writes for some changes to a row: each changed column as `toListFields` writes it, and
  * `null` for a column cleared. Columns not named are not sent (SharePoint keeps them).
  *

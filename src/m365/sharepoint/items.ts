@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { odataString } from "../odata";
 import type { z } from "zod";
-import { columnOf, fromListFields, readableColumns, toListFieldChanges, toListFields, type ListDefinition, type RowChanges } from "../../domain/lists";
+import { columnOf, fromListFields, readableColumns, toListFieldChanges, withRowChanges, toListFields, type ListDefinition, type RowChanges } from "../../domain/lists";
 import { DeltaExpiredError, graphStatus, ItemChangedError } from "./graphErrors";
 import type { SharePointList } from "./list";
 import { forget, listReads, recalled, recalledByTitle, remember, wrote } from "./readScope";
@@ -408,12 +408,7 @@ export function listItems<S extends z.ZodObject>(list: SharePointList, definitio
     return out;
   };
   const merged = <I extends ItemRead<Row>>(item: I, changes: RowChanges<Row>, etag: string): I => {
-    const row: Record<string, unknown> = { ...((isReadable(item) ? item.row : item.readable) as Record<string, unknown>) };
-    for (const [k, v] of Object.entries(changes as Record<string, unknown>)) {
-      if (v === null) delete row[k];
-      else if (v !== undefined) row[k] = v;
-    }
-    return isReadable(item) ? { ...item, etag, row } : { ...item, etag, readable: row };
+    return isReadable(item) ? { ...item, etag, row: withRowChanges(item.row, changes) } : { ...item, etag, readable: withRowChanges(item.readable, changes as RowChanges<Partial<Row>>) };
   };
   return {
     list,

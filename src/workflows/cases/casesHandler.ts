@@ -1,5 +1,5 @@
 import { caseStateColumns, caseStateFromRow, commandForStatusChange, decide, type CaseCommand, type CaseContext, type CaseEffect, type CaseRuleViolation, type CaseState, type PartnershipRole } from "../../domain/case";
-import type { CasesRow, RowChanges } from "../../domain/lists";
+import { withRowChanges, type CasesRow, type RowChanges } from "../../domain/lists";
 import { isReadable, type ItemRead, type ListItem, type ListItems, type WatchedColumns } from "../../m365/sharepoint/items";
 import { ItemChangedError } from "../../m365/sharepoint/graphErrors";
 import { EffectInProgressError } from "../../m365/tables/effectLedger";
@@ -321,12 +321,7 @@ function transitionChanges(row: CasesRow, next: CaseState, stash: string, guarde
 
 /** A row with changes applied (null clears), as the item holds it after the write. */
 function applied(row: CasesRow, changes: RowChanges<CasesRow>): CasesRow {
-  const out: Record<string, unknown> = { ...row };
-  for (const [k, v] of Object.entries(changes as Record<string, unknown>)) {
-    if (v === null) delete out[k];
-    else if (v !== undefined) out[k] = v;
-  }
-  return out as CasesRow;
+  return withRowChanges(row, changes);
 }
 
 /**
