@@ -218,6 +218,9 @@ async function settleItem(ports: CasesHandlerPorts, itemId: string, inProgress: 
     if (guarded.edited.length) await reportRestored(ports, item, row, guarded.edited, allowed.editor);
     await carryOutCommitted(ports, item.id, inProgress);
   }
+  // Still changing after ten tries (a storm of 412s, or someone saving again and again): never settled silently, or the
+  // edit would be remembered as seen and lost. The list round parks the item and tries it again later.
+  throw new Error(`Case item ${itemId} kept changing while its edit was being recorded; it will be tried again.`);
 }
 
 type Guarded = { record: WorkflowRecord; edited: ReturnType<typeof editedColumns> };
