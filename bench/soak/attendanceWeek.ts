@@ -1,7 +1,10 @@
 import type { LocalSystem } from "../../sandbox/localSystem";
 import type { MailArea } from "../../sandbox/graph/areas/mail";
 import { defaultKeys } from "../../sandbox/host/host";
-import { demoSchools } from "../../sandbox/demo/demoTenant";
+import { demoSchools, demoSite } from "../../sandbox/demo/demoTenant";
+import type { SitesArea } from "../../sandbox/graph/areas/sites";
+import { providerMarkingOn } from "../../src/domain/placement/providers";
+import { weeklyPatternSchema } from "../../src/domain/placement/weeklyPattern";
 import { addDays, isSchoolDay, londonTime, schoolCalendarFor, shippedCalendars, type Day } from "../../src/domain/calendar";
 import type { ProviderMark } from "../../src/domain/attendance";
 import { providerKeys, tableStore } from "../../src/m365/tables";
@@ -59,15 +62,27 @@ export async function attendanceWeek(system: LocalSystem, mail: MailArea, placed
   const times = { alert: settings.ATTENDANCE_ALERT_TIME, digest: settings.ATTENDANCE_DIGEST_TIME };
   const app = composeApp(settings, { teams: undefined });
   const roundPorts = () => ({ ...app.ports.attendanceRounds(), log: () => undefined });
-  // The placements' AP days are with the default provider: its key, as the partnership issues one (npm run provider-key).
-  const providerKey = await providerKeys(tableStore(settings.AzureWebJobsStorage, "ProviderKeys")).issue("default-ap", new Date());
+  // Each provider marks the pupils the placement's pattern has with it that day, with its own key (as the partnership
+  // issues one: npm run provider-key); a key marks only its own pupils.
+  const keys = providerKeys(tableStore(settings.AzureWebJobsStorage, "ProviderKeys"));
+  const issued = new Map<string, Promise<string>>();
+  const keyOf = (providerId: string) => issued.get(providerId) ?? issued.set(providerId, keys.issue(providerId, new Date())).get(providerId)!;
+  const sites = system.graph.area<SitesArea>("sites");
+  const siteId = sites.siteIdByPath(demoSite.hostname, demoSite.path);
+  const patternOf = new Map(sites.items(siteId, "Placements").map((p) => [String(p.fields.Title), weeklyPatternSchema.parse(JSON.parse(String(p.fields.Pattern)))]));
   let marksRecorded = 0;
   let roundsKilled = 0;
   const send = async (day: Day, session: "AM" | "PM", dayIndex: number) => {
-    const all = placed.map((p, i) => markFor(p.caseRef, day, session, i * 10 + dayIndex * 2 + (session === "PM" ? 1 : 0)));
-    for (let from = 0; from < all.length; from += 100) await sendBatch(all.slice(from, from + 100), day, session);
+    const byProvider = new Map<string, ProviderMark[]>();
+    placed.forEach((p, i) => {
+      const pattern = patternOf.get(p.caseRef);
+      const provider = pattern && providerMarkingOn(pattern, day);
+      if (!provider) throw new Error(`${p.caseRef}'s placement names no provider to mark its sessions`);
+      byProvider.set(provider, [...(byProvider.get(provider) ?? []), markFor(p.caseRef, day, session, i * 10 + dayIndex * 2 + (session === "PM" ? 1 : 0))]);
+    });
+    for (const [provider, all] of byProvider) for (let from = 0; from < all.length; from += 100) await sendBatch(await keyOf(provider), all.slice(from, from + 100), day, session);
   };
-  const sendBatch = async (marks: ProviderMark[], day: Day, session: "AM" | "PM") => {
+  const sendBatch = async (providerKey: string, marks: ProviderMark[], day: Day, session: "AM" | "PM") => {
     const res = await retrying(() => fetch(`${system.host.url}/api/attendance/marks`, { method: "POST", headers: { "content-type": "application/json", "x-functions-key": defaultKeys.functionKey, "x-provider-key": providerKey }, body: JSON.stringify({ marks }) }));
     const body = await res.text();
     if (res.status !== 200) throw new Error(`The provider's ${session} marks for ${day} were answered ${res.status}: ${body.slice(0, 500)}`);

@@ -1,6 +1,6 @@
 import { addSchoolDays, isoWeekday, isSchoolDay, londonDay, schoolCalendarFor, shippedCalendars } from "../../src/domain/calendar";
-import { CENTRE_PROVIDER_ID, placementProviderIds } from "../../src/domain/placement/providers";
-import { weekdays, weeklyPatternSchema } from "../../src/domain/placement/weeklyPattern";
+import { CENTRE_PROVIDER_ID, providerMarkingOn } from "../../src/domain/placement/providers";
+import { weeklyPatternSchema } from "../../src/domain/placement/weeklyPattern";
 import { PROVIDER_KEY_HEADER } from "../../src/workflows/attendance/recordMarks";
 import { agendaInputId } from "../../src/domain/coreGroup";
 import { meetingsList, toListFields } from "../../src/domain/lists";
@@ -274,13 +274,10 @@ export const story: readonly StoryStep[] = [
 async function todaysProvider(w: StoryWorld, caseRef: string, today: string): Promise<{ id: string; name: string }> {
   const placement = await hands(w).waitFor("the placement", () => hands(w).items("Placements").find((p) => p.fields.Title === caseRef));
   const pattern = weeklyPatternSchema.parse(JSON.parse(String(placement.fields.Pattern)));
-  const day = pattern[weekdays[isoWeekday(today) - 1]!];
-  if (day.location === "alternativeProvision" && day.provider) return { id: day.provider.id, name: day.provider.name };
-  if (day.location === "centre") return { id: CENTRE_PROVIDER_ID, name: "The partnership's centre" };
-  // A day at the home school: whoever else teaches the pupil this week marks what it knows.
-  const [other] = placementProviderIds(pattern);
-  if (!other) throw new Error(`${caseRef}'s placement names no provider to mark its sessions`);
-  return { id: other, name: other === CENTRE_PROVIDER_ID ? "The partnership's centre" : other };
+  const id = providerMarkingOn(pattern, today);
+  if (!id) throw new Error(`${caseRef}'s placement names no provider to mark its sessions`);
+  const named = Object.values(pattern).find((d) => d.location === "alternativeProvision" && d.provider?.id === id);
+  return { id, name: id === CENTRE_PROVIDER_ID ? "The partnership's centre" : (named?.location === "alternativeProvision" && named.provider?.name) || id };
 }
 
 function hands(w: StoryWorld): DemoSteps {

@@ -1,6 +1,7 @@
 import type { ProvidersRow } from "../lists/lists";
 import type { Day } from "../calendar/schoolCalendar";
-import { providerHours, type Provider, type WeeklyPattern } from "./weeklyPattern";
+import { providerHours, weekdays, type Provider, type WeeklyPattern } from "./weeklyPattern";
+import { isoWeekday } from "../calendar";
 
 /**
  * More than 18 hours a week at one setting is treated as likely full-time education ("full-time" is undefined in
@@ -159,4 +160,21 @@ export function placementProviderIds(pattern: WeeklyPattern): Set<string> {
  */
 export function providerForPlacement(providers: readonly Provider[], problemsWith: (provider: Provider) => readonly string[]): Provider | undefined {
   return providers.find((p) => problemsWith(p).length === 0) ?? providers[0];
+}
+
+/**
+ * Who marks a placed pupil's sessions on a school day: the alternative provider the pattern has them with, the
+ * partnership's centre, or — on a day at the home school or a weekend — whoever else teaches them that week (the
+ * first the pattern names). Undefined when the pattern names no provider at all. A provider key marks only these.
+ *
+ * @example
+ * // (illustrative)
+ * providerMarkingOn(ks3Pattern, "2026-12-08") // "riverside-ap" (a Tuesday at Riverside)
+ */
+export function providerMarkingOn(pattern: WeeklyPattern, day: Day): string | undefined {
+  const weekday = isoWeekday(day);
+  const today = weekday <= 5 ? pattern[weekdays[weekday - 1]!] : undefined;
+  if (today?.location === "alternativeProvision" && today.provider) return today.provider.id;
+  if (today?.location === "centre") return CENTRE_PROVIDER_ID;
+  return [...placementProviderIds(pattern)][0];
 }
