@@ -79,6 +79,7 @@ import { reviewsHandler } from "../workflows/reviews/reviewOutcomes";
 import { placementChargeLines } from "../workflows/reports/charges";
 import { schoolsHandler, schoolsWatches } from "../workflows/reports/ofstedPackRequests";
 import type { ReportPorts } from "../workflows/reports/reportPorts";
+import { purchaseOrdersFromCases } from "../workflows/reports/purchaseOrders";
 import { schoolDirectory, type SchoolDirectory } from "../workflows/schools/schoolDirectory";
 import { loadFormDefinition } from "./formDefinition";
 import { sendMailOnce } from "../m365/outlook/mailOnce";
@@ -356,8 +357,8 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     // the pupil premium and SEND top-ups each purchase order adds are not in these figures yet.
     ratePencePerYear: settings.chargeRates.averagePupilCostPencePerYear,
     chargeLines: placementChargeLines,
-    // No list keeps purchase orders' values yet: the reports show them as "not recorded".
-    purchaseOrders: async () => [],
+    // Each case's PO number; the form asks for no PO's value, so the reports show it as "not recorded".
+    purchaseOrders: () => purchaseOrdersFromCases(lists.cases),
     partnershipName: settings.PARTNERSHIP_NAME,
     directorEmail: settings.DIRECTOR_EMAIL,
     time: settings.REPORTS_TIME,
