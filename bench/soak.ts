@@ -348,8 +348,15 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
     ["the partnership SENCO types who decided", { DecidedBy: "The whole Core Group" }, demoStaff.senco, "workflowColumnsRestored"],
     ["a school's DSL, whom the lists do not name, closes the case", { Status: "Closed" }, `dsl@${demoSchools[0]!.EmailDomain}`, "notPermitted"],
   ];
-  await Promise.all(forgeries.slice(0, calm.length).map(([what, fields, by, told], n) => forgedEdit(forgery, what, calm[n]!, fields, by, told, inputs, log)));
-  log(`forged edits tried on ${Math.min(calm.length, forgeries.length)} decided case(s); bad inputs so far: ${inputs.refused} of ${inputs.tried} refused`);
+  // And a case's very first edit: one of the flood's cases, received and never edited since the intake wrote it.
+  const fresh = [...flood.accepted.values()][0]!;
+  await until(`${fresh} written to the Cases list`, () => !!itemOf(fresh), 120_000, () => nudge(system));
+  const head2 = { id: playgroundUsers[2]!.entraObjectId, email: demoCoreGroup[2]!.email, displayName: `Head of ${demoSchools[2]!.SchoolName}` };
+  await Promise.all([
+    ...forgeries.slice(0, calm.length).map(([what, fields, by, told], n) => forgedEdit(forgery, what, calm[n]!, fields, by, told, inputs, log)),
+    forgedEdit(forgery, "a Core Group member's first edit of a new case sets its workflow status and version", fresh, { WorkflowStatus: "Decided", WorkflowVersion: 5 }, head2, "workflowColumnsRestored", inputs, log),
+  ]);
+  log(`forged edits tried on ${Math.min(calm.length, forgeries.length)} decided case(s) and a new one; bad inputs so far: ${inputs.refused} of ${inputs.tried} refused`);
 
   // --- A coordinator starts each placement set up: its review series goes into the partnership's calendar ----------
   const placements = () => sites.items(siteId, "Placements");

@@ -264,7 +264,14 @@ export async function pressFromAnotherTenant(
     }),
   );
   const body = await res.text().catch(() => "");
-  count(tally, log, `${data.caseRef}'s decision pressed from another tenant`, res.status === 200 && /"statusCode":400/.test(body) && /only the partnership's own Teams/.test(body) && unchanged(), `${res.status} ${body.slice(0, 200)}`);
+  let answer: { statusCode?: number; value?: unknown } = {};
+  try {
+    answer = JSON.parse(body) as typeof answer;
+  } catch {
+    // not JSON: not the refusal
+  }
+  const refused = res.status === 200 && answer.statusCode === 400 && /only the partnership's own Teams/.test(JSON.stringify(answer.value ?? ""));
+  count(tally, log, `${data.caseRef}'s decision pressed from another tenant`, refused && unchanged(), `${res.status} ${body.slice(0, 200)}; case ${unchanged() ? "unchanged" : "CHANGED"}`);
 }
 
 /** Where a forged edit is made and its put-back looked for. */
