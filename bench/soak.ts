@@ -12,7 +12,7 @@ import { toListFields, meetingsList } from "../src/domain/lists";
 import { addDays, addSchoolDays, londonDay, schoolCalendarFor, shippedCalendars } from "../src/domain/calendar";
 import { cardAddress, coreGroupCard, decideInTeams, recordForumOutcome } from "./soak/panelPresses";
 import { channelHijacks, endpointInputs, forgedEdit, intakeFlood, pressFromAnotherTenant, type ForgeryPorts, type Tally } from "./soak/badInputs";
-import { attendanceWeek } from "./soak/attendanceWeek";
+import { attendanceWeek, markingProvider } from "./soak/attendanceWeek";
 import { inParallel, range, retrying, until } from "./soak/support";
 import { anonymousForumDiscussion, namedForumDiscussion, namedReferralAfterForum, pathOf, secondReferral, type Envelope } from "./soak/referrals";
 import { submitThroughReferralInbox } from "../sandbox/demo/referralInboxFlow";
@@ -383,7 +383,7 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
   // --- A week of attendance for every placed pupil, under throttling and 5xx, one round dying halfway -------------
   const placed = placements()
     .filter((p) => p.fields.PlacementStatus === "Active" && startedRefs.includes(String(p.fields.Title)))
-    .map((p) => ({ caseRef: String(p.fields.Title), schoolUrn: String(itemOf(String(p.fields.Title))?.fields.SchoolUrn), startDate: String(p.fields.StartDate) }));
+    .map((p) => ({ caseRef: String(p.fields.Title), schoolUrn: String(itemOf(String(p.fields.Title))?.fields.SchoolUrn), startDate: String(p.fields.StartDate), providerId: markingProvider(p.fields.Pattern) }));
   graph.faults.add({ route: "/sendMail$|\\/\\$batch$/", kind: "429", rate: 0.1, retryAfterSeconds: 1 });
   const week = await attendanceWeek(system, mail, placed, log);
   graph.faults.clear();
