@@ -4,15 +4,15 @@ import { startLocalSystem, type LocalSystem } from "../sandbox/localSystem";
 import type { MailArea } from "../sandbox/graph/areas/mail";
 import type { SitesArea } from "../sandbox/graph/areas/sites";
 import type { SubscriptionsArea } from "../sandbox/graph/areas/subscriptions";
-import { defaultApp } from "../sandbox/graph/auth";
 import { defaultKeys } from "../sandbox/host/host";
-import { demoSite, demoStaff } from "../sandbox/demo/demoTenant";
+import { demoCoreGroup, demoSchools, demoSite, demoStaff, playgroundUsers } from "../sandbox/demo/demoTenant";
 import { startTestPlayground as startPlaygroundDriver } from "../sandbox/playgroundDriver";
 import type { CalendarArea } from "../sandbox/graph/areas/calendar";
 import { toListFields, meetingsList } from "../src/domain/lists";
 import { addDays, addSchoolDays, londonDay, schoolCalendarFor, shippedCalendars } from "../src/domain/calendar";
-import { decideInTeams, recordForumOutcome } from "./soak/panelPresses";
-import { attendanceWeek } from "./soak/attendanceWeek";
+import { cardAddress, coreGroupCard, decideInTeams, recordForumOutcome } from "./soak/panelPresses";
+import { channelHijacks, endpointInputs, forgedEdit, intakeFlood, pressFromAnotherTenant, type ForgeryPorts, type Tally } from "./soak/badInputs";
+import { attendanceWeek, markingProvider } from "./soak/attendanceWeek";
 import { inParallel, range, retrying, until } from "./soak/support";
 import { anonymousForumDiscussion, namedForumDiscussion, namedReferralAfterForum, pathOf, secondReferral, type Envelope } from "./soak/referrals";
 import { submitThroughReferralInbox } from "../sandbox/demo/referralInboxFlow";
@@ -20,8 +20,10 @@ import { submitThroughReferralInbox } from "../sandbox/demo/referralInboxFlow";
 /**
  * `npm run soak`: many cases end to end while the Graph sandbox misbehaves (429/503 storms, 5xx, 412 conflicts,
  * duplicate and lost notifications, an expired delta token) and the app's host is killed and started again
- * midway. At the end it counts what was lost or doubled — each must be 0 — and the malformed and forged inputs
- * tried and refused, prints them and writes bench/soak.json.
+ * midway. At the end it counts what was lost or doubled — each must be 0 — and the bad inputs tried and refused
+ * (bench/soak/badInputs.ts: malformed, forged and over-large requests to every endpoint, one person flooding the
+ * intake past the daily quota, channel choices and a card press from another team, tenant or role, and forged edits
+ * in SharePoint by people whose role does not allow them, each put back), prints them and writes bench/soak.json.
  *
  * Stages, as people do them: a school asks for an Inclusion Forum discussion of a named pupil — or, for one case in
  * four, of a pupil it cannot name yet (an anonymous discussion, from a form that branches); the coordinator
@@ -57,7 +59,10 @@ interface SoakReport {
   hostKilledAt: string;
   lost: { submissions: number; decisions: number; forumOutcomes: number; attendanceDigests: number; referralsAfterForum: number; secondReferrals: number };
   duplicates: { cards: number; events: number; emails: number; caseItems: number; decisionRows: number };
+  /** Bad inputs tried, and refused having changed nothing: endpoints, a flood, hijacks of the bot, forged edits. */
   inputs: { tried: number; refused: number };
+  /** One responder's flood: accepted under the daily quota (each must become a case, still received), one refused. */
+  flood: { accepted: number; casesReceived: number; refusedWritten: number };
   inclusionForum: { meetings: number; agendasPosted: number; outcomesRecorded: number };
   /** Anonymous forum discussions (from a branching form) followed by a named referral giving the forum's case. */
   forumThenReferral: { anonymousDiscussions: number; namedReferrals: number; newCasesNamingTheForum: number };
@@ -87,10 +92,13 @@ const option = <T extends string>(name: string, allowed: readonly T[], fallback:
   if (!allowed.includes(value as T)) throw new Error(`--${name}: expected ${allowed.join(" or ")}, not "${value}"`);
   return value as T;
 };
-// Twelve demo schools send the soak's ~700 submissions in one day: far over the daily quotas a tenant keeps (25 a
-// person, 50 a school), which the soak is not about. The flood it tries among its bad inputs is one responder over
-// SOAK_QUOTAS' own per-person limit.
-const SOAK_QUOTAS = { INTAKE_DAILY_LIMIT_PER_RESPONDER: "1000", INTAKE_DAILY_LIMIT_PER_SCHOOL: "10000" };
+// Twelve demo schools send the soak's ~700 submissions (at 500 cases) in one day, each school's from its SENCO: about
+// 60 a person and a school, over the daily quotas a tenant keeps (25 a person, 50 a school), which the soak is not
+// about. So it runs with 100 a person — above its own SENCOs' ~60 — and 10,000 a school (the most the setting takes);
+// among its bad inputs one other person at a partner school floods the intake with 101 submissions in the day: the
+// 101st must be refused (429), the 100 accepted become cases like any other.
+const FLOOD_LIMIT = 100;
+const SOAK_QUOTAS = { INTAKE_DAILY_LIMIT_PER_RESPONDER: String(FLOOD_LIMIT), INTAKE_DAILY_LIMIT_PER_SCHOOL: "10000" };
 const ROUTE = option("route", ["http", "standard"] as const, "http");
 const TENANT = option("tenant", ["default", "strict"] as const, "default");
 const CONCURRENCY = 16;
@@ -100,6 +108,8 @@ const log = (m: string) => process.stdout.write(`[soak ${((Date.now() - started)
 
 /** Inclusion Forums the soak adds for its cases (each hears up to this many), dated the next school day. */
 const FORUM_SIZE = 10;
+/** The soak case whose Core Group decision a panel member first forges in SharePoint (a named case decided there). */
+const FORGED_DECISION = 3;
 
 async function main(): Promise<void> {
   const system = await startLocalSystem({ quiet: !process.env.SHOW_HOST_OUTPUT, env: { CORE_GROUP_AGENDA_SIZE: String(FORUM_SIZE), ...SOAK_QUOTAS }, tenant: TENANT });
@@ -172,8 +182,11 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
 
   const referral = (i: number) => (pathOf(i) === "anonymousForumThenReferral" ? anonymousForumDiscussion(i) : namedForumDiscussion(i));
 
-  // --- Inputs that must be refused (and change nothing) -------------------------------------------------------
-  const inputs = await tryBadInputs(system);
+  // --- Inputs that must be refused (and change nothing): the endpoints' malformed, forged and over-large requests,
+  //     a flood of submissions from one person, and channel choices from another team, tenant or role ------------
+  const inputs: Tally = await endpointInputs(system, sites, siteId, log);
+  const flood = await intakeFlood(system, FLOOD_LIMIT, inputs, log);
+  await channelHijacks(system, playground, inputs, log);
   if (ROUTE === "standard") {
     // The standard route has no HTTP answer: a refused response is answered by email, and its item kept, marked.
     const bad = { ...referral(999_998), responseId: "soak-bad-inbox", responder: "t.hughes@brookside.example" };
@@ -220,6 +233,7 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
   const refs = [...accepted.values()];
   const indexOf = new Map(caseOf.map((ref, i) => [ref, i]));
   const coordinator = coordinatorClient(sites, siteId);
+  const forgery: ForgeryPorts = { sites, siteId, mail, coordinatorEmail: demoStaff.coordinator, meanwhile: () => nudge(system) };
   await until("every case written to the Cases list", () => refs.every((r) => casesItems().some((c) => c.fields.Title === r)), 240_000);
   const itemOf = (ref: string) => casesItems().find((c) => c.fields.Title === ref);
   const versionOf = (ref: string) => Number(itemOf(ref)?.fields.WorkflowVersion ?? -1);
@@ -269,14 +283,27 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
     const base = versionOf(target);
     await step(target, { Status: "In triage" }, base + 1);
     await step(target, { Status: "Ready for Core Group" }, base + 2);
+    if (i === 0) {
+      // Before the panel decides, someone in another tenant presses the card's "Record decision" (with the chair's ids).
+      const { card, round } = await coreGroupCard(playground, target, () => nudge(system));
+      await pressFromAnotherTenant(system, playground, cardAddress(card), { caseRef: target, round }, () => versionOf(target) === base + 2 && itemOf(target)?.fields.WorkflowStatus === "Ready for Core Group", inputs, log);
+    }
+    if (i === FORGED_DECISION) {
+      // A Core Group member (the head of the pupil's school, who also sits on the Inclusion Forum) types a decision
+      // into the case in SharePoint: only the chair, or a Coordinator naming the chair, records one. Put back first.
+      const school = demoSchools[i % demoSchools.length]!;
+      const head = { id: playgroundUsers[3]!.entraObjectId, email: demoCoreGroup[3]!.email, displayName: `Head of ${school.SchoolName}` };
+      await forgedEdit(forgery, "a Core Group member types the Core Group's decision", target, { CoreGroupOutcome: "Managed move / fresh start support", DecidedAt: new Date().toISOString(), DecidedBy: head.email }, head, "notPermitted", inputs, log, ["Status", "WorkflowStatus", "WorkflowVersion", "CoreGroupOutcome", "DecidedAt", "DecidedBy"]);
+    }
     if (i % 4 === 0) {
       decided.set(target, "Partnership in-school support");
       await decideInTeams(playground, target, () => versionOf(target) >= base + 3, () => nudge(system));
       teamsDecisions++;
     } else {
+      // The Coordinator types the decision the meeting took; the app names the meeting's chair as who decided.
       const outcome = ["Partnership in-school support", "School continues with advice", "Programme Management (part-time)"][i % 3]!;
       decided.set(target, outcome);
-      await step(target, { CoreGroupOutcome: outcome, DecidedBy: "chair@oakfield.example", DecidedAt: new Date().toISOString() }, base + 3);
+      await step(target, { CoreGroupOutcome: outcome, DecidedAt: new Date().toISOString() }, base + 3);
     }
     decidedCount++;
     if (decidedCount === Math.floor(refs.length / 2) && !hostKilledAt) {
@@ -310,6 +337,27 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
   });
   log(`${again.size} pupils referred again after their first case closed`);
 
+  // --- Forged edits in SharePoint by people whose role does not allow them, on decided cases nothing else touches
+  //     now: each put back (the item's columns as before) and the Coordinator told, under the same faults --------
+  const calm = refs.filter((r) => pathOf(indexOf.get(r)!) === "namedForum" && decided.get(r) === "Partnership in-school support" && !again.has(r) && indexOf.get(r) !== FORGED_DECISION);
+  const forum4 = { id: playgroundUsers[4]!.entraObjectId, email: "forum4@lncip.example", displayName: "Patti Fernandez" };
+  const head1 = { id: playgroundUsers[1]!.entraObjectId, email: demoCoreGroup[1]!.email, displayName: `Head of ${demoSchools[1]!.SchoolName}` };
+  const forgeries: [string, Record<string, unknown>, string | { id: string; email: string; displayName: string }, "notPermitted" | "workflowColumnsRestored"][] = [
+    ["an Inclusion Forum member types an Inclusion Forum override", { IfOverrideReason: "The forum agreed this pupil should skip the forum" }, forum4, "notPermitted"],
+    ["a Core Group member rolls the workflow's status and version back", { WorkflowStatus: "Ready for Core Group", WorkflowVersion: 1 }, head1, "workflowColumnsRestored"],
+    ["the partnership SENCO types who decided", { DecidedBy: "The whole Core Group" }, demoStaff.senco, "workflowColumnsRestored"],
+    ["a school's DSL, whom the lists do not name, closes the case", { Status: "Closed" }, `dsl@${demoSchools[0]!.EmailDomain}`, "notPermitted"],
+  ];
+  // And a case's very first edit: one of the flood's cases, received and never edited since the intake wrote it.
+  const fresh = [...flood.accepted.values()][0]!;
+  await until(`${fresh} written to the Cases list`, () => !!itemOf(fresh), 120_000, () => nudge(system));
+  const head2 = { id: playgroundUsers[2]!.entraObjectId, email: demoCoreGroup[2]!.email, displayName: `Head of ${demoSchools[2]!.SchoolName}` };
+  await Promise.all([
+    ...forgeries.slice(0, calm.length).map(([what, fields, by, told], n) => forgedEdit(forgery, what, calm[n]!, fields, by, told, inputs, log)),
+    forgedEdit(forgery, "a Core Group member's first edit of a new case sets its workflow status and version", fresh, { WorkflowStatus: "Decided", WorkflowVersion: 5 }, head2, "workflowColumnsRestored", inputs, log),
+  ]);
+  log(`forged edits tried on ${Math.min(calm.length, forgeries.length)} decided case(s) and a new one; bad inputs so far: ${inputs.refused} of ${inputs.tried} refused`);
+
   // --- A coordinator starts each placement set up: its review series goes into the partnership's calendar ----------
   const placements = () => sites.items(siteId, "Placements");
   await until("the placements set up", () => placements().length > 0, 120_000, () => nudge(system));
@@ -335,7 +383,7 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
   // --- A week of attendance for every placed pupil, under throttling and 5xx, one round dying halfway -------------
   const placed = placements()
     .filter((p) => p.fields.PlacementStatus === "Active" && startedRefs.includes(String(p.fields.Title)))
-    .map((p) => ({ caseRef: String(p.fields.Title), schoolUrn: String(itemOf(String(p.fields.Title))?.fields.SchoolUrn), startDate: String(p.fields.StartDate) }));
+    .map((p) => ({ caseRef: String(p.fields.Title), schoolUrn: String(itemOf(String(p.fields.Title))?.fields.SchoolUrn), startDate: String(p.fields.StartDate), providerId: markingProvider(p.fields.Pattern) }));
   graph.faults.add({ route: "/sendMail$|\\/\\$batch$/", kind: "429", rate: 0.1, retryAfterSeconds: 1 });
   const week = await attendanceWeek(system, mail, placed, log);
   graph.faults.clear();
@@ -345,6 +393,15 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
   const items = casesItems();
   const titles = items.map((c) => String(c.fields.Title));
   const allRefs = [...new Set(accepted.values())];
+  // The flood: its accepted submissions are cases like any (lost if not written), left received; the refused one
+  // must have been written nowhere.
+  const floodRefs = [...new Set(flood.accepted.values())];
+  const floodReceived = floodRefs.filter((r) => items.find((c) => c.fields.Title === r)?.fields.WorkflowStatus === "Received").length;
+  const refusedWritten = items.filter((c) => c.fields.ResponseId === flood.refusedResponseId).length;
+  if (refusedWritten > 0) {
+    inputs.refused--;
+    log(`NOT refused: the flood's refused submission ${flood.refusedResponseId} was written as a case`);
+  }
   const decisionRows = sites.items(siteId, "Decisions").filter((d) => allRefs.includes(String(d.fields.CaseRef)));
   const mailboxes = mail.dump() as { address: string; inbox: { subject: string }[] }[];
   let duplicateEmails = 0;
@@ -397,7 +454,7 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
     faults: faults.map((f) => JSON.stringify(f)),
     hostKilledAt,
     lost: {
-      submissions: allRefs.filter((r) => !titles.includes(r)).length,
+      submissions: [...allRefs, ...floodRefs].filter((r) => !titles.includes(r)).length,
       decisions: lostDecisions,
       forumOutcomes: lostForumOutcomes,
       attendanceDigests: week.lost,
@@ -414,6 +471,7 @@ async function soak(system: LocalSystem): Promise<SoakReport> {
       decisionRows: decisionRows.length - new Set(decisionRows.map((d) => String(d.fields.CaseRef))).size,
     },
     inputs,
+    flood: { accepted: flood.accepted.size, casesReceived: floodReceived, refusedWritten },
     inclusionForum: { meetings: new Set(onForum.values()).size, agendasPosted, outcomesRecorded: refs.length - lostForumOutcomes },
     forumThenReferral: {
       anonymousDiscussions: refs.filter((r) => pathOf(indexOf.get(r)!) === "anonymousForumThenReferral").length,
@@ -462,40 +520,10 @@ async function settle(system: LocalSystem): Promise<void> {
   await new Promise((r) => setTimeout(r, 3_000));
 }
 
-async function tryBadInputs(system: LocalSystem): Promise<{ tried: number; refused: number }> {
-  const url = system.host.url;
-  const good = namedForumDiscussion(999_999);
-  const post = (path: string, body: string, headers: Record<string, string> = {}) => fetch(`${url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
-  const key = { "x-functions-key": defaultKeys.functionKey };
-  const attempts: [string, () => Promise<Response>, (r: Response) => boolean][] = [
-    ["referral without a function key", () => post("/api/forms/referral", JSON.stringify(good)), (r) => r.status === 401],
-    ["referral with a wrong function key", () => post("/api/forms/referral", JSON.stringify(good), { "x-functions-key": "guess" }), (r) => r.status === 401],
-    ["referral that is not JSON", () => post("/api/forms/referral", "{not json", key), (r) => r.status === 400],
-    ["referral over 256 KB", () => post("/api/forms/referral", JSON.stringify({ ...good, responseId: "big", answers: { ...good.answers, concerns: "x".repeat(300_000) } }), key), (r) => r.status === 413],
-    ["referral with an invalid UPN", () => post("/api/forms/referral", JSON.stringify({ ...good, responseId: "bad-upn", answers: { ...good.answers, "pupil.upn": "A123" } }), key), (r) => r.status === 422],
-    ["referral with no consent but a name", () => post("/api/forms/referral", JSON.stringify({ ...good, responseId: "no-consent", answers: { ...good.answers, parentalConsent: "No" } }), key), (r) => r.status === 422],
-    ["referral from a school outside the partnership", () => post("/api/forms/referral", JSON.stringify({ ...good, responseId: "not-partner", answers: { ...good.answers, schoolUrn: "999999" } }), key), (r) => r.status === 422],
-    ["notification with a forged clientState", () => post("/api/notifications", JSON.stringify({ value: [{ subscriptionId: "forged", clientState: "guess-guess-guess", changeType: "updated", resource: "sites/x/lists/y", subscriptionExpirationDateTime: new Date(Date.now() + 3_600_000).toISOString(), tenantId: defaultApp.tenantId }] })), (r) => r.status === 202 && /wrong clientState \(subscription forged\)/.test(system.host.output())],
-    ["notification that is not JSON", () => post("/api/notifications", "<xml/>"), (r) => r.status === 400],
-    ["session marks that are not a batch", () => post("/api/attendance/marks", JSON.stringify([{ caseRef: "LNCIP-2026-0001" }]), key), (r) => r.status === 400],
-    ["session marks with an impossible row", () => post("/api/attendance/marks", JSON.stringify({ marks: [{ caseRef: "LNCIP-2026-0001", date: "2026-11-31", session: "EVE", happened: "attended", recordedBy: "x" }] }), key), (r) => r.status === 422],
-    ["session marks without a function key", () => post("/api/attendance/marks", JSON.stringify({ marks: [] })), (r) => r.status === 401],
-    ["malformed validation token", () => fetch(`${url}/api/notifications?validationToken=${encodeURIComponent("<script>\u0000")}`, { method: "POST" }), (r) => r.status === 400],
-  ];
-  let refused = 0;
-  for (const [what, attempt, isRefused] of attempts) {
-    const res = await attempt();
-    await res.text().catch(() => "");
-    if (isRefused(res)) refused++;
-    else log(`NOT refused: ${what} (${res.status})`);
-  }
-  return { tried: attempts.length, refused };
-}
-
-/** A coordinator editing items in SharePoint (through Graph, as the list's web page does), retrying as a browser would. */
 /**
- * The Coordinator's edits, as SharePoint records a person's save (their name and object id on the item's version):
- * the app authorises each edit by who made it, and an edit by the app's own identity is never a person's.
+ * A coordinator editing items in SharePoint's form, as the local tenant's edit form saves them (`patchAsPerson`): the
+ * item's new version names the Coordinator as its editor, which the app authorises each edit on. (An app-only Graph
+ * token is the app itself: an edit made with it is no person's, and the app puts it back.)
  */
 function coordinatorClient(sites: SitesArea, siteId: string): { patch(itemId: string, fields: Record<string, unknown>, list?: string): Promise<void> } {
   return {
@@ -538,6 +566,7 @@ function print(r: SoakReport): void {
     ["duplicate case items", r.duplicates.caseItems],
     ["duplicate decision rows", r.duplicates.decisionRows],
     ["bad inputs refused", `${r.inputs.refused} of ${r.inputs.tried}`],
+    ["flood (one responder)", `${r.flood.accepted} accepted, ${r.flood.casesReceived} cases received; the refused one written ${r.flood.refusedWritten} time(s)`],
     ["Graph requests (429/5xx)", `${r.graphRequests.total} (${r.graphRequests.throttledOrFailed})`],
   ];
   process.stdout.write("\n" + rows.map(([k, v]) => `  ${k.padEnd(26)} ${v}`).join("\n") + "\n\n  written: bench/soak.json\n");

@@ -1,12 +1,10 @@
 import type { LocalSystem } from "../../sandbox/localSystem";
 import type { MailArea } from "../../sandbox/graph/areas/mail";
 import { defaultKeys } from "../../sandbox/host/host";
-import { demoSchools, demoSite } from "../../sandbox/demo/demoTenant";
-import type { SitesArea } from "../../sandbox/graph/areas/sites";
-import { providerMarkingOn } from "../../src/domain/placement/providers";
-import { weeklyPatternSchema } from "../../src/domain/placement/weeklyPattern";
+import { demoSchools } from "../../sandbox/demo/demoTenant";
 import { addDays, isSchoolDay, londonTime, schoolCalendarFor, shippedCalendars, type Day } from "../../src/domain/calendar";
 import type { ProviderMark } from "../../src/domain/attendance";
+import { CENTRE_PROVIDER_ID, placementProviderIds, weeklyPatternSchema } from "../../src/domain/placement";
 import { providerKeys, tableStore } from "../../src/m365/tables";
 import { loadSettings } from "../../src/settings/settings";
 import { composeApp } from "../../src/app/composition";
@@ -18,6 +16,26 @@ export interface PlacedPupil {
   caseRef: string;
   schoolUrn: string;
   startDate: Day;
+  /** The provider who sends the pupil's marks: one its placement's pattern names (see `markingProvider`). */
+  providerId: string;
+}
+
+/**
+ * Who sends a placed pupil's marks: the alternative provider its weekly pattern names, else the partnership's centre
+ * (the marks endpoint takes a provider's marks only for its own pupils).
+ *
+ * @example
+ * markingProvider('{"mon":{"location":"alternativeProvision","provider":{"id":"riverside",…}},…}') // "riverside"
+ * markingProvider("not a pattern") // "centre"
+ */
+export function markingProvider(pattern: unknown): string {
+  try {
+    const parsed = weeklyPatternSchema.safeParse(JSON.parse(String(pattern)));
+    const ids = parsed.success ? [...placementProviderIds(parsed.data)].sort() : [];
+    return ids.find((id) => id !== CENTRE_PROVIDER_ID) ?? ids[0] ?? CENTRE_PROVIDER_ID;
+  } catch {
+    return CENTRE_PROVIDER_ID;
+  }
 }
 
 export interface AttendanceWeekResult {
@@ -41,10 +59,11 @@ function markFor(caseRef: string, day: Day, session: "AM" | "PM", n: number): Pr
 
 /**
  * A week of attendance for the placed pupils, from the first school day every placement has started: each school
- * day the provider sends the morning's marks (POST /api/attendance/marks), the morning alert round runs at 10:10 UK
- * time, the afternoon's marks follow and the digest round runs at 16:40 — the attendance timer's own work
- * (`runDueAttendanceRounds` with the app's wiring), each run with a fresh paced sender as the timer's is. On the
- * third day the digest round dies after its first message (a worker killed mid-send) and the next run finishes it.
+ * day each provider sends its own pupils' morning marks with its own key (POST /api/attendance/marks), the morning
+ * alert round runs at 10:10 UK time, the afternoon's marks follow and the digest round runs at 16:40 — the
+ * attendance timer's own work (`runDueAttendanceRounds` with the app's wiring), each run with a fresh paced sender
+ * as the timer's is. On the third day the digest round dies after its first message (a worker killed mid-send) and
+ * the next run finishes it.
  * Counts each school's digests in its attendance lead's mailbox.
  *
  * @example
@@ -62,27 +81,19 @@ export async function attendanceWeek(system: LocalSystem, mail: MailArea, placed
   const times = { alert: settings.ATTENDANCE_ALERT_TIME, digest: settings.ATTENDANCE_DIGEST_TIME };
   const app = composeApp(settings, { teams: undefined });
   const roundPorts = () => ({ ...app.ports.attendanceRounds(), log: () => undefined });
-  // Each provider marks the pupils the placement's pattern has with it that day, with its own key (as the partnership
-  // issues one: npm run provider-key); a key marks only its own pupils.
+  // Each provider sends its own pupils' marks with its own key, as the partnership issues one (npm run provider-key).
   const keys = providerKeys(tableStore(settings.AzureWebJobsStorage, "ProviderKeys"));
-  const issued = new Map<string, Promise<string>>();
-  const keyOf = (providerId: string) => issued.get(providerId) ?? issued.set(providerId, keys.issue(providerId, new Date())).get(providerId)!;
-  const sites = system.graph.area<SitesArea>("sites");
-  const siteId = sites.siteIdByPath(demoSite.hostname, demoSite.path);
-  const patternOf = new Map(sites.items(siteId, "Placements").map((p) => [String(p.fields.Title), weeklyPatternSchema.parse(JSON.parse(String(p.fields.Pattern)))]));
+  const providerKeyOf = new Map<string, string>();
+  for (const id of new Set(placed.map((p) => p.providerId))) providerKeyOf.set(id, await keys.issue(id, new Date()));
   let marksRecorded = 0;
   let roundsKilled = 0;
   const send = async (day: Day, session: "AM" | "PM", dayIndex: number) => {
-    const byProvider = new Map<string, ProviderMark[]>();
-    placed.forEach((p, i) => {
-      const pattern = patternOf.get(p.caseRef);
-      const provider = pattern && providerMarkingOn(pattern, day);
-      if (!provider) throw new Error(`${p.caseRef}'s placement names no provider to mark its sessions`);
-      byProvider.set(provider, [...(byProvider.get(provider) ?? []), markFor(p.caseRef, day, session, i * 10 + dayIndex * 2 + (session === "PM" ? 1 : 0))]);
-    });
-    for (const [provider, all] of byProvider) for (let from = 0; from < all.length; from += 100) await sendBatch(await keyOf(provider), all.slice(from, from + 100), day, session);
+    for (const [providerId, providerKey] of providerKeyOf) {
+      const all = placed.flatMap((p, i) => (p.providerId === providerId ? [markFor(p.caseRef, day, session, i * 10 + dayIndex * 2 + (session === "PM" ? 1 : 0))] : []));
+      for (let from = 0; from < all.length; from += 100) await sendBatch(all.slice(from, from + 100), day, session, providerKey);
+    }
   };
-  const sendBatch = async (providerKey: string, marks: ProviderMark[], day: Day, session: "AM" | "PM") => {
+  const sendBatch = async (marks: ProviderMark[], day: Day, session: "AM" | "PM", providerKey: string) => {
     const res = await retrying(() => fetch(`${system.host.url}/api/attendance/marks`, { method: "POST", headers: { "content-type": "application/json", "x-functions-key": defaultKeys.functionKey, "x-provider-key": providerKey }, body: JSON.stringify({ marks }) }));
     const body = await res.text();
     if (res.status !== 200) throw new Error(`The provider's ${session} marks for ${day} were answered ${res.status}: ${body.slice(0, 500)}`);

@@ -2,7 +2,7 @@ import type { TestPlayground } from "../../sandbox/playgroundDriver";
 import { agendaInputId } from "../../src/domain/coreGroup";
 import { until } from "./support";
 
-type Post = { action: string; actionConversationId: string; message: { messageId: string; postConversationId?: string } };
+export type Post = { action: string; actionConversationId: string; message: { messageId: string; postConversationId?: string } };
 
 const posts = (playground: TestPlayground) => playground.events.filter((e): e is Post => (e as Post).action === "createMessage");
 
@@ -30,17 +30,35 @@ async function pressUntilAnswered(playground: TestPlayground, card: Post, fromId
  * await decideInTeams(playground, "LNCIP-2026-0042", () => versionOf(ref) >= 6, nudge)
  */
 export async function decideInTeams(playground: TestPlayground, ref: string, decidedNow: () => boolean, meanwhile: () => Promise<void>): Promise<void> {
-  let posted: Post | undefined;
-  await until(`${ref}'s Core Group card`, () => !!(posted = posts(playground).find((e) => JSON.stringify(e).includes(`Core Group: ${ref}"`))), 300_000, meanwhile);
-  const card = posted!;
-  const round = /\\?"round\\?":\\?"([^"\\]+)/.exec(JSON.stringify(card))?.[1];
-  if (!round) throw new Error(`${ref}'s card carries no round`);
+  const { card, round } = await coreGroupCard(playground, ref, meanwhile);
   const data = { caseRef: ref, round, outcome: "inSchoolSupport" };
   const answers: string[] = [];
   for (const member of ["user-id-1", "user-id-2", "user-id-3"]) answers.push(`${member}: ${await pressUntilAnswered(playground, card, member, "coreGroup.giveView", data, ref)}`);
   answers.push(`chair: ${await pressUntilAnswered(playground, card, "user-id-0", "coreGroup.recordDecision", data, ref)}`);
   // Should the decision never land, the answers the presses got say where it stopped.
   await until(`${ref} decided in Teams`, decidedNow, 300_000, meanwhile, () => answers.join(" | "));
+}
+
+/**
+ * A case's Core Group card once it is in the channel: the post (where its buttons are pressed) and the voting round
+ * its buttons carry.
+ *
+ * @example
+ * const { card, round } = await coreGroupCard(playground, "LNCIP-2026-0042", nudge)
+ * cardAddress(card) // { conversationId: "…", messageId: "…" }
+ */
+export async function coreGroupCard(playground: TestPlayground, ref: string, meanwhile: () => Promise<void>): Promise<{ card: Post; round: string }> {
+  let posted: Post | undefined;
+  await until(`${ref}'s Core Group card`, () => !!(posted = posts(playground).find((e) => JSON.stringify(e).includes(`Core Group: ${ref}"`))), 300_000, meanwhile);
+  const card = posted!;
+  const round = /\\?"round\\?":\\?"([^"\\]+)/.exec(JSON.stringify(card))?.[1];
+  if (!round) throw new Error(`${ref}'s card carries no round`);
+  return { card, round };
+}
+
+/** Where a posted card's buttons are pressed: its conversation (the post's thread) and message. */
+export function cardAddress(card: Post): { conversationId: string; messageId: string } {
+  return { conversationId: card.message.postConversationId ?? card.actionConversationId, messageId: card.message.messageId };
 }
 
 /**

@@ -4,7 +4,9 @@ import demoReferral from "../../sandbox/demo/referral.json";
 
 /*
  * The Referral Forms the soak's schools send, as the Power Automate flow posts them (every answer a string): the
- * demo referral varied per pupil and school.
+ * demo referral varied per pupil and school, each sent by its school's SENCO (the Forms responder, who is also the
+ * referrer): twelve responders, each about 60 submissions a day at 500 cases — under the soak's daily quota of 100
+ * a person, which one other responder floods (`floodDiscussion`).
  */
 
 export interface Envelope {
@@ -38,6 +40,7 @@ export function namedForumDiscussion(i: number): Envelope {
   return {
     ...demoReferral,
     responseId: `soak-${i}`,
+    responder: referrerOf(i),
     answers: { ...answers, requestType: "Inclusion Forum discussion", yearGroup: i % 2 ? "Year 10" : "Year 9", schoolUrn: school.Urn, "pupil.upn": upnOf(i), "pupil.firstName": `Soak${i}`, "referrer.email": referrerOf(i) },
   };
 }
@@ -53,6 +56,7 @@ export function anonymousForumDiscussion(i: number): Envelope {
   return {
     ...demoReferral,
     responseId: `soak-${i}`,
+    responder: referrerOf(i),
     answers: {
       ...demoReferral.answers,
       ...Object.fromEntries(skipped.map((k) => [k, ""])),
@@ -76,6 +80,7 @@ export function namedReferralAfterForum(i: number, forumCase: string): Envelope 
   return {
     ...demoReferral,
     responseId: `soak-${i}-referral`,
+    responder: referrerOf(i),
     answers: { ...demoReferral.answers, previousInclusionForumCase: forumCase, yearGroup: i % 2 ? "Year 10" : "Year 9", schoolUrn: school.Urn, "pupil.upn": upnOf(i), "pupil.firstName": `Soak${i}`, "referrer.email": referrerOf(i) },
   };
 }
@@ -89,6 +94,7 @@ export function secondReferral(i: number, firstCase: string): Envelope {
   return {
     ...demoReferral,
     responseId: `soak-${i}-again`,
+    responder: referrerOf(i),
     answers: {
       ...demoReferral.answers,
       previousInclusionForumCase: firstCase,
@@ -103,4 +109,16 @@ export function secondReferral(i: number, firstCase: string): Envelope {
       "referrer.email": referrerOf(i),
     },
   };
+}
+
+/** The address that floods the intake: another person at a partner school (Brookside), not one of its SENCOs. */
+export const floodResponder = `office@${demoSchools[1]!.SencoEmail.split("@")[1]}`;
+
+/**
+ * Flood submission `k`: an anonymous Inclusion Forum discussion for Brookside, sent by `floodResponder` — the same
+ * form as a real one (each is valid; only their number is not).
+ */
+export function floodDiscussion(k: number): Envelope {
+  const real = anonymousForumDiscussion(1);
+  return { ...real, responseId: `soak-flood-${k}`, responder: floodResponder };
 }

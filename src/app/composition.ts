@@ -347,6 +347,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     openCases: tables.openCases,
     caseCommand,
     carryOut: cases.carryOut,
+    state: tables.state,
   };
   const referralInbox: ReferralInboxPorts = { inbox: lists.referralInbox, intake, writeCase, ledger: tables.ledger, mailer, partnershipName: settings.PARTNERSHIP_NAME, now, log };
   const reports: ReportPorts = {

@@ -193,6 +193,27 @@ describe("the workflow's own columns are out of reach", () => {
     await eventually(async () => (await auditOf(other)).some((e) => e.action === "workflowColumnsRestored" && e.detail === "WorkflowVersion, IfOverrideBy"));
   }, 60_000);
 
+  it("puts back a forged first edit of a case the intake has just written (its record kept from the start)", async () => {
+    const fresh = await newCase("received");
+    const before = item(fresh)!.fields;
+    editAs("member", fresh, { WorkflowStatus: "Decided", WorkflowVersion: 5 });
+    await eventually(async () => (await auditOf(fresh)).some((e) => e.action === "workflowColumnsRestored" && e.detail === "WorkflowStatus, WorkflowVersion" && e.by === labels.member));
+    await system.until(() => item(fresh)?.fields.WorkflowVersion === before.WorkflowVersion && item(fresh));
+    for (const k of ["Status", "WorkflowStatus", "WorkflowVersion"]) expect(item(fresh)!.fields[k], k).toEqual(before[k]);
+  }, 60_000);
+
+  it("keeps a refused override put back when the next edit comes (a first edit never becomes the record)", async () => {
+    const fresh = await newCase("received");
+    editAs("member", fresh, { IfOverrideReason: "Skip the forum" });
+    await system.until(() => system.mail.inbox("coordinator@lncip.example").find((m) => m.subject === `${fresh}: a change was put back (not permitted)`));
+    await system.until(() => item(fresh)!.fields.IfOverrideReason === undefined);
+    editAs("member", fresh, { WorkflowVersion: 7 });
+    await eventually(async () => (await auditOf(fresh)).some((e) => e.action === "workflowColumnsRestored" && e.detail === "WorkflowVersion"));
+    await system.until(() => item(fresh)?.fields.WorkflowVersion === 0);
+    expect(item(fresh)!.fields.IfOverrideReason).toBeUndefined();
+    expect(system.mail.inbox("coordinator@lncip.example").filter((m) => m.subject === `${fresh}: a change was put back (not permitted)`)).toHaveLength(1);
+  }, 60_000);
+
   it("puts back a recorded decision someone edits afterwards", async () => {
     const decided = await newCase("readyForCoreGroup");
     editAs("coordinator", decided, { CoreGroupOutcome: "School continues with advice" });

@@ -218,9 +218,16 @@ async function settleItem(ports: CasesHandlerPorts, itemId: string, inProgress: 
     if (guarded.edited.length) await reportRestored(ports, item, row, guarded.edited, allowed.editor);
     await carryOutCommitted(ports, item.id, inProgress);
   }
-  // Still changing after ten tries (a storm of 412s, or someone saving again and again): never settled silently, or the
-  // edit would be remembered as seen and lost. The list round parks the item and tries it again later.
-  throw new Error(`Case item ${itemId} kept changing while its edit was being recorded; it will be tried again.`);
+  // Never counted as handled with the edit neither applied nor put back: the round parks the item and tries it again.
+  throw new CaseKeptChangingError(itemId);
+}
+
+/** A case item whose every write in one round met a conflict (412): the person's edit is tried again later. */
+export class CaseKeptChangingError extends Error {
+  constructor(itemId: string) {
+    super(`Case item ${itemId} kept changing while its edit was being decided; it will be tried again.`);
+    this.name = "CaseKeptChangingError";
+  }
 }
 
 type Guarded = { record: WorkflowRecord; edited: ReturnType<typeof editedColumns> };

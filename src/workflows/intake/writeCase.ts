@@ -16,6 +16,8 @@ import type { LinkedSubmissions } from "../../m365/tables/linkedSubmissions";
 import { linkedSubmissionsSummary } from "../../domain/case/linkedSubmissions";
 import { continuedLine } from "./writeReferralIntoCase";
 import { isReadable, type ListItems, type ListItem } from "../../m365/sharepoint/items";
+import type { AppState } from "../../m365/tables/appState";
+import { keepWorkflowRecord, workflowRecordOf } from "../cases/workflowShadow";
 import { graphStatus, ItemChangedError } from "../../m365/sharepoint/graphErrors";
 import type { Mailer } from "../../m365/outlook/mail";
 import { sendMailOnce } from "../../m365/outlook/mailOnce";
@@ -43,6 +45,12 @@ export interface WriteCasePorts {
   caseCommand: CaseCommandPort;
   /** Carries out a new case's effects beyond the acknowledgement and the SENCO's notice (the Director asked for an exception). */
   carryOut(effects: readonly CaseEffect[], row: EffectRow): Promise<void>;
+  /**
+   * Where the workflow keeps its own record of each case item (cases/workflowShadow). A new case's record is kept as
+   * the intake writes the item, so a person's first edit of it is checked against what the app wrote — never taken
+   * for the record, as it would be if the Cases handler first met the case through that edit.
+   */
+  state?: AppState;
 }
 
 /**
@@ -117,15 +125,22 @@ async function writeCaseOnce(ports: WriteCasePorts, responseId: string): Promise
   const lastEnded = upn ? await ports.openCases.lastEnded(upn) : undefined;
   const previousCaseRef = lastEnded && lastEnded !== caseRef ? lastEnded : undefined;
   const row = newCaseRow(form, { caseRef, receivedAt: submission.receivedAt, responseId, previousCaseRef });
-  await ports.ledger.once(
+  const keepRecord = async (itemId: string | undefined) => {
+    if (ports.state && itemId) await keepWorkflowRecord(ports.state, itemId, workflowRecordOf(row));
+  };
+  const { result: itemId } = await ports.ledger.once(
     `case-item:${caseRef}`,
     async () => {
       const item = await ports.cases.create(row);
+      await keepRecord(item.id);
       await ports.rememberWrite?.(item);
       return item.id;
     },
     { alreadyDone: async () => (await findCaseItem(ports.cases, caseRef))?.id },
   );
+  // Again when the item was written by an attempt that died before keeping its record (from the row written, never
+  // from the item, which a person may have edited since): kept once, a repeat changes nothing.
+  await keepRecord(itemId);
   const what = requestTypeLabels[form.requestType];
 
   await mailOnce(ports, `mail:ack:${caseRef}`, [form.referrer.email], referralReceived(what, caseRef, ports.partnershipName));
