@@ -379,7 +379,16 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     watchedList(reviewsHandler(placements)),
     watchedList(attendanceHandler({ attendance: lists.attendance, audit: tables.audit, log })),
     watchedList(referralInboxHandler(referralInbox)),
-    watchedList(schoolsHandler(reports, (item) => rememberWrite(tables.state, { items: lists.schools, watches: schoolsWatches }, item))),
+    watchedList(
+      schoolsHandler(reports, (item) => rememberWrite(tables.state, { items: lists.schools, watches: schoolsWatches }, item), {
+        state: tables.state,
+        ledger: tables.ledger,
+        mailer,
+        coordinatorEmail: settings.COORDINATOR_EMAIL,
+        partnershipName: settings.PARTNERSHIP_NAME,
+        log,
+      }),
+    ),
   ];
 
   return {

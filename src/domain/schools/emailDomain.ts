@@ -19,6 +19,21 @@ export function inEmailDomain(address: string | undefined, domain: string | unde
 
 /** The role addresses a school's record holds, by column. */
 export const schoolRoleAddressColumns = ["AttendanceLeadEmail", "SencoEmail", "DslEmail", "FinanceEmail"] as const;
+/** One of a school's role address columns. */
+export type SchoolRoleAddressColumn = (typeof schoolRoleAddressColumns)[number];
+
+/**
+ * Each role address's role, as the partnership names it.
+ *
+ * @example
+ * schoolRoleLabels.DslEmail // "DSL (designated safeguarding lead)"
+ */
+export const schoolRoleLabels: Record<SchoolRoleAddressColumn, string> = {
+  AttendanceLeadEmail: "attendance lead",
+  SencoEmail: "SENCO",
+  DslEmail: "DSL (designated safeguarding lead)",
+  FinanceEmail: "finance contact",
+};
 
 /**
  * What is wrong with a school's role addresses: each one outside the school's email domain, or no domain to check

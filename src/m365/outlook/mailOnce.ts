@@ -6,16 +6,18 @@ import { SentItemsNotPermittedError, type Mailer, type OutgoingMail } from "./ma
  * the key is still done). A worker that died after Graph accepted the email but before the ledger said so is
  * found out by Sent Items (the exact subject, sent since the dead attempt's claim), so recovery never sends it
  * twice; where Sent Items may not be read, it is parked with the mailer's `park` (a person checks). True the first time.
+ * Those in `cc` (and not already in `to`) are copied.
  *
  * @example
  * await sendMailOnce(ledger, mailer, "mail:decision:LNCIP-2026-0042:5", ["senco@oakfield.example"], "LNCIP-2026-0042: the Core Group has decided", html) // true; again → false
  */
-export async function sendMailOnce(ledger: EffectLedger, mailer: Mailer, key: string, to: readonly (string | undefined)[], subject: string, html: string): Promise<boolean> {
+export async function sendMailOnce(ledger: EffectLedger, mailer: Mailer, key: string, to: readonly (string | undefined)[], subject: string, html: string, cc: readonly (string | undefined)[] = []): Promise<boolean> {
   const recipients = [...new Set(to.filter((x): x is string => !!x))];
+  const copied = [...new Set(cc.filter((x): x is string => !!x && !recipients.includes(x)))];
   const { firstTime } = await ledger.once(
     key,
     async () => {
-      if (recipients.length) await mailer.send({ to: recipients, subject, html });
+      if (recipients.length) await mailer.send({ to: recipients, ...(copied.length ? { cc: copied } : {}), subject, html });
       return true;
     },
     {

@@ -1,4 +1,5 @@
 import { escapeHtml } from "../../m365/outlook/mail";
+import { schoolRoleLabels, type SchoolRoleAddressColumn } from "../../domain/schools";
 import type { Message } from "./message";
 
 /* What the partnership Coordinator is told: case references, key stages, schools, dates — never a pupil. */
@@ -243,5 +244,25 @@ export function emailMayNotHaveGone(subject: string, to: readonly string[], clai
       `<ul><li>Subject: <b>${escapeHtml(subject)}</b></li><li>To: ${to.map(escapeHtml).join(", ")}</li><li>Started: ${escapeHtml(claimedAt)}</li></ul>` +
       `<p>It will not be sent again automatically, so nobody gets it twice. Please look in the partnership mailbox's Sent Items; if it is not there, send it by hand or ask the app's administrator to resend it.</p>` +
       `<p>An Exchange administrator can let the app check for itself: assign it the "Application Mail.ReadBasic" role scoped to the mailbox (docs/deploying-to-a-tenant.md, step 5).</p>`,
+  };
+}
+
+/**
+ * A school's role address was changed to one outside the school's email domain: nothing goes to it (the school's
+ * emails wait) until a member of staff corrects the Schools list. The address is named in the body only.
+ *
+ * @example
+ * schoolAddressNotInDomain("Oakfield Academy", "SencoEmail", "someone@gmail.com", "oakfield.sch.uk").subject
+ * // "Inclusion Flow: Oakfield Academy's SENCO address is not a school address"
+ */
+export function schoolAddressNotInDomain(schoolName: string, column: SchoolRoleAddressColumn, address: string, emailDomain: string | undefined): Message {
+  const role = schoolRoleLabels[column];
+  return {
+    subject: `Inclusion Flow: ${schoolName}'s ${role} address is not a school address`,
+    html:
+      `<p>${escapeHtml(schoolName)}'s ${escapeHtml(role)} address in the Schools list was changed to <b>${escapeHtml(address)}</b>, which is ` +
+      (emailDomain ? `not an address in the school's email domain (${escapeHtml(emailDomain)})` : `not checked: the school has no email domain recorded`) +
+      `. Nothing has been sent to it, and the school's emails wait until its record is corrected.</p>` +
+      `<p>If you did not expect this change, find out who made it (the item's version history) and put the school's address back.</p>`,
   };
 }

@@ -1,4 +1,5 @@
 import { escapeHtml } from "../../m365/outlook/mail";
+import { schoolRoleLabels, type SchoolRoleAddressColumn } from "../../domain/schools";
 import type { Message } from "./message";
 
 /*
@@ -186,4 +187,34 @@ export function ofstedPackOnItsWay(schoolNames: readonly string[], address: stri
 
 export function ofstedPackNotForYou(): string {
   return "I send a school's Ofsted pack only to that school's SENCO, and your Teams account's email is not a SENCO address the partnership holds. Please ask the partnership Coordinator.";
+}
+
+/** What the partnership sends to each of a school's role addresses. */
+const whatEachRoleGets: Record<SchoolRoleAddressColumn, string> = {
+  AttendanceLeadEmail: "the daily attendance of the school's pupils in alternative provision, and absences to chase",
+  SencoEmail: "decisions on the school's referrals, review invitations and the Ofsted pack",
+  DslEmail: "safeguarding concerns from daily attendance and review invitations",
+  FinanceEmail: "purchase order requests and the termly statements",
+};
+
+/**
+ * A school's role address has changed in the partnership's records: sent to the old address and the new one (the
+ * Coordinator copied), so a change nobody expected is noticed at once. Names the school and the role only — no pupil,
+ * and no person in the subject.
+ *
+ * @example
+ * schoolAddressChanged("Oakfield Academy", "DslEmail", "safeguarding@oakfield.sch.uk", "dsl@oakfield.sch.uk", "coordinator@lncip.example", "Lakeside North Inclusion Partnership").subject
+ * // "Oakfield Academy: the DSL (designated safeguarding lead) address has changed"
+ */
+export function schoolAddressChanged(schoolName: string, column: SchoolRoleAddressColumn, newAddress: string, oldAddress: string | undefined, coordinatorEmail: string, partnershipName: string): Message {
+  const role = schoolRoleLabels[column];
+  const gets = whatEachRoleGets[column];
+  return {
+    subject: `${schoolName}: the ${role} address has changed`,
+    html:
+      `<p>${escapeHtml(partnershipName)} now holds <b>${escapeHtml(newAddress)}</b> as ${escapeHtml(schoolName)}'s ${escapeHtml(role)} address` +
+      `${oldAddress ? ` (it was ${escapeHtml(oldAddress)})` : ""}.</p>` +
+      `<p>From now on, ${escapeHtml(gets)} for ${escapeHtml(schoolName)} will go to the new address.</p>` +
+      `<p>If you did not expect this change, please tell the partnership Coordinator at once: <a href="mailto:${escapeHtml(coordinatorEmail)}">${escapeHtml(coordinatorEmail)}</a>.</p>`,
+  };
 }

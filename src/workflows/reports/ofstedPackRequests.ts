@@ -5,6 +5,7 @@ import { sendOnce } from "../../m365/outlook/mailOnce";
 import { isReadable, type ListItem, type WatchedColumns } from "../../m365/sharepoint/items";
 import { ofstedPackDocx, ofstedPackFileName, ofstedPackSubject } from "../../reports/ofstedPackDocx";
 import type { ListChangeHandler } from "../listChanges/processListChanges";
+import { confirmSchoolAddressChanges, type SchoolAddressPorts } from "../schools/schoolAddressChanges";
 import { ofstedPackCover, ofstedPackNotForYou, ofstedPackOnItsWay } from "../messages/schoolMessages";
 import type { ReportPorts } from "./reportPorts";
 import { readReportRows, reportMarks } from "./reportRows";
@@ -63,25 +64,36 @@ export async function sendOfstedPack(ports: ReportPorts, urn: string, request: O
   return { urn, school: pack.school.name, to: school.SencoEmail, pupils: pack.pupils.length, firstTime };
 }
 
-/** The Schools column whose change means something to the reports: the Ofsted pack's tick. */
-export const schoolsWatches: WatchedColumns<SchoolsRow> = { ofstedPackRequested: { column: "OfstedPackRequested", as: "boolean" } };
+/**
+ * The Schools columns whose change means something: the Ofsted pack's tick, and the role addresses (hashed, so no
+ * address is kept in the seen-snapshots), whose change is confirmed to the old and the new address.
+ */
+export const schoolsWatches: WatchedColumns<SchoolsRow> = {
+  ofstedPackRequested: { column: "OfstedPackRequested", as: "boolean" },
+  attendanceLeadEmail: { column: "AttendanceLeadEmail", as: "hash" },
+  sencoEmail: { column: "SencoEmail", as: "hash" },
+  dslEmail: { column: "DslEmail", as: "hash" },
+  financeEmail: { column: "FinanceEmail", as: "hash" },
+};
 
 /**
  * A Coordinator's tick in the Schools list ("Send Ofsted pack to the SENCO"): the school's pack goes to its SENCO,
  * then the app clears the tick and records when it sent it. Partnership staff are the only people who can edit the
  * Schools list (SharePoint's permissions), and the pack can go only to the school's own SENCO address, so a tick can
  * never send a pupil's record anywhere else. A repeated notification, or a crash between sending and clearing, sends
- * nothing twice: the email is keyed by the tick's own edit.
+ * nothing twice: the email is keyed by the tick's own edit. A changed role address is first confirmed to the old and
+ * the new address (src/workflows/schools/schoolAddressChanges.ts).
  *
  * @example
- * watchedList(schoolsHandler(ports, rememberWrite)) // the Schools list, watched through this handler
+ * watchedList(schoolsHandler(ports, rememberWrite, addressPorts)) // the Schools list, watched through this handler
  */
-export function schoolsHandler(ports: ReportPorts, rememberWrite: (item: ListItem<SchoolsRow>) => Promise<void>): ListChangeHandler<SchoolsRow> {
+export function schoolsHandler(ports: ReportPorts, rememberWrite: (item: ListItem<SchoolsRow>) => Promise<void>, addresses: SchoolAddressPorts): ListChangeHandler<SchoolsRow> {
   return {
     items: ports.lists.schools,
     watches: schoolsWatches,
     async changed(_before, item) {
       if (!isReadable(item)) return ports.log(`Schools item ${item.id} cannot be read (${item.problems.length} problem(s)); a coordinator must correct it`);
+      await confirmSchoolAddressChanges(addresses, item);
       if (item.row.OfstedPackRequested !== true) return;
       const sent = await sendOfstedPack(ports, item.row.Urn, { key: `tick:${item.lastModified ?? item.etag}`, by: item.lastModifiedBy ?? "a coordinator", via: "sharepoint" });
       // Only the app's two columns are written (no ETag): a coordinator's edit to the school meanwhile stands.

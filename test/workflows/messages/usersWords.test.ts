@@ -19,6 +19,7 @@ import {
 } from "../../../src/domain/case";
 import { authorize } from "../../../src/domain/access/authorize";
 import { permissions, type AccessCommand } from "../../../src/domain/access/permissions";
+import { schoolRoleAddressColumns } from "../../../src/domain/schools";
 import { providerFlags } from "../../../src/domain/placement/providers";
 import { patternEditProblems } from "../../../src/domain/placement/patternEdit";
 import { requestTypeLabels } from "../../../src/domain/referral/referralForm";
@@ -95,6 +96,8 @@ const samples: Record<string, { module: Record<string, unknown>; calls: Record<s
         }),
       teamsMeetingsUnavailable: () => [coordinator.teamsMeetingsUnavailable("partnership@lncip.example")],
       emailMayNotHaveGone: () => [coordinator.emailMayNotHaveGone(`${ref}: the Core Group has decided`, ["senco@oakfield.example"], "2026-11-23T09:12:00Z")],
+      schoolAddressNotInDomain: () =>
+        schoolRoleAddressColumns.flatMap((c) => [coordinator.schoolAddressNotInDomain("Oakfield Academy", c, "someone@gmail.com", "oakfield.sch.uk"), coordinator.schoolAddressNotInDomain("Oakfield Academy", c, "someone@gmail.com", undefined)]),
     },
   },
   directorMessages: {
@@ -174,6 +177,11 @@ const samples: Record<string, { module: Record<string, unknown>; calls: Record<s
       ofstedPackCover: () => [{ subject: "", ...school.ofstedPackCover("Oakfield Academy", 1, partnershipName) }, { subject: "", ...school.ofstedPackCover("Oakfield Academy", 3, partnershipName) }],
       ofstedPackOnItsWay: () => [school.ofstedPackOnItsWay(["Oakfield Academy"], "senco@oakfield.example"), school.ofstedPackOnItsWay(["Oakfield Academy", "Brookside School"], "senco@oakfield.example")],
       ofstedPackNotForYou: () => [school.ofstedPackNotForYou()],
+      schoolAddressChanged: () =>
+        schoolRoleAddressColumns.flatMap((c) => [
+          school.schoolAddressChanged("Oakfield Academy", c, "new.role@oakfield.sch.uk", "role@oakfield.sch.uk", "coordinator@lncip.example", partnershipName),
+          school.schoolAddressChanged("Oakfield Academy", c, "new.role@oakfield.sch.uk", undefined, "coordinator@lncip.example", partnershipName),
+        ]),
     },
   },
 };
