@@ -3,9 +3,10 @@
 // supplies `@azure/functions-core` itself, so that module stays external; everything else (the Graph client,
 // identity, storage SDKs, zod, the shipped JSON data) is in the package: no node_modules to upload.
 //
-// Cold start: loading `main` registers every trigger, and that is all it should do. The big SDKs a trigger needs
+// Cold start: loading `main` registers every trigger, and that is all it should do. The big libraries a trigger needs
 // only once it runs — the Microsoft 365 Agents SDK and the card templating (the bot, the cards), the Graph client,
-// identity and the storage SDKs — are bundled beside it in vendor/*.js and loaded on their first use: in main.js
+// identity and the storage SDKs, the reports' Word writer and charts (docx, Vega, Vega-Lite, resvg) — are bundled
+// beside it in vendor/*.js and loaded on their first use: in main.js
 // each is a stand-in whose exports are getters that require its vendor bundle the first time one is read. (A
 // CommonJS bundle cannot be split by esbuild itself, and these are libraries without the app's state, so one copy
 // each in its vendor bundle is the only copy.) No source map is referenced from the code: main.js.map is written
@@ -36,6 +37,8 @@ mkdirSync(out, { recursive: true });
 const lazy = {
   teams: ["@microsoft/agents-hosting", "adaptivecards-templating"],
   azure: ["@azure/identity", "@azure/data-tables", "@azure/storage-queue", "@microsoft/microsoft-graph-client", "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials"],
+  // The reports' Word document and charts: over half of what main.js would otherwise be compiled from at every start.
+  reports: ["docx", "vega", "vega-lite", "@resvg/resvg-wasm"],
 };
 const vendorOf = new Map(Object.entries(lazy).flatMap(([vendor, packages]) => packages.map((p) => [p, vendor])));
 const requireFromRoot = createRequire(join(root, "package.json"));
@@ -61,9 +64,12 @@ const common = {
   metafile: true,
 };
 
-/** A stand-in for a lazy library: its exports, read on first use from its vendor bundle. */
+/**
+ * A stand-in for a lazy library: its exports, read on first use from its vendor bundle. The names are read from the
+ * vendor bundle just built (CommonJS), not from the package: vega's ESM has a top-level await that require refuses.
+ */
 function standIn(pkg) {
-  const real = requireFromRoot(pkg);
+  const real = requireFromRoot(join(out, "vendor", `${vendorOf.get(pkg)}.js`))[pkg];
   const names = Object.getOwnPropertyNames(real).filter((n) => n !== "__esModule");
   return [
     `let loaded;`,
