@@ -87,6 +87,19 @@ const lazyLibraries = {
   },
 };
 
+/**
+ * zod's `locales` namespace holds every language's error messages (a third of zod in the bundle), all compiled at
+ * load because `z.locales` keeps them. The app's messages are its own and zod's default is English: only `en` is
+ * bundled (`z.locales.en` still there; zod registers it itself on the first schema).
+ */
+const englishOnlyZod = {
+  name: "english-only-zod",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: join(dirname(args.importer), "..", "locales", "en.js"), namespace: "zod-english" } : undefined));
+    b.onLoad({ filter: /.*/, namespace: "zod-english" }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(args.path)};`, loader: "js", resolveDir: dirname(args.path) }));
+  },
+};
+
 const started = Date.now();
 mkdirSync(join(out, "vendor"), { recursive: true });
 const vendors = await Promise.all(
@@ -102,7 +115,7 @@ const result = await build({
   ...common,
   stdin: { contents: entry, resolveDir: root, sourcefile: "functions-entry.ts", loader: "ts" },
   outfile: join(out, "main.js"),
-  plugins: [lazyLibraries],
+  plugins: [lazyLibraries, englishOnlyZod],
 });
 
 copyFileSync(join(root, "host.json"), join(out, "host.json"));

@@ -45,6 +45,9 @@ describe("the bundled deploy package", () => {
     expect(bundle).not.toMatch(/class TableClient\b/);
     expect(bundle).not.toMatch(/class _Packer2\b/);
     expect(bundle).not.toMatch(/function View\(/);
+    // zod's error messages in English only (its other languages are a third of zod; the app never asks for them).
+    expect(bundle).toMatch(/Invalid input: expected /);
+    expect(bundle).not.toMatch(/Ungültige Eingabe/);
     // Loaded as the worker loads it, in a fresh process: every function registered, no vendor bundle read.
     const script = [
       `const { CoreState, installCoreModule } = require(${JSON.stringify(join(repoRoot, "dist", "sandbox", "host", "coreModule.js"))});`,
