@@ -99,6 +99,9 @@ export interface RoundReport {
  * - If a handler fails on an item, the item is parked (kept with its error) and the round goes on, so one item
  *   never holds up its list: the delta link moves on, parked items are tried again by later rounds (backing off from
  *   a minute to an hour), and the Coordinator is told once of an item that keeps failing.
+ * - What handlers leave until after the round (`RoundWork`: a transition's effects) goes to `afterRound` once the
+ *   cursor is saved, for the caller to carry out outside the list's one-at-a-time rounds (see watchedList); without
+ *   `afterRound` it is carried out here before returning.
  *
  * @example
  * await processListChanges(ports, casesHandler, new Date("2026-11-23T09:15:00Z"))
@@ -113,9 +116,11 @@ export async function processListChanges<Row>(
   if (!afterRound) {
     // No caller to leave it to: what the handlers left until after the round is carried out before returning.
     const left: (() => Promise<void>)[] = [];
-    const report = await processListChanges(ports, handler, notifiedAt, (work) => left.push(work));
-    await carryOutAfterRound(left, ports.log);
-    return report;
+    try {
+      return await processListChanges(ports, handler, notifiedAt, (work) => left.push(work));
+    } finally {
+      await carryOutAfterRound(left, ports.log);
+    }
   }
   const work: RoundWork = { afterRound };
   const name = handler.items.name;

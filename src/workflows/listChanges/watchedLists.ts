@@ -54,10 +54,17 @@ export function watchedList<Row>(handler: ListChangeHandler<Row>): WatchedListRo
       // The list's next round waits for this one's reads and writes only: what the handlers left until after the
       // round (a transition's effects) is carried out by the invocation that asked for the round, side by side with it.
       running = report.catch(() => undefined);
-      return report.then(async (done) => {
-        await carryOutAfterRound(left, ports.log);
-        return done;
-      });
+      // Carried out even when the round fails after handling some items: their states are written, their effects due.
+      return report.then(
+        async (done) => {
+          await carryOutAfterRound(left, ports.log);
+          return done;
+        },
+        async (e: unknown) => {
+          await carryOutAfterRound(left, ports.log);
+          throw e;
+        },
+      );
     },
   };
 }

@@ -165,4 +165,16 @@ describe("a watched list's rounds in one process", () => {
     expect(report.handled).toBe(1);
     expect(effects).toEqual(["7"]);
   });
+
+  it("carries out the effects of the items a round handled even when the round then fails (their states are written)", async () => {
+    const list = countedList();
+    const effects: string[] = [];
+    const handler: ListChangeHandler<Row> = { ...list.handler, changed: async (_b, item, _now, round) => round?.afterRound(async () => void effects.push(item.id)) };
+    const state = memoryAppState();
+    // The cursor cannot be saved: the round fails after handling item 4.
+    const failing = { ...state, put: async <T>(scope: string, name: string, value: T, expected?: string) => (scope === "delta" ? Promise.reject(new Error("storage is down")) : state.put(scope, name, value, expected)) };
+    list.change("4");
+    await expect(watchedList(handler).round({ state: failing, now: () => new Date("2026-12-02T09:00:00Z") })).rejects.toThrow("storage is down");
+    expect(effects).toEqual(["4"]);
+  });
 });
