@@ -32,7 +32,37 @@ const options = {
   attendanceClockFactor: Number(process.env.BENCH_ATTENDANCE_CLOCK_FACTOR ?? 40),
 };
 
+const MEASURES = ["graphCallsPerCase", "changeToCard", "cardPress", "webhookAck", "coldStart", "attendance"] as const;
+type Measure = (typeof MEASURES)[number];
+
+/** `--only a,b` runs those measures alone (cardPress needs changeToCard's cards, so it brings it); `--help` says so. */
+function chosenMeasures(argv: readonly string[]): ReadonlySet<Measure> | "help" {
+  if (argv.includes("--help") || argv.includes("-h")) return "help";
+  const i = argv.findIndex((a) => a === "--only" || a.startsWith("--only="));
+  if (i < 0) return new Set(MEASURES);
+  const value = argv[i]!.includes("=") ? argv[i]!.slice("--only=".length) : argv[i + 1] ?? "";
+  const names = value.split(",").map((n) => n.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !(MEASURES as readonly string[]).includes(n));
+  if (!names.length || unknown.length) throw new Error(`--only takes measures from ${MEASURES.join(", ")}${unknown.length ? ` (not ${unknown.join(", ")})` : ""}`);
+  const chosen = new Set(names as Measure[]);
+  if (chosen.has("cardPress")) chosen.add("changeToCard");
+  return chosen;
+}
+
+const usage = `node dist/bench/run.js [--only <measure>[,<measure>…]]
+
+Runs every figure of issues 8 and 16 (or only those named: ${MEASURES.join(", ")}) and writes bench/report.md and
+bench/report.json. Counts move with BENCH_NOTIFICATIONS, BENCH_IN_FLIGHT, BENCH_OVERLOAD_IN_FLIGHT, BENCH_CASES,
+BENCH_CARD_CHANGES, BENCH_CARD_BURST, BENCH_PRESS_CASES, BENCH_COLD_START_ROUNDS, BENCH_ATTENDANCE_SCHOOLS,
+BENCH_ATTENDANCE_PUPILS, BENCH_ATTENDANCE_CLOCK_FACTOR. Run with NODE_EXTRA_CA_CERTS=sandbox/tls/cert.pem.
+`;
+
 async function main(): Promise<void> {
+  const only = chosenMeasures(process.argv.slice(2));
+  if (only === "help") {
+    process.stdout.write(usage);
+    return;
+  }
   const started = Date.now();
   const timer = setTimeout(() => {
     process.stderr.write(`The bench ran past ${LIMIT_MS / 60_000} minutes and was stopped.\n`);
@@ -47,25 +77,37 @@ async function main(): Promise<void> {
     // The bench's referrals all come from one school: its daily quotas would refuse them (quotas are tested in test/e2e).
     system = await startLocalSystem({ appRoot: join(repoRoot, "dist", "deploy"), env: { INTAKE_DAILY_LIMIT_PER_RESPONDER: "10000", INTAKE_DAILY_LIMIT_PER_SCHOOL: "10000" } });
     // First, on a quiet system: the bursts below leave thousands of queued rounds behind them.
-    say(`Graph requests per case: ${options.cases} case(s)…`);
-    figures.push(await graphCallsPerCase(system, { cases: options.cases }));
-    say(`List change → Core Group card: ${options.cardChanges} edits one at a time, then ${options.cardBurst} at once (Agents Playground)…`);
-    const playground = await startTestPlayground(`${system.appUrl}/api/messages`);
-    try {
-      await playground.chooseChannel("Core Group");
-      const { figure, cards } = await changeToCard(system, playground, { changes: options.cardChanges, burst: options.cardBurst });
-      figures.push(figure);
-      say(`Presses on the Core Group card: ${options.pressCases} cards, three views and a decision each (Agents Playground)…`);
-      figures.push(await cardPress(playground, cards, { cases: options.pressCases }));
-    } finally {
-      await playground.stop();
+    if (only.has("graphCallsPerCase")) {
+      say(`Graph requests per case: ${options.cases} case(s)…`);
+      figures.push(await graphCallsPerCase(system, { cases: options.cases }));
     }
-    say(`Webhook acknowledgement: ${options.notifications} notifications…`);
-    figures.push(await webhookAck(system, { count: options.notifications, inFlight: options.inFlight, overloadInFlight: options.overloadInFlight }));
-    say(`Cold start: ${options.coldStartRounds} loads each of the bundled and unbundled app…`);
-    figures.push(await coldStart(repoRoot, system.env, options.coldStartRounds));
-    say(`Attendance digests: ${options.attendanceSchools} schools, ${options.attendancePupils} pupils (clock ${options.attendanceClockFactor}× real time)…`);
-    figures.push(await attendanceDigests({ schools: options.attendanceSchools, pupils: options.attendancePupils, factor: options.attendanceClockFactor }));
+    if (only.has("changeToCard")) {
+      say(`List change → Core Group card: ${options.cardChanges} edits one at a time, then ${options.cardBurst} at once (Agents Playground)…`);
+      const playground = await startTestPlayground(`${system.appUrl}/api/messages`);
+      try {
+        await playground.chooseChannel("Core Group");
+        const { figure, cards } = await changeToCard(system, playground, { changes: options.cardChanges, burst: options.cardBurst });
+        figures.push(figure);
+        if (only.has("cardPress")) {
+          say(`Presses on the Core Group card: ${options.pressCases} cards, three views and a decision each (Agents Playground)…`);
+          figures.push(await cardPress(playground, cards, { cases: options.pressCases }));
+        }
+      } finally {
+        await playground.stop();
+      }
+    }
+    if (only.has("webhookAck")) {
+      say(`Webhook acknowledgement: ${options.notifications} notifications…`);
+      figures.push(await webhookAck(system, { count: options.notifications, inFlight: options.inFlight, overloadInFlight: options.overloadInFlight }));
+    }
+    if (only.has("coldStart")) {
+      say(`Cold start: ${options.coldStartRounds} loads each of the bundled and unbundled app…`);
+      figures.push(await coldStart(repoRoot, system.env, options.coldStartRounds));
+    }
+    if (only.has("attendance")) {
+      say(`Attendance digests: ${options.attendanceSchools} schools, ${options.attendancePupils} pupils (clock ${options.attendanceClockFactor}× real time)…`);
+      figures.push(await attendanceDigests({ schools: options.attendanceSchools, pupils: options.attendancePupils, factor: options.attendanceClockFactor }));
+    }
   } finally {
     await stop();
     clearTimeout(timer);

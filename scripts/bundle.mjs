@@ -3,9 +3,10 @@
 // supplies `@azure/functions-core` itself, so that module stays external; everything else (the Graph client,
 // identity, storage SDKs, zod, the shipped JSON data) is in the package: no node_modules to upload.
 //
-// Cold start: loading `main` registers every trigger, and that is all it should do. The big SDKs a trigger needs
+// Cold start: loading `main` registers every trigger, and that is all it should do. The big libraries a trigger needs
 // only once it runs — the Microsoft 365 Agents SDK and the card templating (the bot, the cards), the Graph client,
-// identity and the storage SDKs — are bundled beside it in vendor/*.js and loaded on their first use: in main.js
+// identity and the storage SDKs, the reports' Word writer and charts (docx, Vega, Vega-Lite, resvg) — are bundled
+// beside it in vendor/*.js and loaded on their first use: in main.js
 // each is a stand-in whose exports are getters that require its vendor bundle the first time one is read. (A
 // CommonJS bundle cannot be split by esbuild itself, and these are libraries without the app's state, so one copy
 // each in its vendor bundle is the only copy.) No source map is referenced from the code: main.js.map is written
@@ -36,6 +37,8 @@ mkdirSync(out, { recursive: true });
 const lazy = {
   teams: ["@microsoft/agents-hosting", "adaptivecards-templating"],
   azure: ["@azure/identity", "@azure/data-tables", "@azure/storage-queue", "@microsoft/microsoft-graph-client", "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials"],
+  // The reports' Word document and charts: over half of what main.js would otherwise be compiled from at every start.
+  reports: ["docx", "vega", "vega-lite", "@resvg/resvg-wasm"],
 };
 const vendorOf = new Map(Object.entries(lazy).flatMap(([vendor, packages]) => packages.map((p) => [p, vendor])));
 const requireFromRoot = createRequire(join(root, "package.json"));
@@ -61,9 +64,12 @@ const common = {
   metafile: true,
 };
 
-/** A stand-in for a lazy library: its exports, read on first use from its vendor bundle. */
+/**
+ * A stand-in for a lazy library: its exports, read on first use from its vendor bundle. The names are read from the
+ * vendor bundle just built (CommonJS), not from the package: vega's ESM has a top-level await that require refuses.
+ */
 function standIn(pkg) {
-  const real = requireFromRoot(pkg);
+  const real = requireFromRoot(join(out, "vendor", `${vendorOf.get(pkg)}.js`))[pkg];
   const names = Object.getOwnPropertyNames(real).filter((n) => n !== "__esModule");
   return [
     `let loaded;`,
@@ -78,6 +84,19 @@ const lazyLibraries = {
     const filter = new RegExp(`^(${[...vendorOf.keys()].map((p) => p.replace(/[/.]/g, "\\$&")).join("|")})$`);
     b.onResolve({ filter }, (args) => ({ path: args.path, namespace: "lazy-library" }));
     b.onLoad({ filter: /.*/, namespace: "lazy-library" }, (args) => ({ contents: standIn(args.path), loader: "js", resolveDir: root }));
+  },
+};
+
+/**
+ * zod's `locales` namespace holds every language's error messages (a third of zod in the bundle), all compiled at
+ * load because `z.locales` keeps them. The app's messages are its own and zod's default is English: only `en` is
+ * bundled (`z.locales.en` still there; zod registers it itself on the first schema).
+ */
+const englishOnlyZod = {
+  name: "english-only-zod",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: join(dirname(args.importer), "..", "locales", "en.js"), namespace: "zod-english" } : undefined));
+    b.onLoad({ filter: /.*/, namespace: "zod-english" }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(args.path)};`, loader: "js", resolveDir: dirname(args.path) }));
   },
 };
 
@@ -96,7 +115,7 @@ const result = await build({
   ...common,
   stdin: { contents: entry, resolveDir: root, sourcefile: "functions-entry.ts", loader: "ts" },
   outfile: join(out, "main.js"),
-  plugins: [lazyLibraries],
+  plugins: [lazyLibraries, englishOnlyZod],
 });
 
 copyFileSync(join(root, "host.json"), join(out, "host.json"));

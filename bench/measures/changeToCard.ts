@@ -62,6 +62,7 @@ export async function changeToCard(system: LocalSystem, playground: TestPlaygrou
     return refs.map((r) => cardArrival(r)! - changedAt.get(r)!);
   };
 
+  const requestsAtStart = system.graph.requests.length;
   const quiet: number[] = [];
   const marks: Partial<Record<Stage | "edit", number>>[] = [];
   const refs: string[] = [];
@@ -87,6 +88,10 @@ export async function changeToCard(system: LocalSystem, playground: TestPlaygrou
   const burst = await time(burstRefs);
   refs.push(...burstRefs);
 
+  // What a slow change waits for: the partnership mailbox's emails (the referral's, the triage's) hitting Exchange's
+  // 30 a minute, answered 429 with Retry-After, while the Cases list's rounds go on.
+  const mails = system.graph.requests.slice(requestsAtStart).filter((r) => r.method === "POST" && /\/sendMail$/.test(r.path.split("?")[0]!));
+  const throttled = mails.filter((r) => r.status === 429).length;
   const p50 = percentile(quiet, 50)!;
   const p95 = percentile(quiet, 95)!;
   const burstP95 = percentile(burst, 95)!;
@@ -100,6 +105,7 @@ export async function changeToCard(system: LocalSystem, playground: TestPlaygrou
       `${options.changes} edits to "Ready for Core Group", one at a time on a settled system, each timed from the edit in SharePoint to the card's arrival in the Playground's Core Group channel: ${quiet.map((v) => Math.round(v)).join(", ")} ms.`,
       ...timelineNotes(stageTimes(marks)),
       `One change in detail (ms from the edit): ${detail}.`,
+      `Meanwhile the partnership mailbox sent ${mails.length - throttled} emails (the referrals' acknowledgements and notices, the triage notices) and was answered 429 (Exchange's 30 a minute, with Retry-After) ${throttled} time(s): a case's effects are carried out once its list's round is over, so an email waiting on Retry-After holds up neither the Cases list's next round nor another case's card.`,
       `A burst of ${options.burst} edits at once: p50 ${round1(percentile(burst, 50)!)} ms, p95 ${round1(burstP95)} ms, slowest ${Math.round(Math.max(...burst))} ms.`,
       "Not included: Graph's own delay in sending a change notification in a tenant (the sandbox sends within its 50 ms batch window), nor, on Flex Consumption, starting an instance of the queue function when it has scaled to zero. The queue wait is the host's own polling (host.json maxPollingInterval), as on Flex, where the webhook and the queue function never share an instance.",
     ],

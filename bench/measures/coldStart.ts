@@ -44,8 +44,8 @@ export async function coldStart(repoRoot: string, env: Record<string, string>, r
     notes: [
       `Median of ${rounds} loads each, alternating, each in a fresh Node process with @azure/functions-core served as the worker serves it (sandbox/host's proxy). Bundled: ${bundled.map(round1).join(", ")} ms; unbundled: ${unbundled.map(round1).join(", ")} ms.`,
       "Measured: requiring package.json main until every trigger is registered (settings parsed, form definition checked). Not measured: process start and the host's own start-up, which are the same for both.",
-      "The bundle registers the triggers from main.js alone: the Agents SDK and the card templating (vendor/teams.js), and the Graph client, identity and storage SDKs (vendor/azure.js) are loaded when a trigger first uses them, not at load; no source map is referenced, so none is parsed. The unbundled app requires all of them, file by file, as the function modules load.",
-      "On Flex Consumption the unbundled app also has to read node_modules from the deployment package; the bundle is three files.",
+      "The bundle registers the triggers from main.js alone: the Agents SDK and the card templating (vendor/teams.js), the Graph client, identity and storage SDKs (vendor/azure.js), and the reports' Word writer and charts — docx, Vega, Vega-Lite, resvg (vendor/reports.js) — are loaded when a trigger first uses them, not at load; no source map is referenced, so none is parsed. The unbundled app requires all of them, file by file, as the function modules load.",
+      "On Flex Consumption the unbundled app also has to read node_modules from the deployment package; the bundle is a handful of files.",
     ],
   };
 }

@@ -38,10 +38,16 @@ describe("the bundled deploy package", () => {
     const bundle = readFileSync(join(deploy, "main.js"), "utf8");
     expect(bundle).not.toMatch(/sourceMappingURL/);
     expect(existsSync(join(deploy, "main.js.map"))).toBe(true);
-    for (const vendor of ["teams", "azure"]) expect(existsSync(join(deploy, "vendor", `${vendor}.js`))).toBe(true);
-    // The Agents SDK, the card templating, the Graph client, identity and the storage SDKs are not in main.js.
+    for (const vendor of ["teams", "azure", "reports"]) expect(existsSync(join(deploy, "vendor", `${vendor}.js`))).toBe(true);
+    // The Agents SDK, the card templating, the Graph client, identity and the storage SDKs are not in main.js, nor
+    // the reports' Word writer and charts (docx, Vega, Vega-Lite, resvg).
     expect(bundle).not.toMatch(/class CloudAdapter\b/);
     expect(bundle).not.toMatch(/class TableClient\b/);
+    expect(bundle).not.toMatch(/class _Packer2\b/);
+    expect(bundle).not.toMatch(/function View\(/);
+    // zod's error messages in English only (its other languages are a third of zod; the app never asks for them).
+    expect(bundle).toMatch(/Invalid input: expected /);
+    expect(bundle).not.toMatch(/Ungültige Eingabe/);
     // Loaded as the worker loads it, in a fresh process: every function registered, no vendor bundle read.
     const script = [
       `const { CoreState, installCoreModule } = require(${JSON.stringify(join(repoRoot, "dist", "sandbox", "host", "coreModule.js"))});`,
@@ -53,6 +59,23 @@ describe("the bundled deploy package", () => {
     const loaded = JSON.parse(execFileSync(process.execPath, ["-e", script], { env: { ...process.env, ...system.env } }).toString()) as { functions: number; vendors: number };
     expect(loaded.functions).toBeGreaterThanOrEqual(12);
     expect(loaded.vendors).toBe(0);
+  });
+
+  it("draws a chart and writes a Word document from the reports' vendor bundle, as the reports do on first use", async () => {
+    const vendor = join(deploy, "vendor", "reports.js");
+    const script = [
+      `const r = require(${JSON.stringify(vendor)});`,
+      "(async () => {",
+      "  const vega = r['vega'], vl = r['vega-lite'], docx = r['docx'];",
+      "  const spec = vl.compile({ data: { values: [{ week: 'w1', n: 3 }] }, mark: 'bar', encoding: { x: { field: 'week' }, y: { field: 'n', type: 'quantitative' } } }).spec;",
+      "  const view = new vega.View(vega.parse(spec), { renderer: 'none' });",
+      "  const svg = await view.toSVG();",
+      "  const bytes = await docx.Packer.toBuffer(new docx.Document({ sections: [{ children: [new docx.Paragraph('pack')] }] }));",
+      "  process.stdout.write(JSON.stringify({ svg: svg.slice(0, 4), zip: bytes.subarray(0, 2).toString('latin1'), resvg: typeof r['@resvg/resvg-wasm'].Resvg }));",
+      "})();",
+    ].join("\n");
+    const drawn = JSON.parse(execFileSync(process.execPath, ["-e", script]).toString()) as { svg: string; zip: string; resvg: string };
+    expect(drawn).toEqual({ svg: "<svg", zip: "PK", resvg: "function" });
   });
 
   it("answers GET /api/health from the bundle", async () => {

@@ -3,7 +3,7 @@ import { withRowChanges, type CasesRow, type RowChanges } from "../../domain/lis
 import { isReadable, type ItemRead, type ListItem, type ListItems, type WatchedColumns } from "../../m365/sharepoint/items";
 import { ItemChangedError } from "../../m365/sharepoint/graphErrors";
 import { EffectInProgressError } from "../../m365/tables/effectLedger";
-import type { AppState } from "../../m365/tables/appState";
+import { StaleStateError, type AppState } from "../../m365/tables/appState";
 import type { ListChangeHandler } from "../listChanges/processListChanges";
 import { randomUUID } from "node:crypto";
 import type { AuditEntry } from "../../m365/tables/auditTrail";
@@ -95,7 +95,14 @@ export function casesHandler(ports: CasesHandlerPorts): ListChangeHandler<CasesR
   return {
     items: ports.cases,
     watches: casesWatches,
-    async changed(_before, changed) {
+    async changed(_before, changed, _now, round) {
+      if (round) {
+        // The transition is decided and written in the round; its effects (and any an earlier transition left
+        // stashed) follow once the round is over, so an email waiting on Retry-After never holds up the Cases list.
+        await settleItem(ports, changed.id, "afterRound");
+        round.afterRound(() => carryOutAfterRound(ports, changed.id));
+        return;
+      }
       let inProgress: EffectInProgressError | undefined;
       try {
         await carryOutStashed(ports, changed.id);
@@ -166,10 +173,32 @@ async function commitCommand(ports: CasesHandlerPorts, itemId: string, command: 
 }
 
 /**
- * Carries out an item's committed effects. A queue round lets "in progress elsewhere" fail it, so the queue tries
- * again soon; a command from outside leaves those effects to the worker carrying them out.
+ * A case item's committed effects carried out once its list's round is over, in the invocation that asked for the
+ * round. Effects another worker is carrying out right now are left to it (the upkeep's backstop finishes what a dead
+ * worker leaves); effects that fail are queued for the case-effects function, which retries them (then parks them in
+ * case-effects-poison), and stay stashed until done, so none is lost.
+ *
+ * @example
+ * await carryOutAfterRound(casesPorts, "17") // the Core Group card posted, the school invited, …
  */
-async function carryOutCommitted(ports: CasesHandlerPorts, itemId: string, inProgress: "retry" | "leaveInProgress"): Promise<void> {
+export async function carryOutAfterRound(ports: CasesHandlerPorts, itemId: string): Promise<void> {
+  try {
+    await carryOutStashed(ports, itemId);
+  } catch (e) {
+    if (e instanceof EffectInProgressError) return ports.log(`Case item ${itemId}: effects are being carried out by another worker (${e.key})`);
+    ports.log(`Case item ${itemId}: its effects failed (${e instanceof Error ? e.name : "Error"}); queued to be tried again`);
+    if (!ports.queueEffects) throw e;
+    await ports.queueEffects(itemId);
+  }
+}
+
+/**
+ * Carries out an item's committed effects. A queue round lets "in progress elsewhere" fail it, so the queue tries
+ * again soon; a command from outside leaves those effects to the worker carrying them out; a list's round leaves
+ * them until after the round (see `carryOutAfterRound`).
+ */
+async function carryOutCommitted(ports: CasesHandlerPorts, itemId: string, inProgress: "retry" | "leaveInProgress" | "afterRound"): Promise<void> {
+  if (inProgress === "afterRound") return;
   try {
     await carryOutStashed(ports, itemId);
   } catch (e) {
@@ -183,7 +212,7 @@ async function carryOutCommitted(ports: CasesHandlerPorts, itemId: string, inPro
  * checked against the workflow's own record: edited workflow columns change nothing (the rules decide from the
  * record, the write puts them back). A command is applied only if the item version's editor may give it.
  */
-async function settleItem(ports: CasesHandlerPorts, itemId: string, inProgress: "retry" | "leaveInProgress" = "retry"): Promise<void> {
+async function settleItem(ports: CasesHandlerPorts, itemId: string, inProgress: "retry" | "leaveInProgress" | "afterRound" = "retry"): Promise<void> {
   for (let step = 0; step < 10; step++) {
     const item = await ports.cases.read(itemId);
     if (!item) return;
@@ -390,7 +419,14 @@ async function adoptWrittenStash(ports: Pick<CasesHandlerPorts, "state">, item: 
   if (!stashed || stashed.value.committed) return false;
   // The write landed: its record is the workflow's (kept before the stash is marked committed, as a live attempt does).
   if (stashed.value.record) await keepWorkflowRecord(ports.state, item.id, stashed.value.record);
-  await ports.state.put(STASHED_EFFECTS_SCOPE, written, { ...stashed.value, committed: true });
+  try {
+    // Under the version read: a worker that adopted it first may have carried it out and removed it since, and a
+    // blind write would bring the stash back to be carried out again.
+    await ports.state.put(STASHED_EFFECTS_SCOPE, written, { ...stashed.value, committed: true }, stashed.version);
+  } catch (e) {
+    if (e instanceof StaleStateError) return false; // adopted by another worker, which carries it out
+    throw e;
+  }
   return true;
 }
 

@@ -16,9 +16,19 @@ export interface ListChangeHandler<Row> {
    * has never seen; `now` what they are). Must be idempotent: a crash after it and before the snapshot is saved
    * repeats it. An item a person made unreadable still comes here (its id may have work left).
    */
-  changed(before: Snapshot | undefined, after: ItemRead<Row>, now: Snapshot): Promise<void>;
+  changed(before: Snapshot | undefined, after: ItemRead<Row>, now: Snapshot, round?: RoundWork): Promise<void>;
   /** Called once for an item deleted from the list. */
   deleted?(id: string, before: Snapshot | undefined): Promise<void>;
+}
+
+/**
+ * What a handler may leave until its list's round is over: work that follows a state already written (a
+ * transition's effects, stashed and committed with it), so an email waiting on Exchange's Retry-After never holds up
+ * the list's next round. The round's caller carries it out, in the same invocation, once the round has saved its
+ * cursor; it must be idempotent and must not be lost if it fails (the stash stays for a retry and the backstop).
+ */
+export interface RoundWork {
+  afterRound(work: () => Promise<void>): void;
 }
 
 export interface ListChangePorts {
@@ -89,6 +99,9 @@ export interface RoundReport {
  * - If a handler fails on an item, the item is parked (kept with its error) and the round goes on, so one item
  *   never holds up its list: the delta link moves on, parked items are tried again by later rounds (backing off from
  *   a minute to an hour), and the Coordinator is told once of an item that keeps failing.
+ * - What handlers leave until after the round (`RoundWork`: a transition's effects) goes to `afterRound` once the
+ *   cursor is saved, for the caller to carry out outside the list's one-at-a-time rounds (see watchedList); without
+ *   `afterRound` it is carried out here before returning.
  *
  * @example
  * await processListChanges(ports, casesHandler, new Date("2026-11-23T09:15:00Z"))
@@ -98,7 +111,18 @@ export async function processListChanges<Row>(
   ports: ListChangePorts,
   handler: ListChangeHandler<Row>,
   notifiedAt?: Date,
+  afterRound?: RoundWork["afterRound"],
 ): Promise<RoundReport> {
+  if (!afterRound) {
+    // No caller to leave it to: what the handlers left until after the round is carried out before returning.
+    const left: (() => Promise<void>)[] = [];
+    try {
+      return await processListChanges(ports, handler, notifiedAt, (work) => left.push(work));
+    } finally {
+      await carryOutAfterRound(left, ports.log);
+    }
+  }
+  const work: RoundWork = { afterRound };
   const name = handler.items.name;
   const stored = await ports.state.get<DeltaCursor>(DELTA_SCOPE, name);
   if (stored && notifiedAt && Date.parse(stored.value.startedAt) > notifiedAt.getTime()) {
@@ -122,7 +146,7 @@ export async function processListChanges<Row>(
   for (const change of round.changes) {
     const id = change.kind === "deleted" ? change.id : change.item.id;
     inRound.add(id);
-    const outcome = await attempt(ports, name, id, parkedBefore.get(id), change.kind === "deleted", () => handleChange(ports, handler, change, restarted));
+    const outcome = await attempt(ports, name, id, parkedBefore.get(id), change.kind === "deleted", () => handleChange(ports, handler, change, restarted, work));
     if (outcome === "handled") handled++;
     if (outcome === "parked") parked++;
   }
@@ -131,7 +155,7 @@ export async function processListChanges<Row>(
     if (inRound.has(id) || Date.parse(item.nextTryAt) > ports.now().getTime()) continue;
     const outcome = await attempt(ports, name, id, item, item.deleted === true, async () => {
       const change = item.deleted ? ({ kind: "deleted", id } as const) : await handler.items.change(id, handler.watches);
-      return handleChange(ports, handler, change, false);
+      return handleChange(ports, handler, change, false, work);
     });
     if (outcome === "handled") handled++;
     if (outcome === "parked") parked++;
@@ -147,7 +171,7 @@ export async function processListChanges<Row>(
 }
 
 /** One item's change through its handler: "handled", or "unchanged" when the watched columns are as last seen. */
-async function handleChange<Row>(ports: ListChangePorts, handler: ListChangeHandler<Row>, change: ItemChangeOf<Row>, restarted: boolean): Promise<"handled" | "unchanged"> {
+async function handleChange<Row>(ports: ListChangePorts, handler: ListChangeHandler<Row>, change: ItemChangeOf<Row>, restarted: boolean, round: RoundWork): Promise<"handled" | "unchanged"> {
   const name = handler.items.name;
   if (change.kind === "deleted") {
     const before = (await ports.state.get<Snapshot>(seenScope(name), change.id))?.value;
@@ -163,7 +187,7 @@ async function handleChange<Row>(ports: ListChangePorts, handler: ListChangeHand
     ports.log?.(`${name} item ${change.item.id}: no change the workflow watches`);
     return "unchanged";
   }
-  await handler.changed(before, change.item, after);
+  await handler.changed(before, change.item, after, round);
   try {
     // Only if nothing newer was remembered meanwhile (the handler's own write, or another round's).
     await ports.state.put(seenScope(name), change.item.id, after, seen?.version);
@@ -171,6 +195,18 @@ async function handleChange<Row>(ports: ListChangePorts, handler: ListChangeHand
     if (!(e instanceof StaleStateError)) throw e;
   }
   return "handled";
+}
+
+/**
+ * Carries out what a round's handlers left until after it, each item's work side by side (one item's slow email never
+ * holds up another's card); a failure is logged and the others go on (each handler's work keeps its own retry).
+ *
+ * @example
+ * await carryOutAfterRound([() => carryOutStashed(ports, "17")], log)
+ */
+export async function carryOutAfterRound(work: readonly (() => Promise<void>)[], log?: (message: string) => void): Promise<void> {
+  const results = await Promise.allSettled(work.map((w) => w()));
+  for (const r of results) if (r.status === "rejected") log?.(`Work left until after a list's round failed (${r.reason instanceof Error ? r.reason.name : "Error"}); it is tried again later`);
 }
 
 /**

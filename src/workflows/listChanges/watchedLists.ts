@@ -1,6 +1,6 @@
 import type { ListChangeMessage } from "./listChangeMessage";
 import { listForSubscription, polledLists, reauthorizeSubscription, ensureSubscriptions, type SubscriptionPorts, type SubscriptionResult, type WatchedList } from "./ensureSubscriptions";
-import { processListChanges, type ListChangeHandler, type ListChangePorts, type RoundReport } from "./processListChanges";
+import { carryOutAfterRound, processListChanges, type ListChangeHandler, type ListChangePorts, type RoundReport } from "./processListChanges";
 import { clearDegraded, reportDegraded, type DegradedPorts } from "../operations/degradedParts";
 import { changesFoundByPolling } from "../messages/coordinatorMessages";
 
@@ -15,6 +15,9 @@ export interface WatchedListRound extends WatchedList {
  * (or upkeep runs) arrive meanwhile, they cost one more round at most. A notification received before a round
  * this process finished had started — as the app's own writes' notifications mostly are — costs no delta read, nor
  * even a look at the stored cursor. (Rounds in other instances still run side by side: every step is idempotent.)
+ * What a handler leaves until after its round (a transition's effects: an email may wait a minute on Exchange's
+ * Retry-After) never holds up the list: the next round starts once this one's cursor is saved, and the invocation
+ * that asked for this round carries that work out before it ends; invocations that joined it end with the round.
  *
  * @example
  * const cases = watchedList(casesHandler(casesPorts));
@@ -38,17 +41,30 @@ export function watchedList<Row>(handler: ListChangeHandler<Row>): WatchedListRo
         return next.report;
       }
       const ask = { notifiedAt: asked };
+      const left: (() => Promise<void>)[] = [];
       const report = running.then(async (): Promise<RoundReport> => {
         if (next?.ask === ask) next = undefined;
         const covered = ask.notifiedAt;
         if (covered !== undefined && coveredUntil > covered) return { list: name, skipped: true, restarted: false, seen: 0, handled: 0, parked: 0 };
-        const done = await processListChanges(ports, handler, covered === undefined ? undefined : new Date(covered));
+        const done = await processListChanges(ports, handler, covered === undefined ? undefined : new Date(covered), (work) => left.push(work));
         if (done.startedAt) coveredUntil = Math.max(coveredUntil, Date.parse(done.startedAt));
         return done;
       });
       next = { ask, report };
+      // The list's next round waits for this one's reads and writes only: what the handlers left until after the
+      // round (a transition's effects) is carried out by the invocation that asked for the round, side by side with it.
       running = report.catch(() => undefined);
-      return report;
+      // Carried out even when the round fails after handling some items: their states are written, their effects due.
+      return report.then(
+        async (done) => {
+          await carryOutAfterRound(left, ports.log);
+          return done;
+        },
+        async (e: unknown) => {
+          await carryOutAfterRound(left, ports.log);
+          throw e;
+        },
+      );
     },
   };
 }

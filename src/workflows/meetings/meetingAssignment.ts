@@ -60,7 +60,24 @@ async function meetingEvent(ports: PlacementPorts, m: { item: ListItem<MeetingsR
  * @example
  * await assignMeeting(ports, "LNCIP-2026-0042", "coreGroup") // "CG-2026-12-03"
  */
-export async function assignMeeting(ports: PlacementPorts, caseRef: string, kind: MeetingKind = "coreGroup"): Promise<string | undefined> {
+export function assignMeeting(ports: PlacementPorts, caseRef: string, kind: MeetingKind = "coreGroup"): Promise<string | undefined> {
+  return oneAtATime(ports.meetings, kind, () => assignNow(ports, caseRef, kind));
+}
+
+// In one process, one case at a time is put on a meeting of a kind: the room on an agenda is counted and then taken,
+// and a meeting event's attendees are read and then written (Graph replaces the list on PATCH), so two cases at once
+// could overfill an agenda or lose a school's invitation. Cases' effects run side by side once their list's round is
+// over (see watchedList), so this is where they queue up.
+const assigning = new WeakMap<object, Map<MeetingKind, Promise<unknown>>>();
+function oneAtATime<T>(owner: object, kind: MeetingKind, work: () => Promise<T>): Promise<T> {
+  let byKind = assigning.get(owner);
+  if (!byKind) assigning.set(owner, (byKind = new Map()));
+  const result = (byKind.get(kind) ?? Promise.resolve()).then(work);
+  byKind.set(kind, result.catch(() => undefined));
+  return result;
+}
+
+async function assignNow(ports: PlacementPorts, caseRef: string, kind: MeetingKind): Promise<string | undefined> {
   const found = await readCase(ports, caseRef);
   if (!found) return undefined;
   const meetings = await meetingsOf(ports);

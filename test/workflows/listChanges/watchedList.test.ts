@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { watchedList } from "../../../src/workflows/listChanges/watchedLists";
-import type { ListChangeHandler } from "../../../src/workflows/listChanges/processListChanges";
+import { processListChanges, type ListChangeHandler } from "../../../src/workflows/listChanges/processListChanges";
 import type { ItemChangeOf, ListItems } from "../../../src/m365/sharepoint/items";
 import { memoryAppState } from "../../support/memoryAppState";
 
@@ -117,5 +117,64 @@ describe("a watched list's rounds in one process", () => {
     const retried = await failing.round(ports, new Date(clock - 5));
     expect(retried.skipped).toBe(false);
     expect(list.handled).toEqual(["2", "3"]);
+  });
+
+  it("carries out what a handler left until after its round in the invocation that asked for it, without holding up the list's next round", async () => {
+    const list = countedList();
+    // The handler writes its state in the round and leaves its effects until after it: item 1's email waits (held).
+    let releaseEmail: (() => void) | undefined;
+    const effects: string[] = [];
+    const handler: ListChangeHandler<Row> = {
+      ...list.handler,
+      changed: async (_b, item, _now, round) => {
+        list.handled.push(item.id);
+        round?.afterRound(async () => {
+          if (item.id === "1") await new Promise<void>((r) => (releaseEmail = r));
+          effects.push(item.id);
+        });
+      },
+    };
+    const watched = watchedList(handler);
+    let clock = Date.parse("2026-12-02T09:00:00Z");
+    const ports = { state: memoryAppState(), now: () => new Date(clock) };
+    list.change("1");
+    let firstEnded = false;
+    const first = watched.round(ports, new Date(clock - 1)).then((r) => ((firstEnded = true), r));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(list.handled).toEqual(["1"]);
+    expect(effects).toEqual([]);
+    // The next edit's round runs, and its effects are carried out, while item 1's email still waits.
+    clock += 20;
+    list.change("2");
+    const second = await watched.round(ports, new Date(clock - 1));
+    expect(second.skipped).toBe(false);
+    expect(list.handled).toEqual(["1", "2"]);
+    expect(effects).toEqual(["2"]);
+    expect(firstEnded).toBe(false); // the invocation that asked for round 1 ends only once its effects are carried out
+    releaseEmail?.();
+    expect((await first).handled).toBe(1);
+    expect(effects).toEqual(["2", "1"]);
+  });
+
+  it("called on its own, a round carries out what its handlers left until after it before returning", async () => {
+    const list = countedList();
+    const effects: string[] = [];
+    const handler: ListChangeHandler<Row> = { ...list.handler, changed: async (_b, item, _now, round) => round?.afterRound(async () => void effects.push(item.id)) };
+    list.change("7");
+    const report = await processListChanges({ state: memoryAppState(), now: () => new Date("2026-12-02T09:00:00Z") }, handler);
+    expect(report.handled).toBe(1);
+    expect(effects).toEqual(["7"]);
+  });
+
+  it("carries out the effects of the items a round handled even when the round then fails (their states are written)", async () => {
+    const list = countedList();
+    const effects: string[] = [];
+    const handler: ListChangeHandler<Row> = { ...list.handler, changed: async (_b, item, _now, round) => round?.afterRound(async () => void effects.push(item.id)) };
+    const state = memoryAppState();
+    // The cursor cannot be saved: the round fails after handling item 4.
+    const failing = { ...state, put: async <T>(scope: string, name: string, value: T, expected?: string) => (scope === "delta" ? Promise.reject(new Error("storage is down")) : state.put(scope, name, value, expected)) };
+    list.change("4");
+    await expect(watchedList(handler).round({ state: failing, now: () => new Date("2026-12-02T09:00:00Z") })).rejects.toThrow("storage is down");
+    expect(effects).toEqual(["4"]);
   });
 });

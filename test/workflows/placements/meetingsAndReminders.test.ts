@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandboxPorts, type SandboxPorts } from "./sandboxPorts";
-import { meetingsRound } from "../../../src/workflows/meetings/meetingAssignment";
+import { assignMeeting, meetingsRound } from "../../../src/workflows/meetings/meetingAssignment";
 import { dailyRound } from "../../../src/workflows/dailyRound/dailyRound";
 import { placementsHandler, placementsWatches } from "../../../src/workflows/placements/placementsHandler";
 
@@ -68,6 +68,22 @@ describe("Core Group meetings and Inclusion Forums", () => {
     expect(ids.filter((m) => m === "CG-2026-12-17")).toHaveLength(2); // room for 2: case 203 stays, one of the others joins it
     expect(ids.filter((m) => m > "CG-2026-12-17")).toHaveLength(1);
     expect(ids.every((m) => m > "CG-2026-12-04")).toBe(true);
+  });
+
+  it("puts cases on meetings one at a time however many arrive at once (cases' effects run side by side): no agenda overfilled", async () => {
+    s.setClock("2026-12-04T07:00:00Z");
+    const refs = [await s.readyCase(206), await s.readyCase(207), await s.readyCase(208)];
+    // Each agenda read answers slowly, so cases put on meetings at once would all count the room before any took it.
+    const cases = s.work.cases;
+    const slow = { ...s.work, cases: { ...cases, columns: async (...args: Parameters<typeof cases.columns>) => { const read = await cases.columns(...args); await new Promise((r) => setTimeout(r, 50)); return read; } } as typeof cases };
+    const keys = await Promise.all(refs.map((r) => assignMeeting(slow, r)));
+    expect(keys.every((k) => k !== undefined && k > "CG-2026-12-04")).toBe(true);
+    const onAgenda = new Map<string, number>();
+    for (const c of s.items("Cases")) {
+      const key = String(c.fields.MeetingId ?? "");
+      if (key.startsWith("CG-")) onAgenda.set(key, (onAgenda.get(key) ?? 0) + 1);
+    }
+    expect(Math.max(...onAgenda.values())).toBe(2); // CORE_GROUP_AGENDA_SIZE
   });
 
 });
