@@ -75,11 +75,8 @@ interface BatchResponse {
 // Graph's $batch payload must stay well inside its 4 MB request limit: digests carry a CSV each.
 const MAX_BATCH_CHARS = 3_000_000;
 // Exchange counts a minute by when each message reaches it, a little after this process hands it over (and the two
-// clocks differ): a second's margin keeps 30 sends inside any minute as Exchange sees it, not only as we do.
-const WINDOW_MS = 61_000;
-// Exchange counts a message when it arrives, the app when it sends: a second's margin keeps a slow request in one
-// minute from landing inside the next minute's thirty.
-const MARGIN_MS = 1_000;
+// clocks differ): a margin of two seconds keeps 30 sends inside any minute as Exchange sees it, not only as we do.
+const WINDOW_MS = 62_000;
 
 /**
  * Sends many messages as one mailbox through Graph `$batch` (up to 20 a request), paced within the mailbox's
@@ -115,12 +112,12 @@ export function pacedMailSender(graph: Client, fromMailbox: string, options: Pac
         if (queue.length < batchSize) await clock.sleep(gatherMs);
         if (!queue.length || closed) break;
         const now = clock.now();
-        sentTimes = sentTimes.filter((t) => t > now - WINDOW_MS - MARGIN_MS);
+        sentTimes = sentTimes.filter((t) => t > now - WINDOW_MS);
         const ready = queue.filter((p) => p.notBefore <= now);
         const capacity = perMinute > 0 ? perMinute - sentTimes.length : batchSize;
         const wait = Math.max(
           pausedUntil - now,
-          capacity <= 0 ? (sentTimes[0] as number) + WINDOW_MS + MARGIN_MS - now + 1 : 0,
+          capacity <= 0 ? (sentTimes[0] as number) + WINDOW_MS - now + 1 : 0,
           ready.length === 0 ? Math.min(...queue.map((p) => p.notBefore)) - now : 0,
         );
         if (wait > 0) {
