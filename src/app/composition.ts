@@ -55,7 +55,7 @@ import { caseCommandPort, type CaseCommandPort } from "../workflows/cases/caseCo
 import { carryOutCaseEffects, reportCaseEdit, tellCoordinatorRefused, type CaseEffectPorts } from "../workflows/cases/caseEffects";
 import { peopleDirectory, type PeopleDirectory } from "../workflows/people/peopleDirectory";
 import { carryOutLeftovers, casesHandler, casesWatches, type CasesHandlerPorts } from "../workflows/cases/casesHandler";
-import { findCaseItem } from "../workflows/cases/findCase";
+import { caseHasEnded, findCaseItem } from "../workflows/cases/findCase";
 import { claimPupil, releasePupil, type PupilIndexPorts } from "../workflows/cases/pupilIndex";
 import { knownInclusionForumCase } from "../workflows/intake/inclusionForumCase";
 import { writeReferralIntoCase } from "../workflows/intake/writeReferralIntoCase";
@@ -327,6 +327,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     openCases: tables.openCases,
     caseNumbers: tables.caseNumbers,
     inclusionForumCase: (caseRef, upn) => knownInclusionForumCase({ cases: lists.cases, openCases: tables.openCases }, caseRef, upn),
+    caseHasEnded: (caseRef) => caseHasEnded(lists.cases, caseRef),
     enqueue: (m) => intakeQueue.send(m),
     partnership: settings.PARTNERSHIP_CODE,
     now,

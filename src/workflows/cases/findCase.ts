@@ -1,5 +1,6 @@
 import type { CasesRow } from "../../domain/lists";
-import { titleIs, type ItemRead, type ListItems } from "../../m365/sharepoint/items";
+import { isReadable, titleIs, type ItemRead, type ListItems } from "../../m365/sharepoint/items";
+import { isOpenStatus } from "../../domain/case";
 
 /**
  * The Cases item with this case reference (kept in the list's Title column, which is indexed), if there is one:
@@ -11,4 +12,16 @@ import { titleIs, type ItemRead, type ListItems } from "../../m365/sharepoint/it
  */
 export async function findCaseItem(cases: ListItems<CasesRow>, caseRef: string): Promise<ItemRead<CasesRow> | undefined> {
   return (await cases.readAll({ filter: titleIs(caseRef) }))[0];
+}
+
+/**
+ * Whether a case has ended (its workflow status no longer open: closed, withdrawn), as its item says. A case not in
+ * the list, or whose item cannot be read, has not ended as far as anyone can tell.
+ *
+ * @example
+ * await caseHasEnded(cases, "LNCIP-2026-0042") // true once the Coordinator has closed it
+ */
+export async function caseHasEnded(cases: ListItems<CasesRow>, caseRef: string): Promise<boolean> {
+  const item = await findCaseItem(cases, caseRef);
+  return !!item && isReadable(item) && !isOpenStatus(item.row.WorkflowStatus);
 }

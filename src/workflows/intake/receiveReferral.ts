@@ -33,6 +33,11 @@ export interface IntakePorts<Form> {
   sleep?: (ms: number) => Promise<void>;
   /** New submissions a day per responder and per school; none: no limit. */
   quota?: IntakeQuota | undefined;
+  /**
+   * Whether the case holding a pupil has ended (closed, withdrawn) though the index still names it: its close is
+   * written before its effects free the pupil, so a new referral may land between the two. Asked only then.
+   */
+  caseHasEnded?: (caseRef: string) => Promise<boolean>;
 }
 
 export type IntakeAnswer =
@@ -144,7 +149,15 @@ async function holderOf<Form>(
   for (let look = 0; look < 10; look++) {
     const holder = await ports.openCases.claim(upn, pending, by);
     if (holder.claimed) return { caseRef: holder.caseRef, claimed: true };
-    if (!holder.caseRef.startsWith(PENDING)) return { caseRef: holder.caseRef, claimed: false };
+    if (!holder.caseRef.startsWith(PENDING)) {
+      // The holder's case has ended and its effects have not yet freed the pupil: free them now (as that effect
+      // would, remembering the case as the pupil's last) and claim again, so the new referral is a new case naming it.
+      if (ports.caseHasEnded && (await ports.caseHasEnded(holder.caseRef))) {
+        await ports.openCases.release(upn, holder.caseRef);
+        continue;
+      }
+      return { caseRef: holder.caseRef, claimed: false };
+    }
     const owner = holder.owner ?? holder.caseRef.slice(PENDING.length);
     const theirs = await ports.submissions.get(owner);
     if (theirs && !theirs.linkedTo) {

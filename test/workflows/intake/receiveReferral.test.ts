@@ -98,6 +98,21 @@ describe("a referral accepted after a failure part-way", () => {
     expect((await submissions.pending()).map((s) => s.responseId).sort()).toEqual(["r1", "r2"]);
   });
 
+  it("opens a new case for a pupil whose case has just ended, before the close's effects freed them, naming it as their last", async () => {
+    const clock = { now: new Date("2026-11-23T09:00:00Z") };
+    const { ports, openCases } = intake(clock);
+    const ended = new Set<string>();
+    const withEnded: IntakePorts<ReferralForm> = { ...ports, caseHasEnded: async (caseRef) => ended.has(caseRef) };
+    expect(await receiveReferral(withEnded, envelope("first"))).toMatchObject({ status: 202, caseRef: "LNCIP-2026-0001" });
+    // Still open: a new submission joins it.
+    expect(await receiveReferral(withEnded, envelope("later"))).toMatchObject({ status: 202, linkedTo: "LNCIP-2026-0001" });
+    // Closed (its workflow status written), the pupil not yet freed by the close's effects: a new referral is a new case.
+    ended.add("LNCIP-2026-0001");
+    expect(await receiveReferral(withEnded, envelope("again"))).toEqual({ status: 202, caseRef: "LNCIP-2026-0002", linkedTo: undefined });
+    expect(await openCases.find(namedReferral["pupil.upn"]!)).toBe("LNCIP-2026-0002");
+    expect(await openCases.lastEnded(namedReferral["pupil.upn"]!)).toBe("LNCIP-2026-0001");
+  });
+
   it("waits out a claim no older than the function timeout in host.json", () => {
     const host = JSON.parse(readFileSync(join(__dirname, "..", "..", "..", "host.json"), "utf8")) as { functionTimeout: string };
     const [h, m, s] = host.functionTimeout.split(":").map(Number) as [number, number, number];
