@@ -287,7 +287,8 @@ export interface ForgeryPorts {
 /**
  * A person edits a case item in SharePoint in a way their role does not allow (`by`: as SharePoint records the
  * version's editor), then waits for the app to put it back: the Coordinator told (`told`: "a change was put back (not
- * permitted)" or "workflow columns put back") and the item's columns (`watch`, or all of them) as they were before.
+ * permitted)" or "workflow columns put back") and the columns it touched and the workflow's state (`watch` adds more) as
+ * they were before.
  * Counts one bad input.
  *
  * @example
@@ -309,7 +310,9 @@ export async function forgedEdit(
   const found = item();
   if (!found) throw new Error(`Soak: no case item ${caseRef} to forge an edit on`);
   const columns = (fields: Record<string, unknown>) => {
-    const keys = [...new Set([...(watch ?? Object.keys(found.fields)), ...Object.keys(fields)])].sort();
+    // What the forged edit touched and the workflow's state — not every column: the app's own effects of the case's
+    // last transition (its meeting, say) may still be landing when the snapshot is taken.
+    const keys = [...new Set([...(watch ?? ["Status", "WorkflowStatus", "WorkflowVersion"]), ...Object.keys(fields)])].sort();
     return JSON.stringify(keys.map((k) => [k, fields[k] ?? null]));
   };
   const before = columns(found.fields);
