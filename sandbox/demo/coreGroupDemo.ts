@@ -24,6 +24,9 @@ export async function primeCoreGroupDemo(o: { appUrl: string; functionKey: strin
   const demo = demoSteps(o);
   const forumCase = await demo.submitThroughInbox(demoForumDiscussion);
   await demo.editCase(forumCase, { Status: "Awaiting Inclusion Forum" }, "the forum discussion to be put on the next forum", undefined, 150_000);
+  // The referral names the forum's case, which must be on a forum's agenda by then: the agenda is the transition's
+  // effect, carried out just after the status is recorded.
+  await demo.waitFor("the forum discussion on a forum's agenda", () => !!demo.caseFields(forumCase)?.MeetingId, 150_000);
   const caseRef = await demo.submitThroughInbox({ ...demoReferral, answers: { ...demoReferral.answers, previousInclusionForumCase: forumCase } });
   await demo.editCase(caseRef, { Status: "In triage" }, "triage", undefined, 150_000);
   await demo.editCase(caseRef, { Status: "Ready for Core Group" }, "Ready for Core Group", undefined, 150_000);
