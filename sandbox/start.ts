@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { localPorts } from "./localPorts";
 import { startAzurite } from "./azurite";
 import { startGraphSandbox } from "./graph/server";
 import { defaultAreas } from "./graph/areas";
@@ -33,15 +34,7 @@ interface Service {
 }
 
 const root = resolve(__dirname, "..", "..");
-const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const ports = {
-  app: port("FUNCTIONS_HTTP_PORT", 7071),
-  graph: port("GRAPH_SANDBOX_PORT", 7080),
-  blob: port("AZURITE_BLOB_PORT", 10000),
-  queue: port("AZURITE_QUEUE_PORT", 10001),
-  table: port("AZURITE_TABLE_PORT", 10002),
-  playground: port("PLAYGROUND_PORT", 56150),
-};
+const ports = localPorts();
 
 /**
  * The Playground's web page acts as one person (Alex Wilber, on the demo panel the Head of Oakfield Academy, who

@@ -1,4 +1,5 @@
 import { createInterface } from "node:readline";
+import { localPorts } from "../localPorts";
 import { resolve } from "node:path";
 import { startAzurite } from "../azurite";
 import { appEnvironment } from "../appEnvironment";
@@ -31,15 +32,7 @@ import { story, type StoryFacts, type StoryWorld } from "./story";
  */
 
 const root = resolve(__dirname, "..", "..", "..");
-const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const ports = {
-  app: port("FUNCTIONS_HTTP_PORT", 7071),
-  graph: port("GRAPH_SANDBOX_PORT", 7080),
-  blob: port("AZURITE_BLOB_PORT", 10000),
-  queue: port("AZURITE_QUEUE_PORT", 10001),
-  table: port("AZURITE_TABLE_PORT", 10002),
-  playground: port("PLAYGROUND_PORT", 56150),
-};
+const ports = localPorts();
 const interactive = !process.argv.includes("--yes") && process.stdin.isTTY === true;
 const out = (line = "") => process.stdout.write(`${line}\n`);
 
