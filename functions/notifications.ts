@@ -1,19 +1,18 @@
-import { app, output, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import { settings } from "../src/app/processSettings";
 import { inInvocation } from "../src/app/log/invocationLog";
 import { BODY_LIMITS, readBoundedBody } from "../src/app/http/boundedBody";
-import { LIST_CHANGES_QUEUE } from "../src/workflows/listChanges/listChangeMessage";
+import { queueListChanges } from "../src/app/listChangeQueue";
+import type { ListChangeMessage } from "../src/workflows/listChanges/listChangeMessage";
 import { receiveNotifications, refusedSummary } from "../src/workflows/listChanges/receiveNotifications";
-
-export const listChangesOutput = output.storageQueue({ queueName: LIST_CHANGES_QUEUE, connection: "AzureWebJobsStorage" });
 
 /**
  * POST /api/notifications — Graph change and lifecycle notifications for the watched SharePoint lists. Answers the
- * validation handshake, checks clientState, queues the rest and answers 202 at once: Graph allows 3 seconds, and
- * the work (delta, the state machine, effects) happens in the queue-triggered function. Graph cannot send a
- * function key: clientState is the shared secret.
+ * validation handshake, checks clientState, queues the rest (POSTs that arrive together share one write) and answers
+ * 202 once it is written: Graph allows 3 seconds, and the work (delta, the state machine, effects) happens in the
+ * queue-triggered function. Graph cannot send a function key: clientState is the shared secret.
  */
-export async function notificationsHandler(request: HttpRequest, context: InvocationContext, clientState = settings.NOTIFICATION_CLIENT_STATE): Promise<HttpResponseInit> {
+export async function notificationsHandler(request: HttpRequest, context: InvocationContext, clientState = settings.NOTIFICATION_CLIENT_STATE, queue: (m: readonly ListChangeMessage[]) => Promise<void> = queueListChanges): Promise<HttpResponseInit> {
   return inInvocation(context, async (log) => {
     const validationToken = request.query.get("validationToken");
     let body = "";
@@ -28,9 +27,10 @@ export async function notificationsHandler(request: HttpRequest, context: Invoca
     if (answer.kind === "badRequest") return { status: 400, body: answer.message };
     const refused = refusedSummary(answer.refused);
     if (refused) log.warn(refused.message, { count: refused.count, subscriptionId: refused.first });
-    if (answer.accepted.length > 0) context.extraOutputs.set(listChangesOutput, answer.accepted);
+    // Written before the 202: a failed write answers 500, and Graph sends the notifications again.
+    await queue(answer.accepted);
     return { status: 202 };
   });
 }
 
-app.http("notifications", { route: "notifications", methods: ["POST"], authLevel: "anonymous", extraOutputs: [listChangesOutput], handler: notificationsHandler });
+app.http("notifications", { route: "notifications", methods: ["POST"], authLevel: "anonymous", handler: notificationsHandler });

@@ -13,7 +13,7 @@ import { healthDeepHandler } from "../../functions/healthDeep";
 import { listChangesHandler, subscriptionUpkeepHandler } from "../../functions/listChanges";
 import { listPollingHandler } from "../../functions/listPolling";
 import { referralInboxSweepHandler } from "../../functions/referralInbox";
-import { listChangesOutput, notificationsHandler } from "../../functions/notifications";
+import { notificationsHandler } from "../../functions/notifications";
 import { referralIntakeHandler } from "../../functions/referralIntake";
 import { directorsWeekHandler } from "../../functions/directorsWeek";
 import { termlyStatementsHandler } from "../../functions/termlyStatements";
@@ -297,9 +297,10 @@ describe("POST /api/notifications", () => {
 
   it("queues the notifications with our clientState and logs the others, answering 202 at once", async () => {
     const { context, lines } = invocation("notifications");
-    const answer = await notificationsHandler(post("notifications", JSON.stringify({ value: [note(secret), note("guess")] })), context, secret);
+    const queued: ListChangeMessage[] = [];
+    const answer = await notificationsHandler(post("notifications", JSON.stringify({ value: [note(secret), note("guess")] })), context, secret, async (m) => void queued.push(...m));
     expect(answer).toEqual({ status: 202 });
-    expect(context.extraOutputs.get(listChangesOutput)).toMatchObject([{ subscriptionId: "s-1" }]);
+    expect(queued).toMatchObject([{ subscriptionId: "s-1" }]);
     expect(lines.map((l) => [l.level, l.line.subscriptionId])).toEqual([["warning", "s-1"]]);
     expect(await notificationsHandler(post("notifications", "not json"), invocation("notifications").context, secret)).toEqual({ status: 400, body: "The body is not JSON" });
   });
@@ -307,9 +308,17 @@ describe("POST /api/notifications", () => {
   it("logs one line for a POST of a thousand forged notifications, not a thousand", async () => {
     const { context, lines } = invocation("notifications");
     const forged = Array.from({ length: 1000 }, (_, i) => ({ ...note("guess"), subscriptionId: `s-${i % 7}` }));
-    expect(await notificationsHandler(post("notifications", JSON.stringify({ value: forged })), context, secret)).toEqual({ status: 202 });
+    const queued: ListChangeMessage[] = [];
+    expect(await notificationsHandler(post("notifications", JSON.stringify({ value: forged })), context, secret, async (m) => void queued.push(...m))).toEqual({ status: 202 });
     expect(lines.map((l) => [l.level, l.line.message])).toEqual([["warning", "Dropped 1000 notification(s) with a wrong clientState (subscriptions s-0, s-1, s-2 and 4 more)"]]);
-    expect(context.extraOutputs.get(listChangesOutput)).toBeUndefined();
+    expect(queued).toEqual([]);
+  });
+
+  it("answers 202 only once the notifications are queued: a failed write fails the POST, so Graph sends again", async () => {
+    const failing = async () => {
+      throw new Error("storage unavailable");
+    };
+    await expect(notificationsHandler(post("notifications", JSON.stringify({ value: [note(secret)] })), invocation("notifications").context, secret, failing)).rejects.toThrow("storage unavailable");
   });
 });
 
