@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Day } from "../../domain/calendar";
 import type { PlacementsRow, ProvidersRow } from "../../domain/lists";
-import { providerFlags, providerFromRow, unregisteredProviderProblems, type PlacementAtProviders, type Provider } from "../../domain/placement";
+import { providerFlags, providerFromRow, unregisteredProviderProblems, unregisteredRuleApplies, type PlacementAtProviders, type Provider } from "../../domain/placement";
 import { providerChecksDue } from "../messages/coordinatorMessages";
 import { isReadable, type ListItem } from "../../m365/sharepoint/items";
 import { mailOnce, openPlacementOf, openPlacements, placementRecord, readCase, type PlacementPorts } from "./placementPorts";
@@ -44,7 +44,8 @@ export async function runningPlacements(ports: Pick<PlacementPorts, "placements"
  */
 export async function startProblems(ports: Pick<PlacementPorts, "cases" | "placements" | "providers">, caseRef: string): Promise<string[]> {
   const open = await openPlacementOf(ports, caseRef);
-  if (!open?.pattern) return [];
+  // Nothing over 18 hours a week at any provider: the rule has nothing to judge, so the Providers list is not read.
+  if (!open?.pattern || !unregisteredRuleApplies(open.pattern)) return [];
   const found = await readCase(ports, caseRef);
   const start = { caseRef, pattern: open.pattern, ehcp: found?.row.SendStatus === "ehcp", lookedAfter: found?.row.LookedAfter === true };
   return unregisteredProviderProblems(start, await runningPlacements(ports, caseRef), (await providersOf(ports)).map((p) => p.provider));

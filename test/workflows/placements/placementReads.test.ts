@@ -51,18 +51,22 @@ describe("the placements one invocation reads (issue 16)", () => {
     expect(s.inbox("coordinator@lncip.example").filter((m) => m.subject === `${ref}: placement set up (KS3)`)).toHaveLength(1);
   });
 
-  it("a placement starting reads the placements not ended once and the case's placements once (its reviews' plan)", async () => {
+  it("a placement starting reads the placements not ended once and the case's placements once (its reviews' plan); the Providers list only when the rule has hours to judge", async () => {
     const partTime = "LNCIP-2026-0501";
     const started = await startInOneInvocation(partTime);
     expect(caseItem(partTime).fields.Status).toBe("In placement");
     expect(s.events().filter((e) => e.subject.endsWith(`: ${partTime}`))).toHaveLength(5);
     expect(started.placements).toEqual(["GET ?$expand=fields&$filter=fields/PlacementStatus ne 'Ended'", `GET ?$expand=fields&$filter=fields/Title eq '${partTime}'`]);
+    // Part-time, Year 9: no provider has the pupil more than 18 hours a week, so who is registered cannot matter.
+    expect(started.providers).toEqual([]);
 
     const fullTime = await s.readyCase(502);
     expect(await decide(fullTime, "programmeManagementFullTime")).toMatchObject({ ok: true, state: { status: "decided" } });
     const alsoStarted = await startInOneInvocation(fullTime);
     expect(caseItem(fullTime).fields.Status).toBe("In placement");
     expect(alsoStarted.placements.filter((m) => m.includes("PlacementStatus"))).toHaveLength(1);
+    // Full-time, Year 9: 19.5 hours a week at one provider, judged against the Providers list.
+    expect(alsoStarted.providers).toEqual(["GET ?$expand=fields"]);
   });
 
   it("two decisions at the same moment for the last place, each in its own invocation: the one set up second sees the first and does not hold the place", async () => {
