@@ -128,6 +128,8 @@ export function graphItems(list: SharePointList, options: GraphItemsOptions = {}
       }
     },
     async create(fields) {
+      // Before and after: a write that fails may still have landed, and a read under way meanwhile is not kept.
+      listChanged(reads());
       const item = toGraphItem((await graph.api(await base()).post({ fields })) as GraphListItem);
       const r = reads();
       listChanged(r);
@@ -137,6 +139,7 @@ export function graphItems(list: SharePointList, options: GraphItemsOptions = {}
     async update(id, fields, etag) {
       let request = graph.api(`${await base()}/${id}/fields`);
       if (etag) request = request.header("If-Match", etag);
+      listChanged(reads()); // as for create: `wrote` lets go again once it is answered
       try {
         const updated = (await request.patch(fields)) as Record<string, unknown>;
         // PATCH .../fields answers with the fields only; the item's new ETag is the fields' ETag.
@@ -158,6 +161,7 @@ export function graphItems(list: SharePointList, options: GraphItemsOptions = {}
       } catch (e) {
         if (graphStatus(e) !== 404) throw e;
       }
+      listChanged(reads()); // a read under way meanwhile is not kept
     },
     query(query = {}) {
       return {
@@ -188,13 +192,16 @@ export function graphItems(list: SharePointList, options: GraphItemsOptions = {}
       }
       const kept = r && keptAs !== undefined ? r.kept.get(keptAs) : undefined;
       if (kept) return kept.map((i) => ({ ...i, fields: { ...i.fields } }));
+      const changesBefore = r?.changes;
       const out: GraphItem[] = [];
       for await (const item of self.query(query)) out.push(item);
-      if (r && keptAs !== undefined) r.kept.set(keptAs, out.map((i) => ({ ...i, fields: { ...i.fields } })));
+      // A list changed while this read was under way (a write alongside it): the read is answered, not kept.
+      const unchanged = r?.changes === changesBefore;
+      if (r && unchanged && keptAs !== undefined) r.kept.set(keptAs, out.map((i) => ({ ...i, fields: { ...i.fields } })));
       // Only whole items are kept (a $select reads some columns).
       if (r && !query.select?.length) {
         remember(r, out, uniqueTitle);
-        if (whole) r.all = out.map((i) => ({ ...i, fields: { ...i.fields } }));
+        if (whole && unchanged) r.all = out.map((i) => ({ ...i, fields: { ...i.fields } }));
       }
       return out;
     },
@@ -267,7 +274,7 @@ export async function changesSince(list: SharePointList, deltaLink?: string, opt
       // The items as delta gave them are the items now: the round handles them without reading them again (and a
       // query kept before them, which they may no longer match, is read again).
       const reads = listReads(list);
-      if (changes.size) reads?.kept.clear();
+      if (changes.size) listChanged(reads, { keepWhole: true });
       for (const c of changes.values()) {
         if (c.kind === "changed") remember(reads, [c.item], options.uniqueTitle ?? false);
         else forget(reads, c.id);

@@ -10,6 +10,8 @@ interface ListReads {
   all?: GraphItem[] | undefined;
   /** Queries asked to be kept (`keep`), by query, as read: until the invocation writes to the list or reads its delta. */
   kept: Map<string, GraphItem[]>;
+  /** How many times the list changed under the invocation: a read that was under way meanwhile is not kept. */
+  changes: number;
 }
 
 const scope = new AsyncLocalStorage<Map<object, ListReads>>();
@@ -40,7 +42,7 @@ export function listReads(list: object): ListReads | undefined {
   const lists = scope.getStore();
   if (!lists) return undefined;
   let reads = lists.get(list);
-  if (!reads) lists.set(list, (reads = { byId: new Map(), byTitle: new Map(), kept: new Map() }));
+  if (!reads) lists.set(list, (reads = { byId: new Map(), byTitle: new Map(), kept: new Map(), changes: 0 }));
   return reads;
 }
 
@@ -85,9 +87,14 @@ export function forget(reads: ListReads | undefined, id: string): void {
   for (const [title, known] of reads.byTitle) if (known === id) reads.byTitle.delete(title);
 }
 
-/** The invocation wrote to the list (or forgot an item of it): what it read of the list whole or kept is read again. */
-export function listChanged(reads: ListReads | undefined): void {
+/**
+ * The invocation wrote to the list (or forgot an item of it), or a delta round found it changed: what it read of the
+ * list whole or kept is read again, and a read under way meanwhile (work of the same invocation running alongside) is
+ * not kept when it comes back.
+ */
+export function listChanged(reads: ListReads | undefined, options: { keepWhole?: boolean } = {}): void {
   if (!reads) return;
-  reads.all = undefined;
+  reads.changes++;
+  if (!options.keepWhole) reads.all = undefined;
   reads.kept.clear();
 }
