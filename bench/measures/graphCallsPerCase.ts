@@ -87,7 +87,8 @@ export async function graphCallsPerCase(system: LocalSystem, options: { cases: n
       },
       () => c.edit(ref, { Status: "In triage" }, version(ref, 1)),
       () => c.edit(ref, { Status: "Ready for Core Group" }, () => version(ref, 2)() && c.item("Cases", ref)?.fields.MeetingId),
-      () => c.edit(ref, { CoreGroupOutcome: "Programme Management (part-time)", DecidedBy: "chair@oakfieldacade.example", DecidedAt: new Date().toISOString() }, () => version(ref, 3)() && c.item("Placements", ref)),
+      // The Coordinator types the outcome only: who decided and when are the workflow's columns, written from the edit.
+      () => c.edit(ref, { CoreGroupOutcome: "Programme Management (part-time)" }, () => version(ref, 3)() && c.item("Placements", ref)),
       () =>
         c.edit(ref, { PlacementStatus: "Active" }, () => c.sites.items(c.siteId, "Reviews").filter((r) => r.fields.CaseRef === ref && r.fields.EventId).length === REVIEWS_PER_PLACEMENT, "Placements"),
     ];
@@ -123,7 +124,6 @@ export async function graphCallsPerCase(system: LocalSystem, options: { cases: n
       `By kind, per case: ${byKind(kinds)}.`,
       "Above the minimum: each list the app writes to in a step comes back as a change notification, costing one delta read that finds nothing to do (the price of reacting in seconds without polling; a notification carries no data, so the app cannot tell its own from a person's without reading) — within a step the rounds run one at a time and later notifications join the next round, so a list costs one such read however many items the app wrote; the reads the rules need that the minimum leaves out (the agenda and the panel for the card, the places at a start); idempotency reads before writes that must not double (a case's reviews; a case's open placement comes from the places' query); a PATCH may be repeated when a coordinator's edit and the app's write cross (412, then read again).",
       "Not read again (issue 16): an item a delta round gave (it is handled as delta gave it), an item the invocation read or wrote (a case by its reference, a meeting by its key: each read once per invocation), a list read whole (the panel, the meetings, the providers) once per invocation; the placements not ended read once per invocation and only for the commands that count places — the places counted, the placements running at each provider (the unregistered-school rule) and the case's open placement (set up once) all come from that one query, read again only after the invocation's own write to the list (the new placement's check that it holds its place, which must see one set up at the same moment); the placement the invocation set up is in hand, not read back by its case; at a start, the Providers list only when the placement gives the pupil more than 18 hours a week at a provider (else the rule has nothing to judge); nothing for a card refresh when no card was posted; a new placement holding its place is the app's own write; a review series' rows written together (one notification round).",
-      "Not the app's own repeat: the decision step's third email is the Coordinator told that the \"decided by\" typed into the case was put back (a column only the workflow writes, from who made the edit), a notice of the edit as typed, sent once per edit.",
       ...(crossedQuarter ? ["The run crossed a quarter hour: the upkeep timer's delta rounds (one per watched list) may be included."] : []),
       `Ratio: ${Math.round((actual / MINIMUM) * 100) / 100} × the minimum (goal ≤ ${CALLS_GOAL_RATIO}).`,
     ],
