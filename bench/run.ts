@@ -10,6 +10,7 @@ import { changeToCard } from "./measures/changeToCard";
 import { cardPress } from "./measures/cardPress";
 import { attendanceDigests } from "./measures/attendance";
 import { startTestPlayground } from "../sandbox/playgroundDriver";
+import { benchCases } from "./benchCases";
 
 /**
  * npm run bench: every figure of issues 8 and 16, each beside its goal (`meets`), against the sandbox on loopback
@@ -98,6 +99,8 @@ async function main(): Promise<void> {
     }
     if (only.has("webhookAck")) {
       say(`Webhook acknowledgement: ${options.notifications} notifications…`);
+      // On a settled system, as every figure: the presses' decisions leave their effects (emails, placements, cards) running.
+      await benchCases(system).settle();
       figures.push(await webhookAck(system, { count: options.notifications, inFlight: options.inFlight, overloadInFlight: options.overloadInFlight }));
     }
     if (only.has("coldStart")) {
