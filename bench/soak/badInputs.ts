@@ -309,12 +309,10 @@ export async function forgedEdit(
   const item = () => ports.sites.items(ports.siteId, "Cases").find((c) => c.fields.Title === caseRef);
   const found = item();
   if (!found) throw new Error(`Soak: no case item ${caseRef} to forge an edit on`);
-  const columns = (fields: Record<string, unknown>) => {
-    // What the forged edit touched and the workflow's state — not every column: the app's own effects of the case's
-    // last transition (its meeting, say) may still be landing when the snapshot is taken.
-    const keys = [...new Set([...(watch ?? ["Status", "WorkflowStatus", "WorkflowVersion"]), ...Object.keys(fields)])].sort();
-    return JSON.stringify(keys.map((k) => [k, fields[k] ?? null]));
-  };
+  // What the forged edit touched and the workflow's state — not every column: the app's own effects of the case's
+  // last transition (its meeting, say) may still be landing when the snapshot is taken.
+  const keys = [...new Set([...(watch ?? ["Status", "WorkflowStatus", "WorkflowVersion"]), ...Object.keys(fields)])].sort();
+  const columns = (row: Record<string, unknown>) => JSON.stringify(keys.map((k) => [k, row[k] ?? null]));
   const before = columns(found.fields);
   const subject = told === "notPermitted" ? `${caseRef}: a change was put back (not permitted)` : `${caseRef}: workflow columns put back`;
   const reported = () => ports.mail.inbox(ports.coordinatorEmail).some((m) => m.subject === subject);
