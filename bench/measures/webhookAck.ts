@@ -57,7 +57,7 @@ async function burst(system: LocalSystem, count: number, inFlight: number): Prom
   // worker: so each burst's connections are opened before its clock starts (opening 100 at once in this one local
   // process took up to 2 s, which would be the local host's cost, not the app's answer).
   const agent = new Agent({ keepAlive: true, maxSockets: inFlight });
-  await Promise.all(Array.from({ length: inFlight }, () => post(`${system.appUrl}/admin/host/status`, agent)));
+  await Promise.all(Array.from({ length: inFlight }, () => answered(`${system.appUrl}/admin/host/status`, agent)));
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
   let next = 0;
@@ -67,7 +67,7 @@ async function burst(system: LocalSystem, count: number, inFlight: number): Prom
       while (next < options.count) {
         next++;
         const t0 = performance.now();
-        const status = await post(url, agent, body);
+        const status = await answered(url, agent, body);
         latencies.push(performance.now() - t0);
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
       }
@@ -86,7 +86,7 @@ async function burst(system: LocalSystem, count: number, inFlight: number): Prom
 }
 
 /** One request on the agent's kept-alive connections (a GET when there is no body); resolves with the status once the answer is read. */
-function post(url: string, agent: Agent, body?: string): Promise<number> {
+function answered(url: string, agent: Agent, body?: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: body === undefined ? "GET" : "POST", agent, headers: body === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
       res.resume();
