@@ -234,15 +234,26 @@ async function settleItem(ports: CasesHandlerPorts, itemId: string, inProgress: 
       return;
     }
     const current: ListItem<CasesRow> = { ...item, row };
-    if ("refuse" in asked) return revert(ports, current, asked.refuse, guarded);
+    // A put-back that meets a 412 reads the item again and decides again: the change that beat it may be the app's own
+    // write of a column nobody watches (a meeting assigned), whose round would find nothing new and leave the edit.
+    if ("refuse" in asked) {
+      if ((await revert(ports, current, asked.refuse, guarded)) === "conflict") continue;
+      return;
+    }
     const allowed = await authorizeEdit(ports.access.people, current, (who) => {
       const command = nextCommand(row, who);
       if (!command || "refuse" in command) throw new Error(`Case item ${item.id}: the command its columns ask for changed while it was authorised`);
       return command;
     }, { id: ports.access.appId, versions: (id) => ports.cases.versions(id) });
-    if (!allowed.ok) return refuseEdit(ports, current, asked.kind, allowed.message, allowed.editor, guarded);
+    if (!allowed.ok) {
+      if ((await refuseEdit(ports, current, asked.kind, allowed.message, allowed.editor, guarded)) === "conflict") continue;
+      return;
+    }
     const decision = decide(caseStateFromRow(row), allowed.command, await ports.capacity(row.CaseRef, allowed.command.kind));
-    if (!decision.ok) return revert(ports, current, decision.error.message, guarded);
+    if (!decision.ok) {
+      if ((await revert(ports, current, decision.error.message, guarded)) === "conflict") continue;
+      return;
+    }
     if ((await commitTransition(ports, current, decision, guarded)) === "conflict") continue; // edited meanwhile: read it again
     if (guarded.edited.length) await reportRestored(ports, item, row, guarded.edited, allowed.editor);
     await carryOutCommitted(ports, item.id, inProgress);
@@ -497,7 +508,7 @@ function effectRowOf(row: CasesRow): EffectRow {
 }
 
 /** Puts back an edit the rules refuse (and any workflow column edited with it), and tells the Coordinator why. */
-async function revert(ports: CasesHandlerPorts, item: ListItem<CasesRow>, message: string, guarded: Guarded): Promise<void> {
+async function revert(ports: CasesHandlerPorts, item: ListItem<CasesRow>, message: string, guarded: Guarded): Promise<"written" | "conflict"> {
   const row = item.row;
   ports.log(`Refused an edit to ${row.CaseRef}: ${message}`);
   try {
@@ -505,16 +516,17 @@ async function revert(ports: CasesHandlerPorts, item: ListItem<CasesRow>, messag
     await ports.rememberWrite(written);
   } catch (e) {
     if (!(e instanceof ItemChangedError)) throw e;
-    return; // edited again meanwhile: the next round decides on the newer edit
+    return "conflict"; // changed meanwhile (a person, or the app's own unguarded write): read again and decide
   }
   await ports.refused(effectRowOf(row), message, `${item.id}:${item.etag}`);
+  return "written";
 }
 
 /**
  * Puts back an edit its editor may not make (the permission table), audits the attempt (who, what) and tells the
  * editor and the Coordinator why, in the users' words.
  */
-async function refuseEdit(ports: CasesHandlerPorts, item: ListItem<CasesRow>, asked: CaseCommand["kind"], message: string, editor: Editor, guarded: Guarded): Promise<void> {
+async function refuseEdit(ports: CasesHandlerPorts, item: ListItem<CasesRow>, asked: CaseCommand["kind"], message: string, editor: Editor, guarded: Guarded): Promise<"written" | "conflict"> {
   const row = item.row;
   ports.log(`Refused an edit to ${row.CaseRef} (${asked}): not permitted to its editor`);
   try {
@@ -522,11 +534,12 @@ async function refuseEdit(ports: CasesHandlerPorts, item: ListItem<CasesRow>, as
     await ports.rememberWrite(written);
   } catch (e) {
     if (!(e instanceof ItemChangedError)) throw e;
-    return; // edited again meanwhile: the next round decides on the newer edit
+    return "conflict"; // changed meanwhile (a person, or the app's own unguarded write): read again and decide
   }
   const editKey = `${item.id}:${versionKey(item.etag)}`;
   await ports.access.audit({ caseRef: row.CaseRef, key: `${row.CaseRef}:notPermitted:${editKey}`, at: ports.access.now(), by: editor.label, source: "sharepoint", action: `notPermitted:${asked}`, from: row.WorkflowStatus, to: row.Status, detail: message });
   await ports.access.report("notPermitted", effectRowOf(row), message, editKey, editor);
+  return "written";
 }
 
 /**

@@ -43,4 +43,31 @@ describe("a Coordinator's edit under a storm of 412s", () => {
     expect(second.parked).toBe(0);
     expect(box.items("Cases").find((c) => c.id === id)!.fields).toMatchObject({ Status: "Ready for Core Group", WorkflowStatus: "Ready for Core Group", WorkflowVersion: 4 });
   }, 60_000);
+
+  it("puts back a decision typed by someone who may not record one even when its first put-back meets a 412", async () => {
+    // The soak found it: a Core Group member typed a decision on a case whose meeting was being assigned. The app's
+    // own MeetingId write landed between the round's read and its put-back (412); the round counted the edit handled,
+    // and the MeetingId write's own round saw no watched column changed. The forged decision stayed, untold.
+    const ref = await box.readyCase(302);
+    const id = box.items("Cases").find((c) => c.fields.Title === ref)!.id;
+    const state = box.app.tables.state;
+    const clock = new Date("2026-11-23T09:00:00Z");
+    box.setClock(clock.toISOString());
+    const ports = { state, now: () => clock };
+    const handler = casesHandler(box.app.ports.cases);
+    await processListChanges(ports, handler);
+
+    const sites = box.graph.area<SitesArea>("sites");
+    const member = { id: "00000000-0000-0000-0000-0000000000021", email: "meganb@example.com", displayName: "Megan Bowen" };
+    sites.patchAsPerson(sites.siteIdByPath(demoSite.hostname, demoSite.path), "Cases", id, { CoreGroupOutcome: "Managed move / fresh start support", DecidedBy: member.email }, member);
+    box.graph.faults.add({ route: "/^PATCH .*\\/items\\/\\d+\\/fields$/", kind: "412", count: 1 });
+    await processListChanges(ports, handler);
+    await box.edit("cases", id, { MeetingId: "CG-2026-11-26" }); // the app's own meeting write, not under an ETag
+    await processListChanges(ports, handler);
+
+    const fields = box.items("Cases").find((c) => c.id === id)!.fields;
+    expect(fields.CoreGroupOutcome ?? null).toBeNull();
+    expect(fields).toMatchObject({ Status: "Ready for Core Group", WorkflowStatus: "Ready for Core Group", WorkflowVersion: 3 });
+    expect(box.inbox("coordinator@lncip.example").filter((m) => m.subject === `${ref}: a change was put back (not permitted)`)).toHaveLength(1);
+  }, 60_000);
 });
