@@ -9,6 +9,7 @@ import { forumAgenda } from "../messages/inclusionForumMessages";
 import { meetingInvitation } from "../messages/invitationMessages";
 import { mailOnce, readCase, type PlacementPorts } from "../placements/placementPorts";
 import { waitForTeams } from "./awaitingTeams";
+import { groupCommit } from "../../m365/queues/groupCommit";
 
 const MEETING_MINUTES = 120;
 const kindLabel: Record<MeetingKind, string> = { coreGroup: "Core Group", inclusionForum: "Inclusion Forum" };
@@ -38,6 +39,19 @@ async function agendaCases(ports: PlacementPorts, kind: MeetingKind): Promise<{ 
  */
 async function meetingEvent(ports: PlacementPorts, m: { item: ListItem<MeetingsRow>; row: MeetingsRow }): Promise<string> {
   if (m.row.EventId) return m.row.EventId;
+  // Cases invited at once share the one being made (the transactionId stops a second event in any case).
+  let making = eventsBeingMade.get(ports.calendar);
+  if (!making) eventsBeingMade.set(ports.calendar, (making = new Map()));
+  const inFlight = making.get(m.row.MeetingKey);
+  if (inFlight) return inFlight;
+  const made = makeMeetingEvent(ports, m).finally(() => making.delete(m.row.MeetingKey));
+  making.set(m.row.MeetingKey, made);
+  return made;
+}
+
+const eventsBeingMade = new WeakMap<object, Map<string, Promise<string>>>();
+
+async function makeMeetingEvent(ports: PlacementPorts, m: { item: ListItem<MeetingsRow>; row: MeetingsRow }): Promise<string> {
   const start = londonTime(m.row.Date, m.row.StartTime);
   const event = await ports.calendar.create({
     ...meetingInvitation(kindLabel[m.row.Kind], m.row.Date, ports.settings.PARTNERSHIP_NAME),
@@ -60,43 +74,28 @@ async function meetingEvent(ports: PlacementPorts, m: { item: ListItem<MeetingsR
  * @example
  * await assignMeeting(ports, "LNCIP-2026-0042", "coreGroup") // "CG-2026-12-03"
  */
-export function assignMeeting(ports: PlacementPorts, caseRef: string, kind: MeetingKind = "coreGroup"): Promise<string | undefined> {
-  return oneAtATime(ports.meetings, kind, () => assignNow(ports, caseRef, kind));
-}
-
-// In one process, one case at a time is put on a meeting of a kind: the room on an agenda is counted and then taken,
-// and a meeting event's attendees are read and then written (Graph replaces the list on PATCH), so two cases at once
-// could overfill an agenda or lose a school's invitation. Cases' effects run side by side once their list's round is
-// over (see watchedList), so this is where they queue up.
-const assigning = new WeakMap<object, Map<MeetingKind, Promise<unknown>>>();
-function oneAtATime<T>(owner: object, kind: MeetingKind, work: () => Promise<T>): Promise<T> {
-  let byKind = assigning.get(owner);
-  if (!byKind) assigning.set(owner, (byKind = new Map()));
-  const result = (byKind.get(kind) ?? Promise.resolve()).then(work);
-  byKind.set(kind, result.catch(() => undefined));
-  return result;
-}
-
-async function assignNow(ports: PlacementPorts, caseRef: string, kind: MeetingKind): Promise<string | undefined> {
+export async function assignMeeting(ports: PlacementPorts, caseRef: string, kind: MeetingKind = "coreGroup"): Promise<string | undefined> {
   const found = await readCase(ports, caseRef);
   if (!found) return undefined;
-  const meetings = await meetingsOf(ports);
-  const today = londonDay(ports.now());
   const current = found.row.MeetingId;
+  const place = await agendaTurn(ports, kind, caseRef, current);
   let key = current;
-  if (needsMeeting(meetings.filter((m) => m.slot.kind === kind).map((m) => m.slot), current, today)) {
-    const assigned = new Map<string, number>();
-    for (const c of await agendaCases(ports, kind)) if (c.meetingId && c.caseRef !== caseRef) assigned.set(c.meetingId, (assigned.get(c.meetingId) ?? 0) + 1);
-    const next = nextMeetingWithRoom(meetings.map((m) => m.slot), assigned, kind, today, ports.settings.CORE_GROUP_AGENDA_SIZE);
-    if (!next) {
-      await mailOnce(ports, `mail:noMeeting:${kind}:${caseRef}:${today}`, [ports.settings.COORDINATOR_EMAIL], noMeetingWithRoom(caseRef, kindLabel[kind]));
+  try {
+    if (place.room === "none") {
+      place.taken();
+      await mailOnce(ports, `mail:noMeeting:${kind}:${caseRef}:${londonDay(ports.now())}`, [ports.settings.COORDINATOR_EMAIL], noMeetingWithRoom(caseRef, kindLabel[kind]));
       return undefined;
     }
-    key = next.key;
-    await ports.cases.update(found.item, { MeetingId: key });
-    ports.log(`${caseRef}: on the agenda of ${key}${current ? ` (rolled on from ${current})` : ""}`);
+    if (place.room === "given") {
+      key = place.key;
+      // Written in this case's own invocation, so what it reads next (its card) sees its meeting.
+      await ports.cases.update(found.item, { MeetingId: key });
+      ports.log(`${caseRef}: on the agenda of ${key}${current ? ` (rolled on from ${current})` : ""}`);
+    }
+  } finally {
+    place.taken();
   }
-  const meeting = meetings.find((m) => m.row.MeetingKey === key);
+  const meeting = place.meetings.find((m) => m.row.MeetingKey === key);
   if (!meeting) return key;
   const urn = found.row.SchoolUrn;
   const school = urn ? await ports.schools.byUrn(urn) : undefined;
@@ -104,7 +103,7 @@ async function assignNow(ports: PlacementPorts, caseRef: string, kind: MeetingKi
   try {
     await ports.ledger.once(`invite:${key}:${caseRef}`, async () => {
       const eventId = await meetingEvent(ports, meeting);
-      await ports.calendar.addAttendees(eventId, presenters);
+      await inviteTogether(ports, eventId, presenters);
       return eventId;
     });
   } catch (e) {
@@ -113,6 +112,100 @@ async function assignNow(ports: PlacementPorts, caseRef: string, kind: MeetingKi
     await waitForTeams(ports.degraded, e, { kind: "meeting", caseRef, meetingKind: kind });
   }
   return key;
+}
+
+type Meeting = Awaited<ReturnType<typeof meetingsOf>>[number];
+
+/**
+ * A case's turn at a kind of meeting's agenda: `given` a meeting to write to its MeetingId, `kept` on the one it has,
+ * or `none` with room. `taken()` says its MeetingId is written (or will not be): the next turns wait for it, since
+ * they count the room from the cases' MeetingIds.
+ */
+type AgendaPlace = { meetings: Meeting[]; taken: () => void } & ({ room: "given"; key: string } | { room: "kept" | "none" });
+
+interface AgendaTurn {
+  ports: PlacementPorts;
+  caseRef: string;
+  current: string | undefined;
+  resolve: (place: AgendaPlace) => void;
+  reject: (e: unknown) => void;
+}
+
+// In one process the room on an agenda is counted and then taken: two cases counting at once could overfill it. Cases'
+// effects run side by side once their list's round is over (see watchedList), so a burst of cases arrives here
+// together. The cases waiting while one group is placed are placed together next, from one reading of the meetings and
+// the agenda, in the order they came: a burst of ten costs two or three readings, not ten one after another.
+const agendaQueues = new WeakMap<object, Map<MeetingKind, { waiting: AgendaTurn[]; placing: boolean }>>();
+
+function agendaTurn(ports: PlacementPorts, kind: MeetingKind, caseRef: string, current: string | undefined): Promise<AgendaPlace> {
+  let byKind = agendaQueues.get(ports.meetings);
+  if (!byKind) agendaQueues.set(ports.meetings, (byKind = new Map()));
+  let queue = byKind.get(kind);
+  if (!queue) byKind.set(kind, (queue = { waiting: [], placing: false }));
+  const q = queue;
+  return new Promise<AgendaPlace>((resolve, reject) => {
+    q.waiting.push({ ports, caseRef, current, resolve, reject });
+    if (!q.placing) void placeWaiting(q, kind);
+  });
+}
+
+async function placeWaiting(q: { waiting: AgendaTurn[]; placing: boolean }, kind: MeetingKind): Promise<void> {
+  q.placing = true;
+  try {
+    while (q.waiting.length) {
+      const group = q.waiting.splice(0);
+      try {
+        await Promise.all(await placeGroup(group, kind));
+      } catch (e) {
+        for (const turn of group) turn.reject(e); // a turn already resolved ignores it
+      }
+    }
+  } finally {
+    q.placing = false;
+  }
+}
+
+/** Gives each turn of a group its place; answers the promises of the MeetingIds being written. */
+async function placeGroup(group: readonly AgendaTurn[], kind: MeetingKind): Promise<Promise<void>[]> {
+  const ports = group[0]!.ports;
+  const meetings = await meetingsOf(ports);
+  const today = londonDay(ports.now());
+  const slots = meetings.filter((m) => m.slot.kind === kind).map((m) => m.slot);
+  const needing = group.filter((t) => needsMeeting(slots, t.current, today));
+  const assigned = new Map<string, number>();
+  if (needing.length) {
+    const placing = new Set(needing.map((t) => t.caseRef));
+    for (const c of await agendaCases(ports, kind)) if (c.meetingId && !placing.has(c.caseRef)) assigned.set(c.meetingId, (assigned.get(c.meetingId) ?? 0) + 1);
+  }
+  const written: Promise<void>[] = [];
+  for (const turn of group) {
+    let taken!: () => void;
+    written.push(new Promise<void>((resolve) => (taken = resolve)));
+    if (!needing.includes(turn)) {
+      turn.resolve({ room: "kept", meetings, taken });
+      continue;
+    }
+    const next = nextMeetingWithRoom(meetings.map((m) => m.slot), assigned, kind, today, ports.settings.CORE_GROUP_AGENDA_SIZE);
+    if (!next) {
+      turn.resolve({ room: "none", meetings, taken });
+      continue;
+    }
+    assigned.set(next.key, (assigned.get(next.key) ?? 0) + 1);
+    turn.resolve({ room: "given", key: next.key, meetings, taken });
+  }
+  return written;
+}
+
+// A meeting event's attendees are read and then written (Graph replaces the list on PATCH): two schools invited at
+// once could lose one. Invitations to one event that arrive while one is being written go together in the next.
+const invitations = new WeakMap<object, Map<string, (presenters: readonly string[]) => Promise<void>>>();
+
+function inviteTogether(ports: PlacementPorts, eventId: string, presenters: readonly string[]): Promise<void> {
+  let byEvent = invitations.get(ports.calendar);
+  if (!byEvent) invitations.set(ports.calendar, (byEvent = new Map()));
+  let invite = byEvent.get(eventId);
+  if (!invite) byEvent.set(eventId, (invite = groupCommit((all) => ports.calendar.addAttendees(eventId, all))));
+  return invite(presenters);
 }
 
 /**

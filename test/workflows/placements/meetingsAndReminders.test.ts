@@ -3,6 +3,7 @@ import { startSandboxPorts, type SandboxPorts } from "./sandboxPorts";
 import { assignMeeting, meetingsRound } from "../../../src/workflows/meetings/meetingAssignment";
 import { dailyRound } from "../../../src/workflows/dailyRound/dailyRound";
 import { placementsHandler, placementsWatches } from "../../../src/workflows/placements/placementsHandler";
+import { demoSchools } from "../../../sandbox/demo/demoTenant";
 
 let s: SandboxPorts;
 const caseItem = (ref: string) => s.items("Cases").find((c) => c.fields.Title === ref)!;
@@ -84,6 +85,32 @@ describe("Core Group meetings and Inclusion Forums", () => {
       if (key.startsWith("CG-")) onAgenda.set(key, (onAgenda.get(key) ?? 0) + 1);
     }
     expect(Math.max(...onAgenda.values())).toBe(2); // CORE_GROUP_AGENDA_SIZE
+  });
+
+  it("places a burst of cases from four schools together: every agenda within its size, every school invited, the agenda read once per group", async () => {
+    s.setClock("2026-12-18T07:00:00Z"); // the meetings from 2027-01-07 on are empty
+    const schools = demoSchools.slice(1, 5);
+    const refs: string[] = [];
+    for (const [i, school] of schools.entries()) {
+      const ref = await s.readyCase(221 + i);
+      await s.edit("cases", caseItem(ref).id, { SchoolUrn: school.Urn, ReferrerEmail: `head@${school.SencoEmail.split("@")[1]}` });
+      refs.push(ref);
+    }
+    const agendaReads = () => s.graph.requests.filter((r) => r.method === "GET" && decodeURIComponent(r.path).includes("fields/Status eq 'Ready for Core Group'")).length;
+    const readsBefore = agendaReads();
+    const keys = await Promise.all(refs.map((r) => assignMeeting(s.work, r)));
+
+    expect(agendaReads() - readsBefore).toBeLessThanOrEqual(2); // the first alone, the rest together
+    expect(new Set(keys).size).toBe(2);
+    for (const key of new Set(keys)) {
+      const onIt = refs.filter((_, i) => keys[i] === key);
+      expect(onIt).toHaveLength(2); // CORE_GROUP_AGENDA_SIZE
+      const attendees = s.events().find((e) => e.id === String(meeting(key!).fields.EventId))!.attendees.map((a) => a.emailAddress.address);
+      for (const ref of onIt) expect(attendees).toContain(schools[refs.indexOf(ref)]!.SencoEmail);
+    }
+    // One Teams event per meeting, though its first cases were invited at once.
+    const cgEvents = s.items("Meetings").filter((m) => String(m.fields.Title).startsWith("CG-") && m.fields.EventId);
+    expect(s.events().filter((e) => /^Core Group: /.test(e.subject)).length).toBe(cgEvents.length);
   });
 
 });
