@@ -80,6 +80,19 @@ export function unregisteredProviderProblems(start: PlacementAtProviders, runnin
   return problems;
 }
 
+/**
+ * Whether the unregistered-school rule has anything to judge in a new placement: it gives the pupil more than 18 hours
+ * a week at some provider. When it does not, `unregisteredProviderProblems` finds nothing whoever is registered and
+ * whatever runs elsewhere, so neither need be read.
+ *
+ * @example
+ * // (illustrative)
+ * unregisteredRuleApplies(year9PartTime) // false: 2 AP days of 6.5 hours
+ */
+export function unregisteredRuleApplies(pattern: WeeklyPattern): boolean {
+  return providerHours(pattern).some((h) => h.hoursPerWeek > FULL_TIME_HOURS_LINE);
+}
+
 /** Something about a provider the Coordinator must look at. */
 export interface ProviderFlag {
   kind: "qualityAssuranceVisit" | "safeguardingConfirmation";

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { columnOf, fromListFields, readableColumns, toListFieldChanges, withRowChanges, toListFields, type ListDefinition, type RowChanges } from "../../domain/lists";
 import { DeltaExpiredError, graphStatus, ItemChangedError } from "./graphErrors";
 import type { SharePointList } from "./list";
-import { forget, listReads, recalled, recalledByTitle, remember, wrote } from "./readScope";
+import { forget, listChanged, listReads, recalled, recalledByTitle, remember, wrote } from "./readScope";
 
 /** A list item as Graph returns it with `$expand=fields`: its id, ETag and column values by column name. */
 export interface GraphItem {
@@ -37,6 +37,12 @@ export interface ItemQuery {
   select?: readonly string[];
   /** Page size asked of Graph; the iterator follows `@odata.nextLink` across pages. */
   top?: number;
+  /**
+   * Within an invocation's read scope, asked again, answered as first read — until the invocation writes to the list
+   * or a delta round finds it changed (see readScope.ts). For a query several steps of one invocation ask; never for
+   * an effect's witness, which must see the list as it is.
+   */
+  keep?: boolean;
 }
 
 interface GraphListItem {
@@ -122,15 +128,18 @@ export function graphItems(list: SharePointList, options: GraphItemsOptions = {}
       }
     },
     async create(fields) {
+      // Before and after: a write that fails may still have landed, and a read under way meanwhile is not kept.
+      listChanged(reads());
       const item = toGraphItem((await graph.api(await base()).post({ fields })) as GraphListItem);
       const r = reads();
-      if (r) r.all = undefined;
+      listChanged(r);
       remember(r, [item], uniqueTitle);
       return item;
     },
     async update(id, fields, etag) {
       let request = graph.api(`${await base()}/${id}/fields`);
       if (etag) request = request.header("If-Match", etag);
+      listChanged(reads()); // as for create: `wrote` lets go again once it is answered
       try {
         const updated = (await request.patch(fields)) as Record<string, unknown>;
         // PATCH .../fields answers with the fields only; the item's new ETag is the fields' ETag.
@@ -152,6 +161,7 @@ export function graphItems(list: SharePointList, options: GraphItemsOptions = {}
       } catch (e) {
         if (graphStatus(e) !== 404) throw e;
       }
+      listChanged(reads()); // a read under way meanwhile is not kept
     },
     query(query = {}) {
       return {
@@ -174,17 +184,24 @@ export function graphItems(list: SharePointList, options: GraphItemsOptions = {}
       const r = reads();
       const whole = !query.filter && !query.select?.length && !query.top;
       const title = uniqueTitle && query.filter && !query.select?.length ? titleAskedFor(query.filter) : undefined;
+      const keptAs = query.keep ? JSON.stringify([query.filter ?? "", query.select ?? [], query.top ?? 0]) : undefined;
       if (r && whole && r.all) return r.all.map((i) => recalled(r, i.id) ?? i);
       if (r && title !== undefined) {
         const known = recalledByTitle(r, title);
         if (known) return [known];
       }
+      const kept = r && keptAs !== undefined ? r.kept.get(keptAs) : undefined;
+      if (kept) return kept.map((i) => ({ ...i, fields: { ...i.fields } }));
+      const changesBefore = r?.changes;
       const out: GraphItem[] = [];
       for await (const item of self.query(query)) out.push(item);
+      // A list changed while this read was under way (a write alongside it): the read is answered, not kept.
+      const unchanged = r?.changes === changesBefore;
+      if (r && unchanged && keptAs !== undefined) r.kept.set(keptAs, out.map((i) => ({ ...i, fields: { ...i.fields } })));
       // Only whole items are kept (a $select reads some columns).
       if (r && !query.select?.length) {
         remember(r, out, uniqueTitle);
-        if (whole) r.all = out.map((i) => ({ ...i, fields: { ...i.fields } }));
+        if (whole && unchanged) r.all = out.map((i) => ({ ...i, fields: { ...i.fields } }));
       }
       return out;
     },
@@ -254,8 +271,10 @@ export async function changesSince(list: SharePointList, deltaLink?: string, opt
       changes.set(item.id, item.deleted ? { kind: "deleted", id: item.id } : { kind: "changed", item: toGraphItem(item) });
     }
     if (page["@odata.deltaLink"]) {
-      // The items as delta gave them are the items now: the round handles them without reading them again.
+      // The items as delta gave them are the items now: the round handles them without reading them again (and a
+      // query kept before them, which they may no longer match, is read again).
       const reads = listReads(list);
+      if (changes.size) listChanged(reads, { keepWhole: true });
       for (const c of changes.values()) {
         if (c.kind === "changed") remember(reads, [c.item], options.uniqueTitle ?? false);
         else forget(reads, c.id);

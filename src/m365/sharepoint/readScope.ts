@@ -8,6 +8,10 @@ interface ListReads {
   byTitle: Map<string, string>;
   /** The whole list as read (no filter), until the invocation writes to the list. */
   all?: GraphItem[] | undefined;
+  /** Queries asked to be kept (`keep`), by query, as read: until the invocation writes to the list or reads its delta. */
+  kept: Map<string, GraphItem[]>;
+  /** How many times the list changed under the invocation: a read that was under way meanwhile is not kept. */
+  changes: number;
 }
 
 const scope = new AsyncLocalStorage<Map<object, ListReads>>();
@@ -17,8 +21,11 @@ const scope = new AsyncLocalStorage<Map<object, ListReads>>();
  * read from Graph again — a delta round's items are handled as delta gave them, a case looked up by its reference
  * twice is read once, a list read whole is read once. What the invocation writes replaces what it read (its own
  * writes are read back as written, with their new ETags); an ETag conflict (412) forgets the item, so the retry
- * reads it fresh; queries that filter on anything but a unique Title always go to Graph, so the effect ledger's
- * witnesses and the checks of places see the list as it is. Outside a scope nothing is kept.
+ * reads it fresh. Queries that filter on anything but a unique Title go to Graph, so the effect ledger's witnesses see
+ * the list as it is — except a query its caller asks to keep (`keep`: the placements not ended, which several steps of
+ * one invocation count), answered as first read until the invocation writes to the list or a delta round reads it, so
+ * a check of places made after the invocation's own write (a new placement holding its place) reads the list again.
+ * Outside a scope nothing is kept.
  *
  * Everything read is at most as old as the invocation: writes that must not overwrite a newer edit go under the
  * item's ETag (If-Match), which Graph checks whatever was read.
@@ -35,7 +42,7 @@ export function listReads(list: object): ListReads | undefined {
   const lists = scope.getStore();
   if (!lists) return undefined;
   let reads = lists.get(list);
-  if (!reads) lists.set(list, (reads = { byId: new Map(), byTitle: new Map() }));
+  if (!reads) lists.set(list, (reads = { byId: new Map(), byTitle: new Map(), kept: new Map(), changes: 0 }));
   return reads;
 }
 
@@ -66,7 +73,7 @@ export function recalledByTitle(reads: ListReads | undefined, title: string): Gr
 /** The invocation wrote `written` (its new ETag and the fields Graph answered): it replaces what was read. */
 export function wrote(reads: ListReads | undefined, written: GraphItem, uniqueTitle: boolean): void {
   if (!reads) return;
-  reads.all = undefined;
+  listChanged(reads);
   const before = reads.byId.get(written.id);
   if (!before) return;
   remember(reads, [{ ...before, etag: written.etag, fields: { ...before.fields, ...written.fields } }], uniqueTitle);
@@ -75,7 +82,19 @@ export function wrote(reads: ListReads | undefined, written: GraphItem, uniqueTi
 /** The item is gone, or changed by someone else (412): the next read goes to Graph. */
 export function forget(reads: ListReads | undefined, id: string): void {
   if (!reads) return;
-  reads.all = undefined;
+  listChanged(reads);
   reads.byId.delete(id);
   for (const [title, known] of reads.byTitle) if (known === id) reads.byTitle.delete(title);
+}
+
+/**
+ * The invocation wrote to the list (or forgot an item of it), or a delta round found it changed: what it read of the
+ * list whole or kept is read again, and a read under way meanwhile (work of the same invocation running alongside) is
+ * not kept when it comes back.
+ */
+export function listChanged(reads: ListReads | undefined, options: { keepWhole?: boolean } = {}): void {
+  if (!reads) return;
+  reads.changes++;
+  if (!options.keepWhole) reads.all = undefined;
+  reads.kept.clear();
 }

@@ -4,7 +4,7 @@ import { purchaseOrderGap } from "../../domain/charges";
 import type { CasesRow } from "../../domain/lists";
 import { newPlacement, providerForPlacement, providerHoursText, standardPattern, unregisteredProviderProblems, type Provider, type WeeklyPattern } from "../../domain/placement";
 import { placementCouldNotStart, placementIsSetUp } from "../messages/coordinatorMessages";
-import { mailOnce, openPlacementOf, placementsOf, readCase, updatePlacement, type PlacementPorts, type PlacementRecord } from "./placementPorts";
+import { mailOnce, openPlacementNow, openPlacementOf, placementRecord, placementsOf, readCase, updatePlacement, type PlacementPorts, type PlacementRecord } from "./placementPorts";
 import { syncReviews } from "../reviews/reviewSeries";
 import { placeHeld } from "./places";
 import { flagProviders, providersOf, runningPlacements } from "./providers";
@@ -82,7 +82,7 @@ export async function createPlacement(ports: PlacementPorts, caseRef: string, ou
       await rememberPattern(ports, created.id, placement.pattern);
       return { id: created.id, warning };
     },
-    { alreadyDone: async () => { const open = await openPlacementOf(ports, caseRef); return open && { id: open.item.id, warning: open.row.UnregisteredProviderWarning }; } },
+    { alreadyDone: async () => { const open = await openPlacementNow(ports, caseRef); return open && { id: open.item.id, warning: open.row.UnregisteredProviderWarning }; } },
   );
   // Set up beyond the places by a decision at the same moment: it will give the place up (see giveUpPlaceTakenMeanwhile).
   if (!holdsExtraPlace(r) && (await placeHeld(placesPorts(ports), r.KeyStage, result.id)) === false) return result.id;
@@ -90,7 +90,8 @@ export async function createPlacement(ports: PlacementPorts, caseRef: string, ou
   // nothing to do: its notification is recognised as the app's own write.
   if (created) await ports.rememberWrite?.(created);
   await mailOnce(ports, `mail:placementSetUp:${key}`, [ports.settings.COORDINATOR_EMAIL], placementIsSetUp(caseRef, r.KeyStage, result.warning));
-  const setUp = (await placementsOf(ports, caseRef)).find((p) => p.item.id === result.id);
+  // The placement this invocation set up is in hand, as written: read only one set up before (a repeat).
+  const setUp = created ? placementRecord(created) : (await placementsOf(ports, caseRef)).find((p) => p.item.id === result.id);
   if (setUp) await flagProviders(ports, [setUp], londonDay(ports.now()));
   return result.id;
 }

@@ -3,7 +3,8 @@ import type { CasesRow, MeetingsRow, PlacementsRow, ProvidersRow, ReviewsRow, Ro
 import type { AppState } from "../../m365/tables/appState";
 import type { PartnershipCalendar, SchoolCalendar } from "../../domain/calendar";
 import { weeklyPatternSchema, type WeeklyPattern } from "../../domain/placement";
-import { isReadable, titleIs, type ListItem, type ListItems } from "../../m365/sharepoint/items";
+import { isReadable, titleIs, type ItemRead, type ListItem, type ListItems, type RowQuery } from "../../m365/sharepoint/items";
+import { odataString } from "../../m365/odata";
 import type { Mailer } from "../../m365/outlook/mail";
 import type { OutlookCalendar } from "../../m365/outlook/calendar";
 import type { EffectLedger } from "../../m365/tables/effectLedger";
@@ -100,18 +101,50 @@ export function placementRecord(item: ListItem<PlacementsRow>): PlacementRecord 
  */
 export async function placementsOf(ports: Pick<PlacementPorts, "placements">, caseRef: string): Promise<PlacementRecord[]> {
   const items = await ports.placements.all({ filter: titleIs(caseRef) });
-  return items
-    .map(placementRecord)
-    .sort((a, b) => Number(b.item.id) - Number(a.item.id) || b.item.id.localeCompare(a.item.id));
+  return newestFirst(items.map(placementRecord));
+}
+
+/** Placements newest first (SharePoint's item ids only grow). */
+function newestFirst(records: PlacementRecord[]): PlacementRecord[] {
+  return records.sort((a, b) => Number(b.item.id) - Number(a.item.id) || b.item.id.localeCompare(a.item.id));
+}
+
+/** The placements that have not ended: one query, kept for the invocation (see `keep` in src/m365/sharepoint/items.ts). */
+const notEnded: RowQuery = { filter: `fields/PlacementStatus ne ${odataString("Ended")}`, keep: true };
+
+/**
+ * Every placement that has not ended, readable or not (an unreadable one may still hold a place), read once per
+ * invocation: the places counted, the placements running at each provider and a case's open placement all come from
+ * this one query. The invocation's own write to the Placements list (or a delta round that finds it changed) makes the
+ * next call read it again, so a check made after the invocation set up a placement sees it, and every placement set
+ * up before it.
+ *
+ * @example
+ * (await openPlacements(ports)).length // 12
+ */
+export function openPlacements(ports: Pick<PlacementPorts, "placements">): Promise<ItemRead<PlacementsRow>[]> {
+  return ports.placements.readAll(notEnded);
 }
 
 /**
- * The case's placement that has not ended, if any.
+ * The case's placement that has not ended, if any (from the invocation's read of the placements not ended).
  *
  * @example
  * (await openPlacementOf(ports, "LNCIP-2026-0042"))?.row.StartDate // "2026-11-30"
  */
 export async function openPlacementOf(ports: Pick<PlacementPorts, "placements">, caseRef: string): Promise<PlacementRecord | undefined> {
+  const theCase = (await openPlacements(ports)).filter((i): i is ListItem<PlacementsRow> => isReadable(i) && i.row.CaseRef === caseRef);
+  return newestFirst(theCase.map(placementRecord)).find((p) => p.row.PlacementStatus !== "ended");
+}
+
+/**
+ * The case's placement that has not ended, read from the list as it is now (never the invocation's earlier read): what
+ * an effect's witness asks after a crash.
+ *
+ * @example
+ * (await openPlacementNow(ports, "LNCIP-2026-0042"))?.item.id // "41"
+ */
+export async function openPlacementNow(ports: Pick<PlacementPorts, "placements">, caseRef: string): Promise<PlacementRecord | undefined> {
   return (await placementsOf(ports, caseRef)).find((p) => p.row.PlacementStatus !== "ended");
 }
 

@@ -3,7 +3,8 @@ import { odataString } from "../../m365/odata";
 import type { CasesRow, PlacementsRow } from "../../domain/lists";
 import { holdsPlace, placesLeft, placesTaken, type PlaceHolder } from "../../domain/places";
 import type { KeyStage } from "../../domain/referral/keyStage";
-import type { ListItems } from "../../m365/sharepoint/items";
+import { isReadable, type ListItems } from "../../m365/sharepoint/items";
+import { openPlacements } from "./placementPorts";
 import { pupilOpenCase, type PupilIndexPorts } from "../cases/pupilIndex";
 
 /** What counting places reads: the Placements list (and Cases, for the waiting list) and the places per key stage. */
@@ -13,10 +14,18 @@ export interface PlacesPorts {
   places: Readonly<Record<KeyStage, number>>;
 }
 
-/** The placements a filter finds that have not ended, read for counting (only the three columns it needs). */
-async function openPlacements(placements: ListItems<PlacementsRow>, filter: string): Promise<PlaceHolder[]> {
-  const items = await placements.columns(["CaseRef", "KeyStage", "PlacementStatus"], { filter });
-  return items.filter((i) => i.row.PlacementStatus !== "ended").map((i) => ({ id: i.id, caseRef: i.row.CaseRef, keyStage: i.row.KeyStage, started: i.row.PlacementStatus === "active" }));
+/**
+ * The placements holding places: those not ended, from the invocation's one read of them (`openPlacements`), each
+ * counted on the three columns counting needs — an item unreadable elsewhere still holds its place.
+ */
+async function placeHolders(placements: ListItems<PlacementsRow>): Promise<PlaceHolder[]> {
+  const holders: PlaceHolder[] = [];
+  for (const item of await openPlacements({ placements })) {
+    const { CaseRef, KeyStage, PlacementStatus } = isReadable(item) ? item.row : item.readable;
+    if (CaseRef === undefined || KeyStage === undefined || PlacementStatus === undefined || PlacementStatus === "ended") continue;
+    holders.push({ id: item.id, caseRef: CaseRef, keyStage: KeyStage, started: PlacementStatus === "active" });
+  }
+  return holders;
 }
 
 /**
@@ -34,7 +43,7 @@ export async function caseContext(
   caseRef: string | undefined,
   command: CaseCommand["kind"] | undefined,
 ): Promise<CaseContext> {
-  const open = commandCountsPlaces(command) ? await openPlacements(ports.placements, `fields/PlacementStatus ne ${odataString("Ended")}`) : [];
+  const open = commandCountsPlaces(command) ? await placeHolders(ports.placements) : [];
   const context: CaseContext = { places: ports.places, activePlacements: placesTaken(open, { notCounting: caseRef, startedOnly: command === "startPlacement" }) };
   if (caseRef && command === "reopen" && ports.pupils) context.pupilOpenCase = await pupilOpenCase(ports.pupils, caseRef);
   if (caseRef && command === "startPlacement" && ports.startProblems) context.unregisteredProviderProblems = await ports.startProblems(caseRef);
@@ -49,19 +58,20 @@ export async function caseContext(
  * await keyStagePlaces(ports, "KS3") // { placesLeft: 0, waitingList: 2 }
  */
 export async function keyStagePlaces(ports: PlacesPorts, keyStage: KeyStage): Promise<{ placesLeft: number; waitingList: number }> {
-  const open = await openPlacements(ports.placements, `fields/PlacementStatus ne ${odataString("Ended")}`);
+  const open = await placeHolders(ports.placements);
   const waiting = await ports.cases.columns(["CaseRef"], { filter: `fields/Status eq ${odataString(caseStatusLabels.waitingList)} and fields/KeyStage eq ${odataString(keyStage)}` });
   return { placesLeft: placesLeft(ports.places, placesTaken(open), keyStage), waitingList: waiting.length };
 }
 
 /**
  * Whether the open placement `placementId` holds one of its key stage's places (the earliest set up hold them);
- * undefined when it is not open.
+ * undefined when it is not open. Asked after the invocation set the placement up, it reads the list again (the
+ * invocation's write let go of its earlier read): a placement set up at the same moment by another decision is seen.
  *
  * @example
  * await placeHeld(ports, "KS3", "41") // false: set up at the same moment as another decision's, and after it
  */
 export async function placeHeld(ports: Pick<PlacesPorts, "placements" | "places">, keyStage: KeyStage, placementId: string): Promise<boolean | undefined> {
-  const open = await openPlacements(ports.placements, `fields/KeyStage eq ${odataString(keyStage)}`);
+  const open = (await placeHolders(ports.placements)).filter((p) => p.keyStage === keyStage);
   return holdsPlace(open, placementId, ports.places[keyStage]);
 }

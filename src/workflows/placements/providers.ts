@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import type { Day } from "../../domain/calendar";
 import type { PlacementsRow, ProvidersRow } from "../../domain/lists";
-import { providerFlags, providerFromRow, unregisteredProviderProblems, type PlacementAtProviders, type Provider } from "../../domain/placement";
+import { providerFlags, providerFromRow, unregisteredProviderProblems, unregisteredRuleApplies, type PlacementAtProviders, type Provider } from "../../domain/placement";
 import { providerChecksDue } from "../messages/coordinatorMessages";
-import { mailOnce, openPlacementOf, placementRecord, readCase, type PlacementPorts } from "./placementPorts";
+import { isReadable, type ListItem } from "../../m365/sharepoint/items";
+import { mailOnce, openPlacementOf, openPlacements, placementRecord, readCase, type PlacementPorts } from "./placementPorts";
 
 /*
  * The partnership's alternative providers (the Providers list): who a new placement's AP days go to, whether a
@@ -24,12 +25,13 @@ export async function providersOf(ports: Pick<PlacementPorts, "providers">): Pro
 /**
  * The placements running now (started) with their patterns, other than `caseRef`'s: what the unregistered-school rule
  * counts at each provider. No identity: the rule's second limb counts pupils, the first looks at the new one only.
+ * Taken from the invocation's one read of the placements not ended (`openPlacements`), not a query of its own.
  *
  * @example
  * (await runningPlacements(ports, "LNCIP-2026-0042")).length // 4
  */
 export async function runningPlacements(ports: Pick<PlacementPorts, "placements">, caseRef: string): Promise<PlacementAtProviders[]> {
-  const active = (await ports.placements.all({ filter: "fields/PlacementStatus eq 'Active'" })).map(placementRecord);
+  const active = (await openPlacements(ports)).filter((i): i is ListItem<PlacementsRow> => isReadable(i) && i.row.PlacementStatus === "active").map(placementRecord);
   return active.flatMap((p) => (p.row.CaseRef !== caseRef && p.row.PlacementStatus === "active" && p.pattern ? [{ caseRef: p.row.CaseRef, pattern: p.pattern, ehcp: false, lookedAfter: false }] : []));
 }
 
@@ -42,7 +44,8 @@ export async function runningPlacements(ports: Pick<PlacementPorts, "placements"
  */
 export async function startProblems(ports: Pick<PlacementPorts, "cases" | "placements" | "providers">, caseRef: string): Promise<string[]> {
   const open = await openPlacementOf(ports, caseRef);
-  if (!open?.pattern) return [];
+  // Nothing over 18 hours a week at any provider: the rule has nothing to judge, so the Providers list is not read.
+  if (!open?.pattern || !unregisteredRuleApplies(open.pattern)) return [];
   const found = await readCase(ports, caseRef);
   const start = { caseRef, pattern: open.pattern, ehcp: found?.row.SendStatus === "ehcp", lookedAfter: found?.row.LookedAfter === true };
   return unregisteredProviderProblems(start, await runningPlacements(ports, caseRef), (await providersOf(ports)).map((p) => p.provider));

@@ -6,6 +6,7 @@ import {
   providerRowProblems,
   standardPattern,
   unregisteredProviderProblems,
+  unregisteredRuleApplies,
   type PlacementAtProviders,
   type WeeklyPattern,
 } from "../../../src/domain/placement";
@@ -59,6 +60,13 @@ describe("the unregistered-school rule, both limbs", () => {
     const four = [1, 2, 3, 4].map((n) => pupil(n, fullTime));
     expect(unregisteredProviderProblems(pupil(42, fullTime, { ehcp: true }), four)).toHaveLength(2);
     expect(unregisteredProviderProblems(pupil(42, fullTime, { ehcp: true }), four, [{ ...riverside, registered: true }])).toEqual([]);
+  });
+  it("has something to judge only for more than 18 hours a week at a provider: below that it finds nothing, whoever is registered and whatever runs elsewhere", () => {
+    const four = [1, 2, 3, 4].map((n) => pupil(n, fullTime));
+    expect(unregisteredRuleApplies(fullTime)).toBe(true);
+    expect(unregisteredRuleApplies(partTime)).toBe(false);
+    expect(unregisteredRuleApplies(standardPattern(9, "programmeManagementFullTime", [riverside, hillview]))).toBe(false); // 13 and 6.5
+    expect(unregisteredProviderProblems(pupil(42, partTime, { ehcp: true, lookedAfter: true }), four)).toEqual([]);
   });
   it("is a reason the state machine refuses to start the placement, in words", () => {
     const decided: CaseState = { caseRef: "LNCIP-2026-0042", kind: "partnershipReferral", status: "decided", named: true, parentalConsent: true, keyStage: "KS3", purchaseOrder: { number: "PO-1", fundingSources: ["awpu"] }, decision: { outcome: "programmeManagementFullTime", decidedBy: "chair@x.example", decidedAt: "2026-11-26T16:05:00Z", source: "teams" }, version: 5 };

@@ -110,6 +110,37 @@ describe("an invocation's read scope", () => {
     expect(made.filter((m) => m.startsWith(`GET /items/${created.id}`))).toEqual([]);
   });
 
+  it("answers a query asked to be kept as first read, until the invocation writes to the list or a delta round finds it changed", async () => {
+    const created = await cases.create(row("LNCIP-2026-0406", { KeyStage: "KS4" }));
+    const link = (await cases.changesSince(undefined, casesWatches)).deltaLink;
+    const ks4 = { filter: "fields/KeyStage eq 'KS4'", keep: true };
+    const { result, made } = await requestsOf(() =>
+      withReadScope(async () => {
+        const first = await cases.readAll(ks4);
+        const again = await cases.columns(["CaseRef"], ks4); // another query (some columns): read of its own
+        const kept = await cases.readAll(ks4);
+        await cases.create(row("LNCIP-2026-0407", { KeyStage: "KS4" }));
+        const afterWrite = await cases.readAll(ks4);
+        sites.patchAsPerson(siteId, "Cases", created.id, { KeyStage: "KS3" });
+        await cases.changesSince(link, casesWatches);
+        const afterDelta = await cases.readAll(ks4);
+        return { first, again, kept, afterWrite, afterDelta };
+      }),
+    );
+    const refs = (items: { id: string }[]) => items.map((i) => i.id);
+    expect(refs(result.kept)).toEqual(refs(result.first));
+    expect(result.afterWrite.map((i) => ("row" in i ? i.row.CaseRef : ""))).toContain("LNCIP-2026-0407");
+    expect(refs(result.afterDelta)).not.toContain(created.id);
+    expect(made.filter((m) => m.startsWith("GET /items?$expand=fields&$filter=fields/KeyStage eq 'KS4'"))).toHaveLength(3);
+    expect(made.filter((m) => m.includes("$select=Title"))).toHaveLength(1);
+    // Outside a scope nothing is kept.
+    const outside = await requestsOf(async () => {
+      await cases.readAll(ks4);
+      await cases.readAll(ks4);
+    });
+    expect(outside.made).toHaveLength(2);
+  });
+
   it("reads a whole list once until the invocation writes to it", async () => {
     const { made } = await requestsOf(() =>
       withReadScope(async () => {
