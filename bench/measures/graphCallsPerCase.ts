@@ -1,3 +1,4 @@
+import { appendFileSync } from "node:fs";
 import type { LocalSystem } from "../../sandbox/localSystem";
 import type { RequestLogEntry } from "../../sandbox/graph/server";
 import { benchCases } from "../benchCases";
@@ -102,6 +103,8 @@ export async function graphCallsPerCase(system: LocalSystem, options: { cases: n
       batches += window.length - made.length;
       roundTrips += made.filter((r) => !r.batch).length + (window.length - made.length);
       perStep[s] = (perStep[s] ?? 0) + made.length;
+      // BENCH_CALLS_LOG=file: the last case's requests step by step, to see which reads are over the minimum.
+      if (process.env.BENCH_CALLS_LOG && i === options.cases - 1) appendFileSync(process.env.BENCH_CALLS_LOG, `## ${path[s]!.step}\n${made.map((r) => `${r.method} ${r.status} ${decodeURIComponent(r.path)}`).join("\n")}\n\n`);
       for (const r of made) {
         kinds.set(category(r), (kinds.get(category(r)) ?? 0) + 1);
         kindsPerStep[s]!.set(category(r), (kindsPerStep[s]!.get(category(r)) ?? 0) + 1);
