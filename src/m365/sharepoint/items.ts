@@ -192,9 +192,22 @@ export function graphItems(list: SharePointList, options: GraphItemsOptions = {}
       }
       const kept = r && keptAs !== undefined ? r.kept.get(keptAs) : undefined;
       if (kept) return kept.map((i) => ({ ...i, fields: { ...i.fields } }));
+      const sharedAs = whole ? "*" : keptAs;
+      const under = r && sharedAs !== undefined ? r.pending.get(sharedAs) : undefined;
+      if (under) return (await under).map((i) => (whole ? recalled(r, i.id) : undefined) ?? { ...i, fields: { ...i.fields } });
       const changesBefore = r?.changes;
-      const out: GraphItem[] = [];
-      for await (const item of self.query(query)) out.push(item);
+      const reading = (async () => {
+        const read: GraphItem[] = [];
+        for await (const item of self.query(query)) read.push(item);
+        return read;
+      })();
+      if (r && sharedAs !== undefined) {
+        r.pending.set(sharedAs, reading);
+        const done = () => void (r.pending.get(sharedAs) === reading && r.pending.delete(sharedAs));
+        reading.then(done, done);
+      }
+      // Each caller its own copies: the read may be shared with callers alongside.
+      const out = (await reading).map((i) => ({ ...i, fields: { ...i.fields } }));
       // A list changed while this read was under way (a write alongside it): the read is answered, not kept.
       const unchanged = r?.changes === changesBefore;
       if (r && unchanged && keptAs !== undefined) r.kept.set(keptAs, out.map((i) => ({ ...i, fields: { ...i.fields } })));

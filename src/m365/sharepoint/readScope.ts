@@ -12,6 +12,11 @@ interface ListReads {
   kept: Map<string, GraphItem[]>;
   /** How many times the list changed under the invocation: a read that was under way meanwhile is not kept. */
   changes: number;
+  /**
+   * Reads of the whole list or of a kept query under way, by query: work of the invocation running alongside (a
+   * burst's cards) that asks the same joins it instead of reading again — until the list changes under it.
+   */
+  pending: Map<string, Promise<GraphItem[]>>;
 }
 
 const scope = new AsyncLocalStorage<Map<object, ListReads>>();
@@ -42,7 +47,7 @@ export function listReads(list: object): ListReads | undefined {
   const lists = scope.getStore();
   if (!lists) return undefined;
   let reads = lists.get(list);
-  if (!reads) lists.set(list, (reads = { byId: new Map(), byTitle: new Map(), kept: new Map(), changes: 0 }));
+  if (!reads) lists.set(list, (reads = { byId: new Map(), byTitle: new Map(), kept: new Map(), changes: 0, pending: new Map() }));
   return reads;
 }
 
@@ -97,4 +102,5 @@ export function listChanged(reads: ListReads | undefined, options: { keepWhole?:
   reads.changes++;
   if (!options.keepWhole) reads.all = undefined;
   reads.kept.clear();
+  reads.pending.clear();
 }

@@ -153,4 +153,30 @@ describe("an invocation's read scope", () => {
     );
     expect(made.filter((m) => m === "GET /items?$expand=fields")).toHaveLength(2);
   });
+
+  it("shares a read of the whole list or a kept query with work alongside that asks the same, but not one begun before the list changed", async () => {
+    const created = await cases.create(row("LNCIP-2026-0408", { KeyStage: "KS4" }));
+    const ks4 = { filter: "fields/KeyStage eq 'KS4'", keep: true };
+    const { result, made } = await requestsOf(() =>
+      withReadScope(async () => {
+        const together = await Promise.all([cases.all(), cases.all(), cases.readAll(ks4), cases.readAll(ks4), cases.readAll(ks4)]);
+        // Each caller has its own copy: one changing what it was given changes nobody else's.
+        const [a, b] = together;
+        a![0]!.row.CaseRef = "changed by one caller";
+        await cases.create(row("LNCIP-2026-0409", { KeyStage: "KS4" }));
+        // A write begun while a read is under way: the read answers those who asked before the write, not those after.
+        const before = cases.readAll(ks4);
+        const write = cases.create(row("LNCIP-2026-0410", { KeyStage: "KS4" }));
+        const after = cases.readAll(ks4);
+        await write;
+        const [first] = await Promise.all([before, after]);
+        return { b, ks4Read: together[2]!, first };
+      }),
+    );
+    expect(made.filter((m) => m === "GET /items?$expand=fields")).toHaveLength(1);
+    expect(made.filter((m) => m.startsWith("GET /items?$expand=fields&$filter=fields/KeyStage eq 'KS4'"))).toHaveLength(3);
+    expect(result.b![0]!.row.CaseRef).not.toBe("changed by one caller");
+    expect(result.ks4Read.map((i) => i.id)).toContain(created.id);
+    expect(result.first.map((i) => ("row" in i ? i.row.CaseRef : ""))).toContain("LNCIP-2026-0409");
+  });
 });
