@@ -135,5 +135,6 @@ function burstBreakdown(requests: readonly { at: string; method: string; path: s
     const v = marks.map((m) => m[k]).filter((x): x is number => x !== undefined);
     return v.length ? `${Math.round(percentile(v, 50)!)} / ${Math.round(Math.max(...v))}` : "n/a";
   };
-  return `From the edit (p50 / slowest ms): state written ${summary("state")}, MeetingId written ${summary("meeting")}, card ${summary("card")}.`;
+  const each = marks.map((m) => [m.state, m.meeting, m.card].map((t) => (t === undefined ? "–" : Math.round(t))).join("/")).join(", ");
+  return `From the edit (p50 / slowest ms): state written ${summary("state")}, MeetingId written ${summary("meeting")}, card ${summary("card")}. Each (state/MeetingId/card ms): ${each}.`;
 }
