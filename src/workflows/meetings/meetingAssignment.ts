@@ -40,16 +40,15 @@ async function agendaCases(ports: PlacementPorts, kind: MeetingKind): Promise<{ 
 async function meetingEvent(ports: PlacementPorts, m: { item: ListItem<MeetingsRow>; row: MeetingsRow }): Promise<string> {
   if (m.row.EventId) return m.row.EventId;
   // Cases invited at once share the one being made (the transactionId stops a second event in any case).
-  let making = eventsBeingMade.get(ports.calendar);
-  if (!making) eventsBeingMade.set(ports.calendar, (making = new Map()));
+  const making = eventsBeingMade(ports.calendar);
   const inFlight = making.get(m.row.MeetingKey);
   if (inFlight) return inFlight;
-  const made = makeMeetingEvent(ports, m).finally(() => making.delete(m.row.MeetingKey));
-  making.set(m.row.MeetingKey, made);
-  return made;
+  const event = makeMeetingEvent(ports, m).finally(() => making.delete(m.row.MeetingKey));
+  making.set(m.row.MeetingKey, event);
+  return event;
 }
 
-const eventsBeingMade = new WeakMap<object, Map<string, Promise<string>>>();
+const eventsBeingMade = perOwner<string, Promise<string>>();
 
 async function makeMeetingEvent(ports: PlacementPorts, m: { item: ListItem<MeetingsRow>; row: MeetingsRow }): Promise<string> {
   const start = londonTime(m.row.Date, m.row.StartTime);
@@ -128,41 +127,36 @@ interface AgendaTurn {
   caseRef: string;
   current: string | undefined;
   resolve: (place: AgendaPlace) => void;
-  reject: (e: unknown) => void;
+}
+
+/** A map per owner (the app's list or calendar: tests build several apps in one process), made on first use. */
+function perOwner<K, V>(): (owner: object) => Map<K, V> {
+  const byOwner = new WeakMap<object, Map<K, V>>();
+  return (owner) => {
+    let values = byOwner.get(owner);
+    if (!values) byOwner.set(owner, (values = new Map()));
+    return values;
+  };
+}
+
+/** The key's value, made on first use. */
+function made<K, V>(values: Map<K, V>, key: K, make: () => V): V {
+  let value = values.get(key);
+  if (value === undefined) values.set(key, (value = make()));
+  return value;
 }
 
 // In one process the room on an agenda is counted and then taken: two cases counting at once could overfill it. Cases'
 // effects run side by side once their list's round is over (see watchedList), so a burst of cases arrives here
-// together. The cases waiting while one group is placed are placed together next, from one reading of the meetings and
-// the agenda, in the order they came: a burst of ten costs two or three readings, not ten one after another.
-const agendaQueues = new WeakMap<object, Map<MeetingKind, { waiting: AgendaTurn[]; placing: boolean }>>();
+// together. A group commit per kind of meeting: the cases that arrive while one group is placed are placed together
+// next, from one reading of the meetings and the agenda, in the order they came; a group ends once its MeetingIds are
+// written, so the next counts them. A burst of ten costs two or three readings, not ten one after another.
+const agendas = perOwner<MeetingKind, (turns: readonly AgendaTurn[]) => Promise<void>>();
 
 function agendaTurn(ports: PlacementPorts, kind: MeetingKind, caseRef: string, current: string | undefined): Promise<AgendaPlace> {
-  let byKind = agendaQueues.get(ports.meetings);
-  if (!byKind) agendaQueues.set(ports.meetings, (byKind = new Map()));
-  let queue = byKind.get(kind);
-  if (!queue) byKind.set(kind, (queue = { waiting: [], placing: false }));
-  const q = queue;
-  return new Promise<AgendaPlace>((resolve, reject) => {
-    q.waiting.push({ ports, caseRef, current, resolve, reject });
-    if (!q.placing) void placeWaiting(q, kind);
-  });
-}
-
-async function placeWaiting(q: { waiting: AgendaTurn[]; placing: boolean }, kind: MeetingKind): Promise<void> {
-  q.placing = true;
-  try {
-    while (q.waiting.length) {
-      const group = q.waiting.splice(0);
-      try {
-        await Promise.all(await placeGroup(group, kind));
-      } catch (e) {
-        for (const turn of group) turn.reject(e); // a turn already resolved ignores it
-      }
-    }
-  } finally {
-    q.placing = false;
-  }
+  const place = made(agendas(ports.meetings), kind, () => groupCommit(async (turns) => void (await Promise.all(await placeGroup(turns, kind)))));
+  // The group's promise ends once every MeetingId is written (this turn's too): only its failure is this turn's answer.
+  return new Promise<AgendaPlace>((resolve, reject) => void place([{ ports, caseRef, current, resolve }]).catch(reject));
 }
 
 /** Gives each turn of a group its place; answers the promises of the MeetingIds being written. */
@@ -198,14 +192,10 @@ async function placeGroup(group: readonly AgendaTurn[], kind: MeetingKind): Prom
 
 // A meeting event's attendees are read and then written (Graph replaces the list on PATCH): two schools invited at
 // once could lose one. Invitations to one event that arrive while one is being written go together in the next.
-const invitations = new WeakMap<object, Map<string, (presenters: readonly string[]) => Promise<void>>>();
+const invitations = perOwner<string, (presenters: readonly string[]) => Promise<void>>();
 
 function inviteTogether(ports: PlacementPorts, eventId: string, presenters: readonly string[]): Promise<void> {
-  let byEvent = invitations.get(ports.calendar);
-  if (!byEvent) invitations.set(ports.calendar, (byEvent = new Map()));
-  let invite = byEvent.get(eventId);
-  if (!invite) byEvent.set(eventId, (invite = groupCommit((all) => ports.calendar.addAttendees(eventId, all))));
-  return invite(presenters);
+  return made(invitations(ports.calendar), eventId, () => groupCommit((all) => ports.calendar.addAttendees(eventId, all)))(presenters);
 }
 
 /**
