@@ -507,17 +507,27 @@ function effectRowOf(row: CasesRow): EffectRow {
   };
 }
 
+/**
+ * Writes a refused edit's put-back (and the record over any workflow column edited with it) under the item's ETag.
+ * "conflict": the item changed meanwhile — a person, or the app's own write of a column nobody watches — so the
+ * caller reads it again and decides again, never counting the edit handled.
+ */
+async function writePutBack(ports: CasesHandlerPorts, item: ListItem<CasesRow>, guarded: Guarded): Promise<"written" | "conflict"> {
+  try {
+    const written = await ports.cases.update(item, { ...putBack(item.row), ...restoreChanges(guarded.record, guarded.edited) }, { ifUnchanged: true });
+    await ports.rememberWrite(written);
+    return "written";
+  } catch (e) {
+    if (!(e instanceof ItemChangedError)) throw e;
+    return "conflict";
+  }
+}
+
 /** Puts back an edit the rules refuse (and any workflow column edited with it), and tells the Coordinator why. */
 async function revert(ports: CasesHandlerPorts, item: ListItem<CasesRow>, message: string, guarded: Guarded): Promise<"written" | "conflict"> {
   const row = item.row;
   ports.log(`Refused an edit to ${row.CaseRef}: ${message}`);
-  try {
-    const written = await ports.cases.update(item, { ...putBack(row), ...restoreChanges(guarded.record, guarded.edited) }, { ifUnchanged: true });
-    await ports.rememberWrite(written);
-  } catch (e) {
-    if (!(e instanceof ItemChangedError)) throw e;
-    return "conflict"; // changed meanwhile (a person, or the app's own unguarded write): read again and decide
-  }
+  if ((await writePutBack(ports, item, guarded)) === "conflict") return "conflict";
   await ports.refused(effectRowOf(row), message, `${item.id}:${item.etag}`);
   return "written";
 }
@@ -529,13 +539,7 @@ async function revert(ports: CasesHandlerPorts, item: ListItem<CasesRow>, messag
 async function refuseEdit(ports: CasesHandlerPorts, item: ListItem<CasesRow>, asked: CaseCommand["kind"], message: string, editor: Editor, guarded: Guarded): Promise<"written" | "conflict"> {
   const row = item.row;
   ports.log(`Refused an edit to ${row.CaseRef} (${asked}): not permitted to its editor`);
-  try {
-    const written = await ports.cases.update(item, { ...putBack(row), ...restoreChanges(guarded.record, guarded.edited) }, { ifUnchanged: true });
-    await ports.rememberWrite(written);
-  } catch (e) {
-    if (!(e instanceof ItemChangedError)) throw e;
-    return "conflict"; // changed meanwhile (a person, or the app's own unguarded write): read again and decide
-  }
+  if ((await writePutBack(ports, item, guarded)) === "conflict") return "conflict";
   const editKey = `${item.id}:${versionKey(item.etag)}`;
   await ports.access.audit({ caseRef: row.CaseRef, key: `${row.CaseRef}:notPermitted:${editKey}`, at: ports.access.now(), by: editor.label, source: "sharepoint", action: `notPermitted:${asked}`, from: row.WorkflowStatus, to: row.Status, detail: message });
   await ports.access.report("notPermitted", effectRowOf(row), message, editKey, editor);
