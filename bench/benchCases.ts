@@ -19,6 +19,8 @@ export interface BenchCases {
   item(list: string, ref: string): ListItem | undefined;
   /** A new Partnership referral through the intake endpoint (a fresh UPN each time); resolves with its reference once its item exists. */
   refer(tag: string): Promise<string>;
+  /** The same referral's POST only: resolves with its reference once the intake has answered (its item may not exist yet). */
+  submit(tag: string): Promise<string>;
   /** A coordinator's edit of case `ref` (or, with `list`, of that case's row there), then waits for `done`. */
   edit(ref: string, fields: Record<string, unknown>, done: () => unknown, list?: string): Promise<void>;
   until(what: () => unknown, label: string, timeoutMs?: number): Promise<void>;
@@ -39,17 +41,21 @@ export function benchCases(system: LocalSystem): BenchCases {
       await new Promise((r) => setTimeout(r, 20));
     }
   };
+  const submit = async (tag: string): Promise<string> => {
+    const digits = `8013${String(process.pid % 1000).padStart(3, "0")}${String(++upnSerial).padStart(5, "0")}`;
+    const envelope = { ...demoReferral, responseId: `bench-${tag}-${Date.now()}-${upnSerial}`, answers: { ...demoReferral.answers, "pupil.upn": upnCheckLetter(digits) + digits } };
+    const res = await fetch(`${system.appUrl}/api/forms/referral`, { method: "POST", headers: { "content-type": "application/json", "x-functions-key": defaultKeys.functionKey }, body: JSON.stringify(envelope) });
+    if (!res.ok) throw new Error(`bench: the referral was answered ${res.status}: ${await res.text()}`);
+    return ((await res.json()) as { caseRef: string }).caseRef;
+  };
   return {
     sites,
     siteId,
     item,
     until,
+    submit,
     async refer(tag) {
-      const digits = `8013${String(process.pid % 1000).padStart(3, "0")}${String(++upnSerial).padStart(5, "0")}`;
-      const envelope = { ...demoReferral, responseId: `bench-${tag}-${Date.now()}-${upnSerial}`, answers: { ...demoReferral.answers, "pupil.upn": upnCheckLetter(digits) + digits } };
-      const res = await fetch(`${system.appUrl}/api/forms/referral`, { method: "POST", headers: { "content-type": "application/json", "x-functions-key": defaultKeys.functionKey }, body: JSON.stringify(envelope) });
-      if (!res.ok) throw new Error(`bench: the referral was answered ${res.status}: ${await res.text()}`);
-      const ref = ((await res.json()) as { caseRef: string }).caseRef;
+      const ref = await submit(tag);
       await until(() => item("Cases", ref), `${ref}'s case item`);
       return ref;
     },

@@ -11,6 +11,7 @@ import { cardPress } from "./measures/cardPress";
 import { attendanceDigests } from "./measures/attendance";
 import { startTestPlayground } from "../sandbox/playgroundDriver";
 import { benchCases } from "./benchCases";
+import { referralBurst } from "./measures/referralBurst";
 
 /**
  * npm run bench: every figure of issues 8 and 16, each beside its goal (`meets`), against the sandbox on loopback
@@ -27,13 +28,14 @@ const options = {
   cardChanges: Number(process.env.BENCH_CARD_CHANGES ?? 20),
   cardBurst: Number(process.env.BENCH_CARD_BURST ?? 10),
   pressCases: Number(process.env.BENCH_PRESS_CASES ?? 10),
+  referralBurst: Number(process.env.BENCH_REFERRAL_BURST ?? 50),
   attendanceSchools: Number(process.env.BENCH_ATTENDANCE_SCHOOLS ?? 300),
   attendancePupils: Number(process.env.BENCH_ATTENDANCE_PUPILS ?? 5000),
   /** How much faster than real time the sandbox's and the sender's shared clock runs (Exchange's limit is per minute). */
   attendanceClockFactor: Number(process.env.BENCH_ATTENDANCE_CLOCK_FACTOR ?? 40),
 };
 
-const MEASURES = ["graphCallsPerCase", "changeToCard", "cardPress", "webhookAck", "coldStart", "attendance"] as const;
+const MEASURES = ["graphCallsPerCase", "changeToCard", "cardPress", "webhookAck", "coldStart", "referralBurst", "attendance"] as const;
 type Measure = (typeof MEASURES)[number];
 
 /** `--only a,b` runs those measures alone (cardPress needs changeToCard's cards, so it brings it); `--help` says so. */
@@ -54,7 +56,7 @@ const usage = `node dist/bench/run.js [--only <measure>[,<measure>…]]
 
 Runs every figure of issues 8 and 16 (or only those named: ${MEASURES.join(", ")}) and writes bench/report.md and
 bench/report.json. Counts move with BENCH_NOTIFICATIONS, BENCH_IN_FLIGHT, BENCH_OVERLOAD_IN_FLIGHT, BENCH_CASES,
-BENCH_CARD_CHANGES, BENCH_CARD_BURST, BENCH_PRESS_CASES, BENCH_COLD_START_ROUNDS, BENCH_ATTENDANCE_SCHOOLS,
+BENCH_CARD_CHANGES, BENCH_CARD_BURST, BENCH_PRESS_CASES, BENCH_REFERRAL_BURST, BENCH_COLD_START_ROUNDS, BENCH_ATTENDANCE_SCHOOLS,
 BENCH_ATTENDANCE_PUPILS, BENCH_ATTENDANCE_CLOCK_FACTOR. Run with NODE_EXTRA_CA_CERTS=sandbox/tls/cert.pem.
 `;
 
@@ -106,6 +108,10 @@ async function main(): Promise<void> {
     if (only.has("coldStart")) {
       say(`Cold start: ${options.coldStartRounds} loads each of the bundled and unbundled app…`);
       figures.push(await coldStart(repoRoot, system.env, options.coldStartRounds));
+    }
+    if (only.has("referralBurst")) {
+      say(`Referrals at once: ${options.referralBurst}, the mailbox at Exchange's limit…`);
+      figures.push(await referralBurst(system, { referrals: options.referralBurst }));
     }
     if (only.has("attendance")) {
       say(`Attendance digests: ${options.attendanceSchools} schools, ${options.attendancePupils} pupils (clock ${options.attendanceClockFactor}× real time)…`);
