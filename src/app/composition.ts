@@ -339,7 +339,9 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     cases: lists.cases,
     ledger: tables.ledger,
     audit: tables.audit,
-    mailer,
+    // Its emails never wait out Exchange's Retry-After inside the invocation: the submission is taken again after it.
+    mailer: { ...graphMailer(graph, settings.PARTNERSHIP_MAILBOX, { whenBusy: "defer", now: () => now().getTime() }), park: mailer.park },
+    takeAgainAfter: (responseId, delayMs) => intakeQueue.send({ responseId }, { visibilityTimeoutSeconds: Math.ceil(delayMs / 1000) }),
     schools,
     partnershipName: settings.PARTNERSHIP_NAME,
     sencoEmail: settings.PARTNERSHIP_SENCO_EMAIL,

@@ -1,4 +1,4 @@
-import type { Client } from "@microsoft/microsoft-graph-client";
+import { GraphError, RetryHandlerOptions, type Client } from "@microsoft/microsoft-graph-client";
 import { odataString } from "../odata";
 import { graphStatus } from "../sharepoint/graphErrors";
 
@@ -44,30 +44,89 @@ export interface UnconfirmedMail {
   claimedAt: Date;
 }
 
-export function graphMailer(graph: Client, fromMailbox: string): Mailer {
+/** How a mailer meets Exchange's sending limit (429 with Retry-After). */
+export interface GraphMailerOptions {
+  /**
+   * "wait" (the default): the Graph client waits out Retry-After, up to three times, inside `send`. "defer": `send`
+   * throws `MailboxBusyError` at once, and refuses every send until the Retry-After has passed without asking Graph
+   * again — for a caller that holds a queue slot and can come back later (the intake: its case items must not wait
+   * behind its emails).
+   */
+  whenBusy?: "wait" | "defer";
+  /** The clock the pause is kept by (milliseconds). */
+  now?: () => number;
+}
+
+/**
+ * The sending mailbox is over Exchange Online's limit (30 messages a minute): nothing was sent; try again after
+ * `retryAfterMs`.
+ *
+ * @example
+ * new MailboxBusyError("partnership@lncip.example", 42_000).message
+ * // "partnership@lncip.example is over Exchange's sending limit; nothing was sent. Try again in 42 s."
+ */
+export class MailboxBusyError extends Error {
+  constructor(readonly mailbox: string, readonly retryAfterMs: number) {
+    super(`${mailbox} is over Exchange's sending limit; nothing was sent. Try again in ${Math.ceil(retryAfterMs / 1000)} s.`);
+    this.name = "MailboxBusyError";
+  }
+}
+
+/** Exchange's answer when a 429 comes without Retry-After: its limits are per minute. */
+const BUSY_WITHOUT_RETRY_AFTER_MS = 60_000;
+
+/**
+ * How long a 429 asks the caller to wait: its Retry-After in milliseconds (a minute when it gives none).
+ *
+ * @example
+ * const busy = Object.assign(new GraphError(429), { headers: new Headers({ "retry-after": "12" }) });
+ * retryAfterMs(busy) // 12000
+ * retryAfterMs(new GraphError(429)) // 60000: none given, Exchange's limits are per minute
+ */
+export function retryAfterMs(e: unknown): number {
+  const header = e instanceof GraphError ? e.headers?.get("retry-after") : undefined;
+  const seconds = Number(header);
+  return header && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : BUSY_WITHOUT_RETRY_AFTER_MS;
+}
+
+// The client keeps retrying 503 and 504 (a blip); only Exchange's 429 comes back to the caller at once.
+const retryAllButBusy = new RetryHandlerOptions(undefined, undefined, (_delay, _attempt, _request, _options, response) => response.status !== 429);
+
+export function graphMailer(graph: Client, fromMailbox: string, options: GraphMailerOptions = {}): Mailer {
+  const defer = options.whenBusy === "defer";
+  const now = options.now ?? Date.now;
+  let busyUntil = 0;
   return {
     sentSince: (subject, since) => sentWithSubject(graph, fromMailbox, subject, since),
     async send(mail) {
-      await graph.api(`/users/${encodeURIComponent(fromMailbox)}/sendMail`).post({
-        message: {
-          subject: mail.subject,
-          body: { contentType: "HTML", content: mail.html },
-          toRecipients: mail.to.map(recipient),
-          ...(mail.cc?.length ? { ccRecipients: mail.cc.map(recipient) } : {}),
-          ...(mail.attachments?.length
-            ? {
-                attachments: mail.attachments.map((a) => ({
-                  "@odata.type": "#microsoft.graph.fileAttachment",
-                  name: a.name,
-                  contentType: a.contentType,
-                  contentBytes: a.contentBytes.toString("base64"),
-                  ...(a.isInline ? { isInline: true, contentId: a.contentId } : {}),
-                })),
-              }
-            : {}),
-        },
-        saveToSentItems: true,
-      });
+      if (defer && now() < busyUntil) throw new MailboxBusyError(fromMailbox, busyUntil - now());
+      const request = graph.api(`/users/${encodeURIComponent(fromMailbox)}/sendMail`);
+      try {
+        await (defer ? request.middlewareOptions([retryAllButBusy]) : request).post({
+          message: {
+            subject: mail.subject,
+            body: { contentType: "HTML", content: mail.html },
+            toRecipients: mail.to.map(recipient),
+            ...(mail.cc?.length ? { ccRecipients: mail.cc.map(recipient) } : {}),
+            ...(mail.attachments?.length
+              ? {
+                  attachments: mail.attachments.map((a) => ({
+                    "@odata.type": "#microsoft.graph.fileAttachment",
+                    name: a.name,
+                    contentType: a.contentType,
+                    contentBytes: a.contentBytes.toString("base64"),
+                    ...(a.isInline ? { isInline: true, contentId: a.contentId } : {}),
+                  })),
+                }
+              : {}),
+          },
+          saveToSentItems: true,
+        });
+      } catch (e) {
+        if (!defer || graphStatus(e) !== 429) throw e;
+        busyUntil = Math.max(busyUntil, now() + retryAfterMs(e));
+        throw new MailboxBusyError(fromMailbox, busyUntil - now());
+      }
     },
   };
 }

@@ -19,7 +19,7 @@ import { isReadable, type ListItems, type ListItem } from "../../m365/sharepoint
 import type { AppState } from "../../m365/tables/appState";
 import { keepWorkflowRecord, workflowRecordOf } from "../cases/workflowShadow";
 import { graphStatus, ItemChangedError } from "../../m365/sharepoint/graphErrors";
-import type { Mailer } from "../../m365/outlook/mail";
+import { MailboxBusyError, retryAfterMs, type Mailer } from "../../m365/outlook/mail";
 import { sendMailOnce } from "../../m365/outlook/mailOnce";
 import { referralReceived } from "../messages/schoolMessages";
 import { anotherSubmission, newReferral } from "../messages/partnershipSencoMessages";
@@ -32,7 +32,16 @@ export interface WriteCasePorts {
   cases: ListItems<CasesRow>;
   ledger: EffectLedger;
   audit: AuditTrail;
+  /**
+   * The partnership mailbox. Best one that does not wait out Exchange's Retry-After (`graphMailer`'s "defer"): a
+   * case item written after a throttled email's waits would keep the coordinator waiting for it.
+   */
   mailer: Mailer;
+  /**
+   * Takes the submission again once the mailbox's Retry-After has passed (the case-intake queue, the message
+   * hidden until then), for the emails it still owes. Without it, the 10-minute sweep takes it.
+   */
+  takeAgainAfter?: (responseId: string, delayMs: number) => Promise<void>;
   schools: SchoolDirectory;
   partnershipName: string;
   sencoEmail: string;
@@ -74,20 +83,28 @@ export async function writeCase(ports: WriteCasePorts, responseId: string): Prom
     // pending and let the sweep try the emails again, rather than spend the message's tries and park it in the
     // poison queue. Only the mailbox's limit: SharePoint throttling fails the message, which the queue retries in
     // seconds (treating it as the mailbox's would strand the case unwritten until the 10-minute sweep).
-    if (e instanceof MailboxThrottledError) return "mailDeferred";
-    throw e;
+    // The emails still owed are sent when the submission is taken again after the mailbox's Retry-After, each once by
+    // its ledger key; the invocation does not wait for it, so the next referrals' case items do not either.
+    if (!(e instanceof MailboxThrottledError)) throw e;
+    await ports.takeAgainAfter?.(responseId, e.retryAfterMs);
+    return "mailDeferred";
   }
 }
 
-/** The partnership mailbox answered 429 beyond the client's retries (Exchange's per-minute or daily limit). */
-class MailboxThrottledError extends Error {}
+/** The partnership mailbox is over Exchange's sending limit (its per-minute or daily limit): try after `retryAfterMs`. */
+class MailboxThrottledError extends Error {
+  constructor(message: string, readonly retryAfterMs: number) {
+    super(message);
+  }
+}
 
 /** Sends an intake email once, through the send-once path (ledger key, Sent Items after a crash). */
 async function mailOnce(ports: WriteCasePorts, key: string, to: readonly string[], message: { subject: string; html: string }): Promise<void> {
   try {
     await sendMailOnce(ports.ledger, ports.mailer, key, to, message.subject, message.html);
   } catch (e) {
-    if (graphStatus(e) === 429) throw new MailboxThrottledError(`The partnership mailbox is throttled (${key}).`);
+    if (e instanceof MailboxBusyError) throw new MailboxThrottledError(`The partnership mailbox is throttled (${key}).`, e.retryAfterMs);
+    if (graphStatus(e) === 429) throw new MailboxThrottledError(`The partnership mailbox is throttled (${key}).`, retryAfterMs(e));
     throw e;
   }
 }
@@ -103,10 +120,7 @@ async function writeCaseOnce(ports: WriteCasePorts, responseId: string): Promise
 
   if (submission.linkedTo) {
     if ((await continueCase(ports, form, submission)) === "continued") {
-      await ports.ledger.once(`mail:ack:${caseRef}:${responseId}`, async () => {
-        await ports.mailer.send({ to: [form.referrer.email], ...referralReceived(requestTypeLabels[form.requestType], caseRef, ports.partnershipName) });
-        return true;
-      });
+      await mailOnce(ports, `mail:ack:${caseRef}:${responseId}`, [form.referrer.email], referralReceived(requestTypeLabels[form.requestType], caseRef, ports.partnershipName));
       await ports.submissions.markWritten(responseId);
       return "continued";
     }

@@ -7,10 +7,13 @@ import { upnCheckLetter } from "../../../src/domain/referral/upn";
 import { tableKey, tableStore } from "../../../src/m365/tables";
 import { referralReceived } from "../../../src/workflows/messages/schoolMessages";
 import { requestTypeLabels } from "../../../src/domain/referral/referralForm";
+import { queueClient } from "../../../src/m365/queues/workQueue";
+import { CASE_INTAKE_QUEUE } from "../../../src/workflows/intake/intakeMessage";
 
 /**
  * Writing an accepted submission to SharePoint (the case-intake queue's work) over the Graph sandbox: SharePoint's
- * throttling fails the message, so the queue retries it in seconds; only the mailbox's limit leaves it to the sweep.
+ * throttling fails the message, so the queue retries it in seconds; the mailbox's limit queues it again for after its
+ * Retry-After, with the case written.
  */
 let box: SandboxPorts;
 beforeAll(async () => {
@@ -35,13 +38,38 @@ describe("writeCase under throttling", () => {
     expect(casesNamed(ref)).toHaveLength(1);
   });
 
-  it("leaves the emails to the sweep when the partnership mailbox is over its limit, with the case written", async () => {
+  it("writes the case and comes back for its emails after the mailbox's Retry-After, without waiting for it in the invocation", async () => {
+    // A day before the other tests' clock, so the mailbox's pause is long over when they run.
+    box.setClock("2026-11-19T09:00:00Z");
     const ref = await submit("mail-throttled-1", "mail@brookside.example");
-    box.graph.faults.add({ route: "POST /users/", kind: "429", count: 4, retryAfterSeconds: 0 });
+    const intakeQueue = queueClient(box.app.settings.AzureWebJobsStorage, CASE_INTAKE_QUEUE);
+    await intakeQueue.createIfNotExists();
+    const queuedBefore = (await intakeQueue.getProperties()).approximateMessagesCount ?? 0;
+    const sends = () => box.graph.requests.filter((r) => /\/sendMail$/.test(r.path)).length;
+    const sentBefore = sends();
+    box.graph.faults.add({ route: "POST /users/", kind: "429", count: 1, retryAfterSeconds: 30 });
+
     expect(await writeCase(box.app.ports.writeCase, "mail-throttled-1")).toBe("mailDeferred");
     expect(casesNamed(ref)).toHaveLength(1);
+    expect(sends() - sentBefore).toBe(1); // answered 429 once, not waited out three times
+    // Queued again, hidden for the Retry-After: a peek (visible messages only) sees only the acceptance's own message.
+    expect((await intakeQueue.getProperties()).approximateMessagesCount).toBe(queuedBefore + 1);
+    const visible = (await intakeQueue.peekMessages({ numberOfMessages: 32 })).peekedMessageItems.map((m) => m.messageText);
+    expect(visible.filter((m) => m === JSON.stringify({ responseId: "mail-throttled-1" }))).toHaveLength(1);
+
+    // Another referral meanwhile: its case is written; its emails are not even tried until the Retry-After has passed.
+    const other = await submit("mail-throttled-2", "mail2@brookside.example");
+    expect(await writeCase(box.app.ports.writeCase, "mail-throttled-2")).toBe("mailDeferred");
+    expect(casesNamed(other)).toHaveLength(1);
+    expect(sends() - sentBefore).toBe(1);
+
+    box.setClock("2026-11-19T09:00:31Z");
     expect(await writeCase(box.app.ports.writeCase, "mail-throttled-1")).toBe("written");
+    expect(await writeCase(box.app.ports.writeCase, "mail-throttled-2")).toBe("written");
     expect(box.inbox("mail@brookside.example").filter((m) => m.subject.includes(ref))).toHaveLength(1);
+    expect(box.inbox("mail2@brookside.example").filter((m) => m.subject.includes(other))).toHaveLength(1);
+    expect(casesNamed(ref)).toHaveLength(1);
+    box.setClock("2026-11-20T10:00:00Z");
   });
 
   it("sends the acknowledgement once when a worker died after Graph accepted it and before the ledger said so (Sent Items is asked)", async () => {
