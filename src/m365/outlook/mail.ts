@@ -89,8 +89,10 @@ export function retryAfterMs(e: unknown): number {
   return header && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : BUSY_WITHOUT_RETRY_AFTER_MS;
 }
 
-// The client keeps retrying 503 and 504 (a blip); only Exchange's 429 comes back to the caller at once.
-const retryAllButBusy = new RetryHandlerOptions(undefined, undefined, (_delay, _attempt, _request, _options, response) => response.status !== 429);
+// The client keeps retrying 503 and 504 (a blip); only Exchange's 429 comes back to the caller at once. Made on first
+// use: the Graph client's SDK is loaded when first needed, not when the functions are registered.
+let retryAllButBusy: RetryHandlerOptions | undefined;
+const allButBusy = () => (retryAllButBusy ??= new RetryHandlerOptions(undefined, undefined, (_delay, _attempt, _request, _options, response) => response.status !== 429));
 
 export function graphMailer(graph: Client, fromMailbox: string, options: GraphMailerOptions = {}): Mailer {
   const defer = options.whenBusy === "defer";
@@ -102,7 +104,7 @@ export function graphMailer(graph: Client, fromMailbox: string, options: GraphMa
       if (defer && now() < busyUntil) throw new MailboxBusyError(fromMailbox, busyUntil - now());
       const request = graph.api(`/users/${encodeURIComponent(fromMailbox)}/sendMail`);
       try {
-        await (defer ? request.middlewareOptions([retryAllButBusy]) : request).post({
+        await (defer ? request.middlewareOptions([allButBusy()]) : request).post({
           message: {
             subject: mail.subject,
             body: { contentType: "HTML", content: mail.html },
