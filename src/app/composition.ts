@@ -220,6 +220,9 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
   const partnershipCalendar = { source, calendar: schoolCalendarFor(source) };
   // An interrupted email the app cannot confirm (Sent Items refused) is parked for a person: see parkedMail.ts.
   const mailer: Mailer = { ...graphMailer(graph, settings.PARTNERSHIP_MAILBOX), park: (mail) => parkUnconfirmedMail({ ...degraded, mailbox: settings.PARTNERSHIP_MAILBOX }, mail) };
+  // The same mailbox for work that can come back later (the intake, a transition's emails): it never waits out
+  // Exchange's Retry-After inside an invocation, and once told to wait it does not ask Graph again until then.
+  const mailerThatDefers: Mailer = { ...graphMailer(graph, settings.PARTNERSHIP_MAILBOX, { whenBusy: "defer", now: () => now().getTime() }), park: mailer.park };
   const degraded: DegradedPorts = { state: tables.state, ledger: tables.ledger, mailer, coordinatorEmail: settings.COORDINATOR_EMAIL, now, log };
   const schools = schoolDirectory(lists.schools, now, log);
   const intakeQueue = workQueue(settings.AzureWebJobsStorage, CASE_INTAKE_QUEUE, intakeMessageSchema);
@@ -280,6 +283,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     ledger: tables.ledger,
     audit: tables.audit,
     mailer,
+    effectsMailer: mailerThatDefers,
     schools,
     decisions: lists.decisions,
     state: tables.state,
@@ -307,7 +311,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     carryOut: (effects, row) => carryOutCaseEffects(caseEffects, effects, row),
     refused: (row, message, editKey) => tellCoordinatorRefused(caseEffects, row, message, `mail:refused:${row.CaseRef}:${editKey}`),
     rememberWrite: (item) => rememberWrite(tables.state, { items: lists.cases, watches: casesWatches }, item),
-    queueEffects: (itemId) => caseEffectsQueue.send({ itemId }),
+    queueEffects: (itemId, delayMs) => caseEffectsQueue.send({ itemId }, delayMs ? { visibilityTimeoutSeconds: Math.ceil(delayMs / 1000) } : {}),
     log,
     access: {
       people,
@@ -340,7 +344,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     ledger: tables.ledger,
     audit: tables.audit,
     // Its emails never wait out Exchange's Retry-After inside the invocation: the submission is taken again after it.
-    mailer: { ...graphMailer(graph, settings.PARTNERSHIP_MAILBOX, { whenBusy: "defer", now: () => now().getTime() }), park: mailer.park },
+    mailer: mailerThatDefers,
     takeAgainAfter: (responseId, delayMs) => intakeQueue.send({ responseId }, { visibilityTimeoutSeconds: Math.ceil(delayMs / 1000) }),
     schools,
     partnershipName: settings.PARTNERSHIP_NAME,

@@ -7,7 +7,7 @@ import type { AppState } from "../../m365/tables/appState";
 import type { AuditTrail } from "../../m365/tables/auditTrail";
 import type { EffectLedger } from "../../m365/tables/effectLedger";
 import { titleIs, type ListItems } from "../../m365/sharepoint/items";
-import type { Mailer } from "../../m365/outlook/mail";
+import { MailboxBusyError, type Mailer } from "../../m365/outlook/mail";
 import type { Message } from "../messages/message";
 import { caseNews, directorsExceptionRefused, purchaseOrderNeeded } from "../messages/schoolMessages";
 import { caseNeedsAttention } from "../messages/partnershipSencoMessages";
@@ -21,6 +21,12 @@ export interface CaseEffectPorts {
   ledger: EffectLedger;
   audit: AuditTrail;
   mailer: Mailer;
+  /**
+   * The mailbox for a transition's own emails, best one that does not wait out Exchange's Retry-After
+   * (`graphMailer`'s "defer"): a busy mailbox then leaves those emails owed and lets the transition's other effects
+   * (its card, its placement) go ahead. Defaults to `mailer`.
+   */
+  effectsMailer?: Mailer;
   schools: SchoolDirectory;
   decisions: ListItems<DecisionsRow>;
   state: AppState;
@@ -83,7 +89,9 @@ const schoolNews: Record<Extract<CaseEffect, { kind: "emailSchool" }>["about"], 
 /**
  * Carries out a transition's effects, each once (by its idempotency key), in order. Emails carry the case
  * reference and school only and link to the record; what belongs to the Teams bot or to placements is recorded
- * as pending for that work to pick up — never dropped.
+ * as pending for that work to pick up — never dropped. An email the mailbox is too busy to take (Exchange's
+ * sending limit) is owed, not waited for: the other effects go ahead, and then `MailboxBusyError` says when to
+ * come back for it (the whole list again; what was done is not done twice).
  *
  * @example
  * await carryOutCaseEffects(ports, decision.effects, row)
@@ -93,7 +101,15 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
   const schoolName = school?.SchoolName ?? `school ${row.SchoolUrn ?? ""}`;
   // The referrer typed into the form is written to only within the school's email domain (never a redirected address).
   const referrer = school && inEmailDomain(row.ReferrerEmail, school.EmailDomain) ? row.ReferrerEmail : undefined;
-  const mail = (key: string, to: (string | undefined)[], message: Message) => sendMailOnce(ports.ledger, ports.mailer, key, to, message.subject, message.html);
+  let busy: MailboxBusyError | undefined;
+  const mail = async (key: string, to: (string | undefined)[], message: Message) => {
+    try {
+      await sendMailOnce(ports.ledger, ports.effectsMailer ?? ports.mailer, key, to, message.subject, message.html);
+    } catch (e) {
+      if (!(e instanceof MailboxBusyError)) throw e;
+      busy = busy && busy.retryAfterMs >= e.retryAfterMs ? busy : e;
+    }
+  };
 
   for (const effect of effects) {
     switch (effect.kind) {
@@ -179,6 +195,7 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
       }
     }
   }
+  if (busy) throw busy;
 }
 
 /** Tells the Coordinator why an edit in the Cases list was put back. */

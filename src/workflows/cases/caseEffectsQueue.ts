@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { carryOutStashed, type CasesHandlerPorts } from "./casesHandler";
+import { carryOutStashed, owedToTheMailbox, type CasesHandlerPorts } from "./casesHandler";
 
 /**
  * The queue message asking for a case item's committed effects to be carried out: the item's id only (no personal
@@ -12,10 +12,17 @@ export const CASE_EFFECTS_QUEUE = "case-effects";
 /**
  * Carries out a case item's committed effects, in the order of their transitions, each once (the effect ledger's
  * keys). Effects under way in another worker make it fail, so the queue tries again shortly; a repeat finds nothing.
+ * Emails owed to a busy mailbox queue the item again for after the mailbox's Retry-After, the rest done meanwhile.
  *
  * @example
  * await carryOutQueuedEffects(casesPorts, { itemId: "17" }) // 1: the decision's effects — its Decisions row, the school's email, the card
  */
-export function carryOutQueuedEffects(ports: Pick<CasesHandlerPorts, "state" | "carryOut">, message: CaseEffectsMessage): Promise<number> {
-  return carryOutStashed(ports, message.itemId);
+export async function carryOutQueuedEffects(ports: Pick<CasesHandlerPorts, "state" | "carryOut" | "queueEffects" | "log">, message: CaseEffectsMessage): Promise<number> {
+  try {
+    return await carryOutStashed(ports, message.itemId);
+  } catch (e) {
+    // Emails owed to a busy mailbox: this message is done; a new one comes back after the Retry-After.
+    if (await owedToTheMailbox(ports, message.itemId, e)) return 0;
+    throw e;
+  }
 }

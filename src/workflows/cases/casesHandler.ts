@@ -3,6 +3,7 @@ import { withRowChanges, type CasesRow, type RowChanges } from "../../domain/lis
 import { isReadable, type ItemRead, type ListItem, type ListItems, type WatchedColumns } from "../../m365/sharepoint/items";
 import { ItemChangedError } from "../../m365/sharepoint/graphErrors";
 import { EffectInProgressError } from "../../m365/tables/effectLedger";
+import { MailboxBusyError } from "../../m365/outlook/mail";
 import { StaleStateError, type AppState } from "../../m365/tables/appState";
 import type { ListChangeHandler } from "../listChanges/processListChanges";
 import { randomUUID } from "node:crypto";
@@ -40,8 +41,11 @@ export interface CasesHandlerPorts {
   /** A coordinator's edit the rules refuse: it is undone and the coordinator told why. */
   refused(row: EffectRow, message: string, editKey: string): Promise<void>;
   rememberWrite(item: ListItem<CasesRow>): Promise<void>;
-  /** Queues a case item's committed effects to be carried out by the case-effects function (see applyCaseCommand). */
-  queueEffects?(itemId: string): Promise<void>;
+  /**
+   * Queues a case item's committed effects to be carried out by the case-effects function (see applyCaseCommand),
+   * after `delayMs` when given (the mailbox's Retry-After, for emails owed).
+   */
+  queueEffects?(itemId: string, delayMs?: number): Promise<void>;
   log(message: string): void;
   /** Who may do what: the partnership's roles, the audit, and who is told of an edit refused or put back. */
   access: CaseAccessPorts;
@@ -186,6 +190,7 @@ export async function carryOutAfterRound(ports: CasesHandlerPorts, itemId: strin
     await carryOutStashed(ports, itemId);
   } catch (e) {
     if (e instanceof EffectInProgressError) return ports.log(`Case item ${itemId}: effects are being carried out by another worker (${e.key})`);
+    if (await owedToTheMailbox(ports, itemId, e)) return;
     ports.log(`Case item ${itemId}: its effects failed (${e instanceof Error ? e.name : "Error"}); queued to be tried again`);
     if (!ports.queueEffects) throw e;
     await ports.queueEffects(itemId);
@@ -202,9 +207,25 @@ async function carryOutCommitted(ports: CasesHandlerPorts, itemId: string, inPro
   try {
     await carryOutStashed(ports, itemId);
   } catch (e) {
+    if (await owedToTheMailbox(ports, itemId, e)) return;
     if (inProgress === "retry" || !(e instanceof EffectInProgressError)) throw e;
     ports.log(`Case item ${itemId}: effects are being carried out by another worker (${e.key})`);
   }
+}
+
+/**
+ * Effects that left emails owed to a busy mailbox (its other effects done) are queued for the case-effects function
+ * to come back after the mailbox's Retry-After: nothing waits for Exchange inside an invocation, and nothing is lost
+ * (the stash stays until every effect is done). False when `e` is anything else, or there is no queue to use.
+ *
+ * @example
+ * await owedToTheMailbox(ports, "17", new MailboxBusyError("partnership@lncip.example", 42_000)) // true: queued, hidden for 42 s
+ */
+export async function owedToTheMailbox(ports: Pick<CasesHandlerPorts, "queueEffects" | "log">, itemId: string, e: unknown): Promise<boolean> {
+  if (!(e instanceof MailboxBusyError) || !ports.queueEffects) return false;
+  await ports.queueEffects(itemId, e.retryAfterMs);
+  ports.log(`Case item ${itemId}: emails wait for the partnership mailbox (Exchange's sending limit); tried again in ${Math.ceil(e.retryAfterMs / 1000)} s`);
+  return true;
 }
 
 /**

@@ -85,7 +85,8 @@ export async function writeCase(ports: WriteCasePorts, responseId: string): Prom
     // seconds (treating it as the mailbox's would strand the case unwritten until the 10-minute sweep).
     // The emails still owed are sent when the submission is taken again after the mailbox's Retry-After, each once by
     // its ledger key; the invocation does not wait for it, so the next referrals' case items do not either.
-    if (!(e instanceof MailboxThrottledError)) throw e;
+    // (A new case's own effects, the Director's exception, may leave an email owed in the same way.)
+    if (!(e instanceof MailboxThrottledError) && !(e instanceof MailboxBusyError)) throw e;
     await ports.takeAgainAfter?.(responseId, e.retryAfterMs);
     return "mailDeferred";
   }

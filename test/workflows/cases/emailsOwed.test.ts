@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSandboxPorts, type SandboxPorts } from "../placements/sandboxPorts";
+import { queueClient } from "../../../src/m365/queues/workQueue";
+import { CASE_EFFECTS_QUEUE, carryOutQueuedEffects } from "../../../src/workflows/cases/caseEffectsQueue";
+import { findCaseItem } from "../../../src/workflows/cases/findCase";
+
+/**
+ * A transition's emails when the partnership mailbox is over Exchange's sending limit (the daily attendance digests
+ * fill it for minutes each morning): the transition's other effects go ahead, the emails are owed — queued for the
+ * case-effects function after the mailbox's Retry-After — and sent once when it has passed.
+ */
+let s: SandboxPorts;
+beforeAll(async () => {
+  s = await startSandboxPorts();
+}, 90_000);
+afterAll(async () => s?.stop());
+
+const sendMail = () => s.graph.requests.filter((r) => /\/sendMail$/.test(r.path));
+const decisionEmails = (ref: string) => sendMail().filter((r) => r.status === 202 && JSON.stringify(r.requestBody).includes(`${ref}: the Core Group has decided`));
+
+describe("a decision's emails when the mailbox is busy", () => {
+  it("records the decision at once, owes the school's email to the case-effects queue for after the Retry-After, and sends it once then", async () => {
+    s.setClock("2026-11-20T10:00:00Z");
+    const ref = await s.readyCase(301);
+    const effectsQueue = queueClient(s.app.settings.AzureWebJobsStorage, CASE_EFFECTS_QUEUE);
+    await effectsQueue.createIfNotExists();
+    const queued = async () => (await effectsQueue.getProperties()).approximateMessagesCount ?? 0;
+    const queuedBefore = await queued();
+    const triedBefore = sendMail().length;
+    s.graph.faults.add({ route: "/sendMail$/", kind: "429", count: 1, retryAfterSeconds: 40 });
+
+    const decided = await s.apply(ref, { kind: "recordDecision", outcome: "inSchoolSupport", source: "teams", by: "chair@oakfieldacade.example", at: "2026-11-20T10:00:00Z" });
+    expect(decided).toMatchObject({ ok: true, state: { status: "decided" } });
+    expect(sendMail().length - triedBefore).toBe(1); // answered 429 once, not waited out inside the command
+    expect(s.items("Decisions").filter((d) => d.fields.CaseRef === ref)).toHaveLength(1); // the other effects went ahead
+    expect(decisionEmails(ref)).toHaveLength(0);
+    expect(await queued()).toBe(queuedBefore + 1); // owed: queued, hidden for the Retry-After
+    expect((await effectsQueue.peekMessages({ numberOfMessages: 32 })).peekedMessageItems).toHaveLength(0);
+
+    // Taken from the queue too early (another worker, the upkeep): the mailbox is not asked, and it is queued again.
+    const itemId = (await findCaseItem(s.app.lists.cases, ref))!.id;
+    s.setClock("2026-11-20T10:00:10Z");
+    expect(await carryOutQueuedEffects(s.app.ports.cases, { itemId })).toBe(0);
+    expect(sendMail().length - triedBefore).toBe(1);
+    expect(await queued()).toBe(queuedBefore + 2);
+
+    s.setClock("2026-11-20T10:00:41Z");
+    expect(await carryOutQueuedEffects(s.app.ports.cases, { itemId })).toBe(1);
+    expect(decisionEmails(ref)).toHaveLength(1);
+    expect(await carryOutQueuedEffects(s.app.ports.cases, { itemId })).toBe(0); // the second queued copy finds it done
+    expect(decisionEmails(ref)).toHaveLength(1);
+    expect(s.items("Decisions").filter((d) => d.fields.CaseRef === ref)).toHaveLength(1);
+  });
+});
