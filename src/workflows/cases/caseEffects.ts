@@ -90,8 +90,8 @@ const schoolNews: Record<Extract<CaseEffect, { kind: "emailSchool" }>["about"], 
  * Carries out a transition's effects, each once (by its idempotency key), in order. Emails carry the case
  * reference and school only and link to the record; what belongs to the Teams bot or to placements is recorded
  * as pending for that work to pick up — never dropped. An email the mailbox is too busy to take (Exchange's
- * sending limit) is owed, not waited for: the other effects go ahead, and then `MailboxBusyError` says when to
- * come back for it (the whole list again; what was done is not done twice).
+ * sending limit) is owed, not waited for: the other effects go ahead, and then `EmailsOwedError` says which
+ * emails are owed and when to come back for them.
  *
  * @example
  * await carryOutCaseEffects(ports, decision.effects, row)
@@ -102,12 +102,14 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
   // The referrer typed into the form is written to only within the school's email domain (never a redirected address).
   const referrer = school && inEmailDomain(row.ReferrerEmail, school.EmailDomain) ? row.ReferrerEmail : undefined;
   let busy: MailboxBusyError | undefined;
-  const mail = async (key: string, to: (string | undefined)[], message: Message) => {
+  const owed: CaseEffect[] = [];
+  const mail = async (effect: CaseEffect, to: (string | undefined)[], message: Message) => {
     try {
-      await sendMailOnce(ports.ledger, ports.effectsMailer ?? ports.mailer, key, to, message.subject, message.html);
+      await sendMailOnce(ports.ledger, ports.effectsMailer ?? ports.mailer, effect.key, to, message.subject, message.html);
     } catch (e) {
       if (!(e instanceof MailboxBusyError)) throw e;
       busy = busy && busy.retryAfterMs >= e.retryAfterMs ? busy : e;
+      owed.push(effect);
     }
   };
 
@@ -117,24 +119,24 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
         await ports.audit.append({ caseRef: row.CaseRef, key: effect.key, at: new Date(effect.at), by: effect.by, source: effect.source ?? "sharepoint", action: effect.action, from: effect.from, to: effect.to });
         break;
       case "notifyPartnershipSenco":
-        await mail(effect.key, [ports.sencoEmail], caseNeedsAttention(row.CaseRef, schoolName, effect.about));
+        await mail(effect, [ports.sencoEmail], caseNeedsAttention(row.CaseRef, schoolName, effect.about));
         break;
       case "emailSchool":
         if (effect.about === "exceptionRefused") {
-          await mail(effect.key, [referrer, school?.SencoEmail], directorsExceptionRefused(row.CaseRef, schoolNews[effect.about], effect.reason));
+          await mail(effect, [referrer, school?.SencoEmail], directorsExceptionRefused(row.CaseRef, schoolNews[effect.about], effect.reason));
           break;
         }
-        await mail(effect.key, [referrer, school?.SencoEmail], caseNews(row.CaseRef, schoolNews[effect.about], effect.about === "decision" && row.CoreGroupOutcome ? coreGroupOutcomeLabels[row.CoreGroupOutcome] : undefined));
+        await mail(effect, [referrer, school?.SencoEmail], caseNews(row.CaseRef, schoolNews[effect.about], effect.about === "decision" && row.CoreGroupOutcome ? coreGroupOutcomeLabels[row.CoreGroupOutcome] : undefined));
         break;
       case "requestPurchaseOrder":
-        await mail(effect.key, [school?.FinanceEmail, referrer], purchaseOrderNeeded(row.CaseRef));
+        await mail(effect, [school?.FinanceEmail, referrer], purchaseOrderNeeded(row.CaseRef));
         break;
       case "tellCoordinatorWaitingPosition":
         if (ports.placementWork) {
           await ports.placementWork.tellWaitingPosition(row.CaseRef, effect.keyStage, effect.key);
           break;
         }
-        await mail(effect.key, [ports.coordinatorEmail], joinedWaitingList(row.CaseRef, effect.keyStage));
+        await mail(effect, [ports.coordinatorEmail], joinedWaitingList(row.CaseRef, effect.keyStage));
         break;
       case "writeDecision":
         await ports.ledger.once(
@@ -174,7 +176,7 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
         ports.log(`${row.CaseRef}: ${effect.kind} recorded for the part of the app that carries it out`);
         break;
       case "askDirectorForException":
-        await mail(effect.key, [ports.directorEmail], exceptionAsked(row.CaseRef, schoolName, await ports.caseUrl?.(row.CaseRef)));
+        await mail(effect, [ports.directorEmail], exceptionAsked(row.CaseRef, schoolName, await ports.caseUrl?.(row.CaseRef)));
         break;
       case "writeReferralIntoCase":
       case "releasePupil":
@@ -195,7 +197,21 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
       }
     }
   }
-  if (busy) throw busy;
+  if (busy) throw new EmailsOwedError(busy, owed);
+}
+
+/**
+ * A transition's emails a busy mailbox could not take; every other effect of the transition is done. Carrying out
+ * `owed` later (after `retryAfterMs`) sends them, each once by its key.
+ *
+ * @example
+ * new EmailsOwedError(new MailboxBusyError("partnership@lncip.example", 42_000), [schoolEmail]).owed // [schoolEmail]
+ */
+export class EmailsOwedError extends MailboxBusyError {
+  constructor(busy: MailboxBusyError, readonly owed: readonly CaseEffect[]) {
+    super(busy.mailbox, busy.retryAfterMs);
+    this.name = "EmailsOwedError";
+  }
 }
 
 /** Tells the Coordinator why an edit in the Cases list was put back. */

@@ -4,6 +4,7 @@ import { isReadable, type ItemRead, type ListItem, type ListItems, type WatchedC
 import { ItemChangedError } from "../../m365/sharepoint/graphErrors";
 import { EffectInProgressError } from "../../m365/tables/effectLedger";
 import { MailboxBusyError } from "../../m365/outlook/mail";
+import { EmailsOwedError } from "./caseEffects";
 import { StaleStateError, type AppState } from "../../m365/tables/appState";
 import type { ListChangeHandler } from "../listChanges/processListChanges";
 import { randomUUID } from "node:crypto";
@@ -496,6 +497,7 @@ export async function carryOutStashed(ports: Pick<CasesHandlerPorts, "state" | "
   // the item's other transitions: each effect is done once, by its key, however often it is asked for. A stash that
   // fails is kept for the next try and, for the upkeep's backstop (every item), never stops the other cases' stashes.
   let inProgress: EffectInProgressError | undefined;
+  let owed: EmailsOwedError | undefined;
   let failed: unknown;
   let carried = 0;
   for (const stashes of byItem.values()) {
@@ -507,6 +509,14 @@ export async function carryOutStashed(ports: Pick<CasesHandlerPorts, "state" | "
           inProgress = e;
           continue;
         }
+        if (e instanceof EmailsOwedError) {
+          // Everything else the transition asked for is done; only its emails wait for the mailbox. They are kept as
+          // a stash of their own (sorted straight after this one), so the item's later transitions need not wait.
+          await owe(ports, s.name, s.value, e);
+          owed = owed && owed.retryAfterMs >= e.retryAfterMs ? owed : e;
+          carried++;
+          continue;
+        }
         failed ??= e;
         break; // this item's later transitions wait for this one; the other items go on
       }
@@ -515,8 +525,16 @@ export async function carryOutStashed(ports: Pick<CasesHandlerPorts, "state" | "
     }
   }
   if (failed) throw failed;
+  if (owed) throw owed;
   if (inProgress) throw inProgress;
   return carried;
+}
+
+/** A stash's owed emails kept under `<stash>:owed` (the stash itself when it is one) in place of the stash. */
+async function owe(ports: Pick<CasesHandlerPorts, "state">, name: string, stash: Stashed, e: EmailsOwedError): Promise<void> {
+  const owedName = name.endsWith(":owed") ? name : `${name}:owed`;
+  await ports.state.put(STASHED_EFFECTS_SCOPE, owedName, { row: stash.row, committed: true, effects: [...e.owed] } satisfies Stashed);
+  if (owedName !== name) await ports.state.remove(STASHED_EFFECTS_SCOPE, name);
 }
 
 function effectRowOf(row: CasesRow): EffectRow {

@@ -51,4 +51,22 @@ describe("a decision's emails when the mailbox is busy", () => {
     expect(decisionEmails(ref)).toHaveLength(1);
     expect(s.items("Decisions").filter((d) => d.fields.CaseRef === ref)).toHaveLength(1);
   });
+
+  it("does not hold up the case's next transition: its effects are carried out while the earlier one's email is still owed", async () => {
+    s.setClock("2026-11-21T10:00:00Z");
+    const ref = await s.readyCase(303);
+    s.graph.faults.add({ route: "/sendMail$/", kind: "429", count: 1, retryAfterSeconds: 40 });
+    await s.apply(ref, { kind: "recordDecision", outcome: "inSchoolSupport", source: "teams", by: "chair@oakfieldacade.example", at: "2026-11-21T10:00:00Z" });
+    expect(decisionEmails(ref)).toHaveLength(0);
+
+    s.setClock("2026-11-21T10:00:05Z"); // the mailbox still busy
+    expect(await s.apply(ref, { kind: "close", by: "coordinator@lncip.example", at: "2026-11-21T10:00:05Z" })).toMatchObject({ ok: true, state: { status: "closed" } });
+    expect((await s.app.tables.audit.forCase(ref)).map((e) => e.to)).toContain("closed");
+    expect(decisionEmails(ref)).toHaveLength(0);
+
+    s.setClock("2026-11-21T10:00:41Z");
+    const itemId = (await findCaseItem(s.app.lists.cases, ref))!.id;
+    expect(await carryOutQueuedEffects(s.app.ports.cases, { itemId })).toBe(1); // the decision's owed email, and nothing else
+    expect(decisionEmails(ref)).toHaveLength(1);
+  });
 });
