@@ -52,7 +52,7 @@ import { attendanceHandler } from "../workflows/attendance/attendanceHandler";
 import type { AttendanceRoundPorts } from "../workflows/attendance/dailyAttendance";
 import type { RecordMarksPorts } from "../workflows/attendance/recordMarks";
 import { caseCommandPort, type CaseCommandPort } from "../workflows/cases/caseCommand";
-import { carryOutCaseEffects, reportCaseEdit, tellCoordinatorRefused, type CaseEffectPorts } from "../workflows/cases/caseEffects";
+import { carryOutCaseEffects, type CaseEffectPorts } from "../workflows/cases/caseEffects";
 import { peopleDirectory, type PeopleDirectory } from "../workflows/people/peopleDirectory";
 import { carryOutLeftovers, casesHandler, casesWatches, type CasesHandlerPorts } from "../workflows/cases/casesHandler";
 import { caseHasEnded, findCaseItem } from "../workflows/cases/findCase";
@@ -309,7 +309,6 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     state: tables.state,
     capacity: (caseRef, command) => caseContext({ ...places, pupils, startProblems: (ref) => startProblems(placements, ref) }, caseRef, command),
     carryOut: (effects, row) => carryOutCaseEffects(caseEffects, effects, row),
-    refused: (row, message, editKey) => tellCoordinatorRefused(caseEffects, row, message, `mail:refused:${row.CaseRef}:${editKey}`),
     rememberWrite: (item) => rememberWrite(tables.state, { items: lists.cases, watches: casesWatches }, item),
     queueEffects: (itemId, delayMs) => caseEffectsQueue.send({ itemId }, delayMs ? { visibilityTimeoutSeconds: Math.ceil(delayMs / 1000) } : {}),
     log,
@@ -317,7 +316,6 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
       people,
       appId: settings.AZURE_CLIENT_ID,
       audit: (entry) => tables.audit.append(entry),
-      report: (kind, row, message, editKey, editor) => reportCaseEdit(caseEffects, kind, row, message, editKey, editor),
       now,
     },
   };

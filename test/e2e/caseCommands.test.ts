@@ -147,7 +147,6 @@ describe("applying a command to a case from outside the Cases list", () => {
       },
       capacity: async () => ({ places: { KS3: 9, KS4: 26 }, activePlacements: { KS3: 0, KS4: 0 } }),
       carryOut: async (effects) => void carried.push(...effects.map((e) => e.kind)),
-      refused: async () => undefined,
       rememberWrite: async () => undefined,
       log: () => undefined,
       access: app.ports.cases.access,

@@ -37,6 +37,12 @@ export type CaseEffect = { key: string } & (
   /** Tell the school the Director did not grant the exception, and why (the reason goes in the body, never the subject). */
   | { kind: "emailSchool"; about: "exceptionRefused"; reason: string }
   | { kind: "audit"; from: CaseStatus; to: CaseStatus; by: string; at: string; action: string; source?: "teams" | "sharepoint" }
+  /**
+   * Tell the Coordinator — and the editor, when they have an address — that an edit in the Cases list was put back,
+   * and why: the rules refuse it, its editor may not make it, or it changed the workflow's own columns. Once per
+   * edit (`editKey`, the item version put back); the message names the case and the rule, never the pupil.
+   */
+  | { kind: "tellEditPutBack"; why: "refused" | "notPermitted" | "workflowColumnsRestored"; message: string; editKey: string; editor?: { label: string; email?: string | undefined } }
 );
 
 export type CaseEffectKind = CaseEffect["kind"];

@@ -103,13 +103,13 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
   const referrer = school && inEmailDomain(row.ReferrerEmail, school.EmailDomain) ? row.ReferrerEmail : undefined;
   let busy: MailboxBusyError | undefined;
   const owed: CaseEffect[] = [];
-  const mail = async (effect: CaseEffect, to: (string | undefined)[], message: Message) => {
+  const mail = async (effect: CaseEffect, to: (string | undefined)[], message: Message, key = effect.key) => {
     try {
-      await sendMailOnce(ports.ledger, ports.effectsMailer ?? ports.mailer, effect.key, to, message.subject, message.html);
+      await sendMailOnce(ports.ledger, ports.effectsMailer ?? ports.mailer, key, to, message.subject, message.html);
     } catch (e) {
       if (!(e instanceof MailboxBusyError)) throw e;
       busy = busy && busy.retryAfterMs >= e.retryAfterMs ? busy : e;
-      owed.push(effect);
+      if (!owed.includes(effect)) owed.push(effect);
     }
   };
 
@@ -175,6 +175,9 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
         await ports.state.put(PENDING_EFFECTS_SCOPE, effect.key, { caseRef: row.CaseRef, effect });
         ports.log(`${row.CaseRef}: ${effect.kind} recorded for the part of the app that carries it out`);
         break;
+      case "tellEditPutBack":
+        for (const notice of putBackNotices(row.CaseRef, effect, ports.coordinatorEmail)) await mail(effect, notice.to, notice.message, notice.key);
+        break;
       case "askDirectorForException":
         await mail(effect, [ports.directorEmail], exceptionAsked(row.CaseRef, schoolName, await ports.caseUrl?.(row.CaseRef)));
         break;
@@ -214,30 +217,24 @@ export class EmailsOwedError extends MailboxBusyError {
   }
 }
 
-/** Tells the Coordinator why an edit in the Cases list was put back. */
-export async function tellCoordinatorRefused(ports: CaseEffectPorts, row: EffectRow, message: string, key: string): Promise<void> {
-  const refused = editRefused(row.CaseRef, message);
-  await sendMailOnce(ports.ledger, ports.mailer, key, [ports.coordinatorEmail], refused.subject, refused.html);
-}
-
 /**
- * Tells the Coordinator, and the editor when the People list (or their version) gives an address, of an edit the
- * permission table refused or of workflow columns put back: once per edit (`key`).
+ * The emails that tell of an edit put back: the Coordinator's (under the effect's key), and the editor's when the
+ * People list (or their version) gives an address that is not the Coordinator's. A refusal by the rules goes to the
+ * Coordinator only, as before.
+ *
+ * @example
+ * putBackNotices("LNCIP-2026-0042", { key: "mail:notPermitted:LNCIP-2026-0042:17:5", kind: "tellEditPutBack", why: "notPermitted",
+ *   message: "Only a Coordinator or the chair records a decision.", editKey: "17:5", editor: { label: "Megan Bowen", email: "meganb@example.com" } }, "coordinator@lncip.example")
+ * // [{ key: "mail:notPermitted:LNCIP-2026-0042:17:5", to: ["coordinator@lncip.example"], … }, { key: "mail:notPermitted:editor:LNCIP-2026-0042:17:5", to: ["meganb@example.com"], … }]
  */
-export async function reportCaseEdit(
-  ports: CaseEffectPorts,
-  kind: "notPermitted" | "workflowColumnsRestored",
-  row: EffectRow,
-  message: string,
-  key: string,
-  editor: { label: string; email?: string | undefined },
-): Promise<void> {
-  const toCoordinator = kind === "notPermitted" ? editNotPermitted(row.CaseRef, message, editor.label) : workflowColumnsPutBack(row.CaseRef, message);
-  await sendMailOnce(ports.ledger, ports.mailer, `mail:${kind}:${row.CaseRef}:${key}`, [ports.coordinatorEmail], toCoordinator.subject, toCoordinator.html);
-  if (editor.email && editor.email.toLowerCase() !== ports.coordinatorEmail.toLowerCase()) {
-    const toEditor = kind === "notPermitted" ? editRefused(row.CaseRef, message) : workflowColumnsPutBack(row.CaseRef, message);
-    await sendMailOnce(ports.ledger, ports.mailer, `mail:${kind}:editor:${row.CaseRef}:${key}`, [editor.email], toEditor.subject, toEditor.html);
+export function putBackNotices(caseRef: string, effect: Extract<CaseEffect, { kind: "tellEditPutBack" }>, coordinatorEmail: string): { key: string; to: string[]; message: Message }[] {
+  if (effect.why === "refused") return [{ key: effect.key, to: [coordinatorEmail], message: editRefused(caseRef, effect.message) }];
+  const editor = effect.editor ?? { label: "Someone" };
+  const notices = [{ key: effect.key, to: [coordinatorEmail], message: effect.why === "notPermitted" ? editNotPermitted(caseRef, effect.message, editor.label) : workflowColumnsPutBack(caseRef, effect.message) }];
+  if (editor.email && editor.email.toLowerCase() !== coordinatorEmail.toLowerCase()) {
+    notices.push({ key: `mail:${effect.why}:editor:${caseRef}:${effect.editKey}`, to: [editor.email], message: effect.why === "notPermitted" ? editRefused(caseRef, effect.message) : workflowColumnsPutBack(caseRef, effect.message) });
   }
+  return notices;
 }
 
 /** Placement, review and meeting effects: each idempotent in itself (ledger keys, transactionIds, capacity). */

@@ -39,8 +39,6 @@ export interface CasesHandlerPorts {
    */
   capacity(caseRef?: string, command?: CaseCommand["kind"]): Promise<CaseContext>;
   carryOut(effects: readonly CaseEffect[], row: EffectRow): Promise<void>;
-  /** A coordinator's edit the rules refuse: it is undone and the coordinator told why. */
-  refused(row: EffectRow, message: string, editKey: string): Promise<void>;
   rememberWrite(item: ListItem<CasesRow>): Promise<void>;
   /**
    * Queues a case item's committed effects to be carried out by the case-effects function (see applyCaseCommand),
@@ -58,11 +56,6 @@ export interface CaseAccessPorts {
   /** The app's own application (client) id: its writes are never a person's edit (see `authorizeEdit`). */
   appId: string;
   audit(entry: AuditEntry): Promise<void>;
-  /**
-   * Tells the Coordinator (and the editor, when they have an address) once per edit (`editKey`): an edit the
-   * permission table refused (`notPermitted`), or the workflow's own columns put back (`workflowColumnsRestored`).
-   */
-  report(kind: "notPermitted" | "workflowColumnsRestored", row: EffectRow, message: string, editKey: string, editor: Editor): Promise<void>;
   now(): Date;
 }
 
@@ -332,7 +325,7 @@ async function reportRestored(ports: CasesHandlerPorts, item: ItemRead<CasesRow>
   ports.log(`${row.CaseRef}: workflow columns edited in SharePoint were put back (${edited.join(", ")})`);
   await ports.access.audit({ caseRef: row.CaseRef, key: `${row.CaseRef}:workflowColumnsRestored:${editKey}`, at: ports.access.now(), by: editor.label, source: "sharepoint", action: "workflowColumnsRestored", detail: edited.join(", ") });
   const message = `${editor.label} changed ${edited.join(", ")} of ${row.CaseRef} in SharePoint. Only the workflow writes ${edited.length > 1 ? "these columns" : "this column"}: ${edited.length > 1 ? "they have" : "it has"} been put back and nothing about the case changed.`;
-  await ports.access.report("workflowColumnsRestored", effectRowOf(row as CasesRow), message, editKey, editor);
+  await stashPutBackNotice(ports, item.id, effectRowOf(row as CasesRow), { key: `mail:workflowColumnsRestored:${row.CaseRef}:${editKey}`, kind: "tellEditPutBack", why: "workflowColumnsRestored", message, editKey, editor });
 }
 
 /** An item version's ETag as a key part (its GUID and version number). */
@@ -562,12 +555,23 @@ async function writePutBack(ports: CasesHandlerPorts, item: ListItem<CasesRow>, 
   }
 }
 
+/**
+ * Keeps the notice of an edit put back as a stash of its own, written as soon as the put-back is, and carried out
+ * with the item's effects after the round: an email never holds up the Cases list, and a busy mailbox leaves the
+ * notice owed (sent after its Retry-After) rather than lost with the edit it tells of, which is no longer there to
+ * be found again.
+ */
+async function stashPutBackNotice(ports: Pick<CasesHandlerPorts, "state">, itemId: string, row: EffectRow, notice: Extract<CaseEffect, { kind: "tellEditPutBack" }>): Promise<void> {
+  await ports.state.put(STASHED_EFFECTS_SCOPE, `${itemId}:putBack:${versionKey(notice.editKey)}`, { row, committed: true, effects: [notice] } satisfies Stashed);
+}
+
 /** Puts back an edit the rules refuse (and any workflow column edited with it), and tells the Coordinator why. */
 async function revert(ports: CasesHandlerPorts, item: ListItem<CasesRow>, message: string, guarded: Guarded): Promise<"written" | "conflict"> {
   const row = item.row;
   ports.log(`Refused an edit to ${row.CaseRef}: ${message}`);
   if ((await writePutBack(ports, item, guarded)) === "conflict") return "conflict";
-  await ports.refused(effectRowOf(row), message, `${item.id}:${item.etag}`);
+  const editKey = `${item.id}:${item.etag}`;
+  await stashPutBackNotice(ports, item.id, effectRowOf(row), { key: `mail:refused:${row.CaseRef}:${editKey}`, kind: "tellEditPutBack", why: "refused", message, editKey });
   return "written";
 }
 
@@ -581,7 +585,7 @@ async function refuseEdit(ports: CasesHandlerPorts, item: ListItem<CasesRow>, as
   if ((await writePutBack(ports, item, guarded)) === "conflict") return "conflict";
   const editKey = `${item.id}:${versionKey(item.etag)}`;
   await ports.access.audit({ caseRef: row.CaseRef, key: `${row.CaseRef}:notPermitted:${editKey}`, at: ports.access.now(), by: editor.label, source: "sharepoint", action: `notPermitted:${asked}`, from: row.WorkflowStatus, to: row.Status, detail: message });
-  await ports.access.report("notPermitted", effectRowOf(row), message, editKey, editor);
+  await stashPutBackNotice(ports, item.id, effectRowOf(row), { key: `mail:notPermitted:${row.CaseRef}:${editKey}`, kind: "tellEditPutBack", why: "notPermitted", message, editKey, editor });
   return "written";
 }
 

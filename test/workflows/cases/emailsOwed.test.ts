@@ -3,6 +3,11 @@ import { startSandboxPorts, type SandboxPorts } from "../placements/sandboxPorts
 import { queueClient } from "../../../src/m365/queues/workQueue";
 import { CASE_EFFECTS_QUEUE, carryOutQueuedEffects } from "../../../src/workflows/cases/caseEffectsQueue";
 import { findCaseItem } from "../../../src/workflows/cases/findCase";
+import { casesHandler } from "../../../src/workflows/cases/casesHandler";
+import { processListChanges } from "../../../src/workflows/listChanges/processListChanges";
+import type { SitesArea } from "../../../sandbox/graph/areas/sites";
+import { demoSite } from "../../../sandbox/demo/demoTenant";
+import { carryOutQueuedCaseEffects } from "../../support/caseEffectsQueue";
 
 /**
  * A transition's emails when the partnership mailbox is over Exchange's sending limit (the daily attendance digests
@@ -69,4 +74,35 @@ describe("a decision's emails when the mailbox is busy", () => {
     expect(await carryOutQueuedEffects(s.app.ports.cases, { itemId })).toBe(1); // the decision's owed email, and nothing else
     expect(decisionEmails(ref)).toHaveLength(1);
   });
+});
+
+describe("a put-back's notice when the mailbox is busy", () => {
+  it("puts the edit back at once and tells the Coordinator once the mailbox takes it, never losing the notice", async () => {
+    // Before, the notice was sent inside the round: a mailbox over its limit beyond the client's retries failed the
+    // round, and the next round found the edit already put back — the Coordinator was never told.
+    const ref = await s.readyCase(302);
+    const id = s.items("Cases").find((c) => c.fields.Title === ref)!.id;
+    const clock = new Date("2026-11-23T09:00:00Z");
+    s.setClock(clock.toISOString());
+    const ports = { state: s.app.tables.state, now: () => clock };
+    const handler = casesHandler(s.app.ports.cases);
+    await processListChanges(ports, handler);
+
+    // A Core Group member types a decision (only a Coordinator may); the mailbox answers 429 to more than a client rides out.
+    const sites = s.graph.area<SitesArea>("sites");
+    const member = { id: "00000000-0000-0000-0000-0000000000021", email: "meganb@example.com", displayName: "Megan Bowen" };
+    sites.patchAsPerson(sites.siteIdByPath(demoSite.hostname, demoSite.path), "Cases", id, { CoreGroupOutcome: "Managed move / fresh start support", DecidedBy: member.email }, member);
+    s.graph.faults.add({ route: "/sendMail$/", kind: "429", count: 4, retryAfterSeconds: 0 });
+    const notices = () => s.inbox("coordinator@lncip.example").filter((m) => m.subject === `${ref}: a change was put back (not permitted)`);
+    await processListChanges(ports, handler);
+    expect(s.items("Cases").find((c) => c.id === id)!.fields.CoreGroupOutcome ?? null).toBeNull(); // put back at once
+    expect(notices()).toHaveLength(0); // the notice owed, not lost with the edit (which a later round no longer finds)
+    await processListChanges(ports, handler);
+
+    // The case-effects function takes the item again after each Retry-After, until the mailbox takes the notice.
+    await carryOutQueuedCaseEffects(s.app, s.app.settings.AzureWebJobsStorage);
+    expect(notices()).toHaveLength(1);
+    await carryOutQueuedCaseEffects(s.app, s.app.settings.AzureWebJobsStorage);
+    expect(notices()).toHaveLength(1);
+  }, 60_000);
 });
