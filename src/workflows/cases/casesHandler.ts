@@ -598,5 +598,13 @@ async function refuseEdit(ports: CasesHandlerPorts, item: ListItem<CasesRow>, as
  */
 export async function carryOutLeftovers(ports: CasesHandlerPorts): Promise<number> {
   await adoptWrittenStashes(ports);
-  return carryOutStashed(ports);
+  try {
+    return await carryOutStashed(ports);
+  } catch (e) {
+    // Emails owed to a busy mailbox are no failure (every other stash was carried out): they stay stashed, and go
+    // once the mailbox takes them — from the case-effects queue, or at the next upkeep.
+    if (!(e instanceof MailboxBusyError)) throw e;
+    ports.log(`Leftover case effects: emails still wait for the partnership mailbox (Exchange's sending limit, ${Math.ceil(e.retryAfterMs / 1000)} s); kept`);
+    return 0;
+  }
 }
