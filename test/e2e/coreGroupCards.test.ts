@@ -266,6 +266,28 @@ describe("a card Teams took but whose post was never recorded (the worker died, 
     expect(await postCoreGroupCard(cg, "LNCIP-2026-0046", round)).toEqual(onCard);
     expect(posts()).toHaveLength(1);
   });
+
+  it("answers a press that read the case's card just before its posting was recorded (found by the soak)", async () => {
+    await addCase("LNCIP-2026-0047", "readyForCoreGroup", { MeetingId: "CG-2026-12-03" });
+    const round = "LNCIP-2026-0047:4:postCoreGroupCard";
+    const cg = cgPorts();
+    // The press reads the case's card record a moment before the posting writes it…
+    let early = true;
+    const get = (async (scope: string, name: string) => {
+      if (early && scope === CORE_GROUP_CARDS_SCOPE && name === "LNCIP-2026-0047") {
+        early = false;
+        return undefined;
+      }
+      return cg.state.get(scope, name);
+    }) as typeof cg.state.get;
+    const pressedWhilePosting = coreGroupCardActions({ ...cg, state: { ...cg.state, get } });
+    // …and by the time it looks for a posting under way, the posting has finished: recorded, its pending mark removed.
+    await postCoreGroupCard(cg, "LNCIP-2026-0047", round);
+    const onCard = teams.messages.find((m) => text(m.card).includes("Core Group: LNCIP-2026-0047"))!.posted;
+    const answer = await pressedWhilePosting({ verb: "coreGroup.giveView", data: { caseRef: "LNCIP-2026-0047", round, outcome: "inSchoolSupport" }, from: { id: "user-id-1" }, trigger: "manual", conversationId: onCard.conversationId, messageId: onCard.messageId });
+    expect(answer.kind).toBe("card");
+    expect(text(answer.kind === "card" ? answer.card : undefined)).toContain("Your view: Partnership in-school support");
+  });
 });
 
 describe("reminders and rolling to the next meeting", () => {
@@ -396,6 +418,26 @@ describe("the Inclusion Forum agenda", () => {
     await postInclusionForumAgenda(cgPorts(), "IF-2026-12-B");
     expect(agendas()).toHaveLength(1);
     expect(text(teams.message(onCard).card)).toContain("Outcome: Advice");
+  });
+
+  it("answers a press that read the forum's agenda just before its posting was recorded", async () => {
+    await addMeeting({ MeetingKey: "IF-2026-12-C", Kind: "inclusionForum", Date: "2026-12-18", StartTime: "13:30", AgendaSize: 10 } as MeetingsRow);
+    await addCase("LNCIP-2026-0055", "awaitingInclusionForum", { RequestType: "inclusionForum", MeetingId: "IF-2026-12-C", PreviousIfCase: undefined });
+    const cg = cgPorts();
+    let early = true;
+    const get = (async (scope: string, name: string) => {
+      if (early && scope === FORUM_AGENDAS_SCOPE && name === "IF-2026-12-C") {
+        early = false;
+        return undefined;
+      }
+      return cg.state.get(scope, name);
+    }) as typeof cg.state.get;
+    const pressedWhilePosting = inclusionForumCardActions({ ...cg, state: { ...cg.state, get } });
+    await postInclusionForumAgenda(cg, "IF-2026-12-C"); // recorded, its pending mark removed, after the press's first read
+    const onCard = teams.messages.find((m) => m.channel === "inclusionForum" && text(m.card).includes("Friday 18 December 2026, 13:30"))!.posted;
+    const answer = await pressedWhilePosting({ verb: "inclusionForum.recordOutcome", data: { caseRef: "LNCIP-2026-0055", meetingKey: "IF-2026-12-C", [agendaInputId("LNCIP-2026-0055")]: "advice" }, from: { id: "user-id-2" }, trigger: "manual", conversationId: onCard.conversationId, messageId: onCard.messageId });
+    expect(answer.kind).toBe("card");
+    expect(item("LNCIP-2026-0055")?.fields.InclusionForumOutcome).toBe("Advice");
   });
 });
 

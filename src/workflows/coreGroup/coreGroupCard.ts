@@ -167,10 +167,12 @@ interface PendingPosting {
  * await adoptPostedCard(ports, "LNCIP-2026-0042", "LNCIP-2026-0042:4:postCoreGroupCard", { conversationId, messageId }) // true
  */
 export async function adoptPostedCard(ports: CoreGroupPorts, caseRef: string, round: string, pressedOn: PostedCard): Promise<boolean> {
-  const pending = (await ports.state.get<PendingPosting>(CORE_GROUP_POSTINGS_SCOPE, round))?.value;
-  if (!pending || pending.caseRef !== caseRef) return false;
+  // Recorded since the press read the case (the posting finished meanwhile, or another press adopted it): asked
+  // first, as the posting removes its pending mark once it has recorded the card.
   const current = (await ports.state.get<PostedCoreGroupCard>(CORE_GROUP_CARDS_SCOPE, caseRef))?.value;
   if (current?.round === round) return true;
+  const pending = (await ports.state.get<PendingPosting>(CORE_GROUP_POSTINGS_SCOPE, round))?.value;
+  if (!pending || pending.caseRef !== caseRef) return false;
   await ports.state.put(CORE_GROUP_CARDS_SCOPE, caseRef, { caseRef, round, posted: pressedOn, meetingKey: pending.meetingKey } satisfies PostedCoreGroupCard);
   ports.log(`${caseRef}: adopted the Core Group card pressed (its posting was not recorded)`);
   return true;

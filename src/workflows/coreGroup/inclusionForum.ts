@@ -143,6 +143,9 @@ export async function postDueInclusionForumAgendas(ports: CoreGroupPorts, now: D
 
 /** The agenda pressed on, when its posting was begun but never recorded: it becomes the forum's agenda. */
 async function adoptPostedAgenda(ports: CoreGroupPorts, meetingKey: string, action: CardAction): Promise<PostedAgenda | undefined> {
+  // Recorded since the press first looked (the posting finished meanwhile and removed its pending mark).
+  const recorded = (await ports.state.get<PostedAgenda>(FORUM_AGENDAS_SCOPE, meetingKey))?.value;
+  if (recorded) return recorded;
   const pending = (await ports.state.get<{ meetingKey: string; caseRefs: string[] }>(FORUM_AGENDA_POSTINGS_SCOPE, meetingKey))?.value;
   if (!pending || !action.messageId) return undefined;
   const agenda: PostedAgenda = { meetingKey, posted: { conversationId: action.conversationId, messageId: action.messageId }, caseRefs: pending.caseRefs };
