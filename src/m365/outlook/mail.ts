@@ -50,7 +50,8 @@ export interface GraphMailerOptions {
    * "wait" (the default): the Graph client waits out Retry-After, up to three times, inside `send`. "defer": `send`
    * throws `MailboxBusyError` at once, and refuses every send until the Retry-After has passed without asking Graph
    * again — for a caller that holds a queue slot and can come back later (the intake: its case items must not wait
-   * behind its emails).
+   * behind its emails). Each email turned away is told its own time to come back: the first when the pause ends,
+   * each next one 2 s later (Exchange's pace), so they return as the mailbox can take them.
    */
   whenBusy?: "wait" | "defer";
   /** The clock the pause is kept by (milliseconds). */
@@ -71,6 +72,9 @@ export class MailboxBusyError extends Error {
     this.name = "MailboxBusyError";
   }
 }
+
+/** Exchange Online's pace for one mailbox: 30 messages a minute. */
+const EXCHANGE_PACE_MS = 2_000;
 
 /** Exchange's answer when a 429 comes without Retry-After: its limits are per minute. */
 const BUSY_WITHOUT_RETRY_AFTER_MS = 60_000;
@@ -98,10 +102,19 @@ export function graphMailer(graph: Client, fromMailbox: string, options: GraphMa
   const defer = options.whenBusy === "defer";
   const now = options.now ?? Date.now;
   let busyUntil = 0;
+  // Each email turned away is given its own turn after the pause, one per Exchange's pace (30 a minute), so the
+  // work that owes them comes back spread out as the mailbox can take it, not all at once to be turned away again.
+  let nextTurn = 0;
+  const turnAway = () => {
+    nextTurn = Math.max(nextTurn, busyUntil);
+    const wait = nextTurn - now();
+    nextTurn += EXCHANGE_PACE_MS;
+    return new MailboxBusyError(fromMailbox, wait);
+  };
   return {
     sentSince: (subject, since) => sentWithSubject(graph, fromMailbox, subject, since),
     async send(mail) {
-      if (defer && now() < busyUntil) throw new MailboxBusyError(fromMailbox, busyUntil - now());
+      if (defer && now() < busyUntil) throw turnAway();
       const request = graph.api(`/users/${encodeURIComponent(fromMailbox)}/sendMail`);
       try {
         await (defer ? request.middlewareOptions([allButBusy()]) : request).post({
@@ -127,7 +140,7 @@ export function graphMailer(graph: Client, fromMailbox: string, options: GraphMa
       } catch (e) {
         if (!defer || graphStatus(e) !== 429) throw e;
         busyUntil = Math.max(busyUntil, now() + retryAfterMs(e));
-        throw new MailboxBusyError(fromMailbox, busyUntil - now());
+        throw turnAway();
       }
     },
   };

@@ -6,7 +6,7 @@ import { defaultApp } from "../../../sandbox/graph/auth";
 import { seedDemoTenant, demoSite, demoStaff } from "../../../sandbox/demo/demoTenant";
 import { graphClient } from "../../../src/m365/graph/graphClient";
 import { sharePointSite, sharePointList, graphItems, changesSince, ItemChangedError, DeltaExpiredError } from "../../../src/m365/sharepoint";
-import { graphMailer } from "../../../src/m365/outlook/mail";
+import { graphMailer, MailboxBusyError } from "../../../src/m365/outlook/mail";
 import { outlookCalendar } from "../../../src/m365/outlook/calendar";
 import { undefinedProperties } from "../../support/csdl";
 
@@ -172,6 +172,24 @@ describe("mail", () => {
     const err = (await send().catch((e: unknown) => e)) as GraphError;
     expect(err.statusCode).toBe(429);
     expect(Number(err.headers?.get("retry-after"))).toBeGreaterThan(0);
+    mail.limitPerMinute = 30;
+  });
+  it("a mailer that defers: turns a 429 away at once, then gives each email turned away its own turn, 2 s apart, without asking Graph", async () => {
+    const mail = sandbox.area<MailArea>("mail");
+    mail.limitPerMinute = 1;
+    const t0 = Date.now();
+    const mailer = graphMailer(graph, demoStaff.director, { whenBusy: "defer", now: () => t0 });
+    const sends = () => sandbox.requests.filter((r) => r.path.endsWith("/sendMail")).length;
+    const one = (n: number) => mailer.send({ to: ["a@b.example"], subject: `LNCIP-2026-00${n}: x`, html: "x" }).then(() => "sent", (e: unknown) => e);
+    const before = sends();
+    expect(await one(1)).toBe("sent");
+    const first = (await one(2)) as MailboxBusyError; // over the limit: 429, not retried inside the call
+    expect(first).toBeInstanceOf(MailboxBusyError);
+    expect(first.retryAfterMs).toBeGreaterThan(0);
+    expect(sends() - before).toBe(2);
+    expect(((await one(3)) as MailboxBusyError).retryAfterMs).toBe(first.retryAfterMs + 2_000);
+    expect(((await one(4)) as MailboxBusyError).retryAfterMs).toBe(first.retryAfterMs + 4_000);
+    expect(sends() - before).toBe(2); // the mailbox's pause kept: Graph not asked again
     mail.limitPerMinute = 30;
   });
   it("refuses a sender that is not a mailbox of the tenant", async () => {
