@@ -10,7 +10,7 @@ import { demoSite } from "../../../sandbox/demo/demoTenant";
 
 /**
  * A transition's emails when the partnership mailbox is over Exchange's sending limit (the daily attendance digests
- * fill it for minutes each morning): the transition's other effects go ahead, the emails are owed — queued for the
+ * fill it for minutes each school day): the transition's other effects go ahead, the emails are owed — queued for the
  * case-effects function after the mailbox's Retry-After — and sent once when it has passed.
  */
 let s: SandboxPorts;
