@@ -33,6 +33,18 @@ let teams: FakeTeamsChannel;
 let handlers: { coreGroup: ReturnType<typeof coreGroupCardActions>; inclusionForum: ReturnType<typeof inclusionForumCardActions> };
 /** The card workflows' ports, with another Teams channel when one is given. */
 const cgPorts = (channel: FakeTeamsChannel = teams): CoreGroupPorts => ({ ...app.ports.coreGroup!, teams: channel });
+/** App state as a press sees it that read `name` a moment before it was written: missing on that first read only. */
+function firstReadMissing(state: CoreGroupPorts["state"], scope: string, name: string): CoreGroupPorts["state"] {
+  let early = true;
+  const get = (async (s: string, n: string) => {
+    if (early && s === scope && n === name) {
+      early = false;
+      return undefined;
+    }
+    return state.get(s, n);
+  }) as typeof state.get;
+  return { ...state, get };
+}
 const results: CardActionResult[] = [];
 const at = "2026-11-26T10:00:00.000Z";
 const log = () => undefined;
@@ -272,15 +284,7 @@ describe("a card Teams took but whose post was never recorded (the worker died, 
     const round = "LNCIP-2026-0047:4:postCoreGroupCard";
     const cg = cgPorts();
     // The press reads the case's card record a moment before the posting writes it…
-    let early = true;
-    const get = (async (scope: string, name: string) => {
-      if (early && scope === CORE_GROUP_CARDS_SCOPE && name === "LNCIP-2026-0047") {
-        early = false;
-        return undefined;
-      }
-      return cg.state.get(scope, name);
-    }) as typeof cg.state.get;
-    const pressedWhilePosting = coreGroupCardActions({ ...cg, state: { ...cg.state, get } });
+    const pressedWhilePosting = coreGroupCardActions({ ...cg, state: firstReadMissing(cg.state, CORE_GROUP_CARDS_SCOPE, "LNCIP-2026-0047") });
     // …and by the time it looks for a posting under way, the posting has finished: recorded, its pending mark removed.
     await postCoreGroupCard(cg, "LNCIP-2026-0047", round);
     const onCard = teams.messages.find((m) => text(m.card).includes("Core Group: LNCIP-2026-0047"))!.posted;
@@ -424,15 +428,7 @@ describe("the Inclusion Forum agenda", () => {
     await addMeeting({ MeetingKey: "IF-2026-12-C", Kind: "inclusionForum", Date: "2026-12-18", StartTime: "13:30", AgendaSize: 10 } as MeetingsRow);
     await addCase("LNCIP-2026-0055", "awaitingInclusionForum", { RequestType: "inclusionForum", MeetingId: "IF-2026-12-C", PreviousIfCase: undefined });
     const cg = cgPorts();
-    let early = true;
-    const get = (async (scope: string, name: string) => {
-      if (early && scope === FORUM_AGENDAS_SCOPE && name === "IF-2026-12-C") {
-        early = false;
-        return undefined;
-      }
-      return cg.state.get(scope, name);
-    }) as typeof cg.state.get;
-    const pressedWhilePosting = inclusionForumCardActions({ ...cg, state: { ...cg.state, get } });
+    const pressedWhilePosting = inclusionForumCardActions({ ...cg, state: firstReadMissing(cg.state, FORUM_AGENDAS_SCOPE, "IF-2026-12-C") });
     await postInclusionForumAgenda(cg, "IF-2026-12-C"); // recorded, its pending mark removed, after the press's first read
     const onCard = teams.messages.find((m) => m.channel === "inclusionForum" && text(m.card).includes("Friday 18 December 2026, 13:30"))!.posted;
     const answer = await pressedWhilePosting({ verb: "inclusionForum.recordOutcome", data: { caseRef: "LNCIP-2026-0055", meetingKey: "IF-2026-12-C", [agendaInputId("LNCIP-2026-0055")]: "advice" }, from: { id: "user-id-2" }, trigger: "manual", conversationId: onCard.conversationId, messageId: onCard.messageId });
