@@ -73,6 +73,16 @@ export class MailboxBusyError extends Error {
   }
 }
 
+/**
+ * Of two busy answers, the one that asks for the longer wait (work owing several emails comes back once, for all).
+ *
+ * @example
+ * longerWait(undefined, busy).retryAfterMs // busy's
+ */
+export function longerWait<T extends MailboxBusyError>(kept: T | undefined, next: T): T {
+  return kept && kept.retryAfterMs >= next.retryAfterMs ? kept : next;
+}
+
 /** Exchange Online's pace for one mailbox: 30 messages a minute. */
 const EXCHANGE_PACE_MS = 2_000;
 

@@ -7,7 +7,7 @@ import type { AppState } from "../../m365/tables/appState";
 import type { AuditTrail } from "../../m365/tables/auditTrail";
 import type { EffectLedger } from "../../m365/tables/effectLedger";
 import { titleIs, type ListItems } from "../../m365/sharepoint/items";
-import { MailboxBusyError, type Mailer } from "../../m365/outlook/mail";
+import { longerWait, MailboxBusyError, type Mailer } from "../../m365/outlook/mail";
 import type { Message } from "../messages/message";
 import { caseNews, directorsExceptionRefused, purchaseOrderNeeded } from "../messages/schoolMessages";
 import { caseNeedsAttention } from "../messages/partnershipSencoMessages";
@@ -108,7 +108,7 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
       await sendMailOnce(ports.ledger, ports.effectsMailer ?? ports.mailer, key, to, message.subject, message.html);
     } catch (e) {
       if (!(e instanceof MailboxBusyError)) throw e;
-      busy = busy && busy.retryAfterMs >= e.retryAfterMs ? busy : e;
+      busy = longerWait(busy, e);
       if (!owed.includes(effect)) owed.push(effect);
     }
   };

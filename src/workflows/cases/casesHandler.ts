@@ -3,7 +3,7 @@ import { withRowChanges, type CasesRow, type RowChanges } from "../../domain/lis
 import { isReadable, type ItemRead, type ListItem, type ListItems, type WatchedColumns } from "../../m365/sharepoint/items";
 import { ItemChangedError } from "../../m365/sharepoint/graphErrors";
 import { EffectInProgressError } from "../../m365/tables/effectLedger";
-import { MailboxBusyError } from "../../m365/outlook/mail";
+import { longerWait, MailboxBusyError } from "../../m365/outlook/mail";
 import { EmailsOwedError } from "./caseEffects";
 import { StaleStateError, type AppState } from "../../m365/tables/appState";
 import type { ListChangeHandler } from "../listChanges/processListChanges";
@@ -506,7 +506,7 @@ export async function carryOutStashed(ports: Pick<CasesHandlerPorts, "state" | "
           // Everything else the transition asked for is done; only its emails wait for the mailbox. They are kept as
           // a stash of their own (sorted straight after this one), so the item's later transitions need not wait.
           await owe(ports, s.name, s.value, e);
-          owed = owed && owed.retryAfterMs >= e.retryAfterMs ? owed : e;
+          owed = longerWait(owed, e);
           carried++;
           continue;
         }

@@ -79,23 +79,14 @@ export async function writeCase(ports: WriteCasePorts, responseId: string): Prom
   try {
     return await writeCaseOnce(ports, responseId);
   } catch (e) {
-    // The partnership mailbox is over Exchange's sending limit: the case is safe in SharePoint; leave the submission
-    // pending and let the sweep try the emails again, rather than spend the message's tries and park it in the
-    // poison queue. Only the mailbox's limit: SharePoint throttling fails the message, which the queue retries in
-    // seconds (treating it as the mailbox's would strand the case unwritten until the 10-minute sweep).
-    // The emails still owed are sent when the submission is taken again after the mailbox's Retry-After, each once by
-    // its ledger key; the invocation does not wait for it, so the next referrals' case items do not either.
-    // (A new case's own effects, the Director's exception, may leave an email owed in the same way.)
-    if (!(e instanceof MailboxThrottledError) && !(e instanceof MailboxBusyError)) throw e;
+    // The partnership mailbox is over Exchange's sending limit: the case is safe in SharePoint; the submission stays
+    // pending and is taken again after the Retry-After (the sweep too), its emails each sent once by their ledger
+    // keys — rather than waiting here, holding up the next referrals' case items, or spending the message's tries.
+    // Only the mailbox's limit: SharePoint throttling fails the message, which the queue retries in seconds. (A new
+    // case's own effects, the Director's exception, may leave an email owed in the same way.)
+    if (!(e instanceof MailboxBusyError)) throw e;
     await ports.takeAgainAfter?.(responseId, e.retryAfterMs);
     return "mailDeferred";
-  }
-}
-
-/** The partnership mailbox is over Exchange's sending limit (its per-minute or daily limit): try after `retryAfterMs`. */
-class MailboxThrottledError extends Error {
-  constructor(message: string, readonly retryAfterMs: number) {
-    super(message);
   }
 }
 
@@ -104,8 +95,8 @@ async function mailOnce(ports: WriteCasePorts, key: string, to: readonly string[
   try {
     await sendMailOnce(ports.ledger, ports.mailer, key, to, message.subject, message.html);
   } catch (e) {
-    if (e instanceof MailboxBusyError) throw new MailboxThrottledError(`The partnership mailbox is throttled (${key}).`, e.retryAfterMs);
-    if (graphStatus(e) === 429) throw new MailboxThrottledError(`The partnership mailbox is throttled (${key}).`, retryAfterMs(e));
+    // A mailer that waits (not the deferring one) gives up with Graph's 429: the same for the intake.
+    if (graphStatus(e) === 429) throw new MailboxBusyError("The partnership mailbox", retryAfterMs(e));
     throw e;
   }
 }
