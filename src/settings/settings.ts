@@ -193,6 +193,18 @@ export const settingsSchema = z.object({
   IF_AGENDA_SCHOOL_DAYS_BEFORE: wholeNumber("the school days before an Inclusion Forum its agenda is sent", 1, 20).default(3),
 });
 
+/**
+ * Settings the app once read and no longer does, with what took each one's place. One still set is refused at
+ * start-up like a bad setting: left alone it would be ignored silently, and a partnership that set its own place
+ * rate would be charged the default one. Add an entry here when a setting is removed from the schema.
+ */
+export const removedSettings: Readonly<Record<string, string>> = {
+  PLACE_RATE_KS3_PENCE_PER_YEAR: "no longer read: a KS3 place is charged the average pupil cost: set AVERAGE_PUPIL_COST_KS3_PENCE_PER_YEAR (pence a year) instead, then delete this setting",
+  PLACE_RATE_KS4_PENCE_PER_YEAR: "no longer read: a KS4 place is charged the average pupil cost: set AVERAGE_PUPIL_COST_KS4_PENCE_PER_YEAR (pence a year) instead, then delete this setting",
+  AP_PROVIDER_NAME: "no longer read: the alternative provision providers are the Providers list (npm run provision -- --providers providers.csv); delete this setting",
+  AP_PROVIDER_REGISTERED: "no longer read: whether a provider is a registered school is its row in the Providers list; delete this setting",
+};
+
 export type SettingsInput = z.input<typeof settingsSchema>;
 type RawSettings = z.output<typeof settingsSchema>;
 
@@ -203,11 +215,11 @@ export interface Settings extends RawSettings {
   chargeRates: ChargeRates;
 }
 
-/** A setting is missing or invalid: the message lists each one, with what it expects. */
+/** A setting is missing, invalid or no longer read: the message lists each one, with what it expects. */
 export class SettingsError extends Error {
   constructor(readonly problems: readonly { setting: string; expected: string }[]) {
     super(
-      `The app cannot start: ${problems.length === 1 ? "one setting is" : `${problems.length} settings are`} missing or invalid.\n` +
+      `The app cannot start: ${problems.length === 1 ? "one setting is" : `${problems.length} settings are`} missing, invalid or no longer read.\n` +
         problems.map((p) => `  - ${p.setting}: ${p.expected}`).join("\n"),
     );
     this.name = "SettingsError";
@@ -221,6 +233,8 @@ export class SettingsError extends Error {
  * @example
  * loadSettings({ ...env, PLACES_KS3: "nine" })
  * // SettingsError: PLACES_KS3: expected the number of KS3 places: a whole number from 0 to 500
+ * loadSettings({ ...env, PLACE_RATE_KS3_PENCE_PER_YEAR: "1900000" })
+ * // SettingsError: PLACE_RATE_KS3_PENCE_PER_YEAR: no longer read: … set AVERAGE_PUPIL_COST_KS3_PENCE_PER_YEAR …
  */
 export function loadSettings(env: Record<string, string | undefined>): Settings {
   const present: Record<string, string> = {};
@@ -232,13 +246,16 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
   const storageAccount = env.AzureWebJobsStorage__accountName?.trim();
   if (present.AzureWebJobsStorage === undefined && storageAccount) present.AzureWebJobsStorage = identityStorageSetting(storageAccount, env.AzureWebJobsStorage__clientId);
   const parsed = settingsSchema.safeParse(present);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
+  const removed = Object.keys(removedSettings)
+    .filter((key) => (env[key] ?? "").trim() !== "")
+    .map((setting) => ({ setting, expected: removedSettings[setting]! }));
+  if (!parsed.success || removed.length) {
+    const problems = (parsed.error?.issues ?? []).map((issue) => {
       const setting = String(issue.path[0] ?? "(settings)");
       const missing = present[setting] === undefined;
       return { setting, expected: missing ? `missing: ${issue.message}` : issue.message };
     });
-    throw new SettingsError(problems);
+    throw new SettingsError([...problems, ...removed]);
   }
   const s = parsed.data;
   return {

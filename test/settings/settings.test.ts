@@ -38,6 +38,17 @@ describe("loadSettings", () => {
     ]);
   });
 
+  it("refuses a setting the app no longer reads, naming what took its place, alongside any bad one", () => {
+    const problems = problemsOf({ ...example.Values, PLACE_RATE_KS3_PENCE_PER_YEAR: "1900000", AP_PROVIDER_NAME: "Oakfield AP", PLACES_KS4: "many" });
+    expect(problems.map((p) => p.setting)).toEqual(["PLACES_KS4", "PLACE_RATE_KS3_PENCE_PER_YEAR", "AP_PROVIDER_NAME"]);
+    expect(problems[1]?.expected).toMatch(/^no longer read: .*set AVERAGE_PUPIL_COST_KS3_PENCE_PER_YEAR/);
+    expect(problems[2]?.expected).toContain("Providers list");
+  });
+
+  it("takes a removed setting left blank as absent (a blank app setting is not a value)", () => {
+    expect(loadSettings({ ...example.Values, PLACE_RATE_KS4_PENCE_PER_YEAR: " " }).chargeRates.averagePupilCostPencePerYear.KS4).toBeGreaterThan(0);
+  });
+
   it("treats a blank setting as missing", () => {
     expect(problemsOf({ ...example.Values, AZURE_TENANT_ID: "  " })[0]?.setting).toBe("AZURE_TENANT_ID");
   });
