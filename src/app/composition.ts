@@ -296,7 +296,8 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     },
     log,
     coreGroupCards: coreGroup && coreGroupCardEffects(coreGroup),
-    placementWork: placementEffects(placements),
+    // A transition's placement work never waits out Retry-After either: an email it cannot send leaves the effect owed.
+    placementWork: placementEffects({ ...placements, mailer: mailerThatDefers }),
     pupilWork: {
       releasePupil: (caseRef) => releasePupil(pupils, caseRef),
       claimPupil: (caseRef) => claimPupil(pupils, caseRef),

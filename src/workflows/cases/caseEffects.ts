@@ -24,7 +24,8 @@ export interface CaseEffectPorts {
   /**
    * The mailbox for a transition's own emails, best one that does not wait out Exchange's Retry-After
    * (`graphMailer`'s "defer"): a busy mailbox then leaves those emails owed and lets the transition's other effects
-   * (its card, its placement) go ahead. Defaults to `mailer`.
+   * (its card, its placement) go ahead. Defaults to `mailer`. `placementWork` is best given the same mailbox: a
+   * placement effect whose email is turned away is then owed too.
    */
   effectsMailer?: Mailer;
   schools: SchoolDirectory;
@@ -91,7 +92,7 @@ const schoolNews: Record<Extract<CaseEffect, { kind: "emailSchool" }>["about"], 
  * reference and school only and link to the record; what belongs to the Teams bot or to placements is recorded
  * as pending for that work to pick up — never dropped. An email the mailbox is too busy to take (Exchange's
  * sending limit) is owed, not waited for: the other effects go ahead, and then `EmailsOwedError` says which
- * emails are owed and when to come back for them.
+ * effects owe emails (an email effect, or a placement effect whose email was turned away) and when to come back.
  *
  * @example
  * await carryOutCaseEffects(ports, decision.effects, row)
@@ -103,15 +104,13 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
   const referrer = school && inEmailDomain(row.ReferrerEmail, school.EmailDomain) ? row.ReferrerEmail : undefined;
   let busy: MailboxBusyError | undefined;
   const owed: CaseEffect[] = [];
-  const mail = async (effect: CaseEffect, to: (string | undefined)[], message: Message, key = effect.key) => {
-    try {
-      await sendMailOnce(ports.ledger, ports.effectsMailer ?? ports.mailer, key, to, message.subject, message.html);
-    } catch (e) {
-      if (!(e instanceof MailboxBusyError)) throw e;
-      busy = longerWait(busy, e);
-      if (!owed.includes(effect)) owed.push(effect);
-    }
+  const owe = (effect: CaseEffect, e: unknown) => {
+    if (!(e instanceof MailboxBusyError)) throw e;
+    busy = longerWait(busy, e);
+    if (!owed.includes(effect)) owed.push(effect);
   };
+  const mail = (effect: CaseEffect, to: (string | undefined)[], message: Message, key = effect.key) =>
+    sendMailOnce(ports.ledger, ports.effectsMailer ?? ports.mailer, key, to, message.subject, message.html).catch((e: unknown) => owe(effect, e));
 
   for (const effect of effects) {
     switch (effect.kind) {
@@ -133,7 +132,7 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
         break;
       case "tellCoordinatorWaitingPosition":
         if (ports.placementWork) {
-          await ports.placementWork.tellWaitingPosition(row.CaseRef, effect.keyStage, effect.key);
+          await ports.placementWork.tellWaitingPosition(row.CaseRef, effect.keyStage, effect.key).catch((e: unknown) => owe(effect, e));
           break;
         }
         await mail(effect, [ports.coordinatorEmail], joinedWaitingList(row.CaseRef, effect.keyStage));
@@ -169,7 +168,9 @@ export async function carryOutCaseEffects(ports: CaseEffectPorts, effects: reado
       case "assignCoreGroupMeeting":
       case "assignInclusionForumMeeting":
         if (ports.placementWork) {
-          await carryOutPlacementEffect(ports.placementWork, effect, row.CaseRef);
+          // Its email turned away by a busy mailbox, the effect is owed whole: carried out again, it finds its
+          // writes done (ledger keys, transactionIds, capacity) and sends what is left.
+          await carryOutPlacementEffect(ports.placementWork, effect, row.CaseRef).catch((e: unknown) => owe(effect, e));
           break;
         }
         await ports.state.put(PENDING_EFFECTS_SCOPE, effect.key, { caseRef: row.CaseRef, effect });

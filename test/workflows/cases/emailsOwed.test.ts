@@ -113,3 +113,32 @@ describe("a put-back's notice when the mailbox is busy", () => {
     expect(notices()).toHaveLength(1);
   }, 60_000);
 });
+
+// Last in the file: the mailbox's pause follows the app's clock, which the tests above set earlier.
+describe("a placement's email when the mailbox is busy", () => {
+  it("sets the placement up at once, owes the Coordinator's 'placement set up' email, and sends it once after the Retry-After, never setting up a second placement", async () => {
+    s.setClock("2026-11-25T10:00:00Z");
+    const ref = await s.readyCase(304, { po: true });
+    const setUpEmails = () => s.inbox("coordinator@lncip.example").filter((m) => m.subject === `${ref}: placement set up (KS3)`);
+    const placements = () => s.items("Placements").filter((p) => p.fields.Title === ref);
+    const triedBefore = sendMail().length;
+    // Retry-After of 1 s: a mailer that waits would ride it out inside the command and send at once.
+    s.graph.faults.add({ route: "/sendMail$/", kind: "429", count: 1, retryAfterSeconds: 1 });
+
+    const decided = await s.apply(ref, { kind: "recordDecision", outcome: "programmeManagementPartTime", source: "teams", by: "chair@oakfieldacade.example", at: "2026-11-25T10:00:00Z" });
+    expect(decided).toMatchObject({ ok: true, state: { status: "decided" } });
+    expect(placements()).toHaveLength(1); // set up at once
+    expect(placements()[0]!.fields.PlacementStatus).toBe("Setting up");
+    expect(sendMail().length - triedBefore).toBe(1); // the mailbox asked once, and not again while it is busy
+    expect(setUpEmails()).toHaveLength(0); // owed
+
+    const itemId = (await findCaseItem(s.app.lists.cases, ref))!.id;
+    s.setClock("2026-11-25T10:00:02Z");
+    await carryOutQueuedEffects(s.app.ports.cases, { itemId });
+    expect(setUpEmails()).toHaveLength(1);
+    expect(decisionEmails(ref)).toHaveLength(1);
+    await carryOutQueuedEffects(s.app.ports.cases, { itemId });
+    expect(setUpEmails()).toHaveLength(1);
+    expect(placements()).toHaveLength(1);
+  });
+});
