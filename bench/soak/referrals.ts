@@ -52,7 +52,7 @@ export function namedForumDiscussion(i: number): Envelope {
  */
 export function anonymousForumDiscussion(i: number): Envelope {
   const school = schoolOf(i);
-  const skipped = ["pupil.firstName", "pupil.lastName", "pupil.dateOfBirth", "pupil.upn", "actionsTaken", "previousInclusionForumCase", "exitStrategy", "supportRequested", "purchaseOrderNumber", "fundingSources", "purchaseOrderSendTopUp", "purchaseOrderFrom", "purchaseOrderTo", "riskAssessmentCompleted", "dsl.name", "dsl.email", "dsl.phone"];
+  const skipped = ["pupil.firstName", "pupil.lastName", "pupil.dateOfBirth", "pupil.upn", "actionsTaken", "previousInclusionForumCase", "exitStrategy", "supportRequested", "purchaseOrderNumber", "fundingSources", "purchaseOrderValue", "purchaseOrderSendTopUp", "purchaseOrderFrom", "purchaseOrderTo", "riskAssessmentCompleted", "dsl.name", "dsl.email", "dsl.phone"];
   return {
     ...demoReferral,
     responseId: `soak-${i}`,

@@ -114,6 +114,7 @@ export function demoHistory(today: Day): DemoHistory {
       DslPhone: "0116 496 0123",
       PurchaseOrderNumber: `PO-${school.Urn}-${o.received.slice(0, 4)}`,
       FundingSources: ["awpu"],
+      PoValue: 60_000, // the school's order for the year, given again on each referral
       ...(o.outcome ? { CoreGroupOutcome: o.outcome, DecidedBy: "head@oakfieldacade.example", DecidedAt: `${o.decidedOn ?? o.received}T16:05:00Z` } : {}),
     } as unknown as CasesRow;
     history.cases.push(row);

@@ -364,7 +364,7 @@ export function composeApp(settings: Settings, options: ComposeOptions = {}): Ap
     // the pupil premium and SEND top-ups each purchase order adds are not in these figures yet.
     ratePencePerYear: settings.chargeRates.averagePupilCostPencePerYear,
     chargeLines: placementChargeLines,
-    // Each case's PO number; the form asks for no PO's value, so the reports show it as "not recorded".
+    // Each case's PO number and its value (the form's PO value, or the Coordinator's), "not recorded" when none is given.
     purchaseOrders: () => purchaseOrdersFromCases(lists.cases),
     partnershipName: settings.PARTNERSHIP_NAME,
     directorEmail: settings.DIRECTOR_EMAIL,

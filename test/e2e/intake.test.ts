@@ -86,6 +86,7 @@ describe("POST /api/forms/referral", () => {
     const day = String(first.fields.ReceivedAt).slice(0, 10);
     expect(String(first.fields.PoValidFrom).slice(0, 10)).toBe(day);
     expect(String(first.fields.PoValidTo).slice(0, 10)).toBe(`${Number(day.slice(0, 4)) + (day.slice(5) >= "09-01" ? 1 : 0)}-08-31`);
+    expect(first.fields.PoValue).toBe(19000); // what the reports count the PO's use against
   });
 
   it("accepts a Partnership referral with no Inclusion Forum case as a case awaiting the Director's exception, never a 422", async () => {

@@ -104,11 +104,12 @@ describe("the Director's week, as the timer sends it", () => {
       ["Oakfield Academy", "2", "18", "14", "3", "77.8%"],
     ]);
     // To today: 0011 103 days × £60 (68 + 29 + 6) = £6,180; 0013 83 × £100 (48 + 29 + 6) = £8,300; 0014 31 × £100
-    // (25 + 6) = £3,100; 0015 68 × £100 = £6,800 (ended in December). No PO's value is kept yet: "not recorded".
+    // (25 + 6) = £3,100; 0015 68 × £100 = £6,800 (ended in December). The POs' values from the cases: PO-BRK-1 £6,000
+    // (£800 over), PO-BRK-2 none given ("not recorded"), PO-OAK-1 £20,000 (the larger of 0013's and 0011's).
     expect(t.get("Charges to date, by school, against purchase orders")).toEqual([
-      ["Brookside School", "£9,900.00", "PO-BRK-1", "not recorded", "£6,800.00", "–"],
+      ["Brookside School", "£9,900.00", "PO-BRK-1", "£6,000.00", "£6,800.00", "-£800.00"],
       ["", "", "PO-BRK-2", "not recorded", "£3,100.00", "–"],
-      ["Oakfield Academy", "£14,480.00", "PO-OAK-1", "not recorded", "£14,480.00", "–"],
+      ["Oakfield Academy", "£14,480.00", "PO-OAK-1", "£20,000.00", "£14,480.00", "£5,520.00"],
     ]);
   });
 
@@ -237,13 +238,13 @@ describe("termly statements", () => {
       "",
     ]);
     // PO-OAK-1 this year: autumn 0011 68 × £60 = £4,080 and 0013 48 × £100 = £4,800, then spring's £7,140.
-    expect(csv.slice(5, 7)).toEqual(['"Purchase order","Value (£)","Used (£)","Left (£)"', '"PO-OAK-1","not recorded","16020.00",""']);
+    expect(csv.slice(5, 7)).toEqual(['"Purchase order","Value (£)","Used (£)","Left (£)"', '"PO-OAK-1","20000.00","16020.00","3980.00"']);
     expect(oak.body.content).toContain("£7,140.00");
 
     const brk = Buffer.from(statements("finance@brookside.example")[1]!.attachments[0]!.contentBytes, "base64").toString("utf8").split("\r\n");
     // 0014 from 12 January: 25 + 25 = 50 days at £100: £5,000. PO-BRK-1 carries 0015's autumn: 68 × £100.
     expect(brk[1]).toBe('"LNCIP-2025-0014","Noah Quintrell","KS4","PO-BRK-2","50","£19,000.00 a year pro rata, 5 of 5 days a week","5000.00"');
-    expect(brk.slice(4, 7)).toEqual(['"Purchase order","Value (£)","Used (£)","Left (£)"', '"PO-BRK-1","not recorded","6800.00",""', '"PO-BRK-2","not recorded","5000.00",""']);
+    expect(brk.slice(4, 7)).toEqual(['"Purchase order","Value (£)","Used (£)","Left (£)"', '"PO-BRK-1","6000.00","6800.00","-800.00"', '"PO-BRK-2","not recorded","5000.00",""']);
     for (const m of [...statements("finance@brookside.example"), ...statements("finance@oakfield.example")]) for (const name of pupilNames) expect(m.subject).not.toContain(name);
   });
 });

@@ -29,12 +29,23 @@ export const schoolRows: SchoolsRow[] = weekSchools.map((s) => ({
   FinanceEmail: s.FinanceEmail!,
 }));
 
+const purchaseOrderOfCase: Record<string, Pick<CasesRow, "PurchaseOrderNumber" | "PoValue">> = {
+  "LNCIP-2025-0011": { PurchaseOrderNumber: "PO-OAK-1", PoValue: 18_000 },
+  "LNCIP-2025-0013": { PurchaseOrderNumber: "PO-OAK-1", PoValue: 20_000 },
+  "LNCIP-2025-0012": { PurchaseOrderNumber: "PO-BRK-1" },
+  "LNCIP-2025-0015": { PurchaseOrderNumber: "PO-BRK-1", PoValue: 6_000 },
+  "LNCIP-2025-0014": { PurchaseOrderNumber: "PO-BRK-2" },
+};
+
 export const caseRows: CasesRow[] = weekCases.map((c) => ({
   ...c,
   WorkflowStatus: c.Status,
   Named: true,
   WorkflowVersion: 3,
   ...(c.CaseRef === "LNCIP-2025-0011" ? { YearGroup: 8, DslName: "Sam Patel", DslEmail: "dsl@oakfield.example", DslPhone: "0116 496 0000" } : {}),
+  // The POs' values as the cases give them (the form's PO value, £): PO-OAK-1 given twice (the larger counts),
+  // PO-BRK-1 by one of its two cases, PO-BRK-2 by none.
+  ...purchaseOrderOfCase[c.CaseRef],
 })) as CasesRow[];
 
 export const placementRows: PlacementsRow[] = weekPlacements.map((p) => ({

@@ -68,7 +68,7 @@ export const listViews: readonly ListViewDefinition[] = [
     rowLimit: 50,
   },
   { list: casesList.name, title: "Ready for Core Group", fields: [...caseColumns, "MeetingId", "CoreGroupOutcome"], where: [status("readyForCoreGroup")], orderBy: oldestFirst, rowLimit: 50 },
-  { list: casesList.name, title: "Awaiting PO", fields: [...caseColumns, "CoreGroupOutcome", "DecidedAt", "PurchaseOrderNumber", "FundingSources"], where: [status("awaitingPo")], orderBy: [{ column: "DecidedAt", ascending: true }], rowLimit: 50 },
+  { list: casesList.name, title: "Awaiting PO", fields: [...caseColumns, "CoreGroupOutcome", "DecidedAt", "PurchaseOrderNumber", "FundingSources", "PoValue"], where: [status("awaitingPo")], orderBy: [{ column: "DecidedAt", ascending: true }], rowLimit: 50 },
   // The waiting list in its order (earliest WaitingSince first: the position the Coordinator is told), with school days waited.
   { list: casesList.name, title: "Waiting list", fields: ["LinkTitle", "Status", "WaitingSince", "KeyStage", "SchoolUrn", "YearGroup", "CoreGroupOutcome"], where: [status("waitingList")], orderBy: [{ column: "WaitingSince", ascending: true }], rowLimit: 50 },
   { list: casesList.name, title: "In placement", fields: [...caseColumns, "CoreGroupOutcome"], where: [status("placed")], orderBy: oldestFirst, rowLimit: 100 },

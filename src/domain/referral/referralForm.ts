@@ -328,6 +328,16 @@ export const referralFormSchema = z.object({
     labels: fundingSourceLabels,
     ...inSection("programmeManagement", true),
   }),
+  purchaseOrderValue: field(
+    z.number({ error: "Please give the amount in pounds, e.g. 19000." }).min(0, "The amount cannot be negative.").max(1_000_000, "Please give the purchase order's whole value, in pounds.").optional(),
+    {
+      question: "Purchase order value (£, the whole order)",
+      questionType: "number",
+      column: "PoValue",
+      columnTitle: "PO value (£)",
+      ...inSection("programmeManagement", false),
+    },
+  ),
   purchaseOrderSendTopUp: field(
     z.number({ error: "Please give the amount in pounds, e.g. 6000." }).min(0, "The amount cannot be negative.").max(200_000, "Please give the amount a year, in pounds.").optional(),
     {

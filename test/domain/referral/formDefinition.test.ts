@@ -164,7 +164,7 @@ describe("the form by branch", () => {
   it("puts each question in the section that matches who must answer it", () => {
     expect(sectionsOf("pupil")).toEqual(["pupil.firstName", "pupil.lastName", "pupil.dateOfBirth", "pupil.upn"]);
     expect(sectionsOf("forum")).toEqual(["forumRequest"]);
-    expect(sectionsOf("programmeManagement")).toEqual(["purchaseOrderNumber", "fundingSources", "purchaseOrderSendTopUp", "purchaseOrderFrom", "purchaseOrderTo", "riskAssessmentCompleted"]);
+    expect(sectionsOf("programmeManagement")).toEqual(["purchaseOrderNumber", "fundingSources", "purchaseOrderValue", "purchaseOrderSendTopUp", "purchaseOrderFrom", "purchaseOrderTo", "riskAssessmentCompleted"]);
     expect(sectionsOf("safeguarding")).toEqual(["dsl.name", "dsl.email", "dsl.phone"]);
     const po = definition.questions.find((q) => q.field === "purchaseOrderNumber")!;
     expect(po).toMatchObject({ required: true, shownWhen: { requestType: ["Partnership referral"], supportRequested: ["Programme Management (part-time)", "Programme Management (full-time)"] } });

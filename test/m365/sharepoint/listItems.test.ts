@@ -78,7 +78,7 @@ describe("the Cases row's referral columns", () => {
       RequestType: true, SchoolUrn: true, ReferrerName: true, ReferrerRole: true, ReferrerEmail: true, ParentalConsent: true, PupilFirstName: true, PupilLastName: true,
       PupilDateOfBirth: true, Upn: true, YearGroup: true, SendStatus: true, PrimaryNeed: true, PupilPremium: true, LookedAfter: true, AttendancePercent: true,
       SuspensionsThisYear: true, Concerns: true, ActionsTaken: true, PreviousIfCase: true, SupportRequested: true, ExitStrategy: true, PurchaseOrderNumber: true,
-      FundingSources: true, DslName: true, DslEmail: true, DslPhone: true, RiskAssessmentCompleted: true, ForumRequest: true, PoSendTopUp: true, PoValidFrom: true, PoValidTo: true,
+      FundingSources: true, DslName: true, DslEmail: true, DslPhone: true, RiskAssessmentCompleted: true, ForumRequest: true, PoValue: true, PoSendTopUp: true, PoValidFrom: true, PoValidTo: true,
     };
     expect(Object.keys(typed).sort()).toEqual([...fromForm].sort());
     expectTypeOf<CasesRow["SchoolUrn"]>().toEqualTypeOf<string | undefined>();
