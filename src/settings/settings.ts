@@ -246,9 +246,9 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
   const storageAccount = env.AzureWebJobsStorage__accountName?.trim();
   if (present.AzureWebJobsStorage === undefined && storageAccount) present.AzureWebJobsStorage = identityStorageSetting(storageAccount, env.AzureWebJobsStorage__clientId);
   const parsed = settingsSchema.safeParse(present);
-  const removed = Object.keys(removedSettings)
-    .filter((key) => (env[key] ?? "").trim() !== "")
-    .map((setting) => ({ setting, expected: removedSettings[setting]! }));
+  const removed = Object.entries(removedSettings)
+    .filter(([setting]) => (env[setting] ?? "").trim() !== "")
+    .map(([setting, expected]) => ({ setting, expected }));
   if (!parsed.success || removed.length) {
     const problems = (parsed.error?.issues ?? []).map((issue) => {
       const setting = String(issue.path[0] ?? "(settings)");

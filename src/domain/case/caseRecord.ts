@@ -1,4 +1,5 @@
 import { fieldLeaves, getPath } from "../fields/fieldLeaves";
+import { poundsAsPence } from "../charges/poundsAsPence";
 import { keyStageOf } from "../referral/keyStage";
 import { referralFormSchema, type ReferralForm } from "../referral/referralForm";
 import type { CasesRow } from "../lists/lists";
@@ -117,7 +118,7 @@ export function caseStateFromRow(row: CasesRow): CaseState {
             fundingSources: funding,
             from: row.PoValidFrom,
             to: row.PoValidTo,
-            sendTopUpPencePerYear: row.PoSendTopUp === undefined ? undefined : Math.round(row.PoSendTopUp * 100),
+            sendTopUpPencePerYear: poundsAsPence(row.PoSendTopUp),
           }
         : undefined,
     inclusionForumOutcome: row.InclusionForumOutcome,

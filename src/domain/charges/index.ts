@@ -1,3 +1,4 @@
 export * from "./placeCharge";
 export * from "./placementCharge";
 export * from "./purchaseOrder";
+export * from "./poundsAsPence";

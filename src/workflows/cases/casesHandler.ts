@@ -1,4 +1,5 @@
 import { caseStateColumns, caseStateFromRow, commandForStatusChange, decide, type CaseCommand, type CaseContext, type CaseEffect, type CaseRuleViolation, type CaseState, type PartnershipRole } from "../../domain/case";
+import { poundsAsPence } from "../../domain/charges/poundsAsPence";
 import { withRowChanges, type CasesRow, type RowChanges } from "../../domain/lists";
 import { isReadable, type ItemRead, type ListItem, type ListItems, type WatchedColumns } from "../../m365/sharepoint/items";
 import { ItemChangedError } from "../../m365/sharepoint/graphErrors";
@@ -420,7 +421,7 @@ export function nextCommand(row: CasesRow, who: { by: string; at: string; role?:
     return { by: who.by, at: row.DecidedAt ?? who.at, kind: "recordDecision", outcome: row.CoreGroupOutcome, source: "sharepoint" };
   }
   if (recorded === "awaitingPo" && row.PurchaseOrderNumber !== undefined && row.FundingSources?.length) {
-    return { ...base, kind: "receivePurchaseOrder", number: row.PurchaseOrderNumber, fundingSources: row.FundingSources, from: row.PoValidFrom, to: row.PoValidTo, sendTopUpPencePerYear: row.PoSendTopUp === undefined ? undefined : Math.round(row.PoSendTopUp * 100) };
+    return { ...base, kind: "receivePurchaseOrder", number: row.PurchaseOrderNumber, fundingSources: row.FundingSources, from: row.PoValidFrom, to: row.PoValidTo, sendTopUpPencePerYear: poundsAsPence(row.PoSendTopUp) };
   }
   if (row.Status !== recorded) {
     // The Director's reason goes with the status: to Closed (refused) the reason the school is given (to triage, the

@@ -1,5 +1,5 @@
 import { academicYearOf, type Day } from "../../domain/calendar";
-import { placementCharge, renewalDueOn } from "../../domain/charges";
+import { placementCharge, poundsAsPence, renewalDueOn } from "../../domain/charges";
 import { purchaseOrderGapFound, purchaseOrderRenewalNeeded } from "../messages/schoolMessages";
 import { mailOnce, readCase, updatePlacement, type PlacementPorts, type PlacementRecord } from "./placementPorts";
 import { purchaseOrderGapOf, startPlacement } from "./placementLifecycle";
@@ -35,7 +35,7 @@ export async function keepChargesToDate(ports: PlacementPorts, placements: reado
     if (row.PlacementStatus !== "active" || !record.pattern || row.ChargeUpdatedOn === today) continue;
     const found = await readCase(ports, row.CaseRef);
     if (!found) continue; // its case cannot be read: charged when a coordinator has corrected it
-    const sendTopUp = found.row.PoSendTopUp === undefined ? undefined : Math.round(found.row.PoSendTopUp * 100);
+    const sendTopUp = poundsAsPence(found.row.PoSendTopUp);
     const charge =
       today < row.StartDate
         ? { totalPence: 0 }

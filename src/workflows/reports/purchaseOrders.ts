@@ -1,4 +1,5 @@
 import type { CasesRow } from "../../domain/lists";
+import { poundsAsPence } from "../../domain/charges/poundsAsPence";
 import type { PurchaseOrder } from "../../domain/reports";
 import type { ListItems } from "../../m365/sharepoint/items";
 
@@ -19,9 +20,8 @@ export async function purchaseOrdersFromCases(cases: Pick<ListItems<CasesRow>, "
     const number = row.PurchaseOrderNumber?.trim();
     if (!number || !row.SchoolUrn) continue;
     const key = `${row.SchoolUrn}|${number}`;
-    const value = row.PoValue === undefined ? undefined : Math.round(row.PoValue * 100);
-    const known = seen.get(key)?.ValuePence;
-    seen.set(key, { SchoolUrn: row.SchoolUrn, PurchaseOrderNumber: number, ValuePence: known === undefined ? value : value === undefined ? known : Math.max(known, value) });
+    const values = [seen.get(key)?.ValuePence, poundsAsPence(row.PoValue)].filter((v) => v !== undefined);
+    seen.set(key, { SchoolUrn: row.SchoolUrn, PurchaseOrderNumber: number, ValuePence: values.length ? Math.max(...values) : undefined });
   }
   return [...seen.values()];
 }
